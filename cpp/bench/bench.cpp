@@ -1,0 +1,61 @@
+// nntutor_bench: native time per training step, for `npm run bench`.
+// Prints one line per case: name, microseconds per step, steps timed.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "nntutor/session.hpp"
+
+namespace {
+
+std::string read_file(const char* path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Median-free but robust enough: repeat until at least `min_seconds` have passed.
+double microseconds_per_step(const nntutor::Session& session, double min_seconds) {
+  using clock = std::chrono::steady_clock;
+  long total_steps = 0;
+  int chunk = 1;
+  const auto start = clock::now();
+  double elapsed = 0;
+  while (elapsed < min_seconds) {
+    nntutor::Network net = session.network;
+    const double loss =
+        nntutor::train_silently(net, session.batch, session.loss, session.optimizer, chunk);
+    if (loss != loss) std::fprintf(stderr, "warning: the benchmark run diverged\n");
+    total_steps += chunk;
+    chunk = chunk < 1 << 16 ? chunk * 2 : chunk;
+    elapsed = std::chrono::duration<double>(clock::now() - start).count();
+  }
+  return elapsed * 1e6 / static_cast<double>(total_steps);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: nntutor_bench NAME=SESSION.json ...\n");
+    return 2;
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto eq = arg.find('=');
+    const std::string name = arg.substr(0, eq);
+    const std::string path = arg.substr(eq + 1);
+    try {
+      const auto session = nntutor::parse_session(read_file(path.c_str()));
+      const double us = microseconds_per_step(session, 1.0);
+      std::printf("%s %.4f\n", name.c_str(), us);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nntutor_bench: %s: %s\n", path.c_str(), e.what());
+      return 2;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+#pragma once
+/// The session format (JSON): network, data, loss, optimizer and steps, parsed and validated
+/// once, here. docs/engine-api.md describes every field.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "nntutor/network.hpp"
+#include "nntutor/train.hpp"
+
+namespace nntutor {
+
+/// Limits that keep a run to about a second of work; checked when a session is parsed.
+struct Limits {
+  static constexpr int kMaxLayers = 16;
+  static constexpr int kMaxUnits = 256;
+  static constexpr int kMaxFeatures = 256;
+  static constexpr int kMaxSamples = 1024;
+  static constexpr int kMaxSteps = 10000;
+  static constexpr double kMaxWork = 2e8;  ///< steps × samples × parameters
+};
+
+/// A validated session: everything needed to run the table.
+struct Session {
+  Network network;
+  Batch batch;
+  Loss loss;
+  Sgd optimizer;
+  int steps = 5;
+  std::uint64_t seed = 1;
+};
+
+/// Parses and validates a session; weights that are omitted are drawn from `seed`
+/// (Glorot uniform, see docs/engine-api.md). Throws SessionError naming the field.
+Session parse_session(std::string_view json_text);
+
+/// The session as JSON with every default and every initial weight written out, so it
+/// reproduces the same run when parsed again.
+std::string session_to_json(const Session& session);
+
+/// Sets the number of steps, checked against the same limits as the session's `steps`
+/// (SessionError naming `field`, e.g. "--steps").
+void set_steps(Session& session, long long steps, const std::string& field = "steps");
+
+/// Runs the session's steps of gradient descent and records each.
+Trace run(const Session& session);
+
+}  // namespace nntutor

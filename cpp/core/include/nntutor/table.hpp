@@ -1,0 +1,57 @@
+#pragma once
+/// The lecture's per-step table: named columns from the network's shape, rows from a trace,
+/// and the text formats the CLI and the page export (JSON Lines, CSV, Markdown, LaTeX).
+#include <string>
+#include <vector>
+
+#include "nntutor/session.hpp"
+
+namespace nntutor {
+
+/// What a column holds; indices are 1-based, 0 where they do not apply.
+struct Column {
+  enum class Kind { kStep, kW, kB, kZ, kY, kDW, kDB, kLoss };
+  Kind kind = Kind::kStep;
+  int layer = 0, unit = 0, input = 0, sample = 0;
+  std::string name;  ///< e.g. w1, dL/dw2[1,3], z1@2 (docs/engine-api.md gives the scheme)
+};
+
+/// Columns and numeric rows (one row per step).
+struct Table {
+  std::vector<Column> columns;
+  std::vector<std::vector<double>> rows;
+};
+
+/// The text form of a Column::Kind: step, w, b, z, y, dw, db, loss.
+const char* kind_name(Column::Kind kind);
+
+/// Name of a quantity of `net` by the documented scheme: brackets only where there is a choice
+/// (a layer with one unit and one input has `w1`, not `w1[1,1]`); `@s` when samples > 1.
+std::string quantity_name(Column::Kind kind, const Network& net, int samples, int layer,
+                          int unit, int input = 0, int sample = 0);
+
+/// The columns for a network of this shape and this many samples.
+std::vector<Column> table_columns(const Network& net, int samples);
+
+/// The table of a trace: one row per computed step.
+Table make_table(const Network& net, int samples, const Trace& trace);
+
+/// Output formats of `nntutor table` and of the page's exports.
+enum class Format { kJson, kCsv, kMarkdown, kLatex };
+
+/// Parses json, csv, markdown or latex; throws SessionError naming `field` otherwise.
+Format parse_format(const std::string& text, const std::string& field = "--format");
+
+/// A number with `precision` decimals, never "-0.0000"; scientific (1.2345e+20) from 1e15 on.
+std::string fixed(double value, int precision);
+
+/// The trace in `format`: JSON Lines at full precision, or the table with `precision` decimals.
+/// A divergence ends the text: a `{"diverged_at":k,"reason":…}` line, a `# diverged …` line
+/// after the CSV, a sentence after the Markdown or LaTeX table.
+std::string render(const Session& session, const Trace& trace, Format format, int precision);
+
+/// Everything the page needs from one run, as one JSON document:
+/// {"session", "steps", "diverged", "table": {"columns", "rows"}}.
+std::string run_result_json(const Session& session, const Trace& trace);
+
+}  // namespace nntutor

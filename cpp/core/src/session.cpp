@@ -1,0 +1,295 @@
+#include "nntutor/session.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "nntutor/error.hpp"
+
+namespace nntutor {
+
+namespace {
+
+using nlohmann::json;
+
+std::string plural(long n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+/// How a JSON value looks to the user: `string "abc"`, `array`, `number 1.5`.
+std::string describe(const json& j) {
+  if (j.is_string()) {
+    std::string s = j.get<std::string>();
+    if (s.size() > 40) s = s.substr(0, 40) + "…";
+    return "string \"" + s + "\"";
+  }
+  if (j.is_number()) return "number " + j.dump();
+  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  if (j.is_array()) return "an array of " + plural(static_cast<long>(j.size()), "item");
+  if (j.is_object()) return "an object";
+  return "null";
+}
+
+[[noreturn]] void fail(const std::string& field, const std::string& message) {
+  throw SessionError(field + ": " + message);
+}
+
+double finite_number(const json& j, const std::string& field) {
+  if (!j.is_number()) fail(field, "expected a number, got " + describe(j));
+  const double v = j.get<double>();
+  if (!std::isfinite(v)) fail(field, "expected a finite number, got one too large for a double");
+  return v;
+}
+
+long long whole_number(const json& j, const std::string& field, long long lo, long long hi) {
+  if (!j.is_number()) fail(field, "expected a whole number, got " + describe(j));
+  const double v = j.get<double>();
+  if (!std::isfinite(v) || v != std::floor(v))
+    fail(field, "expected a whole number, got " + j.dump());
+  if (v < static_cast<double>(lo) || v > static_cast<double>(hi))
+    fail(field, "expected a whole number from " + std::to_string(lo) + " to " +
+                    std::to_string(hi) + ", got " + j.dump());
+  return static_cast<long long>(v);
+}
+
+std::string text(const json& j, const std::string& field) {
+  if (!j.is_string()) fail(field, "expected a string, got " + describe(j));
+  return j.get<std::string>();
+}
+
+void only_fields(const json& object, const std::string& where,
+                 const std::set<std::string>& allowed) {
+  for (const auto& [key, value] : object.items())
+    if (!allowed.count(key)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(where.empty() ? key : where + "." + key,
+           "unknown field (expected one of " + list + ")");
+    }
+}
+
+/// A samples × columns array of finite numbers, returned transposed: columns × samples.
+Eigen::MatrixXd sample_matrix(const json& j, const std::string& field, int max_columns) {
+  if (!j.is_array()) fail(field, "expected an array of samples (arrays of numbers), got " + describe(j));
+  if (j.empty()) fail(field, "expected at least 1 sample, got none");
+  if (j.size() > static_cast<std::size_t>(Limits::kMaxSamples))
+    fail(field, "expected at most " + std::to_string(Limits::kMaxSamples) + " samples, got " +
+                    std::to_string(j.size()));
+  std::size_t columns = 0;
+  for (std::size_t s = 0; s < j.size(); ++s) {
+    const std::string row = field + "[" + std::to_string(s) + "]";
+    if (!j[s].is_array()) fail(row, "expected an array of numbers, got " + describe(j[s]));
+    if (s == 0) {
+      columns = j[s].size();
+      if (columns == 0) fail(row, "expected at least 1 number, got none");
+      if (columns > static_cast<std::size_t>(max_columns))
+        fail(row, "expected at most " + std::to_string(max_columns) + " numbers, got " +
+                      std::to_string(columns));
+    } else if (j[s].size() != columns) {
+      fail(row, "expected " + plural(static_cast<long>(columns), "number") + " (like " + field +
+                    "[0]), got " + std::to_string(j[s].size()));
+    }
+  }
+  Eigen::MatrixXd m(static_cast<Eigen::Index>(columns), static_cast<Eigen::Index>(j.size()));
+  for (std::size_t s = 0; s < j.size(); ++s)
+    for (std::size_t c = 0; c < columns; ++c)
+      m(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(s)) = finite_number(
+          j[s][c], field + "[" + std::to_string(s) + "][" + std::to_string(c) + "]");
+  return m;
+}
+
+/// Uniform draws in [0, 1) that are the same on every platform (library distributions differ
+/// between libstdc++ and libc++, so the raw 64-bit engine output is scaled by hand).
+class Uniform {
+ public:
+  explicit Uniform(std::uint64_t seed) : engine_(seed) {}
+  double operator()() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+Eigen::MatrixXd parse_weights(const json& j, const std::string& field, int units, int inputs) {
+  const auto shape = plural(units, "row") + " of " + plural(inputs, "number");
+  if (!j.is_array()) fail(field, "expected " + shape + ", got " + describe(j));
+  if (j.size() != static_cast<std::size_t>(units))
+    fail(field, "expected " + shape + ", got " + plural(static_cast<long>(j.size()), "row"));
+  Eigen::MatrixXd W(units, inputs);
+  for (int r = 0; r < units; ++r) {
+    const std::string row = field + "[" + std::to_string(r) + "]";
+    const json& jr = j[static_cast<std::size_t>(r)];
+    if (!jr.is_array())
+      fail(row, "expected " + plural(inputs, "number") + " (one per input), got " + describe(jr));
+    if (jr.size() != static_cast<std::size_t>(inputs))
+      fail(row, "expected " + plural(inputs, "number") + " (one per input), got " +
+                    std::to_string(jr.size()));
+    for (int c = 0; c < inputs; ++c)
+      W(r, c) = finite_number(jr[static_cast<std::size_t>(c)], row + "[" + std::to_string(c) + "]");
+  }
+  return W;
+}
+
+Eigen::VectorXd parse_biases(const json& j, const std::string& field, int units) {
+  if (!j.is_array())
+    fail(field, "expected " + plural(units, "number") + " (one per unit), got " + describe(j));
+  if (j.size() != static_cast<std::size_t>(units))
+    fail(field, "expected " + plural(units, "number") + " (one per unit), got " +
+                    std::to_string(j.size()));
+  Eigen::VectorXd b(units);
+  for (int r = 0; r < units; ++r)
+    b(r) = finite_number(j[static_cast<std::size_t>(r)], field + "[" + std::to_string(r) + "]");
+  return b;
+}
+
+json matrix_rows(const Eigen::MatrixXd& m) {
+  json rows = json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    json row = json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json vector_json(const Eigen::VectorXd& v) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
+  return a;
+}
+
+void check_work(const Session& s, const std::string& field) {
+  const double work = static_cast<double>(s.steps) * s.batch.samples() *
+                      static_cast<double>(s.network.parameters());
+  if (work > Limits::kMaxWork)
+    fail(field, "this session needs " + std::to_string(s.steps) + " steps × " +
+                    plural(s.batch.samples(), "sample") + " × " +
+                    plural(s.network.parameters(), "parameter") +
+                    ", more than the limit of 2e8; use fewer steps or a smaller network");
+}
+
+}  // namespace
+
+void set_steps(Session& session, long long steps, const std::string& field) {
+  if (steps < 0 || steps > Limits::kMaxSteps)
+    fail(field, "expected a whole number from 0 to " + std::to_string(Limits::kMaxSteps) +
+                    ", got " + std::to_string(steps));
+  session.steps = static_cast<int>(steps);
+  check_work(session, field);
+}
+
+Session parse_session(std::string_view json_text) {
+  json root;
+  try {
+    root = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann prefixes "[json.exception.parse_error.101] "; the rest is the useful part.
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    throw SessionError("session: not valid JSON (" + what + ")");
+  }
+  if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
+  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"});
+
+  Session s;
+  for (const char* required : {"inputs", "targets", "layers"})
+    if (!root.contains(required)) fail(required, "required field is missing");
+
+  s.batch.X = sample_matrix(root["inputs"], "inputs", Limits::kMaxFeatures);
+  s.batch.Y = sample_matrix(root["targets"], "targets", Limits::kMaxUnits);
+  if (s.batch.Y.cols() != s.batch.X.cols())
+    fail("targets", "expected " + plural(s.batch.X.cols(), "sample") +
+                        " (one per row of inputs), got " + std::to_string(s.batch.Y.cols()));
+
+  if (root.contains("seed"))
+    s.seed = static_cast<std::uint64_t>(whole_number(root["seed"], "seed", 0, 1LL << 53));
+  if (root.contains("steps"))
+    s.steps = static_cast<int>(whole_number(root["steps"], "steps", 0, Limits::kMaxSteps));
+  if (root.contains("loss")) s.loss = loss_by_name(text(root["loss"], "loss"), "loss");
+  else s.loss = loss_by_name("half_sse");
+  if (root.contains("optimizer")) {
+    const json& o = root["optimizer"];
+    if (!o.is_object()) fail("optimizer", "expected an object like {\"name\": \"sgd\", \"learning_rate\": 0.1}, got " + describe(o));
+    only_fields(o, "optimizer", {"name", "learning_rate"});
+    if (o.contains("name") && text(o["name"], "optimizer.name") != "sgd")
+      fail("optimizer.name", "expected \"sgd\", got \"" + o["name"].get<std::string>() + "\"");
+    if (o.contains("learning_rate")) {
+      const double eta = finite_number(o["learning_rate"], "optimizer.learning_rate");
+      if (!(eta > 0)) fail("optimizer.learning_rate", "expected a number greater than 0, got " + o["learning_rate"].dump());
+      s.optimizer.learning_rate = eta;
+    }
+  }
+
+  const json& layers = root["layers"];
+  if (!layers.is_array()) fail("layers", "expected an array of layers, got " + describe(layers));
+  if (layers.empty()) fail("layers", "expected at least 1 layer, got none");
+  if (layers.size() > static_cast<std::size_t>(Limits::kMaxLayers))
+    fail("layers", "expected at most " + std::to_string(Limits::kMaxLayers) + " layers, got " +
+                       std::to_string(layers.size()));
+  Uniform uniform(s.seed);
+  int inputs = static_cast<int>(s.batch.X.rows());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string at = "layers[" + std::to_string(i) + "]";
+    const json& jl = layers[i];
+    if (!jl.is_object()) fail(at, "expected an object with units and activation, got " + describe(jl));
+    only_fields(jl, at, {"units", "activation", "alpha", "weights", "biases"});
+    for (const char* required : {"units", "activation"})
+      if (!jl.contains(required)) fail(at + "." + required, "required field is missing");
+    const int units = static_cast<int>(whole_number(jl["units"], at + ".units", 1, Limits::kMaxUnits));
+    Layer layer;
+    layer.f = activation_by_name(text(jl["activation"], at + ".activation"), at + ".activation");
+    if (jl.contains("alpha")) {
+      if (!layer.f.has_alpha())
+        fail(at + ".alpha", "only leaky_relu and elu take alpha, not " + layer.f.name);
+      layer.f.alpha = finite_number(jl["alpha"], at + ".alpha");
+    }
+    if (jl.contains("weights")) {
+      layer.W = parse_weights(jl["weights"], at + ".weights", units, inputs);
+    } else {
+      // Glorot uniform, as Keras' Dense: U(−limit, limit), limit = √(6/(fan_in + fan_out)).
+      const double limit = std::sqrt(6.0 / (inputs + units));
+      layer.W.resize(units, inputs);
+      for (int r = 0; r < units; ++r)
+        for (int c = 0; c < inputs; ++c) layer.W(r, c) = (2 * uniform() - 1) * limit;
+    }
+    layer.b = jl.contains("biases") ? parse_biases(jl["biases"], at + ".biases", units)
+                                    : Eigen::VectorXd::Zero(units);
+    s.network.layers.push_back(std::move(layer));
+    inputs = units;
+  }
+  const int outputs = s.network.outputs();
+  if (outputs != s.batch.Y.rows())
+    fail("layers[" + std::to_string(layers.size() - 1) + "].units",
+         "expected " + std::to_string(s.batch.Y.rows()) +
+             " (the number of target columns), got " + std::to_string(outputs));
+  check_work(s, "steps");
+  return s;
+}
+
+std::string session_to_json(const Session& s) {
+  nlohmann::ordered_json j;
+  j["inputs"] = matrix_rows(s.batch.X.transpose());
+  j["targets"] = matrix_rows(s.batch.Y.transpose());
+  auto layers = nlohmann::ordered_json::array();
+  for (const auto& layer : s.network.layers) {
+    nlohmann::ordered_json jl;
+    jl["units"] = layer.units();
+    jl["activation"] = layer.f.name;
+    if (layer.f.has_alpha()) jl["alpha"] = layer.f.alpha;
+    jl["weights"] = matrix_rows(layer.W);
+    jl["biases"] = vector_json(layer.b);
+    layers.push_back(std::move(jl));
+  }
+  j["layers"] = std::move(layers);
+  j["loss"] = s.loss.name;
+  j["optimizer"] = {{"name", "sgd"}, {"learning_rate", s.optimizer.learning_rate}};
+  j["steps"] = s.steps;
+  j["seed"] = s.seed;
+  return j.dump();
+}
+
+Trace run(const Session& session) {
+  return run(session.network, session.batch, session.loss, session.optimizer, session.steps);
+}
+
+}  // namespace nntutor

@@ -1,0 +1,257 @@
+#include "nntutor/table.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "nntutor/error.hpp"
+
+namespace nntutor {
+
+namespace {
+
+// ordered_json keeps the documented key order: {"step", "loss", "layers": [{"W", "b", …}]}.
+using json = nlohmann::ordered_json;
+using Kind = Column::Kind;
+
+bool per_sample(Kind k) { return k == Kind::kZ || k == Kind::kY; }
+bool per_input(Kind k) { return k == Kind::kW || k == Kind::kDW; }
+
+/// The value of column `c` in step `t`.
+double cell(const Column& c, const StepTrace& t) {
+  const int j = c.unit - 1, i = c.input - 1, s = c.sample - 1, l = c.layer - 1;
+  switch (c.kind) {
+    case Kind::kStep: return t.step;
+    case Kind::kLoss: return t.loss;
+    case Kind::kW: return t.layers[l].W(j, i);
+    case Kind::kB: return t.layers[l].b(j);
+    case Kind::kZ: return t.layers[l].z(j, s);
+    case Kind::kY: return t.layers[l].y(j, s);
+    case Kind::kDW: return t.layers[l].dW(j, i);
+    case Kind::kDB: return t.layers[l].db(j);
+  }
+  return 0;
+}
+
+json matrix_json(const Eigen::MatrixXd& m) {
+  json rows = json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    json row = json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json vector_json(const Eigen::VectorXd& v) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
+  return a;
+}
+
+json step_json(const StepTrace& t) {
+  json layers = json::array();
+  for (const auto& l : t.layers)
+    layers.push_back({{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
+                      {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}});
+  return {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+/// A column header in LaTeX math: w_{1}, \partial L/\partial w_{2}[1,3], z_{1}^{(s=2)}, L.
+std::string latex_header(const Column& c, const Network& net, int samples) {
+  if (c.kind == Kind::kStep) return "step";
+  if (c.kind == Kind::kLoss) return "$L$";
+  const Layer& layer = net.layers[static_cast<std::size_t>(c.layer - 1)];
+  const char* symbol = c.kind == Kind::kW || c.kind == Kind::kDW   ? "w"
+                       : c.kind == Kind::kB || c.kind == Kind::kDB ? "b"
+                       : c.kind == Kind::kZ                        ? "z"
+                                                                   : "y";
+  std::string s = std::string(symbol) + "_{" + std::to_string(c.layer) + "}";
+  if (per_input(c.kind) && !(layer.units() == 1 && layer.inputs() == 1))
+    s += "[" + std::to_string(c.unit) + "," + std::to_string(c.input) + "]";
+  else if (!per_input(c.kind) && layer.units() > 1)
+    s += "[" + std::to_string(c.unit) + "]";
+  if (samples > 1 && c.sample > 0) s += "^{(s=" + std::to_string(c.sample) + ")}";
+  if (c.kind == Kind::kDW || c.kind == Kind::kDB) s = "\\partial L/\\partial " + s;
+  return "$" + s + "$";
+}
+
+std::string divergence_sentence(const Divergence& d) {
+  return "Diverged at step " + std::to_string(d.at) + ": " + d.reason + ".";
+}
+
+}  // namespace
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::kStep: return "step";
+    case Kind::kW: return "w";
+    case Kind::kB: return "b";
+    case Kind::kZ: return "z";
+    case Kind::kY: return "y";
+    case Kind::kDW: return "dw";
+    case Kind::kDB: return "db";
+    case Kind::kLoss: return "loss";
+  }
+  return "";
+}
+
+std::string quantity_name(Kind kind, const Network& net, int samples, int layer, int unit,
+                          int input, int sample) {
+  if (kind == Kind::kStep) return "step";
+  if (kind == Kind::kLoss) return "L";
+  const Layer& l = net.layers[static_cast<std::size_t>(layer - 1)];
+  std::string name;
+  switch (kind) {
+    case Kind::kW: case Kind::kDW: name = "w"; break;
+    case Kind::kB: case Kind::kDB: name = "b"; break;
+    case Kind::kZ: name = "z"; break;
+    default: name = "y"; break;
+  }
+  name += std::to_string(layer);
+  if (per_input(kind)) {
+    if (!(l.units() == 1 && l.inputs() == 1))
+      name += "[" + std::to_string(unit) + "," + std::to_string(input) + "]";
+  } else if (l.units() > 1) {
+    name += "[" + std::to_string(unit) + "]";
+  }
+  if (per_sample(kind) && samples > 1) name += "@" + std::to_string(sample);
+  if (kind == Kind::kDW || kind == Kind::kDB) name = "dL/d" + name;
+  return name;
+}
+
+std::vector<Column> table_columns(const Network& net, int samples) {
+  std::vector<Column> cols;
+  const auto add = [&](Kind kind, int layer, int unit, int input, int sample) {
+    cols.push_back({kind, layer, unit, input, sample,
+                    quantity_name(kind, net, samples, layer, unit, input, sample)});
+  };
+  add(Kind::kStep, 0, 0, 0, 0);
+  for (std::size_t li = 0; li < net.layers.size(); ++li) {
+    const int l = static_cast<int>(li) + 1;
+    const Layer& layer = net.layers[li];
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kW, l, j, i, 0);
+    for (int j = 1; j <= layer.units(); ++j) add(Kind::kB, l, j, 0, 0);
+    for (Kind k : {Kind::kZ, Kind::kY})
+      for (int j = 1; j <= layer.units(); ++j)
+        for (int s = 1; s <= samples; ++s) add(k, l, j, 0, s);
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kDW, l, j, i, 0);
+    for (int j = 1; j <= layer.units(); ++j) add(Kind::kDB, l, j, 0, 0);
+  }
+  add(Kind::kLoss, 0, 0, 0, 0);
+  return cols;
+}
+
+Table make_table(const Network& net, int samples, const Trace& trace) {
+  Table table{table_columns(net, samples), {}};
+  table.rows.reserve(trace.steps.size());
+  for (const auto& t : trace.steps) {
+    std::vector<double> row;
+    row.reserve(table.columns.size());
+    for (const auto& c : table.columns) row.push_back(cell(c, t));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Format parse_format(const std::string& text, const std::string& field) {
+  if (text == "json") return Format::kJson;
+  if (text == "csv") return Format::kCsv;
+  if (text == "markdown" || text == "md") return Format::kMarkdown;
+  if (text == "latex" || text == "tex") return Format::kLatex;
+  throw SessionError(field + ": expected json, csv, markdown or latex, got \"" + text + "\"");
+}
+
+std::string fixed(double value, int precision) {
+  char buffer[512];
+  // Beyond 1e15 fixed notation is a wall of digits; scientific keeps the same decimals.
+  std::snprintf(buffer, sizeof buffer, std::fabs(value) < 1e15 ? "%.*f" : "%.*e", precision, value);
+  std::string s = buffer;
+  // "-0.0000" is a rounding artefact of a tiny negative number; the table shows "0.0000".
+  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
+std::string render(const Session& session, const Trace& trace, Format format, int precision) {
+  if (precision < 0 || precision > 17)
+    throw SessionError("--precision: expected a whole number from 0 to 17, got " +
+                       std::to_string(precision));
+  const Network& net = session.network;
+  std::string out;
+  if (format == Format::kJson) {
+    for (const auto& t : trace.steps) out += step_json(t).dump() + "\n";
+    if (trace.diverged)
+      out += json{{"diverged_at", trace.diverged->at}, {"reason", trace.diverged->reason}}.dump() + "\n";
+    return out;
+  }
+  const Table table = make_table(net, session.batch.samples(), trace);
+  const auto number = [&](const Column& c, double v) {
+    return c.kind == Kind::kStep ? std::to_string(static_cast<long>(v)) : fixed(v, precision);
+  };
+  const std::size_t n = table.columns.size();
+  if (format == Format::kCsv) {
+    for (std::size_t i = 0; i < n; ++i) out += (i ? "," : "") + csv_field(table.columns[i].name);
+    out += "\n";
+    for (const auto& row : table.rows) {
+      for (std::size_t i = 0; i < n; ++i) out += (i ? "," : "") + number(table.columns[i], row[i]);
+      out += "\n";
+    }
+    if (trace.diverged) out += "# " + divergence_sentence(*trace.diverged) + "\n";
+  } else if (format == Format::kMarkdown) {
+    out += "|";
+    for (const auto& c : table.columns) out += " " + c.name + " |";
+    out += "\n|";
+    for (std::size_t i = 0; i < n; ++i) out += "---:|";
+    out += "\n";
+    for (const auto& row : table.rows) {
+      out += "|";
+      for (std::size_t i = 0; i < n; ++i) out += " " + number(table.columns[i], row[i]) + " |";
+      out += "\n";
+    }
+    if (trace.diverged) out += "\n" + divergence_sentence(*trace.diverged) + "\n";
+  } else {
+    out += "\\begin{tabular}{" + std::string(n, 'r') + "}\n\\hline\n";
+    for (std::size_t i = 0; i < n; ++i)
+      out += (i ? " & " : "") + latex_header(table.columns[i], net, session.batch.samples());
+    out += " \\\\\n\\hline\n";
+    for (const auto& row : table.rows) {
+      for (std::size_t i = 0; i < n; ++i)
+        out += (i ? " & " : "") + (table.columns[i].kind == Kind::kStep
+                                       ? number(table.columns[i], row[i])
+                                       : "$" + number(table.columns[i], row[i]) + "$");
+      out += " \\\\\n";
+    }
+    out += "\\hline\n\\end{tabular}\n";
+    if (trace.diverged) out += "\n\\emph{" + divergence_sentence(*trace.diverged) + "}\n";
+  }
+  return out;
+}
+
+std::string run_result_json(const Session& session, const Trace& trace) {
+  const Table table = make_table(session.network, session.batch.samples(), trace);
+  json columns = json::array();
+  for (const auto& c : table.columns)
+    columns.push_back({{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
+                       {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}});
+  json steps = json::array();
+  for (const auto& t : trace.steps) steps.push_back(step_json(t));
+  json result;
+  result["session"] = json::parse(session_to_json(session));
+  result["steps"] = std::move(steps);
+  result["diverged"] = trace.diverged
+                           ? json{{"at", trace.diverged->at}, {"reason", trace.diverged->reason}}
+                           : json(nullptr);
+  result["table"] = {{"columns", std::move(columns)}, {"rows", table.rows}};
+  return result.dump();
+}
+
+}  // namespace nntutor

@@ -1,0 +1,71 @@
+// embind registrations and one-line adapters over the core: no math, no logic.
+// Every function returns {ok, error, value} so no C++ exception ever reaches JavaScript.
+#include <emscripten/bind.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "nntutor/error.hpp"
+#include "nntutor/session.hpp"
+#include "nntutor/table.hpp"
+
+namespace {
+
+struct Result {
+  bool ok = false;
+  std::string error;
+  std::string value;
+};
+
+template <typename F>
+Result guarded(F&& f) {
+  try {
+    return {true, "", f()};
+  } catch (const nntutor::SessionError& e) {
+    return {false, e.what(), ""};
+  } catch (const std::exception& e) {
+    return {false, std::string("internal error: ") + e.what(), ""};
+  }
+}
+
+Result run(const std::string& session_json) {
+  return guarded([&] {
+    const auto session = nntutor::parse_session(session_json);
+    return nntutor::run_result_json(session, nntutor::run(session));
+  });
+}
+
+Result format(const std::string& session_json, const std::string& format, int precision) {
+  return guarded([&] {
+    const auto session = nntutor::parse_session(session_json);
+    return nntutor::render(session, nntutor::run(session), nntutor::parse_format(format, "format"),
+                           precision);
+  });
+}
+
+Result bench_steps(const std::string& session_json, int steps) {
+  return guarded([&] {
+    auto session = nntutor::parse_session(session_json);
+    const double loss = nntutor::train_silently(session.network, session.batch, session.loss,
+                                                session.optimizer, steps);
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", loss);
+    return std::string("{\"loss\":") + (std::isfinite(loss) ? text : "null") + "}";
+  });
+}
+
+std::string version() { return NNTUTOR_VERSION; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(nntutor) {
+  emscripten::value_object<Result>("Result")
+      .field("ok", &Result::ok)
+      .field("error", &Result::error)
+      .field("value", &Result::value);
+  emscripten::function("run", &run);
+  emscripten::function("format", &format);
+  emscripten::function("benchSteps", &bench_steps);
+  emscripten::function("version", &version);
+}

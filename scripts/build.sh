@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds what is asked (default: wasm and site), caching in build/.
+#   scripts/build.sh [native] [wasm] [site]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(wasm site)
+
+for t in "${targets[@]}"; do
+  case "$t" in
+    native)
+      [ -f build/native/CMakeCache.txt ] || cmake --preset native >/dev/null
+      cmake --build build/native -j2
+      ;;
+    wasm)
+      # The Emscripten linker runs its acorn optimiser with Debian's node modules.
+      export NODE_PATH=/usr/share/nodejs
+      if [ ! -f build/wasm/CMakeCache.txt ]; then
+        emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
+          -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+      fi
+      cmake --build build/wasm -j2
+      ;;
+    site)
+      # The served folder: the page's files and the engine module, nothing else.
+      rm -rf build/site.tmp && mkdir -p build/site.tmp
+      cp -r web/. build/site.tmp/
+      rm -f build/site.tmp/package.json
+      cp build/wasm/nntutor_wasm.js build/site.tmp/
+      rm -rf build/site && mv build/site.tmp build/site
+      ;;
+    *) echo "build: unknown target $t (expected native, wasm or site)" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for building, serving and testing; does nothing when all is there.
+#   scripts/setup.sh          what `npm start` needs: compilers, Emscripten, Eigen, nlohmann-json
+#   scripts/setup.sh --test   also GoogleTest, Chromium and the npm dev dependencies
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+# Debian package → a file that proves it is installed.
+declare -A probe=(
+  [cmake]=/usr/bin/cmake [g++]=/usr/bin/g++ [make]=/usr/bin/make
+  [emscripten]=/usr/bin/emcc [libeigen3-dev]=/usr/include/eigen3/Eigen/Dense
+  [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp [nodejs]=/usr/bin/node
+)
+if [ $want_test = 1 ]; then
+  probe[libgtest-dev]=/usr/include/gtest/gtest.h
+  probe[chromium]=/usr/bin/chromium
+fi
+missing=()
+for pkg in "${!probe[@]}"; do [ -e "${probe[$pkg]}" ] || missing+=("$pkg"); done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+      echo "setup: not root and no sudo; please install: apt-get install ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ $want_test = 1 ] && [ ! -d node_modules/playwright-core ]; then
+  echo "setup: installing npm dev dependencies"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
