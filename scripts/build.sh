@@ -9,13 +9,13 @@ targets=("$@")
 for t in "${targets[@]}"; do
   case "$t" in
     native)
-      [ -f build/native/CMakeCache.txt ] || cmake --preset native >/dev/null
+      [ -f build/native/Makefile ] || cmake --preset native >/dev/null
       cmake --build build/native -j2
       ;;
     wasm)
       # The Emscripten linker runs its acorn optimiser with Debian's node modules.
       export NODE_PATH=/usr/share/nodejs
-      if [ ! -f build/wasm/CMakeCache.txt ]; then
+      if [ ! -f build/wasm/Makefile ]; then
         emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
           -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
       fi

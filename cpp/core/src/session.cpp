@@ -21,7 +21,11 @@ std::string plural(long n, const std::string& word) {
 std::string describe(const json& j) {
   if (j.is_string()) {
     std::string s = j.get<std::string>();
-    if (s.size() > 40) s = s.substr(0, 40) + "…";
+    if (s.size() > 40) {
+      std::size_t n = 40;
+      while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // UTF-8 boundary
+      s = s.substr(0, n) + "…";
+    }
     return "string \"" + s + "\"";
   }
   if (j.is_number()) return "number " + j.dump();
@@ -166,6 +170,16 @@ void check_work(const Session& s, const std::string& field) {
                     plural(s.batch.samples(), "sample") + " × " +
                     plural(s.network.parameters(), "parameter") +
                     ", more than the limit of 2e8; use fewer steps or a smaller network");
+  // Each recorded step holds W, b, ∂L/∂W, ∂L/∂b, and z, y per unit and sample.
+  long units = 0;
+  for (const auto& layer : s.network.layers) units += layer.units();
+  const double per_step = 2.0 * static_cast<double>(s.network.parameters()) +
+                          2.0 * static_cast<double>(units) * s.batch.samples() + 1;
+  if (static_cast<double>(s.steps) * per_step > Limits::kMaxTraceNumbers)
+    fail(field, "a table of " + std::to_string(s.steps) + " steps × " +
+                    std::to_string(static_cast<long>(per_step)) +
+                    " numbers is more than the limit of 1e6 numbers; use fewer steps or a "
+                    "smaller network");
 }
 
 }  // namespace
@@ -174,8 +188,10 @@ void set_steps(Session& session, long long steps, const std::string& field) {
   if (steps < 0 || steps > Limits::kMaxSteps)
     fail(field, "expected a whole number from 0 to " + std::to_string(Limits::kMaxSteps) +
                     ", got " + std::to_string(steps));
-  session.steps = static_cast<int>(steps);
-  check_work(session, field);
+  Session checked = session;  // a rejected value must leave the session as it was
+  checked.steps = static_cast<int>(steps);
+  check_work(checked, field);
+  session.steps = checked.steps;
 }
 
 Session parse_session(std::string_view json_text) {
@@ -187,6 +203,11 @@ Session parse_session(std::string_view json_text) {
     // nlohmann prefixes "[json.exception.parse_error.101] "; the rest is the useful part.
     if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
     throw SessionError("session: not valid JSON (" + what + ")");
+  } catch (const json::out_of_range& e) {
+    // nlohmann reports a literal too large for a double ("1e999") this way, without its path.
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    throw SessionError("session: " + what + " (expected a finite number)");
   }
   if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
   only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"});

@@ -183,7 +183,7 @@ std::string fixed(double value, int precision) {
 
 std::string render(const Session& session, const Trace& trace, Format format, int precision) {
   if (precision < 0 || precision > 17)
-    throw SessionError("--precision: expected a whole number from 0 to 17, got " +
+    throw SessionError("precision: expected a whole number from 0 to 17, got " +
                        std::to_string(precision));
   const Network& net = session.network;
   std::string out;

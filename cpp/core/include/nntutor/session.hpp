@@ -18,6 +18,7 @@ struct Limits {
   static constexpr int kMaxSamples = 1024;
   static constexpr int kMaxSteps = 10000;
   static constexpr double kMaxWork = 2e8;  ///< steps × samples × parameters
+  static constexpr double kMaxTraceNumbers = 1e6;  ///< numbers a recorded run may hold
 };
 
 /// A validated session: everything needed to run the table.

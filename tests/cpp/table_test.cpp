@@ -1,0 +1,545 @@
+// The lecture's table: column names, rows from a trace, the four text formats (golden text
+// for the lecture's first two steps), run_result_json, and the `nntutor table` CLI end to end.
+#include "nntutor/table.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_helpers.hpp"
+
+namespace {
+
+using nlohmann::json;
+using nntutor::Column;
+using nntutor::Format;
+using nntutor::Session;
+using nntutor::Trace;
+using Kind = nntutor::Column::Kind;
+using nntutor_test::lecture_json;
+
+std::vector<std::string> names(const std::vector<Column>& columns) {
+  std::vector<std::string> out;
+  for (const auto& c : columns) out.push_back(c.name);
+  return out;
+}
+
+Session lecture_session(int steps) {
+  Session s = nntutor::parse_session(lecture_json());
+  nntutor::set_steps(s, steps);
+  return s;
+}
+
+/// 1-1 linear, x = 1, y = 0, w = 2, η = 1.5e308: row 1 is all 2s (b1 = 0), then the update
+/// overflows w1 to −inf.
+const char* const kDivergingSession =
+    R"({"inputs": [[1]], "targets": [[0]],
+        "layers": [{"units": 1, "activation": "linear", "weights": [[2]], "biases": [0]}],
+        "optimizer": {"name": "sgd", "learning_rate": 1.5e308}, "steps": 5})";
+
+/// A 2-3-1 network with 2 samples.
+const char* const k231Session =
+    R"({"inputs": [[1, 2], [-0.5, 0.25]], "targets": [[1], [0]],
+        "layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        "steps": 3, "seed": 5})";
+
+// ---- Columns ----
+
+TEST(TableColumns, TheLectureNetworkHasTheLecturesColumns) {
+  const Session s = lecture_session(5);
+  const auto columns = nntutor::table_columns(s.network, 1);
+  EXPECT_EQ(names(columns),
+            (std::vector<std::string>{"step", "w1", "b1", "z1", "y1", "dL/dw1", "dL/db1", "w2", "b2",
+                                      "z2", "y2", "dL/dw2", "dL/db2", "L"}));
+  const std::vector<Kind> kinds = {Kind::kStep, Kind::kW, Kind::kB,  Kind::kZ, Kind::kY,
+                                   Kind::kDW,   Kind::kDB, Kind::kW, Kind::kB, Kind::kZ,
+                                   Kind::kY,    Kind::kDW, Kind::kDB, Kind::kLoss};
+  ASSERT_EQ(columns.size(), kinds.size());
+  for (std::size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(columns[i].kind, kinds[i]) << i;
+  // Indices are 1-based, 0 where they do not apply.
+  EXPECT_EQ(columns[0].layer, 0);
+  EXPECT_EQ(columns[7].layer, 2);  // w2
+  EXPECT_EQ(columns[7].unit, 1);
+  EXPECT_EQ(columns[7].input, 1);
+  EXPECT_EQ(columns[7].sample, 0);
+  EXPECT_EQ(columns[9].sample, 1);  // z2 of the one sample
+  EXPECT_EQ(columns[9].input, 0);
+  EXPECT_EQ(columns[13].layer, 0);
+}
+
+TEST(TableColumns, NamesFollowTheDocumentedScheme) {
+  const Session s = nntutor::parse_session(k231Session);
+  const auto columns = nntutor::table_columns(s.network, 2);
+  EXPECT_EQ(names(columns),
+            (std::vector<std::string>{
+                "step",
+                "w1[1,1]", "w1[1,2]", "w1[2,1]", "w1[2,2]", "w1[3,1]", "w1[3,2]",
+                "b1[1]", "b1[2]", "b1[3]",
+                "z1[1]@1", "z1[1]@2", "z1[2]@1", "z1[2]@2", "z1[3]@1", "z1[3]@2",
+                "y1[1]@1", "y1[1]@2", "y1[2]@1", "y1[2]@2", "y1[3]@1", "y1[3]@2",
+                "dL/dw1[1,1]", "dL/dw1[1,2]", "dL/dw1[2,1]", "dL/dw1[2,2]", "dL/dw1[3,1]", "dL/dw1[3,2]",
+                "dL/db1[1]", "dL/db1[2]", "dL/db1[3]",
+                "w2[1,1]", "w2[1,2]", "w2[1,3]",
+                "b2",
+                "z2@1", "z2@2",
+                "y2@1", "y2@2",
+                "dL/dw2[1,1]", "dL/dw2[1,2]", "dL/dw2[1,3]",
+                "dL/db2",
+                "L"}));
+  // w1[1,2]: the weight from input 2 into unit 1 of layer 1.
+  const Column& w = columns[2];
+  EXPECT_EQ(w.kind, Kind::kW);
+  EXPECT_EQ(w.layer, 1);
+  EXPECT_EQ(w.unit, 1);
+  EXPECT_EQ(w.input, 2);
+  EXPECT_EQ(w.sample, 0);
+  const Column& z = columns[12];  // z1[2]@1
+  EXPECT_EQ(z.kind, Kind::kZ);
+  EXPECT_EQ(z.layer, 1);
+  EXPECT_EQ(z.unit, 2);
+  EXPECT_EQ(z.input, 0);
+  EXPECT_EQ(z.sample, 1);
+}
+
+TEST(TableColumns, CountIsTwoPlusEveryQuantity) {
+  // step + L + per layer: w and dL/dw (units × inputs each), b and dL/db (units each),
+  // z and y (units × samples each).
+  for (const auto& [shape, samples] : std::vector<std::pair<std::vector<int>, int>>{
+           {{3, 4, 2}, 3}, {{1, 1, 1}, 1}, {{2, 3, 3, 1}, 5}, {{5, 1}, 2}}) {
+    nntutor::Network net;
+    long expected = 2;
+    for (std::size_t l = 1; l < shape.size(); ++l) {
+      net.layers.push_back(nntutor_test::layer(Eigen::MatrixXd::Zero(shape[l], shape[l - 1]),
+                                               Eigen::VectorXd::Zero(shape[l]), "relu"));
+      expected += 2L * shape[l] * shape[l - 1] + 2L * shape[l] + 2L * shape[l] * samples;
+    }
+    EXPECT_EQ(static_cast<long>(nntutor::table_columns(net, samples).size()), expected);
+  }
+}
+
+TEST(TableColumns, QuantityNameAndKindName) {
+  const Session s = nntutor::parse_session(k231Session);
+  EXPECT_EQ(nntutor::quantity_name(Kind::kDW, s.network, 2, 2, 1, 3), "dL/dw2[1,3]");
+  EXPECT_EQ(nntutor::quantity_name(Kind::kY, s.network, 2, 2, 1, 0, 2), "y2@2");
+  EXPECT_EQ(nntutor::quantity_name(Kind::kZ, s.network, 1, 1, 2, 0, 1), "z1[2]");
+  EXPECT_EQ(nntutor::quantity_name(Kind::kDB, s.network, 2, 1, 3), "dL/db1[3]");
+  EXPECT_EQ(nntutor::quantity_name(Kind::kLoss, s.network, 2, 0, 0), "L");
+  EXPECT_EQ(nntutor::quantity_name(Kind::kStep, s.network, 2, 0, 0), "step");
+  const std::vector<std::pair<Kind, std::string>> kinds = {
+      {Kind::kStep, "step"}, {Kind::kW, "w"},   {Kind::kB, "b"},   {Kind::kZ, "z"},
+      {Kind::kY, "y"},       {Kind::kDW, "dw"}, {Kind::kDB, "db"}, {Kind::kLoss, "loss"}};
+  for (const auto& [kind, name] : kinds) EXPECT_EQ(nntutor::kind_name(kind), name);
+}
+
+// ---- Rows ----
+
+TEST(MakeTable, RowsAreTheTraceValues) {
+  const Session s = nntutor::parse_session(k231Session);
+  const Trace trace = nntutor::run(s);
+  ASSERT_EQ(trace.steps.size(), 3u);
+  const auto table = nntutor::make_table(s.network, 2, trace);
+  ASSERT_EQ(table.rows.size(), 3u);
+  for (std::size_t r = 0; r < 3; ++r) {
+    const auto& t = trace.steps[r];
+    ASSERT_EQ(table.rows[r].size(), table.columns.size());
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+      const Column& c = table.columns[i];
+      const int l = c.layer - 1, j = c.unit - 1, in = c.input - 1, smp = c.sample - 1;
+      double expected = 0;
+      switch (c.kind) {
+        case Kind::kStep: expected = static_cast<double>(r + 1); break;
+        case Kind::kLoss: expected = t.loss; break;
+        case Kind::kW: expected = t.layers[l].W(j, in); break;
+        case Kind::kB: expected = t.layers[l].b(j); break;
+        case Kind::kZ: expected = t.layers[l].z(j, smp); break;
+        case Kind::kY: expected = t.layers[l].y(j, smp); break;
+        case Kind::kDW: expected = t.layers[l].dW(j, in); break;
+        case Kind::kDB: expected = t.layers[l].db(j); break;
+      }
+      EXPECT_EQ(table.rows[r][i], expected) << c.name << " in row " << r + 1;
+    }
+  }
+}
+
+// ---- Formats ----
+
+const std::string kLectureCsv =
+    "step,w1,b1,z1,y1,dL/dw1,dL/db1,w2,b2,z2,y2,dL/dw2,dL/db2,L\n"
+    "1,0.5000,0.0000,0.5000,0.6225,-0.0167,-0.0167,0.8000,0.0000,0.4980,0.6220,-0.0553,-0.0889,0.0714\n"
+    "2,0.5017,0.0017,0.5033,0.6232,-0.0166,-0.0166,0.8055,0.0089,0.5109,0.6250,-0.0548,-0.0879,0.0703\n";
+
+const std::string kLectureMarkdown =
+    "| step | w1 | b1 | z1 | y1 | dL/dw1 | dL/db1 | w2 | b2 | z2 | y2 | dL/dw2 | dL/db2 | L |\n"
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    "| 1 | 0.5000 | 0.0000 | 0.5000 | 0.6225 | -0.0167 | -0.0167 | 0.8000 | 0.0000 | 0.4980 | 0.6220 | -0.0553 | -0.0889 | 0.0714 |\n"
+    "| 2 | 0.5017 | 0.0017 | 0.5033 | 0.6232 | -0.0166 | -0.0166 | 0.8055 | 0.0089 | 0.5109 | 0.6250 | -0.0548 | -0.0879 | 0.0703 |\n";
+
+const std::string kLectureLatex =
+    "\\begin{tabular}{rrrrrrrrrrrrrr}\n"
+    "\\hline\n"
+    "step & $w_{1}$ & $b_{1}$ & $z_{1}$ & $y_{1}$ & $\\partial L/\\partial w_{1}$ & "
+    "$\\partial L/\\partial b_{1}$ & $w_{2}$ & $b_{2}$ & $z_{2}$ & $y_{2}$ & "
+    "$\\partial L/\\partial w_{2}$ & $\\partial L/\\partial b_{2}$ & $L$ \\\\\n"
+    "\\hline\n"
+    "1 & $0.5000$ & $0.0000$ & $0.5000$ & $0.6225$ & $-0.0167$ & $-0.0167$ & $0.8000$ & $0.0000$ & "
+    "$0.4980$ & $0.6220$ & $-0.0553$ & $-0.0889$ & $0.0714$ \\\\\n"
+    "2 & $0.5017$ & $0.0017$ & $0.5033$ & $0.6232$ & $-0.0166$ & $-0.0166$ & $0.8055$ & $0.0089$ & "
+    "$0.5109$ & $0.6250$ & $-0.0548$ & $-0.0879$ & $0.0703$ \\\\\n"
+    "\\hline\n"
+    "\\end{tabular}\n";
+
+std::string render_lecture(Format format, int precision = 4) {
+  const Session s = lecture_session(2);
+  return nntutor::render(s, nntutor::run(s), format, precision);
+}
+
+TEST(Render, LectureCsv) { EXPECT_EQ(render_lecture(Format::kCsv), kLectureCsv); }
+TEST(Render, LectureMarkdown) { EXPECT_EQ(render_lecture(Format::kMarkdown), kLectureMarkdown); }
+TEST(Render, LectureLatex) { EXPECT_EQ(render_lecture(Format::kLatex), kLectureLatex); }
+
+TEST(Render, PrecisionZeroShowsNoMinusZero) {
+  // 0.5 rounds to even (0); −0.0167 rounds to −0, shown as 0.
+  const std::string csv = render_lecture(Format::kCsv, 0);
+  EXPECT_EQ(csv.substr(csv.find('\n') + 1),
+            "1,0,0,0,1,0,0,1,0,0,1,0,0,0\n"
+            "2,1,0,1,1,0,0,1,0,1,1,0,0,0\n");
+}
+
+TEST(Render, CsvQuotesNamesWithCommas) {
+  const Session s = nntutor::parse_session(k231Session);
+  const std::string csv = nntutor::render(s, nntutor::run(s), Format::kCsv, 3);
+  EXPECT_EQ(csv.rfind("step,\"w1[1,1]\",\"w1[1,2]\",\"w1[2,1]\",\"w1[2,2]\",\"w1[3,1]\",", 0), 0u);
+  EXPECT_NE(csv.find(",b1[1],b1[2],b1[3],z1[1]@1,"), std::string::npos);
+  EXPECT_NE(csv.find(",\"dL/dw2[1,3]\",dL/db2,L\n"), std::string::npos);
+  // 1 header + 3 rows, each with 44 fields
+  std::istringstream lines(csv);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) ++n;
+  EXPECT_EQ(n, 4);
+}
+
+TEST(Render, LatexHeadersForSeveralUnitsAndSamples) {
+  const Session s = nntutor::parse_session(k231Session);
+  const std::string tex = nntutor::render(s, nntutor::run(s), Format::kLatex, 2);
+  EXPECT_EQ(tex.rfind("\\begin{tabular}{" + std::string(44, 'r') + "}\n\\hline\nstep & $w_{1}[1,1]$ & ", 0), 0u);
+  EXPECT_NE(tex.find(" & $z_{1}[2]^{(s=1)}$ & "), std::string::npos);
+  EXPECT_NE(tex.find(" & $y_{2}^{(s=2)}$ & "), std::string::npos);
+  EXPECT_NE(tex.find(" & $\\partial L/\\partial w_{2}[1,3]$ & $\\partial L/\\partial b_{2}$ & $L$ \\\\\n"),
+            std::string::npos);
+}
+
+TEST(Render, JsonLinesRoundTripToTheExactDoubles) {
+  const Session s = nntutor::parse_session(k231Session);
+  const Trace trace = nntutor::run(s);
+  const std::string text = nntutor::render(s, trace, Format::kJson, 4);  // precision is ignored
+  std::istringstream lines(text);
+  std::string line;
+  std::size_t k = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_LT(k, trace.steps.size());
+    const auto& t = trace.steps[k++];
+    const json j = json::parse(line);
+    EXPECT_EQ(j["step"], t.step);
+    EXPECT_EQ(j["loss"].get<double>(), t.loss);
+    ASSERT_EQ(j["layers"].size(), t.layers.size());
+    for (std::size_t l = 0; l < t.layers.size(); ++l) {
+      const auto& jl = j["layers"][l];
+      const auto& tl = t.layers[l];
+      const auto check_matrix = [&](const char* key, const Eigen::MatrixXd& m) {
+        ASSERT_EQ(jl[key].size(), static_cast<std::size_t>(m.rows())) << key;
+        for (Eigen::Index r = 0; r < m.rows(); ++r) {
+          ASSERT_EQ(jl[key][r].size(), static_cast<std::size_t>(m.cols())) << key;
+          for (Eigen::Index c = 0; c < m.cols(); ++c)
+            EXPECT_EQ(jl[key][r][c].get<double>(), m(r, c)) << key;
+        }
+      };
+      const auto check_vector = [&](const char* key, const Eigen::VectorXd& v) {
+        ASSERT_EQ(jl[key].size(), static_cast<std::size_t>(v.size())) << key;
+        for (Eigen::Index i = 0; i < v.size(); ++i) EXPECT_EQ(jl[key][i].get<double>(), v(i)) << key;
+      };
+      check_matrix("W", tl.W);
+      check_vector("b", tl.b);
+      check_matrix("z", tl.z);  // units × samples
+      check_matrix("y", tl.y);
+      check_matrix("dW", tl.dW);
+      check_vector("db", tl.db);
+    }
+  }
+  EXPECT_EQ(k, trace.steps.size());
+  // The documented key order.
+  EXPECT_EQ(text.rfind("{\"step\":1,\"loss\":", 0), 0u);
+  EXPECT_NE(text.find("\"layers\":[{\"W\":[["), std::string::npos);
+}
+
+// The divergence line of each format.
+const std::string kDivergedCsv =
+    "step,w1,b1,z1,y1,dL/dw1,dL/db1,L\n"
+    "1,2.00,0.00,2.00,2.00,2.00,2.00,2.00\n"
+    "# Diverged at step 2: w1 overflowed to -inf in the update of step 1.\n";
+
+TEST(Render, DivergenceEndsEveryFormat) {
+  const Session s = nntutor::parse_session(kDivergingSession);
+  const Trace trace = nntutor::run(s);
+  ASSERT_TRUE(trace.diverged);
+  EXPECT_EQ(nntutor::render(s, trace, Format::kCsv, 2), kDivergedCsv);
+  EXPECT_EQ(nntutor::render(s, trace, Format::kMarkdown, 2),
+            "| step | w1 | b1 | z1 | y1 | dL/dw1 | dL/db1 | L |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| 1 | 2.00 | 0.00 | 2.00 | 2.00 | 2.00 | 2.00 | 2.00 |\n"
+            "\n"
+            "Diverged at step 2: w1 overflowed to -inf in the update of step 1.\n");
+  EXPECT_EQ(nntutor::render(s, trace, Format::kLatex, 2),
+            "\\begin{tabular}{rrrrrrrr}\n"
+            "\\hline\n"
+            "step & $w_{1}$ & $b_{1}$ & $z_{1}$ & $y_{1}$ & $\\partial L/\\partial w_{1}$ & "
+            "$\\partial L/\\partial b_{1}$ & $L$ \\\\\n"
+            "\\hline\n"
+            "1 & $2.00$ & $0.00$ & $2.00$ & $2.00$ & $2.00$ & $2.00$ & $2.00$ \\\\\n"
+            "\\hline\n"
+            "\\end{tabular}\n"
+            "\n"
+            "\\emph{Diverged at step 2: w1 overflowed to -inf in the update of step 1.}\n");
+  EXPECT_EQ(nntutor::render(s, trace, Format::kJson, 2),
+            "{\"step\":1,\"loss\":2.0,\"layers\":[{\"W\":[[2.0]],\"b\":[0.0],\"z\":[[2.0]],"
+            "\"y\":[[2.0]],\"dW\":[[2.0]],\"db\":[2.0]}]}\n"
+            "{\"diverged_at\":2,\"reason\":\"w1 overflowed to -inf in the update of step 1\"}\n");
+}
+
+TEST(Render, DivergenceAtStepOneLeavesOnlyTheHeader) {
+  json j = json::parse(lecture_json());
+  j["inputs"] = {{1e200}};
+  j["layers"][0]["weights"] = {{1e200}};
+  const Session s = nntutor::parse_session(j.dump());
+  const Trace trace = nntutor::run(s);
+  EXPECT_EQ(nntutor::render(s, trace, Format::kCsv, 4),
+            kLectureCsv.substr(0, kLectureCsv.find('\n') + 1) +
+                "# Diverged at step 1: z1 overflowed to +inf.\n");
+  EXPECT_EQ(nntutor::render(s, trace, Format::kJson, 4),
+            "{\"diverged_at\":1,\"reason\":\"z1 overflowed to +inf\"}\n");
+}
+
+TEST(Render, PrecisionOutOfRange) {
+  const Session s = lecture_session(1);
+  const Trace trace = nntutor::run(s);
+  EXPECT_SESSION_ERROR(nntutor::render(s, trace, Format::kCsv, -1),
+                       "precision: expected a whole number from 0 to 17, got -1");
+  EXPECT_SESSION_ERROR(nntutor::render(s, trace, Format::kMarkdown, 18),
+                       "precision: expected a whole number from 0 to 17, got 18");
+  EXPECT_NO_THROW(nntutor::render(s, trace, Format::kCsv, 0));
+  EXPECT_NO_THROW(nntutor::render(s, trace, Format::kCsv, 17));
+}
+
+TEST(Fixed, DecimalsAndNoMinusZero) {
+  EXPECT_EQ(nntutor::fixed(0.5, 4), "0.5000");
+  EXPECT_EQ(nntutor::fixed(-0.01666, 4), "-0.0167");
+  EXPECT_EQ(nntutor::fixed(123456.789, 2), "123456.79");
+  EXPECT_EQ(nntutor::fixed(-1.5, 2), "-1.50");
+  EXPECT_EQ(nntutor::fixed(0.0, 4), "0.0000");
+  EXPECT_EQ(nntutor::fixed(-0.0, 4), "0.0000");
+  EXPECT_EQ(nntutor::fixed(-0.00004, 4), "0.0000");
+  EXPECT_EQ(nntutor::fixed(-1e-300, 4), "0.0000");
+  EXPECT_EQ(nntutor::fixed(-1e-20, 17), "0.00000000000000000");
+  EXPECT_EQ(nntutor::fixed(-0.4, 0), "0");
+  EXPECT_EQ(nntutor::fixed(-0.6, 0), "-1");
+  EXPECT_EQ(nntutor::fixed(2.5, 0), "2");  // printf rounds half to even
+  // Scientific from 1e15 on, with the same number of decimals.
+  EXPECT_EQ(nntutor::fixed(999999999999999.0, 1), "999999999999999.0");
+  EXPECT_EQ(nntutor::fixed(1e15, 4), "1.0000e+15");
+  EXPECT_EQ(nntutor::fixed(-2.5e20, 2), "-2.50e+20");
+  EXPECT_EQ(nntutor::fixed(1.7e308, 3), "1.700e+308");
+}
+
+TEST(ParseFormat, NamesAndAliases) {
+  EXPECT_EQ(nntutor::parse_format("json"), Format::kJson);
+  EXPECT_EQ(nntutor::parse_format("csv"), Format::kCsv);
+  EXPECT_EQ(nntutor::parse_format("markdown"), Format::kMarkdown);
+  EXPECT_EQ(nntutor::parse_format("md"), Format::kMarkdown);
+  EXPECT_EQ(nntutor::parse_format("latex"), Format::kLatex);
+  EXPECT_EQ(nntutor::parse_format("tex"), Format::kLatex);
+  EXPECT_SESSION_ERROR(nntutor::parse_format("xml"),
+                       "--format: expected json, csv, markdown or latex, got \"xml\"");
+  EXPECT_SESSION_ERROR(nntutor::parse_format("CSV", "format"),
+                       "format: expected json, csv, markdown or latex, got \"CSV\"");
+  EXPECT_SESSION_ERROR(nntutor::parse_format(""),
+                       "--format: expected json, csv, markdown or latex, got \"\"");
+}
+
+TEST(RunResultJson, HoldsSessionStepsDivergenceAndTable) {
+  const Session s = nntutor::parse_session(k231Session);
+  const Trace trace = nntutor::run(s);
+  const json j = json::parse(nntutor::run_result_json(s, trace));
+  const auto ordered = nlohmann::ordered_json::parse(nntutor::run_result_json(s, trace));
+  std::vector<std::string> keys;  // in the document's order
+  for (const auto& item : ordered.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"session", "steps", "diverged", "table"}));
+  EXPECT_EQ(j["session"], json::parse(nntutor::session_to_json(s)));
+  EXPECT_EQ(j["steps"].size(), 3u);
+  EXPECT_TRUE(j["diverged"].is_null());
+  const auto table = nntutor::make_table(s.network, 2, trace);
+  ASSERT_EQ(j["table"]["columns"].size(), table.columns.size());
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const Column& c = table.columns[i];
+    EXPECT_EQ(j["table"]["columns"][i],
+              json({{"name", c.name}, {"kind", nntutor::kind_name(c.kind)}, {"layer", c.layer},
+                    {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}}));
+  }
+  EXPECT_EQ(j["table"]["rows"].get<std::vector<std::vector<double>>>(), table.rows);
+
+  const Session d = nntutor::parse_session(kDivergingSession);
+  const json jd = json::parse(nntutor::run_result_json(d, nntutor::run(d)));
+  EXPECT_EQ(jd["diverged"],
+            json({{"at", 2}, {"reason", "w1 overflowed to -inf in the update of step 1"}}));
+  EXPECT_EQ(jd["steps"].size(), 1u);
+  EXPECT_EQ(jd["table"]["rows"].size(), 1u);
+}
+
+// ---- The CLI, end to end ----
+
+struct CliResult {
+  int status = -1;  ///< exit code; -1 if the process did not exit normally (a crash)
+  std::string out, err;
+};
+
+std::string temp_path(const std::string& name) {
+  static int counter = 0;
+  return ::testing::TempDir() + "nntutor_test_" + std::to_string(::getpid()) + "_" +
+         std::to_string(++counter) + "_" + name;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+/// Runs `nntutor ARGS` (through sh), optionally with `stdin_text` on standard input.
+CliResult cli(const std::string& args, const std::string* stdin_text = nullptr) {
+  const std::string out = temp_path("stdout"), err = temp_path("stderr");
+  std::string command = "'" NNTUTOR_CLI "' " + args + " >'" + out + "' 2>'" + err + "'";
+  if (stdin_text) command += " <'" + write_temp("stdin.json", *stdin_text) + "'";
+  const int raw = std::system(command.c_str());
+  CliResult r;
+  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = nntutor_test::read_text(out);
+  r.err = nntutor_test::read_text(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+
+const std::string kLecturePath = nntutor_test::source_path("examples/lecture.json");
+
+TEST(Cli, LectureCsvIsTheDefault) {
+  const CliResult r = cli("table '" + kLecturePath + "' --steps 2");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, kLectureCsv);
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(Cli, EveryFormatIsTheLibrarysText) {
+  EXPECT_EQ(cli("table '" + kLecturePath + "' --steps 2 --format csv --precision 4").out, kLectureCsv);
+  EXPECT_EQ(cli("table '" + kLecturePath + "' --format markdown --steps 2").out, kLectureMarkdown);
+  EXPECT_EQ(cli("table '" + kLecturePath + "' --format latex --steps 2").out, kLectureLatex);
+  const Session s = nntutor::parse_session(lecture_json());  // 5 steps, as the file says
+  const Trace trace = nntutor::run(s);
+  EXPECT_EQ(cli("table '" + kLecturePath + "' --format json").out,
+            nntutor::render(s, trace, Format::kJson, 4));
+  EXPECT_EQ(cli("table '" + kLecturePath + "' --precision 9 --format md").out,
+            nntutor::render(s, trace, Format::kMarkdown, 9));
+}
+
+TEST(Cli, ReadsStandardInput) {
+  const std::string text = lecture_json();
+  const CliResult r = cli("table - --steps 2", &text);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, kLectureCsv);
+}
+
+TEST(Cli, DivergenceIsAResultNotAnError) {
+  const std::string path = write_temp("diverging.json", kDivergingSession);
+  const CliResult r = cli("table '" + path + "' --precision 2");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, kDivergedCsv);
+  EXPECT_EQ(r.err, "nntutor: diverged at step 2: w1 overflowed to -inf in the update of step 1\n");
+}
+
+/// Bad input: exit 2 and exactly `message` on stderr, nothing on stdout.
+void expect_bad_input(const std::string& args, const std::string& message,
+                      const std::string* stdin_text = nullptr) {
+  SCOPED_TRACE("nntutor " + args);
+  const CliResult r = cli(args, stdin_text);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, message + "\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, BadOptions) {
+  const std::string lecture = "table '" + kLecturePath + "'";
+  expect_bad_input(lecture + " --format xml",
+                   "nntutor: --format: expected json, csv, markdown or latex, got \"xml\"");
+  expect_bad_input(lecture + " --precision 18",
+                   "nntutor: --precision: expected a whole number from 0 to 17, got 18");
+  expect_bad_input(lecture + " --precision -1",
+                   "nntutor: --precision: expected a whole number from 0 to 17, got -1");
+  expect_bad_input(lecture + " --precision abc",
+                   "nntutor: --precision: expected a whole number, got \"abc\"");
+  expect_bad_input(lecture + " --precision 4.5",
+                   "nntutor: --precision: expected a whole number, got \"4.5\"");
+  expect_bad_input(lecture + " --steps 10001",
+                   "nntutor: --steps: expected a whole number from 0 to 10000, got 10001");
+  expect_bad_input(lecture + " --steps -3",
+                   "nntutor: --steps: expected a whole number from 0 to 10000, got -3");
+  expect_bad_input(lecture + " --steps", "nntutor: --steps: expected a value after it");
+  expect_bad_input(lecture + " --colour red",
+                   "nntutor: --colour: unknown option (expected --steps, --format, --precision)");
+  expect_bad_input(lecture + " other.json",
+                   "nntutor: other.json: unexpected argument (only one session file is read)");
+  expect_bad_input("table --steps 2", "nntutor: SESSION.json: expected a session file or -");
+  expect_bad_input("tabel x.json", "nntutor: \"tabel\": unknown command (expected table or equations)");
+}
+
+TEST(Cli, MissingFile) {
+  const std::string path = temp_path("does-not-exist.json");
+  expect_bad_input("table '" + path + "'", "nntutor: " + path + ": cannot open the file");
+}
+
+TEST(Cli, BadSessions) {
+  json j = json::parse(lecture_json());
+  j["layers"][1]["weights"] = {{0.8}, {0.1}};
+  std::string path = write_temp("two-rows.json", j.dump());
+  expect_bad_input("table '" + path + "'",
+                   "nntutor: " + path + ": layers[1].weights: expected 1 row of 1 number, got 2 rows");
+
+  path = write_temp("huge.json", R"({"inputs": [[1e999]], "targets": [[1]],
+      "layers": [{"units": 1, "activation": "linear"}]})");
+  expect_bad_input("table '" + path + "'",
+                   "nntutor: " + path + ": session: number overflow parsing '1e999' (expected a finite number)");
+
+  path = write_temp("empty.json", "");
+  expect_bad_input("table '" + path + "'",
+                   "nntutor: " + path + ": session: not valid JSON (parse error at line 1, column 1: "
+                   "syntax error while parsing value - unexpected end of input; expected '[', '{', "
+                   "or a literal)");
+
+  const std::string three = "3";
+  expect_bad_input("table -", "nntutor: -: session: expected a JSON object, got number 3", &three);
+}
+
+TEST(Cli, UsageAndHelp) {
+  const CliResult none = cli("");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_EQ(none.out.rfind("usage: nntutor table SESSION.json", 0), 0u);
+  const CliResult help = cli("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_EQ(help.out, none.out);
+}
+
+}  // namespace

@@ -1,0 +1,100 @@
+#pragma once
+/// Small helpers shared by the GoogleTest files: exact-message exception checks, the lecture's
+/// 1-1-1 network, and file reading.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nntutor/activation.hpp"
+#include "nntutor/error.hpp"
+#include "nntutor/network.hpp"
+
+namespace nntutor_test {
+
+/// Succeeds if `f()` throws nntutor::SessionError whose what() is exactly `expected`.
+template <typename F>
+::testing::AssertionResult throws_session_error(F&& f, const std::string& expected) {
+  try {
+    f();
+  } catch (const nntutor::SessionError& e) {
+    if (expected == e.what()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "SessionError message was\n  " << e.what()
+                                         << "\nexpected\n  " << expected;
+  } catch (const std::exception& e) {
+    return ::testing::AssertionFailure()
+           << "threw another exception type instead of SessionError: " << e.what()
+           << "\nexpected SessionError: " << expected;
+  } catch (...) {
+    return ::testing::AssertionFailure() << "threw a non-std exception; expected " << expected;
+  }
+  return ::testing::AssertionFailure() << "did not throw; expected SessionError: " << expected;
+}
+
+/// EXPECT_THROW with the exact message, as fmt's tests do.
+#define EXPECT_SESSION_ERROR(statement, message) \
+  EXPECT_TRUE(::nntutor_test::throws_session_error([&] { (void)(statement); }, message))
+
+/// A matrix from rows, e.g. matrix({{1, 2}, {3, 4}}).
+inline Eigen::MatrixXd matrix(std::initializer_list<std::initializer_list<double>> rows) {
+  const auto r = static_cast<Eigen::Index>(rows.size());
+  const auto c = static_cast<Eigen::Index>(rows.begin()->size());
+  Eigen::MatrixXd m(r, c);
+  Eigen::Index i = 0;
+  for (const auto& row : rows) {
+    Eigen::Index j = 0;
+    for (double v : row) m(i, j++) = v;
+    ++i;
+  }
+  return m;
+}
+
+inline Eigen::VectorXd vector(std::initializer_list<double> values) {
+  Eigen::VectorXd v(static_cast<Eigen::Index>(values.size()));
+  Eigen::Index i = 0;
+  for (double x : values) v(i++) = x;
+  return v;
+}
+
+inline nntutor::Layer layer(Eigen::MatrixXd W, Eigen::VectorXd b, const std::string& activation) {
+  nntutor::Layer l;
+  l.W = std::move(W);
+  l.b = std::move(b);
+  l.f = nntutor::activation_by_name(activation);
+  return l;
+}
+
+/// The lecture's worked example: two layers of one sigmoid unit each.
+inline nntutor::Network lecture_network(double w1 = 0.5, double b1 = 0, double w2 = 0.8,
+                                        double b2 = 0) {
+  nntutor::Network net;
+  net.layers.push_back(layer(matrix({{w1}}), vector({b1}), "sigmoid"));
+  net.layers.push_back(layer(matrix({{w2}}), vector({b2}), "sigmoid"));
+  return net;
+}
+
+/// One sample x → y.
+inline nntutor::Batch single_batch(double x = 1, double y = 1) {
+  return {matrix({{x}}), matrix({{y}})};
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::string source_path(const std::string& relative) {
+  return std::string(NNTUTOR_SOURCE_DIR) + "/" + relative;
+}
+
+/// The lecture session (η = 0.1, 5 steps), as examples/lecture.json holds it.
+inline std::string lecture_json() { return read_text(source_path("examples/lecture.json")); }
+
+}  // namespace nntutor_test

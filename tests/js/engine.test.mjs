@@ -1,0 +1,162 @@
+// The Wasm module against the native build of the same core: the same sessions must give the
+// same numbers (to 1e-12) and bad sessions the same messages. Run after `scripts/build.sh native wasm`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import createEngine from '../../build/wasm/nntutor_wasm.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = process.env.NNTUTOR_CLI ?? `${root}build/native/nntutor`;
+const engine = await createEngine();
+
+/// Runs `nntutor table - ARGS…` with the session on standard input.
+function native(session, ...args) {
+  const r = spawnSync(cli, ['table', '-', ...args], { input: session, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/// Every number in `a` within 1e-12 (relative to max(1, |b|)) of the one in `b`, same shape.
+function assertClose(a, b, path = '') {
+  if (typeof b === 'number') {
+    assert.equal(typeof a, 'number', `${path}: expected a number`);
+    assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${path}: ${a} vs ${b}`);
+  } else if (Array.isArray(b)) {
+    assert.ok(Array.isArray(a) && a.length === b.length, `${path}: length differs`);
+    b.forEach((v, i) => assertClose(a[i], v, `${path}[${i}]`));
+  } else if (b && typeof b === 'object') {
+    assert.deepEqual(Object.keys(a), Object.keys(b), `${path}: keys differ`);
+    for (const k of Object.keys(b)) assertClose(a[k], b[k], `${path}.${k}`);
+  } else {
+    assert.equal(a, b, path);
+  }
+}
+
+const lines = (text) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+const lecture = JSON.parse(readFileSync(`${root}examples/lecture.json`, 'utf8'));
+const sessions = [];
+for (const eta of [0.1, 1, 10])
+  sessions.push([`lecture η = ${eta}`, { ...lecture, optimizer: { name: 'sgd', learning_rate: eta }, steps: 10 }]);
+for (const activation of ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'])
+  for (const loss of ['half_sse', 'mse'])
+    sessions.push([`3-4-2, ${activation}, ${loss}, weights from seed`, {
+      inputs: [[0.2, -1.1, 0.7], [1.5, 0.3, -0.4], [-0.9, 0.8, 1.2]],
+      targets: [[0.1, 0.9], [0.7, 0.2], [0.4, 0.5]],
+      layers: [{ units: 4, activation }, { units: 2, activation: activation === 'relu' ? 'sigmoid' : activation }],
+      loss, optimizer: { name: 'sgd', learning_rate: 0.3 }, steps: 20, seed: 7,
+    }]);
+sessions.push(['linear network that overflows', {
+  inputs: [[1]], targets: [[2]], layers: [{ units: 1, activation: 'linear', weights: [[1]] }],
+  optimizer: { name: 'sgd', learning_rate: 3 }, steps: 1000,
+}]);
+
+for (const [name, session] of sessions) {
+  test(`Wasm agrees with native: ${name}`, () => {
+    const text = JSON.stringify(session);
+    const n = native(text, '--format', 'json');
+    assert.equal(n.status, 0, n.stderr);
+    const w = engine.format(text, 'json', 4);
+    assert.ok(w.ok, w.error);
+    const nativeLines = lines(n.stdout), wasmLines = lines(w.value);
+    assert.ok(nativeLines.length > 0);
+    assertClose(wasmLines, nativeLines);
+  });
+}
+
+test('the divergence is reported at the same step with the same reason', () => {
+  const [, session] = sessions.at(-1);
+  const w = JSON.parse(engine.run(JSON.stringify(session)).value);
+  assert.equal(w.diverged.at, 222);
+  assert.equal(w.diverged.reason, 'L overflowed to +inf');
+  assert.equal(w.steps.length, 221);
+  assert.ok(w.table.rows.flat().every(Number.isFinite));
+  const last = lines(native(JSON.stringify(session), '--format', 'json').stdout).at(-1);
+  assert.deepEqual(last, { diverged_at: 222, reason: 'L overflowed to +inf' });
+});
+
+test('run() gives the lecture table with the lecture column names', () => {
+  const r = engine.run(JSON.stringify({ ...lecture, steps: 2 }));
+  assert.ok(r.ok, r.error);
+  const { table, diverged, session } = JSON.parse(r.value);
+  assert.equal(diverged, null);
+  assert.deepEqual(table.columns.map((c) => c.name),
+    ['step', 'w1', 'b1', 'z1', 'y1', 'dL/dw1', 'dL/db1', 'w2', 'b2', 'z2', 'y2', 'dL/dw2', 'dL/db2', 'L']);
+  assert.deepEqual(table.columns[5], { name: 'dL/dw1', kind: 'dw', layer: 1, unit: 1, input: 1, sample: 1 - 1 });
+  const row2 = table.rows[1].map((v) => v.toFixed(4));
+  assert.deepEqual(row2, ['2.0000', '0.5017', '0.0017', '0.5033', '0.6232', '-0.0166', '-0.0166',
+    '0.8055', '0.0089', '0.5109', '0.6250', '-0.0548', '-0.0879', '0.0703']);
+  assert.equal(session.loss, 'half_sse');
+});
+
+test('every text format is the same text as the CLI prints', () => {
+  const text = JSON.stringify({ ...lecture, steps: 3 });
+  for (const format of ['csv', 'markdown', 'latex']) {
+    const w = engine.format(text, format, 6);
+    assert.ok(w.ok, w.error);
+    assert.equal(w.value, native(text, '--format', format, '--precision', '6').stdout, format);
+  }
+});
+
+const bad = [
+  '',
+  '{bad',
+  '[1, 2]',
+  '{"inputs": [[1]], "targets": [[1]]}',
+  '{"inputs": [[1, 2], [3]], "targets": [[1], [1]], "layers": [{"units": 1, "activation": "linear"}]}',
+  '{"inputs": [["a"]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}]}',
+  '{"inputs": [[1e999]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}]}',
+  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "sigmoid"}, {"units": 1, "activation": "sigmoid", "weights": [[0.8], [1]]}]}',
+  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "softplus"}]}',
+  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}], "optimizer": {"name": "sgd", "learning_rate": 0}}',
+  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}], "steps": 100000}',
+  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}], "lerning_rate": 1}',
+];
+
+test('bad sessions give the same message natively and in Wasm, and the module keeps working', () => {
+  for (const text of bad) {
+    const w = engine.run(text);
+    assert.equal(w.ok, false, text);
+    assert.equal(w.value, '');
+    const n = native(text);
+    assert.equal(n.status, 2, text);
+    assert.equal(n.stderr.trim(), `nntutor: -: ${w.error}`);
+  }
+  assert.equal(engine.run('{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.8], [1]]}]}').error,
+    'layers[0].weights: expected 1 row of 1 number, got 2 rows');
+  assert.ok(engine.run(JSON.stringify(lecture)).ok);
+});
+
+test('format() rejects an unknown format and a bad precision with a message', () => {
+  const text = JSON.stringify(lecture);
+  assert.equal(engine.format(text, 'xml', 4).error, 'format: expected json, csv, markdown or latex, got "xml"');
+  assert.equal(engine.format(text, 'csv', 40).error, 'precision: expected a whole number from 0 to 17, got 40');
+});
+
+test('benchSteps trains without a trace and ends at the traced run\'s next loss', () => {
+  const text = JSON.stringify(lecture);
+  const w = JSON.parse(engine.benchSteps(text, 3).value);
+  const traced = JSON.parse(engine.run(JSON.stringify({ ...lecture, steps: 3 })).value);
+  assert.ok(Math.abs(w.loss - traced.steps[2].loss) < 1e-15);
+  assert.equal(typeof engine.version(), 'string');
+});
+
+test('equations(): the same LaTeX and factors as `nntutor equations`, and products equal the gradients', () => {
+  for (const [name, session] of sessions.slice(0, 8)) {
+    const text = JSON.stringify(session);
+    const w = engine.equations(text, 3, 4);
+    assert.ok(w.ok, `${name}: ${w.error}`);
+    const { latex, equations } = JSON.parse(w.value);
+    const n = spawnSync(cli, ['equations', '-', '--step', '3'], { input: text, encoding: 'utf8' });
+    assert.equal(n.status, 0, n.stderr);
+    assert.equal(latex, n.stdout, name);
+    const j = spawnSync(cli, ['equations', '-', '--step', '3', '--format', 'json'], { input: text, encoding: 'utf8' });
+    assertClose(equations, JSON.parse(j.stdout), name);
+    const trace = JSON.parse(engine.run(JSON.stringify({ ...session, steps: 3 })).value).steps[2];
+    const grads = trace.layers.flatMap((l) => [...l.dW.flat(), ...l.db]);
+    grads.forEach((g, i) => assert.ok(Math.abs(equations[i].value - g) <= 1e-12 * Math.max(1, Math.abs(g)),
+      `${name} ${equations[i].name}: ${equations[i].value} vs ${g}`));
+  }
+  assert.equal(engine.equations(JSON.stringify(lecture), 0, 4).error, 'step: expected a whole number from 1 to 10000, got 0');
+});
