@@ -1,0 +1,331 @@
+// The page in headless Chromium, driven like a person: labelled fields, named buttons, the
+// table's cells. Needs build/site (scripts/build.sh wasm site) and /usr/bin/chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+const kRoot = fileURLToPath(new URL('../../', import.meta.url));
+const kArtifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const kLaunch = {
+  executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+const kDesktop = { width: 1280, height: 900 };
+const kPhone = { width: 375, height: 812 };
+
+// The lecture's rows for η = 0.1 (lecture.md section 3), by column header.
+const kRow1 = {
+  step: '1', w1: '0.5000', b1: '0.0000', z1: '0.5000', y1: '0.6225', '∂L/∂w1': '-0.0167',
+  w2: '0.8000', b2: '0.0000', z2: '0.4980', y2: '0.6220', '∂L/∂w2': '-0.0553', '∂L/∂b2': '-0.0889',
+  L: '0.0714',
+};
+const kRow2 = {
+  step: '2', w1: '0.5017', b1: '0.0017', z1: '0.5033', y1: '0.6232', '∂L/∂w1': '-0.0166',
+  w2: '0.8055', b2: '0.0089', z2: '0.5109', y2: '0.6250', '∂L/∂w2': '-0.0548', '∂L/∂b2': '-0.0879',
+  L: '0.0703',
+};
+const kHeaders = ['step', 'w1', 'b1', 'z1', 'y1', '∂L/∂w1', '∂L/∂b1',
+  'w2', 'b2', 'z2', 'y2', '∂L/∂w2', '∂L/∂b2', 'L'];
+
+let server;
+let browser;
+let origin;
+
+before(async () => {
+  server = await serve(`${kRoot}build/site`, { port: 0 });
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch(kLaunch);
+  await mkdir(kArtifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((done) => (server ? server.close(done) : done()));
+});
+
+/// Opens the page in a fresh context, waits until the engine is ready, runs `body(page)`,
+/// then fails on any page error, console error or request that left the local server.
+async function withPage(body, { viewport = kDesktop, ready = true, allow = [] } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol !== 'data:' && url.origin !== origin) problems.push(`request to ${r.url()}`);
+  });
+  try {
+    await page.goto(`${origin}/`);
+    if (ready) await waitEnabled(button(page, 'Step'));
+    await body(page);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(problems.filter((p) => !allow.some((pattern) => pattern.test(p))), []);
+}
+
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const field = (page, name) => page.getByLabel(name, { exact: true });
+
+async function waitEnabled(locator) {
+  await locator.waitFor();
+  const handle = await locator.elementHandle();
+  await handle.waitForElementState('enabled', { timeout: 10000 });
+}
+
+/// Types into a labelled field and presses Enter (the page applies on Enter).
+async function enter(page, name, text) {
+  const input = field(page, name);
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/// The table as header texts and data rows (objects keyed by header).
+async function readTable(page) {
+  const table = page.getByRole('table');
+  const headers = (await table.locator('thead tr').last().getByRole('columnheader').allTextContents())
+    .map((t) => t.trim());
+  const rows = [];
+  for (const row of await table.locator('tbody tr[data-step]').all()) {
+    const cells = (await row.locator('th, td').allTextContents()).map((t) => t.trim());
+    rows.push(Object.fromEntries(headers.map((h, i) => [h, cells[i]])));
+  }
+  return { headers, rows };
+}
+
+const rowCount = (page) => page.getByRole('table').locator('tbody tr[data-step]').count();
+const tableText = (page) => page.getByRole('table').innerText();
+
+/// `row` has every value of `expected` (by header).
+function assertRow(row, expected) {
+  assert.deepEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, row[k]])), expected);
+}
+
+test('the page opens on the lecture example with an empty table', () => withPage(async (page) => {
+  const expected = { x: '1', y: '1', w1: '0.5', b1: '0', w2: '0.8', b2: '0', 'learning rate': '0.1' };
+  for (const [name, value] of Object.entries(expected)) {
+    assert.equal(await field(page, name).inputValue(), value, name);
+  }
+  assert.equal(await field(page, 'decimals').inputValue(), '4');
+  const { headers, rows } = await readTable(page);
+  assert.deepEqual(headers, kHeaders);
+  assert.equal(rows.length, 0);
+  assert.match(await tableText(page), /Press Step to compute step 1/);
+  assert.equal(await button(page, 'Back').isDisabled(), true);
+  assert.equal(await button(page, 'Run 10 steps').isEnabled(), true);
+  assert.doesNotMatch(await page.getByRole('status').innerText(), /Loading/);
+  assert.equal(await page.getByRole('table').locator('caption').count(), 1);
+  assert.equal(await page.locator('thead th[scope="col"]').count(), kHeaders.length);
+  assert.equal(await page.locator('thead th:has(sub)').count(), 12, 'layer numbers are subscripts');
+}));
+
+test('Step shows the lecture rows 1 and 2; Run, Back and Reset change the row count',
+  () => withPage(async (page) => {
+    await button(page, 'Step').click();
+    let { rows } = await readTable(page);
+    assert.equal(rows.length, 1);
+    assertRow(rows[0], kRow1);
+    assert.match(await page.locator('#loss-summary').innerText(), /Step 1: L = 0\.0714/);
+
+    await button(page, 'Step').click();
+    ({ rows } = await readTable(page));
+    assert.equal(rows.length, 2);
+    assertRow(rows[0], kRow1);
+    assertRow(rows[1], kRow2);
+    assert.match(await page.locator('#loss-summary').innerText(), /Step 2: L = 0\.0703 — the loss fell from 0\.0714 at step 1/);
+
+    await button(page, 'Run 10 steps').click();
+    assert.equal(await rowCount(page), 12);
+    await page.screenshot({ path: `${kArtifacts}page-desktop.png`, fullPage: true });
+    await button(page, 'Back').click();
+    assert.equal(await rowCount(page), 11);
+    assert.equal((await readTable(page)).rows.at(-1).step, '11');
+    await button(page, 'Reset').click();
+    assert.equal(await rowCount(page), 0);
+    assert.match(await tableText(page), /Press Step to compute step 1/);
+    assert.equal(await button(page, 'Back').isDisabled(), true);
+    assert.equal(await field(page, 'w1').inputValue(), '0.5', 'Reset keeps the values');
+  }));
+
+test('typing new values recomputes the table, keeping its rows', () => withPage(async (page) => {
+  await button(page, 'Step').click();
+  await button(page, 'Step').click();
+  await enter(page, 'w1', '0.3');
+  await enter(page, 'learning rate', '10');
+  const { rows } = await readTable(page);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].w1, '0.3000');
+  assert.equal(rows[0].w2, '0.8000');
+  assert.notEqual(rows[1].w1, '0.3000', 'step 2 starts from the updated w1');
+  assert.notEqual(rows[1].w2, kRow2.w2, 'η = 10 moves w2 further than η = 0.1');
+
+  await button(page, 'Reset').click();
+  assert.equal(await rowCount(page), 0);
+  assert.equal(await field(page, 'w1').inputValue(), '0.3');
+  await button(page, 'Step').click();
+  assert.equal((await readTable(page)).rows[0].w1, '0.3000', 'Reset keeps the typed values');
+}));
+
+test('leaving a field applies it, as Enter does', () => withPage(async (page) => {
+  await button(page, 'Step').click();
+  await field(page, 'b1').fill('0.25');
+  await button(page, 'Step').click(); // the field's change event comes first
+  const { rows } = await readTable(page);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].b1, '0.2500');
+}));
+
+test('the η presets load the lecture example at that rate with 5 rows', () => withPage(async (page) => {
+  await enter(page, 'w1', 'abc');
+  for (const [name, rate] of [['η = 1', '1'], ['η = 10', '10'], ['η = 0.1', '0.1']]) {
+    await button(page, name).click();
+    assert.equal(await field(page, 'learning rate').inputValue(), rate, name);
+    assert.equal(await field(page, 'w1').inputValue(), '0.5');
+    assert.equal(await field(page, 'w1').getAttribute('aria-invalid'), null);
+    const { rows } = await readTable(page);
+    assert.equal(rows.length, 5, name);
+    assertRow(rows[0], { w1: '0.5000', w2: '0.8000', L: '0.0714' });
+  }
+  assertRow((await readTable(page)).rows[1], kRow2);
+}));
+
+test('a value that is not a number gets a message; the last good table stays', () => withPage(async (page) => {
+  await button(page, 'Step').click();
+  await button(page, 'Step').click();
+  const before = await tableText(page);
+  const w1 = field(page, 'w1');
+  for (const text of ['', 'abc', '1e999', '1,5']) {
+    await enter(page, 'w1', text);
+    assert.equal(await w1.getAttribute('aria-invalid'), 'true', text);
+    const messageId = await w1.getAttribute('aria-describedby');
+    const message = page.locator(`#${messageId}`);
+    assert.equal(await message.isVisible(), true);
+    assert.equal(await message.innerText(), `w1: expected a number, got "${text}"`);
+    assert.equal(await tableText(page), before, `the table is unchanged after "${text}"`);
+    assert.equal(await button(page, 'Step').isDisabled(), true);
+    assert.equal(await button(page, 'Run 10 steps').isDisabled(), true);
+    assert.match(await page.locator('#controls-note').innerText(), /wait until every field holds a valid value/);
+  }
+  await enter(page, 'w1', '0.5');
+  assert.equal(await w1.getAttribute('aria-invalid'), null);
+  assert.equal(await w1.getAttribute('aria-describedby'), null);
+  assert.equal(await page.locator('#field-w1-error').isVisible(), false);
+  assert.equal(await page.locator('#controls-note').isVisible(), false);
+  assert.equal(await tableText(page), before);
+  await button(page, 'Step').click();
+  assert.equal(await rowCount(page), 3);
+}));
+
+test('the learning rate must be greater than 0', () => withPage(async (page) => {
+  const rate = field(page, 'learning rate');
+  for (const text of ['0', '-1']) {
+    await enter(page, 'learning rate', text);
+    assert.equal(await rate.getAttribute('aria-invalid'), 'true');
+    const message = page.locator(`#${await rate.getAttribute('aria-describedby')}`);
+    assert.equal(await message.innerText(), `learning rate: must be greater than 0, got ${text}`);
+    assert.equal(await button(page, 'Step').isDisabled(), true);
+  }
+  await enter(page, 'learning rate', '1');
+  assert.equal(await rate.getAttribute('aria-invalid'), null);
+  assert.equal(await button(page, 'Step').isEnabled(), true);
+}));
+
+test('divergence is reported at its step, with no rows of NaN', () => withPage(async (page) => {
+  await enter(page, 'x', '1e200');
+  await enter(page, 'w1', '1e200');
+  await button(page, 'Step').click();
+  const alert = page.getByRole('alert');
+  assert.match(await alert.innerText(), /^Diverged at step 1: \S/);
+  assert.equal(await rowCount(page), 0);
+  const text = await page.locator('main').innerText();
+  assert.doesNotMatch(await tableText(page), /NaN|Infinity|inf/i);
+  assert.doesNotMatch(text, /NaN|Infinity/);
+  assert.equal(await button(page, 'Step').isDisabled(), true, 'no more steps after divergence');
+  await page.screenshot({ path: `${kArtifacts}page-diverged.png`, fullPage: true });
+
+  await enter(page, 'w1', '0.5'); // z1 = 0.5e200 is finite; stays at one step
+  assert.equal(await alert.innerText(), '');
+  assert.equal(await rowCount(page), 1);
+}));
+
+test('divergence after some steps keeps the rows before it', () => withPage(async (page) => {
+  // z1 = w1·x = 1 at step 1, but ∂L/∂w1 ∝ x is huge, so the updated w1·x overflows at step 2.
+  await enter(page, 'x', '1e300');
+  await enter(page, 'w1', '1e-300');
+  await button(page, 'Run 10 steps').click();
+  assert.match(await page.getByRole('alert').innerText(), /^Diverged at step 2: \S/);
+  assert.equal(await rowCount(page), 1);
+  assert.doesNotMatch(await tableText(page), /NaN|Infinity/);
+  await button(page, 'Back').click();
+  assert.equal(await rowCount(page), 1);
+  assert.equal(await page.getByRole('alert').innerText(), '');
+  assert.equal(await button(page, 'Step').isEnabled(), true);
+}));
+
+test('the decimals control sets the digits shown', () => withPage(async (page) => {
+  await button(page, 'Step').click();
+  await field(page, 'decimals').fill('6');
+  const { rows } = await readTable(page);
+  assert.equal(rows[0].w1, '0.500000');
+  assert.equal(rows[0].L, '0.071449');
+  for (const [header, value] of Object.entries(rows[0])) {
+    if (header !== 'step') assert.match(value, /^-?\d+\.\d{6}$/, header);
+  }
+  await field(page, 'decimals').fill('0');
+  assert.equal((await readTable(page)).rows[0]['∂L/∂w1'], '0', 'no "-0"');
+}));
+
+test('the keyboard reaches Step; Enter and Space press it', () => withPage(async (page) => {
+  await field(page, 'learning rate').focus();
+  for (let i = 0; i < 10 && !(await button(page, 'Step').evaluate((b) => b === document.activeElement)); i += 1) {
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await button(page, 'Step').evaluate((b) => b === document.activeElement), true);
+  await page.keyboard.press('Enter');
+  assert.equal(await rowCount(page), 1);
+  await page.keyboard.press('Space');
+  assert.equal(await rowCount(page), 2);
+  assertRow((await readTable(page)).rows[1], kRow2);
+}));
+
+test('after Run the newest row is scrolled into view inside the table box', () => withPage(async (page) => {
+  for (let i = 0; i < 5; i += 1) await button(page, 'Run 10 steps').click();
+  assert.equal(await rowCount(page), 50);
+  const box = page.getByRole('region', { name: 'Training trace, one row per step' });
+  const last = page.getByRole('table').locator('tbody tr[data-step="50"]');
+  const [boxRect, rowRect] = await Promise.all([box.boundingBox(), last.boundingBox()]);
+  assert.ok(rowRect.y + rowRect.height <= boxRect.y + boxRect.height + 1, 'row 50 is visible');
+  assert.ok(rowRect.y >= boxRect.y, 'row 50 is below the top of the box');
+}));
+
+test('on a phone the page fits the width and the table scrolls inside its box',
+  () => withPage(async (page) => {
+    await button(page, 'Run 10 steps').click();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    const box = page.getByRole('region', { name: 'Training trace, one row per step' });
+    assert.ok(await box.evaluate((e) => e.scrollWidth > e.clientWidth), 'the table scrolls sideways');
+    await page.screenshot({ path: `${kArtifacts}page-phone.png`, fullPage: true });
+  }, { viewport: kPhone }));
+
+test('if the engine cannot load, the page says so and the buttons stay disabled', async () => {
+  const context = await browser.newContext({ viewport: kDesktop });
+  const page = await context.newPage();
+  try {
+    await page.route('**/nntutor_wasm.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${origin}/`);
+    await page.getByRole('status').getByText(/could not be loaded/).waitFor();
+    assert.equal(await button(page, 'Step').isDisabled(), true);
+    assert.equal(await button(page, 'η = 10').isDisabled(), true);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,62 @@
+// Writes the form from the state: field texts, inline messages, which buttons can be used.
+// Computes nothing; text goes in through textContent and attributes only.
+
+/// Shows each field's text (only where it differs, so typing is never disturbed).
+export function renderFields(inputs, fields) {
+  for (const [key, input] of Object.entries(inputs)) {
+    if (input.value !== fields[key]) input.value = fields[key];
+  }
+}
+
+/// Marks the fields in `errors` invalid, with the message next to them; clears the others.
+export function renderFieldErrors(inputs, errors) {
+  for (const [key, input] of Object.entries(inputs)) {
+    showFieldError(input, errors[key]);
+  }
+}
+
+/// One field's message, `<id>-error`, linked by aria-describedby while it is shown.
+export function showFieldError(input, message) {
+  const note = input.ownerDocument.getElementById(`${input.id}-error`);
+  if (message) {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', note.id);
+    note.textContent = message;
+    note.hidden = false;
+  } else {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+    note.textContent = '';
+    note.hidden = true;
+  }
+}
+
+/// Enables the buttons that can act now and says why the others cannot.
+/// `view` is `{ ready, invalid, stepsShown, stoppedAt }`: the engine is loaded, some field is
+/// invalid, how many steps are shown, and the step at which training diverged (or null).
+export function renderControls(controls, view) {
+  const { ready, invalid, stepsShown, stoppedAt } = view;
+  const stopped = stoppedAt !== null && stepsShown >= stoppedAt;
+  controls.step.disabled = !ready || invalid || stopped;
+  controls.run.disabled = !ready || invalid || stopped;
+  controls.back.disabled = !ready || invalid || stepsShown === 0;
+  controls.reset.disabled = !ready || invalid || stepsShown === 0;
+  for (const button of controls.presets) button.disabled = !ready;
+
+  let note = '';
+  if (ready && invalid) {
+    note = 'Step, Run 10 steps, Back and Reset wait until every field holds a valid value; '
+      + 'the table still shows the last valid one.';
+  } else if (ready && stopped) {
+    note = 'No more steps can be computed after a divergence: change a value, or press Back or Reset.';
+  }
+  controls.note.textContent = note;
+  controls.note.hidden = note === '';
+}
+
+/// The one status line: loading, engine errors. `kind` is 'info' or 'error'. An empty message
+/// leaves the live region in place (CSS collapses it) so the next message is announced.
+export function renderStatus(element, message, kind = 'info') {
+  element.textContent = message;
+  element.classList.toggle('is-error', kind === 'error' && message !== '');
+}
