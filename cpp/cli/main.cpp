@@ -1,11 +1,13 @@
 // nntutor: the command-line shell over the core. Argument parsing and printing only.
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
@@ -18,7 +20,10 @@ constexpr const char* kUsage =
     "  Prints the per-step table of gradient descent on the session (SESSION.json, or - for\n"
     "  standard input). json: one JSON object per step at full precision (JSON Lines);\n"
     "  csv, markdown, latex: the lecture's table with P decimals (default 4).\n"
-    "  Exit 0 on success (also when the run diverged: that is a result), 2 on bad input.\n";
+    "  Exit 0 on success (also when the run diverged: that is a result), 2 on bad input.\n"
+    "usage: nntutor equations SESSION.json [--step K] [--format latex|json] [--precision P]\n"
+    "  Prints the chain rule for every weight and bias at step K (default 1): the symbols,\n"
+    "  the step's numbers substituted factor by factor, and their product (= the gradient).\n";
 
 std::string read_all(const std::string& path) {
   std::ostringstream text;
@@ -45,42 +50,94 @@ long long whole_number(const std::string& text, const std::string& option) {
   return value;
 }
 
-int table(const std::vector<std::string>& args) {
+/// The options both commands share: one session file and --name value pairs.
+struct Options {
   std::string path;
-  long long steps = -1, precision = 4;
-  nntutor::Format format = nntutor::Format::kCsv;
+  std::vector<std::pair<std::string, std::string>> values;
+  const std::string* find(const std::string& name) const {
+    for (const auto& [k, v] : values)
+      if (k == name) return &v;
+    return nullptr;
+  }
+};
+
+Options parse_options(const std::vector<std::string>& args, const std::vector<std::string>& names) {
+  Options o;
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--steps" || a == "--format" || a == "--precision") {
+    bool known = false;
+    for (const auto& n : names) known = known || a == n;
+    if (known) {
       if (i + 1 >= args.size()) throw nntutor::SessionError(a + ": expected a value after it");
-      const std::string& v = args[++i];
-      if (a == "--steps") steps = whole_number(v, a);
-      else if (a == "--format") format = nntutor::parse_format(v, a);
-      else precision = whole_number(v, a);
-    } else if (a.size() > 1 && a[0] == '-' && a != "-") {
-      throw nntutor::SessionError(a + ": unknown option (expected --steps, --format or --precision)");
-    } else if (path.empty()) {
-      path = a;
+      o.values.emplace_back(a, args[++i]);
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw nntutor::SessionError(a + ": unknown option (expected " + list + ")");
+    } else if (o.path.empty()) {
+      o.path = a;
     } else {
       throw nntutor::SessionError(a + ": unexpected argument (only one session file is read)");
     }
   }
-  if (path.empty()) throw nntutor::SessionError("SESSION.json: expected a session file or -");
-  if (precision < 0 || precision > 17)
-    throw nntutor::SessionError("--precision: expected a whole number from 0 to 17, got " +
-                                std::to_string(precision));
-  nntutor::Session session;
+  if (o.path.empty()) throw nntutor::SessionError("SESSION.json: expected a session file or -");
+  return o;
+}
+
+nntutor::Session load(const std::string& path) {
+  const std::string text = read_all(path);  // its message names the path already
   try {
-    session = nntutor::parse_session(read_all(path));
+    return nntutor::parse_session(text);
   } catch (const nntutor::SessionError& e) {
     throw nntutor::SessionError(path + ": " + e.what());
   }
-  if (steps >= 0) nntutor::set_steps(session, steps, "--steps");
+}
+
+int precision_of(const Options& o) {
+  const std::string* p = o.find("--precision");
+  const long long precision = p ? whole_number(*p, "--precision") : 4;
+  if (precision < 0 || precision > 17)
+    throw nntutor::SessionError("--precision: expected a whole number from 0 to 17, got " +
+                                std::to_string(precision));
+  return static_cast<int>(precision);
+}
+
+int table(const std::vector<std::string>& args) {
+  const Options o = parse_options(args, {"--steps", "--format", "--precision"});
+  const std::string* f = o.find("--format");
+  const nntutor::Format format = f ? nntutor::parse_format(*f, "--format") : nntutor::Format::kCsv;
+  const int precision = precision_of(o);
+  nntutor::Session session = load(o.path);
+  if (const std::string* steps = o.find("--steps"))
+    nntutor::set_steps(session, whole_number(*steps, "--steps"), "--steps");
   const nntutor::Trace trace = nntutor::run(session);
-  std::cout << nntutor::render(session, trace, format, static_cast<int>(precision));
+  std::cout << nntutor::render(session, trace, format, precision);
   if (trace.diverged)
     std::cerr << "nntutor: diverged at step " << trace.diverged->at << ": "
               << trace.diverged->reason << "\n";
+  return 0;
+}
+
+int equations(const std::vector<std::string>& args) {
+  const Options o = parse_options(args, {"--step", "--format", "--precision"});
+  const std::string* f = o.find("--format");
+  const std::string format = f ? *f : "latex";
+  if (format != "latex" && format != "json")
+    throw nntutor::SessionError("--format: expected latex or json, got \"" + format + "\"");
+  const int precision = precision_of(o);
+  const nntutor::Session session = load(o.path);
+  const std::string* k = o.find("--step");
+  const long long step = k ? whole_number(*k, "--step") : 1;
+  std::string result;
+  try {
+    result = nntutor::equations_for_step(session, step, precision);
+  } catch (const nntutor::SessionError& e) {
+    const std::string what = e.what();  // name the option as the user typed it
+    throw nntutor::SessionError(what.rfind("step:", 0) == 0 ? "--" + what : what);
+  }
+  const auto parsed = nlohmann::ordered_json::parse(result);
+  std::cout << (format == "json" ? parsed["equations"].dump() + "\n"
+                                 : parsed["latex"].get<std::string>());
   return 0;
 }
 
@@ -94,7 +151,8 @@ int main(int argc, char** argv) {
       return args.empty() ? 2 : 0;
     }
     if (args[0] == "table") return table({args.begin() + 1, args.end()});
-    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table)");
+    if (args[0] == "equations") return equations({args.begin() + 1, args.end()});
+    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table or equations)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
@@ -44,6 +45,12 @@ Result format(const std::string& session_json, const std::string& format, int pr
   });
 }
 
+Result equations(const std::string& session_json, int step, int precision) {
+  return guarded([&] {
+    return nntutor::equations_for_step(nntutor::parse_session(session_json), step, precision);
+  });
+}
+
 Result bench_steps(const std::string& session_json, int steps) {
   return guarded([&] {
     auto session = nntutor::parse_session(session_json);
@@ -66,6 +73,7 @@ EMSCRIPTEN_BINDINGS(nntutor) {
       .field("value", &Result::value);
   emscripten::function("run", &run);
   emscripten::function("format", &format);
+  emscripten::function("equations", &equations);
   emscripten::function("benchSteps", &bench_steps);
   emscripten::function("version", &version);
 }

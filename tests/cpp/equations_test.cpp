@@ -1,0 +1,161 @@
+// The chain rule written out: the lecture's four equations for the 1-1-1 network, and on random
+// networks every equation's factors multiply (and average over samples) to the engine's gradient.
+#include "nntutor/equations.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "nntutor/session.hpp"
+#include "nntutor/table.hpp"
+#include "test_helpers.hpp"
+
+namespace {
+
+using nntutor::Equation;
+
+const char* kLecture = R"({"inputs": [[1]], "targets": [[1]],
+  "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.5]], "biases": [0]},
+             {"units": 1, "activation": "sigmoid", "weights": [[0.8]], "biases": [0]}],
+  "optimizer": {"name": "sgd", "learning_rate": 0.1}, "steps": 2})";
+
+double product_mean(const Equation& e) {
+  double sum = 0;
+  for (const auto& fs : e.factors) {
+    double p = 1;
+    for (const auto& f : fs) p *= f.value;
+    sum += p;
+  }
+  return sum / static_cast<double>(e.factors.size());
+}
+
+TEST(Equations, LectureChainRuleInTheLecturesWords) {
+  const auto session = nntutor::parse_session(kLecture);
+  const auto trace = nntutor::run(session);
+  const auto eqs = nntutor::gradient_equations(session, trace.steps[0], 4);
+  ASSERT_EQ(eqs.size(), 4u);  // one path everywhere: no δ definitions needed
+  EXPECT_EQ(eqs[0].lhs + " = " + eqs[0].symbolic(),
+            "\\frac{\\partial L}{\\partial w_{1}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2} \\cdot "
+            "w_{2} \\cdot (1 - y_{1})y_{1} \\cdot x");
+  EXPECT_EQ(eqs[1].lhs + " = " + eqs[1].symbolic(),
+            "\\frac{\\partial L}{\\partial b_{1}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2} \\cdot "
+            "w_{2} \\cdot (1 - y_{1})y_{1}");
+  EXPECT_EQ(eqs[2].lhs + " = " + eqs[2].symbolic(),
+            "\\frac{\\partial L}{\\partial w_{2}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2} \\cdot y_{1}");
+  EXPECT_EQ(eqs[3].lhs + " = " + eqs[3].symbolic(),
+            "\\frac{\\partial L}{\\partial b_{2}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2}");
+  EXPECT_EQ(eqs[0].name, "dL/dw1");
+  EXPECT_EQ(eqs[3].name, "dL/db2");
+  // The numbers of step 1, factor by factor, as a student would substitute them.
+  std::string substituted;
+  for (const auto& f : eqs[0].factors[0]) substituted += "[" + f.substituted + "]";
+  EXPECT_EQ(substituted,
+            "[(0.6220 - 1.0000)][(1 - 0.6220)\\cdot 0.6220][0.8000][(1 - 0.6225)\\cdot 0.6225][1.0000]");
+  EXPECT_EQ(nntutor::fixed(eqs[0].value, 4), "-0.0167");
+  EXPECT_EQ(nntutor::fixed(eqs[2].value, 4), "-0.0553");
+  EXPECT_EQ(nntutor::fixed(eqs[3].value, 4), "-0.0889");
+}
+
+TEST(Equations, LectureProductsEqualTheTablesGradientsAtEveryStep) {
+  const auto session = nntutor::parse_session(kLecture);
+  const auto trace = nntutor::run(session);
+  for (const auto& step : trace.steps) {
+    const auto eqs = nntutor::gradient_equations(session, step, 4);
+    EXPECT_NEAR(eqs[0].value, step.layers[0].dW(0, 0), 1e-15);
+    EXPECT_NEAR(eqs[1].value, step.layers[0].db(0), 1e-15);
+    EXPECT_NEAR(eqs[2].value, step.layers[1].dW(0, 0), 1e-15);
+    EXPECT_NEAR(eqs[3].value, step.layers[1].db(0), 1e-15);
+  }
+}
+
+/// For every activation and loss, on networks with wide layers (δ-recursion) and chains (full
+/// expansion), several samples: each parameter's equation equals the engine's gradient.
+TEST(Equations, FactorsMultiplyToTheEngineGradientOnRandomNetworks) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(-1.5, 1.5);
+  const std::vector<std::vector<int>> shapes = {{2, 3, 1}, {3, 4, 2}, {1, 1, 1, 1}, {2, 3, 3, 2}, {4, 1, 2}};
+  int checked = 0;
+  for (const std::string activation : {"sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear"})
+    for (const std::string loss : {"half_sse", "mse"})
+      for (const auto& shape : shapes) {
+        std::string inputs = "[", targets = "[";
+        for (int s = 0; s < 3; ++s) {
+          inputs += std::string(s ? "," : "") + "[";
+          for (int i = 0; i < shape.front(); ++i) inputs += (i ? "," : "") + std::to_string(u(rng));
+          inputs += "]";
+          targets += std::string(s ? "," : "") + "[";
+          for (int k = 0; k < shape.back(); ++k) targets += (k ? "," : "") + std::to_string(u(rng));
+          targets += "]";
+        }
+        std::string layers = "[";
+        for (std::size_t l = 1; l < shape.size(); ++l)
+          layers += std::string(l > 1 ? "," : "") + "{\"units\":" + std::to_string(shape[l]) +
+                    ",\"activation\":\"" + activation + "\"}";
+        const std::string json = "{\"inputs\":" + inputs + "],\"targets\":" + targets +
+                                 "],\"layers\":" + layers + "],\"loss\":\"" + loss +
+                                 "\",\"steps\":3,\"seed\":" + std::to_string(checked) + "}";
+        const auto session = nntutor::parse_session(json);
+        const auto trace = nntutor::run(session);
+        ASSERT_EQ(trace.steps.size(), 3u);
+        const auto& step = trace.steps.back();
+        const auto eqs = nntutor::gradient_equations(session, step, 4);
+        std::size_t n = 0;
+        for (std::size_t l = 0; l < step.layers.size(); ++l) {
+          const auto& t = step.layers[l];
+          for (Eigen::Index j = 0; j < t.dW.rows(); ++j)
+            for (Eigen::Index i = 0; i < t.dW.cols(); ++i, ++n) {
+              ASSERT_LT(n, eqs.size());
+              EXPECT_NEAR(product_mean(eqs[n]), t.dW(j, i), 1e-12 * std::max(1.0, std::abs(t.dW(j, i))))
+                  << json << " " << eqs[n].name;
+            }
+          for (Eigen::Index j = 0; j < t.db.rows(); ++j, ++n)
+            EXPECT_NEAR(product_mean(eqs[n]), t.db(j), 1e-12 * std::max(1.0, std::abs(t.db(j))))
+                << json << " " << eqs[n].name;
+        }
+        // What follows the parameters are the δ definitions the δ-form equations refer to.
+        for (; n < eqs.size(); ++n) EXPECT_EQ(eqs[n].name.rfind("delta", 0), 0u) << eqs[n].name;
+        ++checked;
+      }
+  EXPECT_EQ(checked, 60);
+}
+
+TEST(Equations, WideLayersUseDeltaRecursionWithTheSumWrittenOut) {
+  const auto session = nntutor::parse_session(R"({"inputs": [[1, 2]], "targets": [[1]],
+    "layers": [{"units": 2, "activation": "relu", "weights": [[0.5, -0.2], [0.3, 0.4]]},
+               {"units": 2, "activation": "tanh", "weights": [[0.1, 0.2], [0.3, 0.4]]},
+               {"units": 1, "activation": "sigmoid", "weights": [[0.7, -0.6]]}], "steps": 1})");
+  const auto trace = nntutor::run(session);
+  const auto eqs = nntutor::gradient_equations(session, trace.steps[0], 4);
+  // Layer 1's weights reach the loss by several paths: δ-form.
+  EXPECT_EQ(eqs[0].lhs + " = " + eqs[0].symbolic(),
+            "\\frac{\\partial L}{\\partial w_{1}[1,1]} = \\delta_{1}[1] \\cdot x[1]");
+  // Layer 2's reach it by one path (layer 3 has one unit): written out in full.
+  EXPECT_EQ(eqs[6].lhs + " = " + eqs[6].symbolic(),
+            "\\frac{\\partial L}{\\partial w_{2}[1,1]} = (y_{3} - y) \\cdot (1 - y_{3})y_{3} \\cdot "
+            "w_{3}[1,1] \\cdot (1 - y_{2}[1]^{2}) \\cdot y_{1}[1]");
+  // The δ definitions follow: layer 1 refers to layer 2, which refers to layer 3.
+  std::vector<std::string> names;
+  for (const auto& e : eqs)
+    if (e.name.rfind("delta", 0) == 0) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"delta1[1]", "delta1[2]", "delta2[1]", "delta2[2]", "delta3"}));
+  const auto& d11 = eqs[eqs.size() - 5];
+  EXPECT_EQ(d11.lhs + " = " + d11.symbolic(),
+            "\\delta_{1}[1] = \\mathbb{1}[z_{1}[1] > 0] \\cdot \\left(w_{2}[1,1]\\,\\delta_{2}[1] + "
+            "w_{2}[2,1]\\,\\delta_{2}[2]\\right)");
+  EXPECT_EQ(eqs.back().lhs + " = " + eqs.back().symbolic(),
+            "\\delta_{3} = (y_{3} - y) \\cdot (1 - y_{3})y_{3}");
+}
+
+TEST(Equations, LatexAndJsonCarryTheSameNumbers) {
+  const auto session = nntutor::parse_session(kLecture);
+  const auto trace = nntutor::run(session);
+  const auto eqs = nntutor::gradient_equations(session, trace.steps[1], 4);
+  const std::string latex = nntutor::equations_latex(session, eqs, 4);
+  EXPECT_EQ(latex.rfind("\\begin{align*}\n", 0), 0u);
+  EXPECT_NE(latex.find(" &= -0.0548 \\\\[6pt]\n"), std::string::npos) << latex;  // ∂L/∂w2, row 2
+  const std::string json = nntutor::equations_json(eqs, 4);
+  EXPECT_NE(json.find("\"name\":\"dL/dw2\""), std::string::npos);
+  EXPECT_NE(json.find("= -0.0879\""), std::string::npos) << json;  // ∂L/∂b2, row 2
+}
+
+}  // namespace
