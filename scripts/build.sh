@@ -27,6 +27,12 @@ for t in "${targets[@]}"; do
       cp -r web/. build/site.tmp/
       rm -f build/site.tmp/package.json
       cp build/wasm/nntutor_wasm.js build/site.tmp/
+      # Third-party files the page serves itself (no CDN): KaTeX with its fonts, and uPlot.
+      mkdir -p build/site.tmp/vendor/katex build/site.tmp/vendor/uplot
+      cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css build/site.tmp/vendor/katex/
+      mkdir -p build/site.tmp/vendor/katex/fonts
+      cp node_modules/katex/dist/fonts/*.woff2 build/site.tmp/vendor/katex/fonts/
+      cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css build/site.tmp/vendor/uplot/
       rm -rf build/site && mv build/site.tmp build/site
       ;;
     *) echo "build: unknown target $t (expected native, wasm or site)" >&2; exit 2 ;;

@@ -34,7 +34,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ $want_test = 1 ] && [ ! -d node_modules/playwright-core ]; then
-  echo "setup: installing npm dev dependencies"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# npm packages: KaTeX and uPlot are served with the page; playwright-core drives Chromium in
+# the tests (it downloads no browser). package-lock.json pins them all.
+npm_missing=0
+for m in katex uplot; do [ -d "node_modules/$m" ] || npm_missing=1; done
+[ $want_test = 1 ] && [ ! -d node_modules/playwright-core ] && npm_missing=1
+if [ $npm_missing = 1 ]; then
+  echo "setup: installing npm packages (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi

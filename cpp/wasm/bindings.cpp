@@ -8,6 +8,7 @@
 
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
+#include "nntutor/rates.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 
@@ -51,6 +52,14 @@ Result equations(const std::string& session_json, int step, int precision) {
   });
 }
 
+Result compare_rates(const std::string& session_json, const std::string& rates_json) {
+  return guarded([&] {
+    const auto session = nntutor::parse_session(session_json);
+    return nntutor::rate_comparison_json(
+        session, nntutor::compare_rates(session, nntutor::parse_rates(rates_json)));
+  });
+}
+
 Result bench_steps(const std::string& session_json, int steps) {
   return guarded([&] {
     auto session = nntutor::parse_session(session_json);
@@ -64,6 +73,8 @@ Result bench_steps(const std::string& session_json, int steps) {
 
 std::string version() { return NNTUTOR_VERSION; }
 
+std::string limits() { return nntutor::limits_json(); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nntutor) {
@@ -74,6 +85,8 @@ EMSCRIPTEN_BINDINGS(nntutor) {
   emscripten::function("run", &run);
   emscripten::function("format", &format);
   emscripten::function("equations", &equations);
+  emscripten::function("compareRates", &compare_rates);
   emscripten::function("benchSteps", &bench_steps);
+  emscripten::function("limits", &limits);
   emscripten::function("version", &version);
 }

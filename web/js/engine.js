@@ -24,7 +24,7 @@ function unwrap(result, what) {
 }
 
 /// Instantiates the module from its factory (in the page: the global `createEngine`
-/// that nntutor_wasm.js defines) and returns `{ run, version }`.
+/// that nntutor_wasm.js defines) and returns `{ run, equations, compareRates, format, limits, version }`.
 export async function loadEngine(createEngine = globalThis.createEngine) {
   if (typeof createEngine !== 'function') {
     throw new EngineError('the engine script nntutor_wasm.js did not load');
@@ -40,6 +40,27 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     /// `{ session, steps, diverged, table: { columns, rows } }`.
     run(session) {
       return unwrap(module.run(JSON.stringify(session)), 'run');
+    },
+    /// The chain rule of every weight and bias at `step` (1-based), with the step's numbers:
+    /// `{ step, latex, equations: [{ name, lhs, latex, substituted, factors, products, value }] }`.
+    equations(session, step, precision) {
+      return unwrap(module.equations(JSON.stringify(session), step, precision), 'equations');
+    },
+    /// The session at several learning rates: `{ rates: [{ learning_rate, losses, first_rise,
+    /// diverged, table }], all_fall, explanation }`.
+    compareRates(session, rates) {
+      return unwrap(module.compareRates(JSON.stringify(session), JSON.stringify(rates)), 'compareRates');
+    },
+    /// The table as text: format 'csv', 'markdown', 'latex' or 'json' (JSON Lines).
+    format(session, format, precision) {
+      const result = module.format(JSON.stringify(session), format, precision);
+      if (!result?.ok) throw new EngineError(String(result?.error ?? 'format: no result'));
+      return result.value;
+    },
+    /// The limits the engine enforces: `{ layers, units, features, samples, steps, work,
+    /// trace_numbers }`.
+    limits() {
+      return JSON.parse(module.limits());
     },
     /// The engine's version string.
     version() {

@@ -184,6 +184,14 @@ void check_work(const Session& s, const std::string& field) {
 
 }  // namespace
 
+std::string limits_json() {
+  return nlohmann::ordered_json{{"layers", Limits::kMaxLayers},     {"units", Limits::kMaxUnits},
+                                {"features", Limits::kMaxFeatures}, {"samples", Limits::kMaxSamples},
+                                {"steps", Limits::kMaxSteps},       {"work", Limits::kMaxWork},
+                                {"trace_numbers", Limits::kMaxTraceNumbers}}
+      .dump();
+}
+
 void set_steps(Session& session, long long steps, const std::string& field) {
   if (steps < 0 || steps > Limits::kMaxSteps)
     fail(field, "expected a whole number from 0 to " + std::to_string(Limits::kMaxSteps) +

@@ -21,6 +21,10 @@ struct Limits {
   static constexpr double kMaxTraceNumbers = 1e6;  ///< numbers a recorded run may hold
 };
 
+/// The limits as JSON, for the page to state: {"layers", "units", "features", "samples",
+/// "steps", "work", "trace_numbers"}.
+std::string limits_json();
+
 /// A validated session: everything needed to run the table.
 struct Session {
   Network network;

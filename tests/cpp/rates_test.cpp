@@ -1,0 +1,84 @@
+// Learning rates side by side: where the loss first rises, and the sentence that explains a
+// loss that never rises (the lecture's sigmoid output with target 1).
+#include "nntutor/rates.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_helpers.hpp"
+
+namespace {
+
+std::string lecture(double target, const std::string& output = "sigmoid", int steps = 10) {
+  return R"({"inputs": [[1]], "targets": [[)" + std::to_string(target) + R"(]],
+    "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.5]], "biases": [0]},
+               {"units": 1, "activation": ")" + output + R"(", "weights": [[0.8]], "biases": [0]}],
+    "steps": )" + std::to_string(steps) + "}";
+}
+
+TEST(CompareRates, LectureExampleFallsAtEveryRateAndSaysWhy) {
+  const auto session = nntutor::parse_session(lecture(1));
+  const auto c = nntutor::compare_rates(session, {0.1, 1, 10});
+  ASSERT_EQ(c.runs.size(), 3u);
+  EXPECT_TRUE(c.all_fall);
+  for (const auto& r : c.runs) {
+    EXPECT_FALSE(r.first_rise);
+    EXPECT_EQ(r.trace.steps.size(), 10u);
+  }
+  EXPECT_DOUBLE_EQ(c.runs[2].learning_rate, 10);
+  EXPECT_EQ(c.explanation,
+            "The loss falls at every one of the 10 steps at every rate tried (η = 0.1, 1 and 10). "
+            "The output is σ(z), which stays strictly between 0 and 1, and the target y = 1 lies on "
+            "its bound: ŷ can approach y but never reach or pass it, so no step overshoots and the "
+            "loss falls at every learning rate. To see it rise, use a target inside the output's "
+            "range (e.g. y = 0.5) or a linear output.");
+  // A larger rate converges faster: the lecture's point of the three tables.
+  EXPECT_LT(c.runs[2].trace.steps.back().loss, c.runs[1].trace.steps.back().loss);
+  EXPECT_LT(c.runs[1].trace.steps.back().loss, c.runs[0].trace.steps.back().loss);
+}
+
+TEST(CompareRates, FirstRiseIsTheFirstStepAboveItsPredecessor) {
+  // A linear output with target 0.5 overshoots at a large rate.
+  const auto session = nntutor::parse_session(lecture(0.5, "linear"));
+  const auto c = nntutor::compare_rates(session, {0.1, 10});
+  EXPECT_FALSE(c.all_fall);
+  EXPECT_FALSE(c.runs[0].first_rise);
+  ASSERT_TRUE(c.runs[1].first_rise || c.runs[1].trace.diverged);
+  if (c.runs[1].first_rise) {
+    const int k = *c.runs[1].first_rise;
+    const auto& steps = c.runs[1].trace.steps;
+    EXPECT_GT(steps[k - 1].loss, steps[k - 2].loss);
+    for (int i = 1; i < k - 1; ++i) EXPECT_LE(steps[i].loss, steps[i - 1].loss);
+  }
+  EXPECT_EQ(c.explanation.rfind("The loss does not always fall: at η = 10 ", 0), 0u) << c.explanation;
+  EXPECT_NE(c.explanation.find("At η = 0.1 it falls at every step."), std::string::npos) << c.explanation;
+}
+
+TEST(CompareRates, TargetsInsideTheRangeGetNoBoundExplanation) {
+  const auto session = nntutor::parse_session(lecture(0.9, "sigmoid", 3));
+  const auto c = nntutor::compare_rates(session, {0.1});
+  ASSERT_TRUE(c.all_fall);
+  EXPECT_EQ(c.explanation,
+            "The loss falls at every one of the 3 steps at every rate tried (η = 0.1). A larger "
+            "rate, or more steps, may still make it rise.");
+}
+
+TEST(CompareRates, BadRatesAreRejectedByName) {
+  const auto session = nntutor::parse_session(lecture(1));
+  EXPECT_SESSION_ERROR(nntutor::compare_rates(session, {}), "rates: expected at least 1 learning rate, got none");
+  EXPECT_SESSION_ERROR(nntutor::compare_rates(session, {0.1, -1}),
+                       "rates[1]: expected a number greater than 0, got -1");
+  EXPECT_SESSION_ERROR(nntutor::compare_rates(session, std::vector<double>(9, 0.1)),
+                       "rates: expected at most 8 learning rates, got 9");
+  EXPECT_SESSION_ERROR(nntutor::parse_rates("[0.1, \"x\"]"), "rates[1]: expected a number, got \"x\"");
+  EXPECT_SESSION_ERROR(nntutor::parse_rates("0.1"), "rates: expected a JSON array of numbers like [0.1, 1, 10]");
+}
+
+TEST(CompareRates, JsonHasOneTablePerRate) {
+  const auto session = nntutor::parse_session(lecture(1, "sigmoid", 5));
+  const std::string json = nntutor::rate_comparison_json(session, nntutor::compare_rates(session, {0.1, 1}));
+  EXPECT_EQ(json.rfind("{\"rates\":[{\"learning_rate\":0.1,\"losses\":[0.07144897080442665,", 0), 0u) << json.substr(0, 200);
+  EXPECT_NE(json.find("\"first_rise\":null"), std::string::npos);
+  EXPECT_NE(json.find("\"all_fall\":true"), std::string::npos);
+}
+
+}  // namespace
