@@ -31,10 +31,11 @@ Result guarded(F&& f) {
   }
 }
 
-Result run(const std::string& session_json) {
+Result run(const std::string& session_json, const std::string& options_json) {
   return guarded([&] {
+    const auto view = nntutor::parse_view(options_json);
     const auto session = nntutor::parse_session(session_json);
-    return nntutor::run_result_json(session, nntutor::run(session));
+    return nntutor::run_result_json(session, nntutor::run(session), view);
   });
 }
 

@@ -67,7 +67,7 @@ for (const [name, session] of sessions) {
 
 test('the divergence is reported at the same step with the same reason', () => {
   const [, session] = sessions.at(-1);
-  const w = JSON.parse(engine.run(JSON.stringify(session)).value);
+  const w = JSON.parse(engine.run(JSON.stringify(session), '{}').value);
   assert.equal(w.diverged.at, 222);
   assert.equal(w.diverged.reason, 'L overflowed to +inf');
   assert.equal(w.steps.length, 221);
@@ -77,7 +77,7 @@ test('the divergence is reported at the same step with the same reason', () => {
 });
 
 test('run() gives the lecture table with the lecture column names', () => {
-  const r = engine.run(JSON.stringify({ ...lecture, steps: 2 }));
+  const r = engine.run(JSON.stringify({ ...lecture, steps: 2 }), '');
   assert.ok(r.ok, r.error);
   const { table, diverged, session } = JSON.parse(r.value);
   assert.equal(diverged, null);
@@ -116,16 +116,16 @@ const bad = [
 
 test('bad sessions give the same message natively and in Wasm, and the module keeps working', () => {
   for (const text of bad) {
-    const w = engine.run(text);
+    const w = engine.run(text, '{}');
     assert.equal(w.ok, false, text);
     assert.equal(w.value, '');
     const n = native(text);
     assert.equal(n.status, 2, text);
     assert.equal(n.stderr.trim(), `nntutor: -: ${w.error}`);
   }
-  assert.equal(engine.run('{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.8], [1]]}]}').error,
+  assert.equal(engine.run('{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.8], [1]]}]}', '{}').error,
     'layers[0].weights: expected 1 row of 1 number, got 2 rows');
-  assert.ok(engine.run(JSON.stringify(lecture)).ok);
+  assert.ok(engine.run(JSON.stringify(lecture), '{}').ok);
 });
 
 test('format() rejects an unknown format and a bad precision with a message', () => {
@@ -137,7 +137,7 @@ test('format() rejects an unknown format and a bad precision with a message', ()
 test('benchSteps trains without a trace and ends at the traced run\'s next loss', () => {
   const text = JSON.stringify(lecture);
   const w = JSON.parse(engine.benchSteps(text, 3).value);
-  const traced = JSON.parse(engine.run(JSON.stringify({ ...lecture, steps: 3 })).value);
+  const traced = JSON.parse(engine.run(JSON.stringify({ ...lecture, steps: 3 }), '{}').value);
   assert.ok(Math.abs(w.loss - traced.steps[2].loss) < 1e-15);
   assert.equal(typeof engine.version(), 'string');
 });
@@ -153,10 +153,24 @@ test('equations(): the same LaTeX and factors as `nntutor equations`, and produc
     assert.equal(latex, n.stdout, name);
     const j = spawnSync(cli, ['equations', '-', '--step', '3', '--format', 'json'], { input: text, encoding: 'utf8' });
     assertClose(equations, JSON.parse(j.stdout), name);
-    const trace = JSON.parse(engine.run(JSON.stringify({ ...session, steps: 3 })).value).steps[2];
+    const trace = JSON.parse(engine.run(JSON.stringify({ ...session, steps: 3 }), '{}').value).steps[2];
     const grads = trace.layers.flatMap((l) => [...l.dW.flat(), ...l.db]);
     grads.forEach((g, i) => assert.ok(Math.abs(equations[i].value - g) <= 1e-12 * Math.max(1, Math.abs(g)),
       `${name} ${equations[i].name}: ${equations[i].value} vs ${g}`));
   }
   assert.equal(engine.equations(JSON.stringify(lecture), 0, 4).error, 'step: expected a whole number from 1 to 10000, got 0');
+});
+
+test('run() options cut the table to the chosen kinds and the trace to one step', () => {
+  const text = JSON.stringify({ ...lecture, steps: 4 });
+  const r = JSON.parse(engine.run(text, JSON.stringify({ columns: ['y', 'loss'], trace_step: 3 })).value);
+  assert.deepEqual(r.table.columns.map((c) => c.name), ['step', 'y1', 'y2', 'L']);
+  assert.equal(r.table.rows.length, 4);
+  assert.deepEqual(r.steps.map((s) => s.step), [3]);
+  assert.equal(JSON.parse(engine.run(text, '{"trace_step": "none"}').value).steps.length, 0);
+  assert.equal(engine.run(text, '{"columns": ["q"]}').error,
+    'options.columns[0]: expected one of w, b, z, y, dw, db, loss, got "q"');
+  assert.equal(engine.run(text, '{"trace_step": 0}').error,
+    'options.trace_step: expected "all", "none" or a step from 1 to 10000, got 0');
+  assert.equal(engine.run(text, '[1]').error, 'options: expected a JSON object like {"columns": ["y", "loss"]}');
 });

@@ -1,5 +1,6 @@
 #include "nntutor/table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -236,21 +237,82 @@ std::string render(const Session& session, const Trace& trace, Format format, in
   return out;
 }
 
-std::string run_result_json(const Session& session, const Trace& trace) {
-  const Table table = make_table(session.network, session.batch.samples(), trace);
+View parse_view(const std::string& json_text) {
+  View view;
+  if (json_text.empty()) return view;
+  json j;
+  try {
+    j = json::parse(json_text);
+  } catch (const json::exception&) {
+    throw SessionError("options: expected a JSON object like {\"columns\": [\"y\", \"loss\"]}");
+  }
+  if (!j.is_object()) throw SessionError("options: expected a JSON object like {\"columns\": [\"y\", \"loss\"]}");
+  for (const auto& [key, value] : j.items())
+    if (key != "columns" && key != "trace_step")
+      throw SessionError("options." + key + ": unknown field (expected columns or trace_step)");
+  if (j.contains("columns")) {
+    const json& c = j["columns"];
+    if (!c.is_array()) throw SessionError("options.columns: expected an array of column kinds");
+    view.kinds.clear();
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      bool found = false;
+      for (Kind k : {Kind::kW, Kind::kB, Kind::kZ, Kind::kY, Kind::kDW, Kind::kDB, Kind::kLoss})
+        if (c[i].is_string() && c[i].get<std::string>() == kind_name(k)) {
+          view.kinds.push_back(k);
+          found = true;
+        }
+      if (!found)
+        throw SessionError("options.columns[" + std::to_string(i) +
+                           "]: expected one of w, b, z, y, dw, db, loss, got " + c[i].dump());
+    }
+  }
+  if (j.contains("trace_step")) {
+    const json& t = j["trace_step"];
+    if (t == "all") view.steps = View::Steps::kAll;
+    else if (t == "none") view.steps = View::Steps::kNone;
+    else if (t.is_number_integer() && t.get<long long>() >= 1 && t.get<long long>() <= Limits::kMaxSteps) {
+      view.steps = View::Steps::kOne;
+      view.trace_step = t.get<int>();
+    } else {
+      throw SessionError("options.trace_step: expected \"all\", \"none\" or a step from 1 to " +
+                         std::to_string(Limits::kMaxSteps) + ", got " + t.dump());
+    }
+  }
+  return view;
+}
+
+std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
+  Table table = make_table(session.network, session.batch.samples(), trace);
+  // Keep the step column and the chosen kinds, in table order.
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const Kind k = table.columns[i].kind;
+    if (k == Kind::kStep || std::find(view.kinds.begin(), view.kinds.end(), k) != view.kinds.end())
+      keep.push_back(i);
+  }
   json columns = json::array();
-  for (const auto& c : table.columns)
+  for (std::size_t i : keep) {
+    const Column& c = table.columns[i];
     columns.push_back({{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
                        {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}});
+  }
+  json rows = json::array();
+  for (const auto& row : table.rows) {
+    json r = json::array();
+    for (std::size_t i : keep) r.push_back(row[i]);
+    rows.push_back(std::move(r));
+  }
   json steps = json::array();
-  for (const auto& t : trace.steps) steps.push_back(step_json(t));
+  for (const auto& t : trace.steps)
+    if (view.steps == View::Steps::kAll || (view.steps == View::Steps::kOne && t.step == view.trace_step))
+      steps.push_back(step_json(t));
   json result;
   result["session"] = json::parse(session_to_json(session));
   result["steps"] = std::move(steps);
   result["diverged"] = trace.diverged
                            ? json{{"at", trace.diverged->at}, {"reason", trace.diverged->reason}}
                            : json(nullptr);
-  result["table"] = {{"columns", std::move(columns)}, {"rows", table.rows}};
+  result["table"] = {{"columns", std::move(columns)}, {"rows", std::move(rows)}};
   return result.dump();
 }
 

@@ -50,8 +50,22 @@ std::string fixed(double value, int precision);
 /// after the CSV, a sentence after the Markdown or LaTeX table.
 std::string render(const Session& session, const Trace& trace, Format format, int precision);
 
+/// What of a run the page asks for: which column kinds go into the table (step always does)
+/// and which steps' full traces go into "steps" (all, none, or one step k).
+struct View {
+  std::vector<Column::Kind> kinds = {Column::Kind::kW,  Column::Kind::kB,  Column::Kind::kZ,
+                                     Column::Kind::kY,  Column::Kind::kDW, Column::Kind::kDB,
+                                     Column::Kind::kLoss};
+  enum class Steps { kAll, kNone, kOne } steps = Steps::kAll;
+  int trace_step = 0;  ///< with Steps::kOne: the 1-based step whose trace is included
+};
+
+/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "trace_step": k | "all" | "none"};
+/// "" or "{}" is the default View (everything). SessionError names the option.
+View parse_view(const std::string& json_text);
+
 /// Everything the page needs from one run, as one JSON document:
-/// {"session", "steps", "diverged", "table": {"columns", "rows"}}.
-std::string run_result_json(const Session& session, const Trace& trace);
+/// {"session", "steps", "diverged", "table": {"columns", "rows"}}, cut to `view`.
+std::string run_result_json(const Session& session, const Trace& trace, const View& view = {});
 
 }  // namespace nntutor
