@@ -38,8 +38,10 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
   return {
     /// Runs a session (an object, see engine-api.md) and returns
     /// `{ session, steps, diverged, table: { columns, rows } }`.
-    run(session) {
-      return unwrap(module.run(JSON.stringify(session)), 'run');
+    /// `options` (optional): `{ columns: ['w','b','z','y','dw','db','loss'], trace_step: k |
+    /// 'all' | 'none' }` — which column kinds the table holds and which steps' traces come back.
+    run(session, options) {
+      return unwrap(module.run(JSON.stringify(session), JSON.stringify(options ?? {})), 'run');
     },
     /// The chain rule of every weight and bias at `step` (1-based), with the step's numbers:
     /// `{ step, latex, equations: [{ name, lhs, latex, substituted, factors, products, value }] }`.
