@@ -35,6 +35,7 @@ Result run(const std::string& session_json, const std::string& options_json) {
   return guarded([&] {
     const auto view = nntutor::parse_view(options_json);
     const auto session = nntutor::parse_session(session_json);
+    if (view.page_limits) nntutor::check_page_limits(session);
     return nntutor::run_result_json(session, nntutor::run(session), view);
   });
 }

@@ -516,4 +516,57 @@ TEST(SetSteps, LeavesTheSessionUnchangedWhenItThrows) {
   EXPECT_EQ(big.steps, 3);  // not the rejected 49
 }
 
+
+TEST(PageLimits, TheLectureAndTheLimitsThemselvesFit) {
+  EXPECT_NO_THROW(nntutor::check_page_limits(parse(lecture())));
+  json j = lecture();
+  j.erase("layers");
+  j["layers"] = json::array();
+  for (int l = 0; l < 7; ++l) j["layers"].push_back({{"units", 32}, {"activation", "relu"}});
+  j["layers"].push_back({{"units", 1}, {"activation", "sigmoid"}});
+  j["inputs"] = std::vector<std::vector<double>>(256, std::vector<double>(32, 0.5));
+  j["targets"] = std::vector<std::vector<double>>(256, {1.0});
+  j["steps"] = 1;
+  EXPECT_NO_THROW(nntutor::check_page_limits(parse(j)));
+  j = lecture();
+  j["steps"] = 1000;
+  EXPECT_NO_THROW(nntutor::check_page_limits(parse(j)));
+}
+
+TEST(PageLimits, EachLimitNamesItsField) {
+  json j = lecture();
+  j["steps"] = 1001;
+  EXPECT_SESSION_ERROR(nntutor::check_page_limits(parse(j)),
+                       "steps: the page allows at most 1000 steps, got 1001");
+  j = lecture();
+  j["layers"][0]["units"] = 33;
+  j["layers"][0].erase("weights");
+  j["layers"][0].erase("biases");
+  j["layers"][1].erase("weights");
+  EXPECT_SESSION_ERROR(nntutor::check_page_limits(parse(j)),
+                       "layers[0].units: the page allows at most 32 units per layer, got 33");
+  j = lecture();
+  j["layers"] = json::array();
+  for (int l = 0; l < 9; ++l) j["layers"].push_back({{"units", 1}, {"activation", "tanh"}});
+  EXPECT_SESSION_ERROR(nntutor::check_page_limits(parse(j)),
+                       "layers: the page allows at most 8 layers, got 9");
+  j = lecture();
+  j["inputs"] = {std::vector<double>(33, 0.0)};
+  j["layers"][0].erase("weights");
+  EXPECT_SESSION_ERROR(nntutor::check_page_limits(parse(j)),
+                       "inputs[0]: the page allows at most 32 input features, got 33");
+  j = lecture();
+  j["inputs"] = std::vector<std::vector<double>>(257, {0.0});
+  j["targets"] = std::vector<std::vector<double>>(257, {0.0});
+  EXPECT_SESSION_ERROR(nntutor::check_page_limits(parse(j)),
+                       "inputs: the page allows at most 256 samples, got 257");
+}
+
+TEST(PageLimits, StatedInLimitsJson) {
+  const json j = json::parse(nntutor::limits_json());
+  EXPECT_EQ(j["page"], json({{"layers", 8}, {"units", 32}, {"features", 32}, {"samples", 256},
+                             {"steps", 1000}}));
+  EXPECT_EQ(j["units"], 256);
+}
+
 }  // namespace

@@ -401,6 +401,16 @@ TEST(RunResultJson, HoldsSessionStepsDivergenceAndTable) {
   EXPECT_EQ(jd["table"]["rows"].size(), 1u);
 }
 
+TEST(View, LimitsOption) {
+  EXPECT_FALSE(nntutor::parse_view("").page_limits);
+  EXPECT_TRUE(nntutor::parse_view(R"({"limits": "page"})").page_limits);
+  EXPECT_FALSE(nntutor::parse_view(R"({"limits": "engine"})").page_limits);
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"limits": "tiny"})"),
+                       "options.limits: expected \"page\" or \"engine\", got \"tiny\"");
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"limit": "page"})"),
+                       "options.limit: unknown field (expected columns, trace_step or limits)");
+}
+
 // ---- The CLI, end to end ----
 
 struct CliResult {

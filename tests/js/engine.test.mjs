@@ -174,3 +174,18 @@ test('run() options cut the table to the chosen kinds and the trace to one step'
     'options.trace_step: expected "all", "none" or a step from 1 to 10000, got 0');
   assert.equal(engine.run(text, '[1]').error, 'options: expected a JSON object like {"columns": ["y", "loss"]}');
 });
+
+test('run() with the page\'s limits refuses a session the page cannot show, naming the field', () => {
+  const page = JSON.stringify({ limits: 'page', trace_step: 'none' });
+  assert.equal(engine.run(JSON.stringify(lecture), page).ok, true);
+  const wide = {
+    ...lecture, layers: [{ units: 40, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
+  };
+  assert.equal(engine.run(JSON.stringify(wide), '{}').ok, true, 'the engine itself allows 40 units');
+  assert.equal(engine.run(JSON.stringify(wide), page).error,
+    'layers[0].units: the page allows at most 32 units per layer, got 40');
+  assert.equal(engine.run(JSON.stringify({ ...lecture, steps: 1500 }), page).error,
+    'steps: the page allows at most 1000 steps, got 1500');
+  assert.deepEqual(JSON.parse(engine.limits()).page,
+    { layers: 8, units: 32, features: 32, samples: 256, steps: 1000 });
+});

@@ -188,8 +188,31 @@ std::string limits_json() {
   return nlohmann::ordered_json{{"layers", Limits::kMaxLayers},     {"units", Limits::kMaxUnits},
                                 {"features", Limits::kMaxFeatures}, {"samples", Limits::kMaxSamples},
                                 {"steps", Limits::kMaxSteps},       {"work", Limits::kMaxWork},
-                                {"trace_numbers", Limits::kMaxTraceNumbers}}
+                                {"trace_numbers", Limits::kMaxTraceNumbers},
+                                {"page",
+                                 {{"layers", PageLimits::kMaxLayers},
+                                  {"units", PageLimits::kMaxUnits},
+                                  {"features", PageLimits::kMaxFeatures},
+                                  {"samples", PageLimits::kMaxSamples},
+                                  {"steps", PageLimits::kMaxSteps}}}}
       .dump();
+}
+
+void check_page_limits(const Session& session) {
+  const auto over = [](const std::string& field, const std::string& what, long long limit,
+                       long long got) {
+    if (got > limit)
+      fail(field, "the page allows at most " + std::to_string(limit) + " " + what + ", got " +
+                      std::to_string(got));
+  };
+  const auto& layers = session.network.layers;
+  over("layers", "layers", PageLimits::kMaxLayers, static_cast<long long>(layers.size()));
+  for (std::size_t l = 0; l < layers.size(); ++l)
+    over("layers[" + std::to_string(l) + "].units", "units per layer", PageLimits::kMaxUnits,
+         layers[l].units());
+  over("inputs", "samples", PageLimits::kMaxSamples, session.batch.X.cols());
+  over("inputs[0]", "input features", PageLimits::kMaxFeatures, session.batch.X.rows());
+  over("steps", "steps", PageLimits::kMaxSteps, session.steps);
 }
 
 void set_steps(Session& session, long long steps, const std::string& field) {

@@ -248,8 +248,9 @@ View parse_view(const std::string& json_text) {
   }
   if (!j.is_object()) throw SessionError("options: expected a JSON object like {\"columns\": [\"y\", \"loss\"]}");
   for (const auto& [key, value] : j.items())
-    if (key != "columns" && key != "trace_step")
-      throw SessionError("options." + key + ": unknown field (expected columns or trace_step)");
+    if (key != "columns" && key != "trace_step" && key != "limits")
+      throw SessionError("options." + key +
+                         ": unknown field (expected columns, trace_step or limits)");
   if (j.contains("columns")) {
     const json& c = j["columns"];
     if (!c.is_array()) throw SessionError("options.columns: expected an array of column kinds");
@@ -265,6 +266,12 @@ View parse_view(const std::string& json_text) {
         throw SessionError("options.columns[" + std::to_string(i) +
                            "]: expected one of w, b, z, y, dw, db, loss, got " + c[i].dump());
     }
+  }
+  if (j.contains("limits")) {
+    const json& l = j["limits"];
+    if (l != "page" && l != "engine")
+      throw SessionError("options.limits: expected \"page\" or \"engine\", got " + l.dump());
+    view.page_limits = l == "page";
   }
   if (j.contains("trace_step")) {
     const json& t = j["trace_step"];

@@ -21,8 +21,19 @@ struct Limits {
   static constexpr double kMaxTraceNumbers = 1e6;  ///< numbers a recorded run may hold
 };
 
+/// The page's tighter limits: there every weight and every data cell is an input box, so a
+/// session must stay small enough to show (docs/page.md). Checked by check_page_limits.
+struct PageLimits {
+  static constexpr int kMaxLayers = 8;
+  static constexpr int kMaxUnits = 32;
+  static constexpr int kMaxFeatures = 32;
+  static constexpr int kMaxSamples = 256;
+  static constexpr int kMaxSteps = 1000;
+};
+
 /// The limits as JSON, for the page to state: {"layers", "units", "features", "samples",
-/// "steps", "work", "trace_numbers"}.
+/// "steps", "work", "trace_numbers", "page": {"layers", "units", "features", "samples",
+/// "steps"}}.
 std::string limits_json();
 
 /// A validated session: everything needed to run the table.
@@ -46,6 +57,10 @@ std::string session_to_json(const Session& session);
 /// Sets the number of steps, checked against the same limits as the session's `steps`
 /// (SessionError naming `field`, e.g. "--steps").
 void set_steps(Session& session, long long steps, const std::string& field = "steps");
+
+/// Throws SessionError naming the field when a (valid) session is over the page's limits,
+/// e.g. "layers[2].units: the page allows at most 32 units per layer, got 40".
+void check_page_limits(const Session& session);
 
 /// Runs the session's steps of gradient descent and records each.
 Trace run(const Session& session);

@@ -58,9 +58,11 @@ struct View {
                                      Column::Kind::kLoss};
   enum class Steps { kAll, kNone, kOne } steps = Steps::kAll;
   int trace_step = 0;  ///< with Steps::kOne: the 1-based step whose trace is included
+  bool page_limits = false;  ///< "limits": "page": the session must fit PageLimits
 };
 
-/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "trace_step": k | "all" | "none"};
+/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "trace_step": k | "all" | "none",
+/// "limits": "engine" | "page"};
 /// "" or "{}" is the default View (everything). SessionError names the option.
 View parse_view(const std::string& json_text);
 
