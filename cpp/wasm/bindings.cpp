@@ -54,11 +54,13 @@ Result equations(const std::string& session_json, int step, int precision) {
   });
 }
 
-Result compare_rates(const std::string& session_json, const std::string& rates_json) {
+Result compare_rates(const std::string& session_json, const std::string& rates_json,
+                     const std::string& options_json) {
   return guarded([&] {
+    const auto view = nntutor::parse_view(options_json);
     const auto session = nntutor::parse_session(session_json);
     return nntutor::rate_comparison_json(
-        session, nntutor::compare_rates(session, nntutor::parse_rates(rates_json)));
+        session, nntutor::compare_rates(session, nntutor::parse_rates(rates_json)), view);
   });
 }
 

@@ -22,6 +22,7 @@ using nntutor::Column;
 using nntutor::Format;
 using nntutor::Session;
 using nntutor::Trace;
+using nntutor::View;
 using Kind = nntutor::Column::Kind;
 using nntutor_test::lecture_json;
 
@@ -408,7 +409,23 @@ TEST(View, LimitsOption) {
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"limits": "tiny"})"),
                        "options.limits: expected \"page\" or \"engine\", got \"tiny\"");
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"limit": "page"})"),
-                       "options.limit: unknown field (expected columns, trace_step or limits)");
+                       "options.limit: unknown field (expected columns, layers, trace_step or limits)");
+}
+
+TEST(View, LayersKeepTheirColumnsAndTheLoss) {
+  const Session s = nntutor::parse_session(k231Session);
+  const Trace trace = nntutor::run(s);
+  const View view = nntutor::parse_view(R"({"columns": ["b", "loss"], "layers": [2]})");
+  EXPECT_EQ(view.layers, std::vector<int>{2});
+  const json j = json::parse(nntutor::run_result_json(s, trace, view));
+  std::vector<std::string> names;
+  for (const auto& c : j["table"]["columns"]) names.push_back(c["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"step", "b2", "L"}));
+  EXPECT_EQ(j["table"]["rows"][0].size(), 3u);
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"layers": 2})"),
+                       "options.layers: expected an array of layer numbers");
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"layers": [1, 17]})"),
+                       "options.layers[1]: expected a layer number from 1 to 16, got 17");
 }
 
 // ---- The CLI, end to end ----

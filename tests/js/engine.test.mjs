@@ -189,3 +189,19 @@ test('run() with the page\'s limits refuses a session the page cannot show, nami
   assert.deepEqual(JSON.parse(engine.limits()).page,
     { layers: 8, units: 32, features: 32, samples: 256, steps: 1000 });
 });
+
+test('compareRates(): each rate\'s losses are the run\'s, tables cut to the chosen columns', () => {
+  const text = JSON.stringify({ ...lecture, steps: 10 });
+  const r = JSON.parse(engine.compareRates(text, '[0.1, 1, 10]', '{"columns": ["y", "loss"], "layers": [2]}').value);
+  assert.deepEqual(r.rates.map((x) => x.learning_rate), [0.1, 1, 10]);
+  assert.equal(r.all_fall, true);
+  assert.match(r.explanation, /σ\(z\), which stays strictly between 0 and 1/);
+  for (const rate of r.rates) {
+    const run = JSON.parse(engine.run(JSON.stringify({ ...lecture, steps: 10, optimizer: { name: 'sgd', learning_rate: rate.learning_rate } }), '{"columns": ["loss"]}').value);
+    assert.deepEqual(rate.losses, run.table.rows.map((row) => row[1]));
+    assert.deepEqual(rate.table.columns.map((c) => c.name), ['step', 'y2', 'L']);
+  }
+  assert.equal(engine.compareRates(text, '[0.1, -1]', '{}').error, 'rates[1]: expected a number greater than 0, got -1');
+  assert.equal(engine.compareRates(text, '[1]', '{"layers": [0]}').error,
+    'options.layers[0]: expected a layer number from 1 to 16, got 0');
+});

@@ -38,8 +38,9 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
   return {
     /// Runs a session (an object, see engine-api.md) and returns
     /// `{ session, steps, diverged, table: { columns, rows } }`.
-    /// `options` (optional): `{ columns: ['w','b','z','y','dw','db','loss'], trace_step: k |
-    /// 'all' | 'none' }` — which column kinds the table holds and which steps' traces come back.
+    /// `options` (optional): `{ columns: ['w','b','z','y','dw','db','loss'], layers: [1, 2],
+    /// trace_step: k | 'all' | 'none', limits: 'page' | 'engine' }` — which column kinds and
+    /// layers the table holds, which steps' traces come back, and whose limits apply.
     run(session, options) {
       return unwrap(module.run(JSON.stringify(session), JSON.stringify(options ?? {})), 'run');
     },
@@ -50,8 +51,10 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     },
     /// The session at several learning rates: `{ rates: [{ learning_rate, losses, first_rise,
     /// diverged, table }], all_fall, explanation }`.
-    compareRates(session, rates) {
-      return unwrap(module.compareRates(JSON.stringify(session), JSON.stringify(rates)), 'compareRates');
+    /// `options`: the columns and layers of each rate's table, as for run().
+    compareRates(session, rates, options) {
+      return unwrap(module.compareRates(JSON.stringify(session), JSON.stringify(rates),
+        JSON.stringify(options ?? {})), 'compareRates');
     },
     /// The table as text: format 'csv', 'markdown', 'latex' or 'json' (JSON Lines).
     format(session, format, precision) {

@@ -104,23 +104,33 @@ RateComparison compare_rates(const Session& session, const std::vector<double>& 
   return out;
 }
 
-std::string rate_comparison_json(const Session& session, const RateComparison& comparison) {
+std::string rate_comparison_json(const Session& session, const RateComparison& comparison,
+                                 const View& view) {
   json rates = json::array();
   for (const auto& r : comparison.runs) {
     json losses = json::array();
     for (const auto& t : r.trace.steps) losses.push_back(t.loss);
     const Table table = make_table(session.network, session.batch.samples(), r.trace);
+    const std::vector<std::size_t> keep = view_columns(table, view);
     json columns = json::array();
-    for (const auto& c : table.columns)
+    for (std::size_t i : keep) {
+      const Column& c = table.columns[i];
       columns.push_back({{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
                          {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}});
+    }
+    json rows = json::array();
+    for (const auto& row : table.rows) {
+      json kept = json::array();
+      for (std::size_t i : keep) kept.push_back(row[i]);
+      rows.push_back(std::move(kept));
+    }
     rates.push_back(
         {{"learning_rate", r.learning_rate},
          {"losses", std::move(losses)},
          {"first_rise", r.first_rise ? json(*r.first_rise) : json(nullptr)},
          {"diverged", r.trace.diverged ? json{{"at", r.trace.diverged->at}, {"reason", r.trace.diverged->reason}}
                                        : json(nullptr)},
-         {"table", {{"columns", std::move(columns)}, {"rows", table.rows}}}});
+         {"table", {{"columns", std::move(columns)}, {"rows", std::move(rows)}}}});
   }
   return json{{"rates", std::move(rates)},
               {"all_fall", comparison.all_fall},

@@ -248,9 +248,9 @@ View parse_view(const std::string& json_text) {
   }
   if (!j.is_object()) throw SessionError("options: expected a JSON object like {\"columns\": [\"y\", \"loss\"]}");
   for (const auto& [key, value] : j.items())
-    if (key != "columns" && key != "trace_step" && key != "limits")
+    if (key != "columns" && key != "layers" && key != "trace_step" && key != "limits")
       throw SessionError("options." + key +
-                         ": unknown field (expected columns, trace_step or limits)");
+                         ": unknown field (expected columns, layers, trace_step or limits)");
   if (j.contains("columns")) {
     const json& c = j["columns"];
     if (!c.is_array()) throw SessionError("options.columns: expected an array of column kinds");
@@ -265,6 +265,17 @@ View parse_view(const std::string& json_text) {
       if (!found)
         throw SessionError("options.columns[" + std::to_string(i) +
                            "]: expected one of w, b, z, y, dw, db, loss, got " + c[i].dump());
+    }
+  }
+  if (j.contains("layers")) {
+    const json& l = j["layers"];
+    if (!l.is_array()) throw SessionError("options.layers: expected an array of layer numbers");
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (!l[i].is_number_integer() || l[i].get<long long>() < 1 ||
+          l[i].get<long long>() > Limits::kMaxLayers)
+        throw SessionError("options.layers[" + std::to_string(i) + "]: expected a layer number from 1 to " +
+                           std::to_string(Limits::kMaxLayers) + ", got " + l[i].dump());
+      view.layers.push_back(l[i].get<int>());
     }
   }
   if (j.contains("limits")) {
@@ -288,15 +299,21 @@ View parse_view(const std::string& json_text) {
   return view;
 }
 
-std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
-  Table table = make_table(session.network, session.batch.samples(), trace);
-  // Keep the step column and the chosen kinds, in table order.
+std::vector<std::size_t> view_columns(const Table& table, const View& view) {
   std::vector<std::size_t> keep;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const Kind k = table.columns[i].kind;
-    if (k == Kind::kStep || std::find(view.kinds.begin(), view.kinds.end(), k) != view.kinds.end())
-      keep.push_back(i);
+    const Column& c = table.columns[i];
+    const bool kind = std::find(view.kinds.begin(), view.kinds.end(), c.kind) != view.kinds.end();
+    const bool layer = c.layer == 0 || view.layers.empty() ||
+                       std::find(view.layers.begin(), view.layers.end(), c.layer) != view.layers.end();
+    if (c.kind == Kind::kStep || (kind && layer)) keep.push_back(i);
   }
+  return keep;
+}
+
+std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
+  Table table = make_table(session.network, session.batch.samples(), trace);
+  const std::vector<std::size_t> keep = view_columns(table, view);
   json columns = json::array();
   for (std::size_t i : keep) {
     const Column& c = table.columns[i];

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nntutor/session.hpp"
+#include "nntutor/table.hpp"
 
 namespace nntutor {
 
@@ -31,8 +32,10 @@ constexpr int kMaxRates = 8;
 RateComparison compare_rates(const Session& session, const std::vector<double>& rates);
 
 /// The comparison as JSON: {"rates": [{"learning_rate", "losses", "first_rise", "diverged",
-/// "table": {"columns", "rows"}}], "all_fall", "explanation"}.
-std::string rate_comparison_json(const Session& session, const RateComparison& comparison);
+/// "table": {"columns", "rows"}}], "all_fall", "explanation"}; each table cut to `view`'s
+/// columns and layers.
+std::string rate_comparison_json(const Session& session, const RateComparison& comparison,
+                                 const View& view = {});
 
 /// Parses a JSON array of rates, e.g. "[0.1, 1, 10]" (SessionError naming `field`).
 std::vector<double> parse_rates(const std::string& json_text, const std::string& field = "rates");

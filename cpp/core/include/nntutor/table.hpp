@@ -59,10 +59,15 @@ struct View {
   enum class Steps { kAll, kNone, kOne } steps = Steps::kAll;
   int trace_step = 0;  ///< with Steps::kOne: the 1-based step whose trace is included
   bool page_limits = false;  ///< "limits": "page": the session must fit PageLimits
+  std::vector<int> layers;   ///< "layers": [1-based layers] whose columns are kept; empty = all
 };
 
-/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "trace_step": k | "all" | "none",
-/// "limits": "engine" | "page"};
+/// The indices of `table`'s columns that `view` keeps, in table order: the step column, then
+/// the chosen kinds of the chosen layers (the loss column is kept when its kind is chosen).
+std::vector<std::size_t> view_columns(const Table& table, const View& view);
+
+/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "layers": [1, 3],
+/// "trace_step": k | "all" | "none", "limits": "engine" | "page"};
 /// "" or "{}" is the default View (everything). SessionError names the option.
 View parse_view(const std::string& json_text);
 
