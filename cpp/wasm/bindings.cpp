@@ -48,9 +48,12 @@ Result format(const std::string& session_json, const std::string& format, int pr
   });
 }
 
-Result equations(const std::string& session_json, int step, int precision) {
+Result equations(const std::string& session_json, int step, int precision,
+                 const std::string& options_json) {
   return guarded([&] {
-    return nntutor::equations_for_step(nntutor::parse_session(session_json), step, precision);
+    const auto view = nntutor::parse_view(options_json);
+    return nntutor::equations_for_step(nntutor::parse_session(session_json), step, precision,
+                                       view.layers);
   });
 }
 

@@ -158,4 +158,24 @@ TEST(Equations, LatexAndJsonCarryTheSameNumbers) {
   EXPECT_NE(json.find("= -0.0879\""), std::string::npos) << json;  // ∂L/∂b2, row 2
 }
 
+TEST(Equations, ALayerFilterKeepsThoseParametersAndTheirDeltas) {
+  const auto session = nntutor::parse_session(R"({"inputs": [[1, 2]], "targets": [[1]],
+    "layers": [{"units": 2, "activation": "relu", "weights": [[0.5, -0.2], [0.3, 0.4]]},
+               {"units": 2, "activation": "tanh", "weights": [[0.1, 0.2], [0.3, 0.4]]},
+               {"units": 1, "activation": "sigmoid", "weights": [[0.7, -0.6]]}], "steps": 1})");
+  const auto trace = nntutor::run(session);
+  const auto all = nntutor::gradient_equations(session, trace.steps[0], 4);
+  const auto last = nntutor::gradient_equations(session, trace.steps[0], 4, {3});
+  std::vector<std::string> names;
+  for (const auto& e : last) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"dL/dw3[1,1]", "dL/dw3[1,2]", "dL/db3"}));
+  EXPECT_EQ(last[0].value, all[12].value);
+  names.clear();
+  for (const auto& e : nntutor::gradient_equations(session, trace.steps[0], 4, {1}))
+    names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"dL/dw1[1,1]", "dL/dw1[1,2]", "dL/dw1[2,1]",
+                                             "dL/dw1[2,2]", "dL/db1[1]", "dL/db1[2]", "delta1[1]",
+                                             "delta1[2]", "delta2[1]", "delta2[2]", "delta3"}));
+}
+
 }  // namespace

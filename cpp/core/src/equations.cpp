@@ -1,5 +1,6 @@
 #include "nntutor/equations.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -54,9 +55,10 @@ class Builder {
     compute_deltas();
   }
 
-  std::vector<Equation> build() {
+  std::vector<Equation> build(const std::vector<int>& only) {
     std::vector<Equation> out;
     for (int l = 1; l <= layers_; ++l) {
+      if (!only.empty() && std::find(only.begin(), only.end(), l) == only.end()) continue;
       for (int j = 1; j <= sym_.units(l); ++j)
         for (int i = 1; i <= sym_.inputs(l); ++i) out.push_back(parameter(l, j, i));
       for (int j = 1; j <= sym_.units(l); ++j) out.push_back(parameter(l, j, 0));
@@ -250,8 +252,8 @@ std::string Equation::symbolic() const {
 }
 
 std::vector<Equation> gradient_equations(const Session& session, const StepTrace& step,
-                                         int precision) {
-  return Builder(session, step, precision).build();
+                                         int precision, const std::vector<int>& layers) {
+  return Builder(session, step, precision).build(layers);
 }
 
 std::string equations_latex(const Session&, const std::vector<Equation>& equations,
@@ -288,7 +290,8 @@ std::string equations_json(const std::vector<Equation>& equations, int precision
   return all.dump();
 }
 
-std::string equations_for_step(Session session, long long step, int precision) {
+std::string equations_for_step(Session session, long long step, int precision,
+                               const std::vector<int>& layers) {
   if (precision < 0 || precision > 17)
     throw SessionError("precision: expected a whole number from 0 to 17, got " +
                        std::to_string(precision));
@@ -301,7 +304,7 @@ std::string equations_for_step(Session session, long long step, int precision) {
     throw SessionError("step: the run diverged at step " + std::to_string(trace.diverged->at) +
                        " (" + trace.diverged->reason + "), so step " + std::to_string(step) +
                        " has no numbers");
-  const auto eqs = gradient_equations(session, trace.steps.back(), precision);
+  const auto eqs = gradient_equations(session, trace.steps.back(), precision, layers);
   json out;
   out["step"] = step;
   out["latex"] = equations_latex(session, eqs, precision);

@@ -30,8 +30,10 @@ struct Equation {
 /// loss (every later layer has one unit) the chain is written out in full, as in the lecture:
 /// ∂L/∂w1 = (y2 − y)·(1 − y2)y2·w2·(1 − y1)y1·x. Otherwise it is δ-recursion:
 /// ∂L/∂w_l[j,i] = δ_l[j]·y_{l−1}[i], δ_l[j] = f'(z_l[j])·Σ_k w_{l+1}[k,j]·δ_{l+1}[k].
+/// `layers` (1-based) limits the parameters to those layers (and the δ they refer to); empty =
+/// every layer. A large network's full set runs to megabytes, so the page asks per layer.
 std::vector<Equation> gradient_equations(const Session& session, const StepTrace& step,
-                                         int precision);
+                                         int precision, const std::vector<int>& layers = {});
 
 /// The equations as a LaTeX `align*` block (symbols, then numbers, then the value).
 std::string equations_latex(const Session& session, const std::vector<Equation>& equations,
@@ -43,7 +45,8 @@ std::string equations_json(const std::vector<Equation>& equations, int precision
 
 /// Runs `session` to step `step` (1-based) and returns {"step", "latex": equations_latex,
 /// "equations": equations_json}; throws SessionError if the step is out of range or the run
-/// diverged before it.
-std::string equations_for_step(Session session, long long step, int precision);
+/// diverged before it. `layers` as for gradient_equations.
+std::string equations_for_step(Session session, long long step, int precision,
+                               const std::vector<int>& layers = {});
 
 }  // namespace nntutor
