@@ -145,7 +145,7 @@ test('benchSteps trains without a trace and ends at the traced run\'s next loss'
 test('equations(): the same LaTeX and factors as `nntutor equations`, and products equal the gradients', () => {
   for (const [name, session] of sessions.slice(0, 8)) {
     const text = JSON.stringify(session);
-    const w = engine.equations(text, 3, 4);
+    const w = engine.equations(text, 3, 4, '{}');
     assert.ok(w.ok, `${name}: ${w.error}`);
     const { latex, equations } = JSON.parse(w.value);
     const n = spawnSync(cli, ['equations', '-', '--step', '3'], { input: text, encoding: 'utf8' });
@@ -158,7 +158,7 @@ test('equations(): the same LaTeX and factors as `nntutor equations`, and produc
     grads.forEach((g, i) => assert.ok(Math.abs(equations[i].value - g) <= 1e-12 * Math.max(1, Math.abs(g)),
       `${name} ${equations[i].name}: ${equations[i].value} vs ${g}`));
   }
-  assert.equal(engine.equations(JSON.stringify(lecture), 0, 4).error, 'step: expected a whole number from 1 to 10000, got 0');
+  assert.equal(engine.equations(JSON.stringify(lecture), 0, 4, '{}').error, 'step: expected a whole number from 1 to 10000, got 0');
 });
 
 test('run() options cut the table to the chosen kinds and the trace to one step', () => {
@@ -204,4 +204,18 @@ test('compareRates(): each rate\'s losses are the run\'s, tables cut to the chos
   assert.equal(engine.compareRates(text, '[0.1, -1]', '{}').error, 'rates[1]: expected a number greater than 0, got -1');
   assert.equal(engine.compareRates(text, '[1]', '{"layers": [0]}').error,
     'options.layers[0]: expected a layer number from 1 to 16, got 0');
+});
+
+test('equations() can keep one layer\'s parameters and the δ they use', () => {
+  const session = JSON.stringify({
+    inputs: [[1, 2], [-0.5, 0.25]], targets: [[1], [0]], steps: 3, seed: 5,
+    layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
+  });
+  const all = JSON.parse(engine.equations(session, 2, 4, '{}').value).equations;
+  const last = JSON.parse(engine.equations(session, 2, 4, '{"layers": [3]}').value).equations;
+  assert.deepEqual(last.map((e) => e.name), ['dL/dw3[1,1]', 'dL/dw3[1,2]', 'dL/db3']);
+  for (const e of last) assert.deepEqual(e, all.find((a) => a.name === e.name));
+  const first = JSON.parse(engine.equations(session, 2, 4, '{"layers": [1]}').value).equations;
+  assert.ok(first.some((e) => e.name === 'delta2[1]'), 'layer 1 refers to the δ of the layers after it');
+  assert.equal(first.filter((e) => e.name.startsWith('dL/')).length, 9);
 });

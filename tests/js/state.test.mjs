@@ -1,144 +1,237 @@
-// The page's state (web/js/state.js): parsing, validation, the session it builds, reducers.
+// The page's state (web/js/state.js): parsing, cell names, the session it builds, shape
+// changes, pasted data, steps and selection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  back, buildSession, fieldErrors, initialState, kLectureFields, parseField, parseNumber,
-  parsePrecision, preset, reset, setField, setPrecision, step, stopAtDivergence,
-} from '../../web/js/state.js';
+import * as m from '../../web/js/state.js';
 
-// The lecture session of docs/engine-api.md.
+// The lecture session of docs/engine-api.md, as the page builds it at 5 rows.
 const kLectureSession = {
   inputs: [[1]], targets: [[1]],
   layers: [{ units: 1, activation: 'sigmoid', weights: [[0.5]], biases: [0] },
            { units: 1, activation: 'sigmoid', weights: [[0.8]], biases: [0] }],
-  loss: 'half_sse', optimizer: { name: 'sgd', learning_rate: 0.1 }, steps: 5,
+  loss: 'half_sse', optimizer: { name: 'sgd', learning_rate: 0.1 }, steps: 5, seed: 1,
 };
 
+/// A 2-3-1 network's state (2 inputs, 3 tanh units, 1 sigmoid output), 2 samples.
+function state231() {
+  let s = m.setFeatures(m.initialState(), 2);
+  s = m.addLayer(s);
+  s = m.setUnits(s, 1, 1);
+  s = m.setUnits(s, 0, 3);
+  s = m.setActivation(s, 0, 'tanh');
+  s = m.addSample(s);
+  // Fill the weights the way the page does after asking the engine for the seed's values.
+  const layers = s.doc.layers.map((layer, l) => ({
+    weights: Array.from({ length: layer.units }, (_, j) => Array.from(
+      { length: m.layerInputs(s.doc, l) }, (_, i) => 0.1 * (j + 1) - 0.05 * i)),
+  }));
+  return m.fillMissing(s, layers);
+}
+
 test('parseNumber accepts finite decimal numbers, trimming spaces', () => {
-  assert.deepEqual(parseNumber(' 2 ', 'x'), { value: 2 });
-  assert.deepEqual(parseNumber('-0.5', 'x'), { value: -0.5 });
-  assert.deepEqual(parseNumber('.25', 'x'), { value: 0.25 });
-  assert.deepEqual(parseNumber('1e-3', 'x'), { value: 0.001 });
-  assert.deepEqual(parseNumber('+3', 'x'), { value: 3 });
+  assert.deepEqual(m.parseNumber(' 2 ', 'x'), { value: 2 });
+  assert.deepEqual(m.parseNumber('-0.5', 'x'), { value: -0.5 });
+  assert.deepEqual(m.parseNumber('.25', 'x'), { value: 0.25 });
+  assert.deepEqual(m.parseNumber('1e-3', 'x'), { value: 0.001 });
 });
 
 test('parseNumber names the field and quotes the text it refuses', () => {
-  assert.deepEqual(parseNumber('', 'w1'), { error: 'w1: expected a number, got ""' });
-  assert.deepEqual(parseNumber('abc', 'w1'), { error: 'w1: expected a number, got "abc"' });
-  assert.deepEqual(parseNumber('1e999', 'w1'), { error: 'w1: expected a number, got "1e999"' });
-  assert.deepEqual(parseNumber('1,5', 'w1'), { error: 'w1: expected a number, got "1,5"' });
-  for (const text of ['   ', 'Infinity', '-Infinity', 'NaN', '0x10', '1.2.3', '1e', '-', '.']) {
-    assert.ok(parseNumber(text, 'b2').error, `"${text}" is refused`);
+  assert.deepEqual(m.parseNumber('', 'w1'), { error: 'w1: expected a number, got ""' });
+  assert.deepEqual(m.parseNumber('abc', 'w1'), { error: 'w1: expected a number, got "abc"' });
+  assert.deepEqual(m.parseNumber('1e999', 'w1'), { error: 'w1: expected a number, got "1e999"' });
+  assert.deepEqual(m.parseNumber('1,5', 'w1'), { error: 'w1: expected a number, got "1,5"' });
+  for (const text of ['   ', 'Infinity', 'NaN', '0x10', '1.2.3', '1e', '-', '.', null]) {
+    assert.ok(m.parseNumber(text, 'b2').error, `"${text}" is refused`);
   }
 });
 
-test('the learning rate must be greater than 0', () => {
-  assert.deepEqual(parseField('learningRate', '0'), { error: 'learning rate: must be greater than 0, got 0' });
-  assert.deepEqual(parseField('learningRate', '-1'), { error: 'learning rate: must be greater than 0, got -1' });
-  assert.deepEqual(parseField('learningRate', 'abc'), { error: 'learning rate: expected a number, got "abc"' });
-  assert.deepEqual(parseField('learningRate', '10'), { value: 10 });
-  assert.deepEqual(parseField('w1', '-1'), { value: -1 }, 'other fields may be negative');
+test('parseWhole takes whole numbers in a range and names the field', () => {
+  assert.deepEqual(m.parseWhole('3', 'units of layer 1', 1, 32), { value: 3 });
+  for (const text of ['0', '33', '1.5', '-1', '', 'two']) {
+    assert.equal(m.parseWhole(text, 'units of layer 1', 1, 32).error,
+      `units of layer 1: expected a whole number from 1 to 32, got "${text}"`);
+  }
 });
 
-test('the default state is the lecture example with no rows and 4 decimals', () => {
-  const state = initialState();
-  assert.deepEqual(state.fields, {
-    x: '1', y: '1', w1: '0.5', b1: '0', w2: '0.8', b2: '0', learningRate: '0.1',
-  });
-  assert.equal(state.stepsShown, 0);
-  assert.equal(state.precision, 4);
-  assert.deepEqual(fieldErrors(state.fields), {});
+test('the lecture state builds the lecture session, with the lecture\'s names', () => {
+  const s = m.step(m.initialState(), 5);
+  assert.deepEqual(m.buildSession(s), { value: kLectureSession });
+  assert.deepEqual(m.cellKeys(s.doc).map((k) => m.cellName(s.doc, k)),
+    ['x', 'y', 'w1', 'b1', 'w2', 'b2', 'learning rate', 'seed']);
 });
 
-test('buildSession gives the lecture session exactly for the default state', () => {
-  assert.deepEqual(buildSession({ ...initialState(), stepsShown: 5 }), { value: kLectureSession });
-  assert.deepEqual(buildSession(initialState()).value, { ...kLectureSession, steps: 0 });
-  assert.equal(JSON.stringify(buildSession({ ...initialState(), stepsShown: 5 }).value),
-    '{"inputs":[[1]],"targets":[[1]],"layers":[{"units":1,"activation":"sigmoid","weights":[[0.5]],"biases":[0]},'
-    + '{"units":1,"activation":"sigmoid","weights":[[0.8]],"biases":[0]}],"loss":"half_sse",'
-    + '"optimizer":{"name":"sgd","learning_rate":0.1},"steps":5}');
+test('cell names follow the engine\'s columns for larger networks', () => {
+  const s = state231();
+  const names = m.cellKeys(s.doc).map((k) => m.cellName(s.doc, k));
+  assert.deepEqual(names.slice(0, 6), ['x[1,1]', 'x[1,2]', 'x[2,1]', 'x[2,2]', 'y[1,1]', 'y[2,1]']);
+  assert.ok(names.includes('w1[3,2]'));
+  assert.ok(names.includes('b1[3]'));
+  assert.ok(names.includes('w2[1,3]'));
+  assert.ok(names.includes('b2'));
+  assert.equal(m.keyOfParameter(s.doc, 'w2[1,3]'), 'w:1:0:2');
+  assert.equal(m.keyOfParameter(s.doc, 'b1[2]'), 'b:0:1');
+  assert.equal(m.keyOfParameter(s.doc, 'w9'), null);
 });
 
-test('buildSession puts each field where the session expects it', () => {
-  const fields = { x: '2', y: '-1', w1: '0.3', b1: '0.1', w2: '-0.7', b2: '0.2', learningRate: '10' };
-  const { value } = buildSession({ ...initialState(), fields, stepsShown: 3 });
-  assert.deepEqual(value.inputs, [[2]]);
-  assert.deepEqual(value.targets, [[-1]]);
-  assert.deepEqual(value.layers[0], { units: 1, activation: 'sigmoid', weights: [[0.3]], biases: [0.1] });
-  assert.deepEqual(value.layers[1], { units: 1, activation: 'sigmoid', weights: [[-0.7]], biases: [0.2] });
-  assert.deepEqual(value.optimizer, { name: 'sgd', learning_rate: 10 });
-  assert.equal(value.steps, 3);
-});
-
-test('buildSession returns every field error instead of a session', () => {
-  let state = setField(initialState(), 'w1', 'abc');
-  state = setField(state, 'learningRate', '0');
-  assert.deepEqual(buildSession(state), {
+test('a bad cell is kept as typed and named in the errors; the session waits for it', () => {
+  let s = m.setCell(m.initialState(), 'w:0:0:0', 'abc');
+  s = m.setCell(s, 'learningRate', '0');
+  assert.equal(s.doc.layers[0].weights[0][0], 'abc');
+  assert.deepEqual(m.buildSession(s), {
     errors: {
-      w1: 'w1: expected a number, got "abc"',
+      'w:0:0:0': 'w1: expected a number, got "abc"',
       learningRate: 'learning rate: must be greater than 0, got 0',
     },
   });
+  s = m.setCell(s, 'seed', '1.5');
+  assert.equal(m.buildSession(s).errors.seed, `seed: expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "1.5"`);
 });
 
-test('setField keeps the text as typed and refuses unknown fields', () => {
-  const state = setField(initialState(), 'w1', ' 0.3 ');
-  assert.equal(state.fields.w1, ' 0.3 ');
-  assert.equal(initialState().fields.w1, '0.5', 'the default is not changed');
-  assert.throws(() => setField(initialState(), 'w3', '1'), /unknown field "w3"/);
+test('alpha is sent only for leaky_relu and elu, and only when typed', () => {
+  let s = m.setActivation(m.initialState(), 0, 'leaky_relu');
+  assert.equal(m.buildSession(s).value.layers[0].alpha, undefined);
+  assert.ok(m.cellKeys(s.doc).includes('alpha:0'));
+  s = m.setCell(s, 'alpha:0', '0.2');
+  assert.equal(m.buildSession(s).value.layers[0].alpha, 0.2);
+  s = m.setActivation(s, 0, 'relu');
+  assert.equal(m.buildSession(s).value.layers[0].alpha, undefined);
+  assert.throws(() => m.setActivation(s, 0, 'softmax'), /unknown activation/);
 });
 
-test('step adds one row, run adds ten, back removes one, reset returns to 0', () => {
-  let state = initialState();
-  state = step(state);
-  assert.equal(state.stepsShown, 1);
-  state = step(state);
-  assert.equal(state.stepsShown, 2);
-  state = step(state, 10);
-  assert.equal(state.stepsShown, 12);
-  state = back(state);
-  assert.equal(state.stepsShown, 11);
-  const typed = setField(state, 'w1', '0.3');
-  state = reset(typed);
-  assert.equal(state.stepsShown, 0);
-  assert.equal(state.fields.w1, '0.3', 'reset keeps the values typed');
+test('shape changes keep the values that still fit and leave new weights to be drawn', () => {
+  let s = m.setFeatures(m.initialState(), 2);
+  assert.deepEqual(s.doc.inputs, [['1', '0']]);
+  assert.deepEqual(s.doc.layers[0].weights, [['0.5', null]]);
+  assert.ok(m.hasMissing(s.doc));
+  assert.ok(m.buildSession(s).errors['w:0:0:1']);
+  s = m.fillMissing(s, [{ weights: [[9, 0.123456]] }, { weights: [[9]] }]);
+  assert.deepEqual(s.doc.layers[0].weights, [['0.5', '0.1235']], 'only the missing one, rounded');
+  assert.equal(m.hasMissing(s.doc), false);
+  s = m.setUnits(s, 1, 2);
+  assert.deepEqual(s.doc.targets, [['1', '0']], 'the output layer sets the targets\' columns');
+  assert.deepEqual(s.doc.layers[1].biases, ['0', '0']);
 });
 
-test('back at 0 rows stays at 0; steps stop at the engine limit', () => {
-  assert.equal(back(initialState()).stepsShown, 0);
-  assert.equal(step({ ...initialState(), stepsShown: 9995 }, 10).stepsShown, 10000);
+test('layers are added before the output and removed, within the limits', () => {
+  let s = m.addLayer(m.initialState());
+  assert.deepEqual(s.doc.layers.map((l) => l.units), [1, 2, 1]);
+  assert.deepEqual(s.doc.layers[1].weights, [[null], [null]]);
+  assert.deepEqual(s.doc.layers[2].weights, [[null, null]]);
+  s = m.removeLayer(s, 2);
+  assert.deepEqual(s.doc.layers.map((l) => l.units), [1, 2]);
+  assert.deepEqual(s.doc.targets, [['1', '0']]);
+  for (let i = 0; i < 20; ++i) s = m.addLayer(s);
+  assert.equal(s.doc.layers.length, m.kPageLimits.layers);
+  let one = m.removeLayer(m.initialState(), 0);
+  one = m.removeLayer(one, 0);
+  assert.equal(one.doc.layers.length, 1, 'a network keeps one layer');
 });
 
-test('reducers do not change the state they are given', () => {
-  const state = Object.freeze({ ...initialState(), fields: Object.freeze({ ...initialState().fields }) });
-  step(state); back(state); reset(state); preset(state, 10); setField(state, 'x', '2');
-  setPrecision(state, '6'); stopAtDivergence(state, 1);
-  assert.deepEqual(state, initialState());
+test('samples are added and removed; one always stays', () => {
+  let s = m.addSample(m.initialState());
+  assert.deepEqual(s.doc.inputs, [['1'], ['0']]);
+  assert.deepEqual(s.doc.targets, [['1'], ['0']]);
+  s = m.removeSample(s, 0);
+  assert.deepEqual(s.doc.inputs, [['0']]);
+  assert.equal(m.removeSample(s, 0), s);
 });
 
-test('preset η = 10 loads the lecture values at that rate with 5 rows', () => {
-  let state = setField(step(initialState(), 12), 'w1', 'abc');
-  state = preset(state, 10);
-  assert.deepEqual(state.fields, { ...kLectureFields, learningRate: '10' });
-  assert.equal(state.stepsShown, 5);
-  assert.deepEqual(buildSession(state).value, {
-    ...kLectureSession, optimizer: { name: 'sgd', learning_rate: 10 },
+test('the fill of Randomise replaces every weight and zeroes the biases', () => {
+  const s = m.fillMissing(m.setCell(m.initialState(), 'b:0:0', '3'),
+    [{ weights: [[-0.25]] }, { weights: [[1.00004]] }], { all: true });
+  assert.deepEqual(s.doc.layers.map((l) => [l.weights, l.biases]),
+    [[[['-0.25']], ['0']], [[['1']], ['0']]]);
+  assert.deepEqual(m.initSession(s.doc), {
+    inputs: [[0]], targets: [[0]], steps: 0, seed: 1,
+    layers: [{ units: 1, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }],
   });
-  assert.equal(preset(initialState(), 0.1).fields.learningRate, '0.1');
-  assert.equal(preset(initialState(), 1).fields.learningRate, '1');
 });
 
-test('stopAtDivergence shows no more steps than the one that diverged', () => {
-  assert.equal(stopAtDivergence({ ...initialState(), stepsShown: 12 }, 3).stepsShown, 3);
-  assert.equal(stopAtDivergence({ ...initialState(), stepsShown: 2 }, 3).stepsShown, 2);
+test('pasted data: tabs, commas or semicolons, an optional header', () => {
+  const s = state231();
+  const pasted = m.pasteData(s, 'x1\tx2\ty\n1\t2\t0.5\n-1\t0.5\t1\n3\t4\t0\n');
+  assert.deepEqual(pasted.state.doc.inputs, [['1', '2'], ['-1', '0.5'], ['3', '4']]);
+  assert.deepEqual(pasted.state.doc.targets, [['0.5'], ['1'], ['0']]);
+  assert.deepEqual(m.pasteData(s, '1,2,3\r\n4,5,6').state.doc.inputs, [['1', '2'], ['4', '5']]);
+  assert.deepEqual(m.pasteData(s, '1;2;3').state.doc.targets, [['3']]);
 });
 
-test('decimals are a whole number from 0 to 12', () => {
-  assert.deepEqual(parsePrecision('6'), { value: 6 });
-  assert.deepEqual(parsePrecision('0'), { value: 0 });
-  assert.deepEqual(parsePrecision('12'), { value: 12 });
-  assert.deepEqual(parsePrecision('13'), { error: 'decimals: expected a whole number from 0 to 12, got "13"' });
-  for (const text of ['', '-1', '2.5', 'abc']) assert.ok(parsePrecision(text).error, `"${text}"`);
-  assert.equal(setPrecision(initialState(), '6').precision, 6);
-  assert.equal(setPrecision(initialState(), '13').precision, 4, 'an invalid text changes nothing');
+test('pasted data that cannot be used is refused with the line and column', () => {
+  const s = state231();
+  assert.equal(m.pasteData(s, '  \n').error, 'pasted data: nothing to read (it is empty)');
+  assert.equal(m.pasteData(s, 'a\tb\tc').error, 'pasted data: only a header row, no samples');
+  assert.equal(m.pasteData(s, '1\t2\t3\n4\t5').error,
+    'pasted data, line 2: expected 3 values (2 inputs, 1 targets), got 2');
+  assert.equal(m.pasteData(s, '1\t2\t3\n4\tx\t6').error,
+    'pasted data, line 2, column 2: expected a number, got "x"');
+  assert.equal(m.pasteData(s, '1;2,5;3').error,
+    'pasted data, line 1, column 2: expected a number, got "2,5" (write decimals with a point)');
+  const many = Array.from({ length: 10000 }, () => '1\t2\t3').join('\n');
+  assert.equal(m.pasteData(s, many).error, 'pasted data: the page allows at most 256 samples, got 10000');
+});
+
+test('a session from the engine becomes the doc, and builds back to the same session', () => {
+  const session = {
+    ...kLectureSession, layers: [{ ...kLectureSession.layers[0], activation: 'elu', alpha: 0.5 },
+      kLectureSession.layers[1]], steps: 7, seed: 3,
+  };
+  const s = m.stateFromSession(m.initialState(), session);
+  assert.equal(s.stepsShown, 7);
+  assert.equal(s.doc.layers[0].alpha, '0.5');
+  assert.deepEqual(m.buildSession(s).value, session);
+});
+
+test('Step, Run, Back, Reset and the presets move the rows; the selection follows', () => {
+  let s = m.step(m.initialState());
+  assert.equal(s.stepsShown, 1);
+  s = m.step(s, m.kRunSteps);
+  assert.equal(s.stepsShown, 11);
+  s = m.selectStep(s, 4);
+  assert.equal(m.shownStep(s), 4);
+  assert.equal(m.selectStep(s, 12), s, 'no row 12');
+  s = m.back(s);
+  assert.equal(s.stepsShown, 10);
+  assert.equal(m.shownStep(s), 10, 'Back drops the selection: the last row is shown');
+  assert.equal(m.reset(s).stepsShown, 0);
+  assert.equal(m.back(m.reset(s)).stepsShown, 0);
+  assert.equal(m.step(s, 5000).stepsShown, m.kMaxSteps);
+  const p = m.preset(m.setCell(s, 'w:0:0:0', '9'), 10);
+  assert.equal(p.stepsShown, 5);
+  assert.equal(p.doc.learningRate, '10');
+  assert.equal(p.doc.layers[0].weights[0][0], '0.5');
+  assert.equal(m.stopAtDivergence(m.step(s, 5), 3).stepsShown, 3);
+  assert.deepEqual(m.lecture(state231()).doc, m.lectureDoc());
+});
+
+test('columns and decimals', () => {
+  let s = m.toggleColumn(m.initialState(), 'dw', false);
+  s = m.toggleColumn(s, 'db', false);
+  assert.deepEqual(s.columns, ['w', 'b', 'z', 'y', 'loss']);
+  assert.deepEqual(m.toggleColumn(s, 'dw', true).columns, ['w', 'b', 'z', 'y', 'dw', 'loss']);
+  assert.throws(() => m.toggleColumn(s, 'x', true), /unknown column kind/);
+  assert.equal(m.setPrecision(s, '6').precision, 6);
+  assert.equal(m.setPrecision(s, '13').precision, 4);
+  assert.equal(m.parsePrecision('x').error, 'decimals: expected a whole number from 0 to 12, got "x"');
+});
+
+test('a large network\'s table starts with the output layer; a huge one shows the loss only', () => {
+  assert.deepEqual(m.tableView(m.initialState()), { columns: m.kColumnKinds, layers: [1, 2], note: '' });
+  assert.equal(m.columnCount(m.initialState().doc, m.kColumnKinds, [1, 2]), 14, 'the lecture\'s 14 columns');
+  let s = m.setFeatures(m.initialState(), 32);
+  s = m.setUnits(s, 0, 32);
+  for (let i = 0; i < 6; i += 1) s = m.addLayer(s);
+  for (let l = 1; l < 7; l += 1) s = m.setUnits(s, l, 32);
+  const view = m.tableView(s);
+  assert.deepEqual(view.layers, [8]);
+  assert.match(view.note, /^This network's table would have [\d,]+ columns: it shows layer 8 \(the output\) only/);
+  assert.equal(m.columnCount(s.doc, m.kColumnKinds, [8]), 1 + 1 + 32 + 1 + 1 + 1 + 32 + 1);
+  s = m.toggleTableLayer(s, 3, true);
+  assert.deepEqual(m.tableView(s).layers, [3, 8]);
+  assert.equal(m.tableView(s).note, '');
+  s = m.toggleTableLayer(s, 8, false);
+  assert.deepEqual(m.tableView(s).layers, [3]);
+  s = m.step({ ...s, tableLayers: [1, 2, 3, 4] }, 1000);
+  assert.deepEqual(m.tableView(s).columns, ['loss']);
+  assert.match(m.tableView(s).note, /the page draws at most 200,000\): it shows the loss only/);
+  assert.equal(m.setUnits(s, 0, 3).tableLayers, null, 'a new shape chooses again');
 });

@@ -46,8 +46,10 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     },
     /// The chain rule of every weight and bias at `step` (1-based), with the step's numbers:
     /// `{ step, latex, equations: [{ name, lhs, latex, substituted, factors, products, value }] }`.
-    equations(session, step, precision) {
-      return unwrap(module.equations(JSON.stringify(session), step, precision), 'equations');
+    /// `options`: `{ layers: [1, 2] }` keeps those layers' parameters (and their δ).
+    equations(session, step, precision, options) {
+      return unwrap(module.equations(JSON.stringify(session), step, precision,
+        JSON.stringify(options ?? {})), 'equations');
     },
     /// The session at several learning rates: `{ rates: [{ learning_rate, losses, first_rise,
     /// diverged, table }], all_fall, explanation }`.

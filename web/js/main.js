@@ -1,56 +1,167 @@
 // Wiring: event → state → engine → render. The one place that catches engine errors.
 import { EngineError, loadEngine } from './engine.js';
 import * as model from './state.js';
+import { renderControls, renderStatus, showFieldError } from './render-form.js';
+import { renderBuilder, showControlError } from './render-builder.js';
 import {
-  renderControls, renderFieldErrors, renderFields, renderStatus, showFieldError,
-} from './render-form.js';
-import {
-  renderDivergence, renderLossSummary, renderTable, revealLastRow,
+  renderDivergence, renderLayerChooser, renderLossSummary, renderSelection, renderTable,
+  revealLastRow,
 } from './render-table.js';
+import { renderGraph } from './render-graph.js';
+import { renderEquations } from './render-equations.js';
+import { parseRates, renderRates } from './render-rates.js';
+import { copyText, downloadText } from './download.js';
+import {
+  clearAutosave, loadAutosave, readShareHash, saveAutosave, shareHash,
+} from './persist.js';
 
 const kEmptyHint = 'Press Step to compute step 1.';
 const kNoRowsHint = 'No step could be computed: see the message below the table.';
+const kRatesSteps = 10;
+const kDefaultRates = '0.1, 1, 10';
+const kMaxImportBytes = 2_000_000;
+const kFormats = { csv: ['table.csv', 'text/csv'], markdown: ['table.md', 'text/markdown'], latex: ['table.tex', 'application/x-tex'] };
 
 const byId = (id) => document.getElementById(id);
-const inputs = Object.fromEntries(model.kFieldNames.map((key) => [key, byId(`field-${key}`)]));
 const controls = {
   step: byId('step'), run: byId('run'), back: byId('back'), reset: byId('reset'),
   presets: [...document.querySelectorAll('button.preset')], note: byId('controls-note'),
 };
 const view = {
+  builder: byId('builder'), graph: byId('graph'), equations: byId('equations'), rates: byId('rates'),
   table: byId('trace'), tableBox: byId('trace-box'), summary: byId('loss-summary'),
   diverged: byId('diverged'), status: byId('status'), decimals: byId('decimals'),
-  version: byId('engine-version'),
+  version: byId('engine-version'), graphStep: byId('graph-step'), equationsStep: byId('equations-step'),
+  columns: [...document.querySelectorAll('.column-chooser input[data-kinds]')],
+  layerChooser: byId('layer-chooser'), tableNote: byId('table-note'),
+  equationsNote: byId('equations-note'),
+  tableFormat: byId('table-format'), tableStatus: byId('table-export-status'),
+  sessionStatus: byId('session-status'), shareField: document.querySelector('.share-field'),
+  shareLink: byId('share-link'), importInput: byId('session-import'),
 };
 
 let state = model.initialState();
 let engine = null;
-// The last result computed from valid fields: what the table shows while a field is invalid.
+// The last result computed from valid values: what the page shows while a value is invalid.
+// { session, table, diverged, trace (the shown step's trace or null), step }
 let shown = null;
+let rates = { text: kDefaultRates, result: null, error: null };
+
+// ---- Rendering what `shown` holds ----
 
 function renderResult() {
+  const tableView = model.tableView(state);
+  renderLayerChooser(view.layerChooser, state.doc.layers.length, tableView.layers, (n, checked) => {
+    update(model.toggleTableLayer(state, n, checked));
+  });
+  view.tableNote.textContent = tableView.note;
+  view.tableNote.hidden = tableView.note === '';
   renderTable(view.table, shown.table, {
     precision: state.precision, emptyHint: state.stepsShown === 0 ? kEmptyHint : kNoRowsHint,
   });
+  renderSelection(view.table, state.selectedStep);
   renderDivergence(view.diverged, shown.diverged);
   renderLossSummary(view.summary, shown.table, state.precision);
+  const atStep = shown.step > 0 ? `at step ${shown.step}` : 'before step 1';
+  view.graphStep.textContent = atStep;
+  view.equationsStep.textContent = shown.step > 0 ? `at step ${shown.step}` : '';
+  renderGraph(view.graph, { session: shown.session, step: shown.trace, precision: state.precision },
+    { onEdit: editParameter });
+  renderEquationsPanel();
+  renderRatesPanel();
 }
 
-/// Moves the page to `next`: shows the fields, and if they are valid runs the engine for
-/// `stepsShown` steps and draws the result; otherwise the last good table stays.
+function renderEquationsPanel() {
+  let result = null;
+  let error = null;
+  if (shown.step === 0) {
+    error = 'Press Step to compute step 1: the equations use its numbers.';
+  } else {
+    try {
+      // The same layers as the table: a large network's full set runs to megabytes.
+      result = engine.equations(shown.session, shown.step, state.precision,
+        { layers: model.tableView(state).layers });
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+      error = e.message;
+    }
+  }
+  const { layers } = model.tableView(state);
+  const some = layers.length < state.doc.layers.length;
+  view.equationsNote.textContent = some
+    ? `The equations of layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')}, as the table: tick other layers above the table to see theirs.`
+    : '';
+  view.equationsNote.hidden = !some;
+  renderEquations(view.equations, { result, error, precision: state.precision }, {});
+}
+
+function renderRatesPanel() {
+  renderRates(view.rates, {
+    result: rates.result, error: rates.error, precision: state.precision, ratesText: rates.text, busy: false,
+  }, { onCompare: compareRates });
+}
+
+/// Runs the current session at the rates in `text` (10 steps each); a bad text keeps the last
+/// comparison on screen with the message.
+function compareRates(text) {
+  rates = { ...rates, text };
+  const parsed = parseRates(text);
+  if (parsed.error) {
+    rates.error = parsed.error;
+  } else if (shown) {
+    try {
+      rates.result = ratesResult(parsed.value);
+      rates.error = null;
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+      rates.error = e.message;
+    }
+  }
+  if (shown) renderRatesPanel();
+  autosave();
+}
+
+// ---- The one update path ----
+
+/// Runs `session` with the page's view options: the table's columns, the trace of the step
+/// the graph shows, the page's limits.
+function runSession(session, traceStep) {
+  const { columns, layers } = model.tableView(state);
+  return engine.run(session, {
+    columns, layers, trace_step: traceStep > 0 ? traceStep : 'none', limits: 'page',
+  });
+}
+
+/// The rate comparison of the shown session (10 steps each), its tables cut as the main one.
+function ratesResult(values) {
+  const { columns, layers } = model.tableView(state);
+  return engine.compareRates({ ...shown.session, steps: kRatesSteps }, values, { columns, layers });
+}
+
+/// Moves the page to `next`: draws the builder, and if every value is valid runs the engine for
+/// `stepsShown` steps and draws the result; otherwise the last good result stays.
 function update(next) {
   const previous = state;
   state = next;
-  renderFields(inputs, state.fields);
+  if (engine && model.hasMissing(state.doc)) state = fillFromSeed(state, false) ?? state;
   const built = model.buildSession(state);
-  renderFieldErrors(inputs, built.errors ?? {});
+  renderBuilder(view.builder, state, built.errors ?? {}, builderHandlers);
   if (engine && built.value) {
     try {
-      shown = engine.run(built.value);
-      if (shown.diverged) state = model.stopAtDivergence(state, shown.diverged.at);
+      let result = runSession(built.value, model.shownStep(state));
+      if (result.diverged) state = model.stopAtDivergence(state, result.diverged.at);
+      const rows = result.table.rows.length;
+      const stepShown = Math.min(model.shownStep(state), rows);
+      if (stepShown > 0 && result.steps.length === 0) result = { ...result, steps: runSession(built.value, stepShown).steps };
+      shown = {
+        session: result.session, table: result.table, diverged: result.diverged,
+        trace: result.steps[0] ?? null, step: stepShown,
+      };
+      if (rates.result || rates.text === kDefaultRates) compareRatesQuietly();
       renderResult();
       if (state.stepsShown > previous.stepsShown) revealLastRow(view.tableBox);
       renderStatus(view.status, '');
+      autosave();
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       state = { ...state, stepsShown: previous.stepsShown };
@@ -65,20 +176,76 @@ function update(next) {
   });
 }
 
-/// Applies a field's text (on Enter or when the field is left), if it changed.
-function applyField(key) {
-  if (state.fields[key] !== inputs[key].value) update(model.setField(state, key, inputs[key].value));
+/// Recomputes the rate comparison for the new network (its text is already valid or shown).
+function compareRatesQuietly() {
+  const parsed = parseRates(rates.text);
+  if (parsed.error) return;
+  try {
+    rates.result = ratesResult(parsed.value);
+    rates.error = null;
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    rates.error = e.message;
+  }
 }
 
-for (const [key, input] of Object.entries(inputs)) {
-  input.addEventListener('change', () => applyField(key));
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      applyField(key);
-    }
-  });
+/// The state with weights drawn by the engine from the seed: the ones without a value, or
+/// (`all`) every one. Null (with the message shown) when the engine refuses the shape.
+function fillFromSeed(s, all) {
+  try {
+    const init = engine.run(model.initSession(s.doc), { trace_step: 'none', columns: ['loss'], limits: 'page' });
+    return model.fillMissing(s, init.session.layers, { all });
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    renderStatus(view.status, `The engine refused this network: ${e.message}`, 'error');
+    return null;
+  }
 }
+
+// ---- What the user does ----
+
+function editParameter(name, text) {
+  const key = model.keyOfParameter(state.doc, name);
+  if (key && model.cellText(state.doc, key) !== text) update(model.setCell(state, key, text));
+}
+
+/// A whole-number control (inputs, units): applies it when valid, else says why at the control.
+function applyCount(id, text, name, apply) {
+  const limit = id === 'net-inputs' ? model.kPageLimits.features : model.kPageLimits.units;
+  const parsed = model.parseWhole(text, name, 1, limit);
+  showControlError(id, parsed.error);
+  if (!parsed.error) update(apply(parsed.value));
+}
+
+const builderHandlers = {
+  onCell(key, text) {
+    if (model.cellText(state.doc, key) !== text) update(model.setCell(state, key, text));
+  },
+  onFeatures(text) {
+    applyCount('net-inputs', text, 'inputs', (n) => model.setFeatures(state, n));
+  },
+  onUnits(l, text) {
+    applyCount(`layer-${l}-units`, text, `units of layer ${l + 1}`, (n) => model.setUnits(state, l, n));
+  },
+  onActivation: (l, name) => update(model.setActivation(state, l, name)),
+  onLoss: (name) => update(model.setLoss(state, name)),
+  onAddLayer: () => update(model.addLayer(state)),
+  onRemoveLayer: (l) => update(model.removeLayer(state, l)),
+  onAddSample: () => update(model.addSample(state)),
+  onRemoveSample: (s) => update(model.removeSample(state, s)),
+  onPaste(text) {
+    const pasted = model.pasteData(state, text);
+    showControlError('paste-data', pasted.error);
+    if (pasted.state) update(pasted.state);
+  },
+  onRandomise() {
+    const seed = model.parseCell(state.doc, 'seed');
+    if (seed.error || !engine) return;
+    const next = fillFromSeed(state, true);
+    if (next) update(next);
+  },
+};
+
 controls.step.addEventListener('click', () => update(model.step(state)));
 controls.run.addEventListener('click', () => update(model.step(state, model.kRunSteps)));
 controls.back.addEventListener('click', () => update(model.back(state)));
@@ -86,13 +253,170 @@ controls.reset.addEventListener('click', () => update(model.reset(state)));
 for (const button of controls.presets) {
   button.addEventListener('click', () => update(model.preset(state, Number(button.dataset.rate))));
 }
+byId('lecture').addEventListener('click', () => {
+  rates = { text: kDefaultRates, result: null, error: null };
+  update(model.lecture(state));
+});
+
 view.decimals.addEventListener('input', () => {
   const parsed = model.parsePrecision(view.decimals.value);
   showFieldError(view.decimals, parsed.error);
   if (parsed.error) return;
   state = model.setPrecision(state, view.decimals.value);
   if (shown) renderResult();
+  autosave();
 });
+
+for (const box of view.columns) {
+  box.addEventListener('change', () => {
+    let next = state;
+    for (const kind of box.dataset.kinds.split(' ')) next = model.toggleColumn(next, kind, box.checked);
+    update(next);
+  });
+}
+
+// Row selection: click a row, or move with the arrow keys / Home / End from the focused row.
+function selectRow(k, focus) {
+  update(model.selectStep(state, k));
+  if (focus) view.table.querySelector(`tbody tr[data-step="${k}"]`)?.focus();
+}
+view.table.addEventListener('click', (event) => {
+  const row = event.target.closest('tbody tr[data-step]');
+  if (row) selectRow(Number(row.dataset.step), true);
+});
+view.table.addEventListener('keydown', (event) => {
+  const row = event.target.closest('tbody tr[data-step]');
+  if (!row) return;
+  const k = Number(row.dataset.step);
+  const to = {
+    ArrowDown: k + 1, ArrowUp: k - 1, Home: 1, End: state.stepsShown, Enter: k, ' ': k,
+  }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  if (to >= 1 && to <= shown.table.rows.length) selectRow(to, true);
+});
+
+// ---- Exports, import, share link, autosave ----
+
+function sessionForExport() {
+  return { ...shown.session, steps: shown.table.rows.length };
+}
+
+function tableText() {
+  return engine.format(sessionForExport(), view.tableFormat.value, state.precision);
+}
+
+byId('table-download').addEventListener('click', () => {
+  if (!shown) return;
+  const [name, type] = kFormats[view.tableFormat.value];
+  downloadText(name, tableText(), type);
+  view.tableStatus.textContent = `Saved ${name}.`;
+});
+byId('table-copy').addEventListener('click', async () => {
+  if (!shown) return;
+  const ok = await copyText(tableText());
+  view.tableStatus.textContent = ok ? 'Copied the table.' : 'The browser did not allow copying: use Download table.';
+});
+
+byId('session-export').addEventListener('click', () => {
+  if (!shown) return;
+  downloadText('nntutor-session.json', `${JSON.stringify(sessionForExport(), null, 2)}\n`, 'application/json');
+  view.sessionStatus.textContent = 'Saved nntutor-session.json.';
+});
+
+/// Validates `session` (any JSON value) with the engine and the page's limits, then shows it.
+/// Returns the error message, or null when it was loaded.
+function loadSession(session) {
+  try {
+    const checked = engine.run(session, { trace_step: 'none', columns: ['loss'], limits: 'page' });
+    rates = { ...rates, result: null };
+    update(model.stateFromSession(state, checked.session));
+    return null;
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    return e.message;
+  }
+}
+
+view.importInput.addEventListener('change', async () => {
+  const file = view.importInput.files?.[0];
+  view.importInput.value = '';
+  if (!file || !engine) return;
+  let message;
+  if (file.size > kMaxImportBytes) {
+    message = `${file.name}: the file is too large (${file.size} bytes; a session is at most ${kMaxImportBytes})`;
+  } else {
+    let session;
+    try {
+      session = JSON.parse(await file.text());
+    } catch {
+      message = `${file.name}: not a session: the file is not JSON`;
+    }
+    if (!message) {
+      const error = loadSession(session);
+      message = error ? `${file.name}: not loaded: ${error}` : `Loaded ${file.name}.`;
+    }
+  }
+  view.sessionStatus.textContent = message;
+});
+
+byId('share-copy').addEventListener('click', async () => {
+  if (!shown) return;
+  const url = `${location.origin}${location.pathname}${shareHash(sessionForExport())}`;
+  view.shareField.hidden = false;
+  view.shareLink.value = url;
+  const ok = await copyText(url);
+  view.sessionStatus.textContent = ok
+    ? 'Copied the share link: it holds this whole session.'
+    : 'Copy the share link from the box above.';
+  if (!ok) view.shareLink.select();
+});
+
+function autosave() {
+  if (!shown) return;
+  saveAutosave(globalThis.localStorage, {
+    session: sessionForExport(), precision: state.precision, columns: state.columns,
+    selectedStep: state.selectedStep, ratesText: rates.text,
+  });
+}
+
+/// Where the page starts: a share link, else the autosave, else the lecture example.
+function restore() {
+  const shared = readShareHash(location.hash);
+  if (shared) {
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+    const error = shared.error ?? loadSession(shared.session);
+    view.sessionStatus.textContent = error
+      ? `This link could not be loaded: ${error}. The lecture example is shown instead.`
+      : 'Loaded the session from the link.';
+    if (!error) return;
+    update(model.initialState());
+    return;
+  }
+  const saved = loadAutosave(globalThis.localStorage);
+  if (saved?.saved) {
+    const { session, precision, columns, selectedStep, ratesText } = saved.saved;
+    if (typeof ratesText === 'string') rates.text = ratesText;
+    if (Number.isInteger(precision) && precision >= 0 && precision <= model.kMaxPrecision) {
+      state = { ...state, precision };
+      view.decimals.value = String(precision);
+    }
+    if (Array.isArray(columns) && columns.every((k) => model.kColumnKinds.includes(k))) {
+      state = { ...state, columns };
+      for (const box of view.columns) box.checked = box.dataset.kinds.split(' ').every((k) => columns.includes(k));
+    }
+    const error = loadSession(session);
+    if (!error) {
+      if (Number.isInteger(selectedStep)) update(model.selectStep(state, selectedStep));
+      return;
+    }
+    clearAutosave(globalThis.localStorage);
+    view.sessionStatus.textContent = `The session saved in this browser could not be loaded (${error}); the lecture example is shown instead.`;
+  } else if (saved?.error) {
+    view.sessionStatus.textContent = `${saved.error[0].toUpperCase()}${saved.error.slice(1)}; the lecture example is shown instead.`;
+  }
+  update(state);
+}
 
 async function start() {
   renderStatus(view.status, 'Loading engine…');
@@ -105,7 +429,7 @@ async function start() {
     return;
   }
   view.version.textContent = engine.version() ? `Engine ${engine.version()}.` : '';
-  update(state);
+  restore();
   performance.mark('nntutor:first-table');
 }
 

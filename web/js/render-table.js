@@ -158,3 +158,34 @@ export function renderDivergence(element, diverged) {
 export function revealLastRow(scrollBox) {
   scrollBox.scrollTop = scrollBox.scrollHeight;
 }
+
+/// Marks row `step` as the selected one (aria-selected, and the one row in the tab order:
+/// the arrow keys move from there); with no such row, the last row takes the tab stop.
+export function renderSelection(tableElement, step) {
+  const rows = [...tableElement.querySelectorAll('tbody tr[data-step]')];
+  const target = rows.find((tr) => Number(tr.dataset.step) === step) ?? rows[rows.length - 1];
+  for (const tr of rows) {
+    const selected = tr === target && step !== null;
+    tr.setAttribute('aria-selected', String(selected));
+    tr.tabIndex = tr === target ? 0 : -1;
+  }
+}
+
+/// The layer checkboxes ("layer 1" … "layer n") of the column chooser, ticked for `shown`;
+/// redrawn only when the number of layers changes. `onToggle(n, checked)`.
+export function renderLayerChooser(fieldset, count, shown, onToggle) {
+  let boxes = [...fieldset.querySelectorAll('input[type=checkbox]')];
+  if (boxes.length !== count) {
+    for (const label of fieldset.querySelectorAll('label')) label.remove();
+    boxes = Array.from({ length: count }, (_, l) => {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.addEventListener('change', () => onToggle(l + 1, box.checked));
+      const label = el('label', '', '');
+      label.append(box, ` layer ${l + 1}`);
+      fieldset.append(label);
+      return box;
+    });
+  }
+  boxes.forEach((box, l) => { box.checked = shown.includes(l + 1); });
+}

@@ -1,22 +1,34 @@
 // The page's state as plain data, and the pure functions that change it.
 // No DOM, no engine: everything here runs under `node --test`.
 //
-// state = { fields, stepsShown, precision }
-//   fields     the text of each input exactly as typed ({ x: '1', w1: '0.5', … })
-//   stepsShown how many rows of the trace the table shows (the session's "steps")
-//   precision  decimals shown in the table (0…12)
+// state = { doc, stepsShown, precision, columns, selectedStep }
+//   doc          the network and data exactly as typed (texts, so a bad entry is kept and
+//                pointed at): { features, layers: [{ units, activation, alpha, weights, biases }],
+//                inputs, targets, loss, learningRate, seed }. weights[j][i], biases[j],
+//                inputs[s][i], targets[s][k] are texts; a cell that a shape change created and
+//                that has no value yet is null until fillMissing() gives it one.
+//   stepsShown   how many rows of the trace the table shows (the session's "steps")
+//   precision    decimals shown (0…12)
+//   columns      the column kinds the table shows (engine-api.md: w, b, z, y, dw, db, loss)
+//   tableLayers  the layers (1-based) whose columns the table shows; null = chosen by size
+//   selectedStep the step the graph and the equations show; null = the last row
+//
+// Cells are addressed by keys: 'x:s:i', 'y:s:k', 'w:l:j:i', 'b:l:j', 'alpha:l' (0-based),
+// 'learningRate', 'seed'. Their display names (names.js) are the engine's: x, w1, w2[1,3], b1[2].
+import { biasName, dataName, weightName } from './names.js';
 
-/// The inputs of the worked example, in the order the page shows them.
-export const kFieldNames = ['x', 'y', 'w1', 'b1', 'w2', 'b2', 'learningRate'];
+/// The engine's activations and losses (engine-api.md), in the order the page lists them.
+export const kActivations = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'];
+export const kLosses = ['half_sse', 'mse'];
+/// Activations that take a parameter alpha, with the engine's default.
+export const kAlphaDefaults = { leaky_relu: 0.1, elu: 1 };
+/// The column kinds of the table, in the engine's order.
+export const kColumnKinds = ['w', 'b', 'z', 'y', 'dw', 'db', 'loss'];
 
-/// The name each field goes by in labels and messages.
-export const kFieldLabels = {
-  x: 'x', y: 'y', w1: 'w1', b1: 'b1', w2: 'w2', b2: 'b2', learningRate: 'learning rate',
-};
-
-/// The lecture's start values (section 3), η = 0.1.
-export const kLectureFields = Object.freeze({
-  x: '1', y: '1', w1: '0.5', b1: '0', w2: '0.8', b2: '0', learningRate: '0.1',
+/// What the page lets a network be: every weight and data cell is an input box here. The
+/// engine checks the same numbers (check_page_limits, options {limits: 'page'}).
+export const kPageLimits = Object.freeze({
+  layers: 8, units: 32, features: 32, samples: 256, steps: 1000,
 });
 
 /// The three learning rates whose 5-step tables the slides fill.
@@ -25,95 +37,439 @@ export const kPresetRates = Object.freeze([0.1, 1, 10]);
 export const kPresetSteps = 5;
 /// Rows added by "Run 10 steps".
 export const kRunSteps = 10;
-/// The engine's limit on steps per session.
-export const kMaxSteps = 10000;
+export const kMaxSteps = kPageLimits.steps;
 export const kDefaultPrecision = 4;
 export const kMaxPrecision = 12;
+/// Units of a layer that "Add layer" inserts.
+export const kNewLayerUnits = 2;
 
 // A plain decimal number: "2", "-0.5", ".5", "1e-3". Not "1,5", "0x10" or "Infinity".
 const kDecimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-/// The page's start: the lecture example, no rows yet.
-export function initialState() {
-  return { fields: { ...kLectureFields }, stepsShown: 0, precision: kDefaultPrecision };
+/// The lecture's network and start values (section 3): x = 1, y = 1, w1 = 0.5, b1 = 0,
+/// w2 = 0.8, b2 = 0, two sigmoid neurons, ½(ŷ − y)², η = 0.1.
+export function lectureDoc(learningRate = '0.1') {
+  return {
+    features: 1,
+    layers: [
+      { units: 1, activation: 'sigmoid', alpha: '', weights: [['0.5']], biases: ['0'] },
+      { units: 1, activation: 'sigmoid', alpha: '', weights: [['0.8']], biases: ['0'] },
+    ],
+    inputs: [['1']],
+    targets: [['1']],
+    loss: 'half_sse',
+    learningRate: String(learningRate),
+    seed: '1',
+  };
 }
+
+/// The page's start: the lecture example, no rows yet, every column.
+export function initialState() {
+  return {
+    doc: lectureDoc(), stepsShown: 0, precision: kDefaultPrecision,
+    columns: [...kColumnKinds], tableLayers: null, selectedStep: null,
+  };
+}
+
+// ---- Numbers ----
 
 /// Parses one finite decimal number: `{ value }` or `{ error }` naming the field.
 export function parseNumber(text, name) {
-  const trimmed = String(text).trim();
+  const trimmed = String(text ?? '').trim();
   const value = Number(trimmed);
   return kDecimal.test(trimmed) && Number.isFinite(value)
     ? { value }
-    : { error: `${name}: expected a number, got "${text}"` };
+    : { error: `${name}: expected a number, got "${text ?? ''}"` };
 }
 
-/// Parses the text of one field by its rule: a number, and for the learning rate η > 0.
-export function parseField(key, text) {
-  const label = kFieldLabels[key];
-  const parsed = parseNumber(text, label);
+/// Parses a whole number from `min` to `max`: `{ value }` or `{ error }` naming the field.
+export function parseWhole(text, name, min, max) {
+  const trimmed = String(text ?? '').trim();
+  const value = Number(trimmed);
+  return /^\d+$/.test(trimmed) && value >= min && value <= max
+    ? { value }
+    : { error: `${name}: expected a whole number from ${min} to ${max}, got "${text ?? ''}"` };
+}
+
+// ---- Cells ----
+
+/// The display name of a cell key in `doc` (x, y, w1, w2[1,3], b1[2], alpha of layer 2, …).
+export function cellName(doc, key) {
+  const [kind, ...idx] = key.split(':');
+  const n = idx.map(Number);
+  switch (kind) {
+    case 'x': return dataName('x', n[0] + 1, n[1] + 1, doc.inputs.length, doc.features);
+    case 'y': return dataName('y', n[0] + 1, n[1] + 1, doc.targets.length, outputs(doc));
+    case 'w': {
+      const layer = doc.layers[n[0]];
+      return weightName(n[0] + 1, n[1] + 1, n[2] + 1, layer.units, layerInputs(doc, n[0]));
+    }
+    case 'b': return biasName(n[0] + 1, n[1] + 1, doc.layers[n[0]].units);
+    case 'alpha': return `alpha of layer ${n[0] + 1}`;
+    case 'learningRate': return 'learning rate';
+    case 'seed': return 'seed';
+    default: throw new Error(`unknown cell "${key}"`);
+  }
+}
+
+/// The key of the parameter called `name` (w1, w2[1,3], b2[1]) in `doc`, or null.
+export function keyOfParameter(doc, name) {
+  for (let l = 0; l < doc.layers.length; ++l) {
+    for (let j = 0; j < doc.layers[l].units; ++j) {
+      if (cellName(doc, `b:${l}:${j}`) === name) return `b:${l}:${j}`;
+      for (let i = 0; i < layerInputs(doc, l); ++i) {
+        if (cellName(doc, `w:${l}:${j}:${i}`) === name) return `w:${l}:${j}:${i}`;
+      }
+    }
+  }
+  return null;
+}
+
+/// The text of a cell.
+export function cellText(doc, key) {
+  const [kind, ...idx] = key.split(':');
+  const n = idx.map(Number);
+  switch (kind) {
+    case 'x': return doc.inputs[n[0]][n[1]];
+    case 'y': return doc.targets[n[0]][n[1]];
+    case 'w': return doc.layers[n[0]].weights[n[1]][n[2]];
+    case 'b': return doc.layers[n[0]].biases[n[1]];
+    case 'alpha': return doc.layers[n[0]].alpha;
+    case 'learningRate': return doc.learningRate;
+    case 'seed': return doc.seed;
+    default: throw new Error(`unknown cell "${key}"`);
+  }
+}
+
+/// Every cell key of `doc`, in the page's order (data, then layer by layer, then training).
+export function cellKeys(doc) {
+  const keys = [];
+  doc.inputs.forEach((row, s) => row.forEach((_, i) => keys.push(`x:${s}:${i}`)));
+  doc.targets.forEach((row, s) => row.forEach((_, k) => keys.push(`y:${s}:${k}`)));
+  doc.layers.forEach((layer, l) => {
+    layer.weights.forEach((row, j) => row.forEach((_, i) => keys.push(`w:${l}:${j}:${i}`)));
+    layer.biases.forEach((_, j) => keys.push(`b:${l}:${j}`));
+    if (layer.activation in kAlphaDefaults) keys.push(`alpha:${l}`);
+  });
+  keys.push('learningRate', 'seed');
+  return keys;
+}
+
+/// The state with one cell's text replaced (kept even when it is not a number).
+export function setCell(state, key, text) {
+  const doc = structuredClone(state.doc);
+  const [kind, ...idx] = key.split(':');
+  const n = idx.map(Number);
+  switch (kind) {
+    case 'x': doc.inputs[n[0]][n[1]] = text; break;
+    case 'y': doc.targets[n[0]][n[1]] = text; break;
+    case 'w': doc.layers[n[0]].weights[n[1]][n[2]] = text; break;
+    case 'b': doc.layers[n[0]].biases[n[1]] = text; break;
+    case 'alpha': doc.layers[n[0]].alpha = text; break;
+    case 'learningRate': doc.learningRate = text; break;
+    case 'seed': doc.seed = text; break;
+    default: throw new Error(`unknown cell "${key}"`);
+  }
+  return { ...state, doc };
+}
+
+/// Parses one cell by its rule: a number; η > 0; alpha may be empty (the default); the seed a
+/// whole number. `{ value }` (undefined value for an empty alpha) or `{ error }`.
+export function parseCell(doc, key) {
+  const name = cellName(doc, key);
+  const text = cellText(doc, key);
+  if (key === 'seed') return parseWhole(text, name, 0, Number.MAX_SAFE_INTEGER);
+  if (key.startsWith('alpha:') && String(text ?? '').trim() === '') return { value: undefined };
+  if (text === null) return { error: `${name}: has no value yet` };
+  const parsed = parseNumber(text, name);
   if (parsed.error) return parsed;
   if (key === 'learningRate' && !(parsed.value > 0)) {
-    return { error: `${label}: must be greater than 0, got ${text.trim()}` };
+    return { error: `${name}: must be greater than 0, got ${String(text).trim()}` };
   }
   return parsed;
 }
 
-/// Every field's message, `{ w1: 'w1: expected a number, got "abc"' }`; empty when all are good.
-export function fieldErrors(fields) {
+/// Every bad cell's message, `{ 'w:0:0:0': 'w1: expected a number, got "abc"' }`.
+export function cellErrors(doc) {
   const errors = {};
-  for (const key of kFieldNames) {
-    const parsed = parseField(key, fields[key]);
+  for (const key of cellKeys(doc)) {
+    const parsed = parseCell(doc, key);
     if (parsed.error) errors[key] = parsed.error;
   }
   return errors;
 }
 
-/// The engine session for the state (engine-api.md): `{ value: session }` or `{ errors }`.
-export function buildSession(state) {
-  const errors = fieldErrors(state.fields);
-  if (Object.keys(errors).length > 0) return { errors };
-  const v = Object.fromEntries(kFieldNames.map((key) => [key, parseField(key, state.fields[key]).value]));
+// ---- Shape ----
+
+/// Inputs of layer `l` (0-based): the features for the first, else the units before it.
+export function layerInputs(doc, l) {
+  return l === 0 ? doc.features : doc.layers[l - 1].units;
+}
+
+/// Outputs of the network: the last layer's units (= the targets' columns).
+export function outputs(doc) {
+  return doc.layers[doc.layers.length - 1].units;
+}
+
+/// `rows` × `cols` grid keeping `old`'s cells where they exist, `fill` elsewhere.
+function resize(old, rows, cols, fill) {
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols },
+    (_, c) => (old[r] !== undefined && old[r][c] !== undefined ? old[r][c] : fill)));
+}
+
+/// Makes every grid fit the layer sizes: weights units × inputs, biases per unit, targets
+/// per output. New weights are null (fillMissing gives them values), new biases and data "0".
+function reshape(doc) {
+  doc.inputs = resize(doc.inputs, doc.inputs.length, doc.features, '0');
+  doc.layers.forEach((layer, l) => {
+    layer.weights = resize(layer.weights, layer.units, layerInputs(doc, l), null);
+    layer.biases = resize([layer.biases], 1, layer.units, '0')[0];
+  });
+  doc.targets = resize(doc.targets, doc.targets.length, outputs(doc), '0');
+  return doc;
+}
+
+function withDoc(state, doc) {
+  return { ...state, doc: reshape(doc), selectedStep: null, tableLayers: null };
+}
+
+/// Sets the number of input features (1…32).
+export function setFeatures(state, count) {
+  const doc = structuredClone(state.doc);
+  doc.features = count;
+  return withDoc(state, doc);
+}
+
+/// Sets the units of layer `l` (0-based); the last layer's units are the targets' columns.
+export function setUnits(state, l, count) {
+  const doc = structuredClone(state.doc);
+  doc.layers[l].units = count;
+  return withDoc(state, doc);
+}
+
+/// Sets the activation of layer `l`; alpha is kept as typed (used by leaky_relu and elu).
+export function setActivation(state, l, activation) {
+  if (!kActivations.includes(activation)) throw new Error(`unknown activation "${activation}"`);
+  const doc = structuredClone(state.doc);
+  doc.layers[l].activation = activation;
+  return { ...state, doc };
+}
+
+/// Sets the loss.
+export function setLoss(state, loss) {
+  if (!kLosses.includes(loss)) throw new Error(`unknown loss "${loss}"`);
+  return { ...state, doc: { ...structuredClone(state.doc), loss } };
+}
+
+/// Inserts a hidden layer of kNewLayerUnits sigmoid units before the output layer (up to the
+/// page's limit of layers).
+export function addLayer(state) {
+  if (state.doc.layers.length >= kPageLimits.layers) return state;
+  const doc = structuredClone(state.doc);
+  doc.layers.splice(doc.layers.length - 1, 0, {
+    units: kNewLayerUnits, activation: 'sigmoid', alpha: '', weights: [], biases: [],
+  });
+  // The layer after it now has other inputs: its weights are drawn again.
+  doc.layers[doc.layers.length - 1].weights = [];
+  return withDoc(state, doc);
+}
+
+/// Removes layer `l` (0-based); a network keeps at least one layer. The layer after it gets new
+/// weights (its inputs changed).
+export function removeLayer(state, l) {
+  if (state.doc.layers.length <= 1) return state;
+  const doc = structuredClone(state.doc);
+  doc.layers.splice(l, 1);
+  if (l < doc.layers.length) doc.layers[l].weights = [];
+  return withDoc(state, doc);
+}
+
+/// Appends a sample (inputs and targets "0").
+export function addSample(state) {
+  if (state.doc.inputs.length >= kPageLimits.samples) return state;
+  const doc = structuredClone(state.doc);
+  doc.inputs.push([]);
+  doc.targets.push([]);
+  return withDoc(state, doc);
+}
+
+/// Removes sample `s` (0-based); at least one stays.
+export function removeSample(state, s) {
+  if (state.doc.inputs.length <= 1) return state;
+  const doc = structuredClone(state.doc);
+  doc.inputs.splice(s, 1);
+  doc.targets.splice(s, 1);
+  return withDoc(state, doc);
+}
+
+/// Whether some weight has no value yet (after a shape change): fillMissing must run.
+export function hasMissing(doc) {
+  return doc.layers.some((layer) => layer.weights.some((row) => row.includes(null)));
+}
+
+/// A number as a cell's text: 4 decimals, so the box shows what the engine computes with.
+export function numberText(value) {
+  const text = String(Number(value.toFixed(4)));
+  return text === '-0' ? '0' : text;
+}
+
+/// Gives every weight without a value the one from `layers` (the engine's initialisation of
+/// the same shape from the seed: engine.run(...).session.layers), rounded to 4 decimals.
+/// With `all`, every weight is replaced and every bias set to 0 ("Randomise").
+export function fillMissing(state, layers, { all = false } = {}) {
+  const doc = structuredClone(state.doc);
+  doc.layers.forEach((layer, l) => {
+    layer.weights = layer.weights.map((row, j) => row.map((text, i) => (
+      all || text === null ? numberText(layers[l].weights[j][i]) : text)));
+    if (all) layer.biases = layer.biases.map(() => '0');
+  });
+  return { ...state, doc };
+}
+
+/// The session of `doc` without weights: what the engine initialises from the seed.
+export function initSession(doc) {
+  const seed = parseWhole(doc.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   return {
-    value: {
-      inputs: [[v.x]],
-      targets: [[v.y]],
-      layers: [
-        { units: 1, activation: 'sigmoid', weights: [[v.w1]], biases: [v.b1] },
-        { units: 1, activation: 'sigmoid', weights: [[v.w2]], biases: [v.b2] },
-      ],
-      loss: 'half_sse',
-      optimizer: { name: 'sgd', learning_rate: v.learningRate },
-      steps: state.stepsShown,
-    },
+    inputs: doc.inputs.map((row) => row.map(() => 0)),
+    targets: doc.targets.map((row) => row.map(() => 0)),
+    layers: doc.layers.map((layer) => ({ units: layer.units, activation: layer.activation })),
+    steps: 0,
+    seed: seed.error ? 1 : seed.value,
   };
 }
 
-/// The state with one field's text replaced (the text is kept even when it is not a number).
-export function setField(state, key, text) {
-  if (!kFieldNames.includes(key)) throw new Error(`unknown field "${key}"`);
-  return { ...state, fields: { ...state.fields, [key]: text } };
+// ---- Session ----
+
+/// The engine session for the state (engine-api.md): `{ value: session }` or `{ errors }`
+/// keyed by cell.
+export function buildSession(state) {
+  const { doc } = state;
+  const errors = cellErrors(doc);
+  if (Object.keys(errors).length > 0) return { errors };
+  const num = (key) => parseCell(doc, key).value;
+  const session = {
+    inputs: doc.inputs.map((row, s) => row.map((_, i) => num(`x:${s}:${i}`))),
+    targets: doc.targets.map((row, s) => row.map((_, k) => num(`y:${s}:${k}`))),
+    layers: doc.layers.map((layer, l) => {
+      const out = {
+        units: layer.units,
+        activation: layer.activation,
+        weights: layer.weights.map((row, j) => row.map((_, i) => num(`w:${l}:${j}:${i}`))),
+        biases: layer.biases.map((_, j) => num(`b:${l}:${j}`)),
+      };
+      if (layer.activation in kAlphaDefaults && num(`alpha:${l}`) !== undefined) out.alpha = num(`alpha:${l}`);
+      return out;
+    }),
+    loss: doc.loss,
+    optimizer: { name: 'sgd', learning_rate: num('learningRate') },
+    steps: state.stepsShown,
+    seed: num('seed'),
+  };
+  return { value: session };
 }
 
-/// Shows `count` more rows (Step: 1, Run 10 steps: 10), up to the engine's limit.
+/// The doc of a session the engine has validated and normalised (weights filled in): numbers
+/// become texts as JavaScript writes them (round-trip exact).
+export function docFromSession(session) {
+  const text = (v) => String(v);
+  return {
+    features: session.inputs[0].length,
+    layers: session.layers.map((layer) => ({
+      units: layer.units,
+      activation: layer.activation,
+      alpha: layer.alpha === undefined ? '' : text(layer.alpha),
+      weights: layer.weights.map((row) => row.map(text)),
+      biases: layer.biases.map(text),
+    })),
+    inputs: session.inputs.map((row) => row.map(text)),
+    targets: session.targets.map((row) => row.map(text)),
+    loss: session.loss ?? 'half_sse',
+    learningRate: text(session.optimizer?.learning_rate ?? 0.1),
+    seed: text(session.seed ?? 1),
+  };
+}
+
+/// The state that shows `session` (validated by the engine) with its steps as rows.
+export function stateFromSession(state, session) {
+  return {
+    ...state,
+    doc: docFromSession(session),
+    stepsShown: Math.min(kMaxSteps, session.steps ?? 0),
+    selectedStep: null,
+    tableLayers: null,
+  };
+}
+
+// ---- Data paste ----
+
+/// Parses rows pasted from a spreadsheet (tab-, comma- or semicolon-separated) into the data:
+/// each row holds the inputs then the targets (features + outputs numbers). A first row that
+/// holds no number is taken as a header and skipped. `{ state }` or `{ error }` naming the line
+/// and column.
+export function pasteData(state, text) {
+  const { doc } = state;
+  const width = doc.features + outputs(doc);
+  const lines = String(text).split(/\r\n|\n|\r/)
+    .map((line, n) => ({ line, n: n + 1 }))
+    .filter(({ line }) => line.trim() !== '');
+  if (lines.length === 0) return { error: 'pasted data: nothing to read (it is empty)' };
+  const separator = lines[0].line.includes('\t') ? '\t' : (lines[0].line.includes(';') ? ';' : ',');
+  const split = ({ line }) => line.split(separator).map((c) => c.trim());
+  const isHeader = split(lines[0]).every((c) => parseNumber(c, '').error);
+  const rows = isHeader ? lines.slice(1) : lines;
+  if (rows.length === 0) return { error: 'pasted data: only a header row, no samples' };
+  if (rows.length > kPageLimits.samples) {
+    return { error: `pasted data: the page allows at most ${kPageLimits.samples} samples, got ${rows.length}` };
+  }
+  const inputs = [];
+  const targets = [];
+  for (const row of rows) {
+    const cells = split(row);
+    if (cells.length !== width) {
+      return {
+        error: `pasted data, line ${row.n}: expected ${width} values (${doc.features} inputs, `
+          + `${outputs(doc)} targets), got ${cells.length}`,
+      };
+    }
+    for (let c = 0; c < cells.length; ++c) {
+      if (parseNumber(cells[c], '').error) {
+        const hint = /^[+-]?\d+,\d+$/.test(cells[c]) ? ' (write decimals with a point)' : '';
+        return { error: `pasted data, line ${row.n}, column ${c + 1}: expected a number, got "${cells[c]}"${hint}` };
+      }
+    }
+    inputs.push(cells.slice(0, doc.features));
+    targets.push(cells.slice(doc.features));
+  }
+  return { state: withDoc(state, { ...structuredClone(doc), inputs, targets }) };
+}
+
+// ---- Steps and view ----
+
+/// Shows `count` more rows (Step: 1, Run 10 steps: 10), up to the page's limit.
 export function step(state, count = 1) {
-  return { ...state, stepsShown: Math.min(kMaxSteps, state.stepsShown + count) };
+  return { ...state, stepsShown: Math.min(kMaxSteps, state.stepsShown + count), selectedStep: null };
 }
 
 /// Shows one row fewer; at 0 rows nothing changes.
 export function back(state) {
-  return { ...state, stepsShown: Math.max(0, state.stepsShown - 1) };
+  return { ...state, stepsShown: Math.max(0, state.stepsShown - 1), selectedStep: null };
 }
 
 /// Back to step 0, keeping the values typed.
 export function reset(state) {
-  return { ...state, stepsShown: 0 };
+  return { ...state, stepsShown: 0, selectedStep: null };
 }
 
 /// The lecture example at learning rate `rate`, with the slides' 5 rows.
 export function preset(state, rate) {
   return {
-    ...state, fields: { ...kLectureFields, learningRate: String(rate) }, stepsShown: kPresetSteps,
+    ...state, doc: lectureDoc(rate), stepsShown: kPresetSteps, selectedStep: null, tableLayers: null,
   };
+}
+
+/// The lecture example as the page starts, keeping the view settings.
+export function lecture(state) {
+  return { ...state, doc: lectureDoc(), stepsShown: 0, selectedStep: null, tableLayers: null };
 }
 
 /// After the engine reports divergence at step `at`, more rows cannot be computed:
@@ -122,13 +478,81 @@ export function stopAtDivergence(state, at) {
   return { ...state, stepsShown: Math.min(state.stepsShown, at) };
 }
 
+/// The step the graph and equations show: the selected one, else the last row (0 = none).
+export function shownStep(state) {
+  return state.selectedStep ?? state.stepsShown;
+}
+
+/// Selects row `k` (1…stepsShown).
+export function selectStep(state, k) {
+  return k >= 1 && k <= state.stepsShown ? { ...state, selectedStep: k } : state;
+}
+
+/// Shows or hides a column kind in the table (the step column is always there).
+export function toggleColumn(state, kind, shown) {
+  if (!kColumnKinds.includes(kind)) throw new Error(`unknown column kind "${kind}"`);
+  const set = new Set(state.columns);
+  if (shown) set.add(kind); else set.delete(kind);
+  return { ...state, columns: kColumnKinds.filter((k) => set.has(k)) };
+}
+
+// ---- What the table shows ----
+
+/// With more columns than this, the table starts with the output layer's columns only.
+export const kAutoColumns = 300;
+/// The most numbers the table draws (rows × columns); beyond it, only the loss.
+export const kMaxTableCells = 200000;
+
+/// Columns of the table for `kinds` of `layers` (1-based), the step column included.
+export function columnCount(doc, kinds, layers) {
+  const samples = doc.inputs.length;
+  let count = 1 + (kinds.includes('loss') ? 1 : 0);
+  for (const n of layers) {
+    const layer = doc.layers[n - 1];
+    if (!layer) continue;
+    const per = {
+      w: layer.units * layerInputs(doc, n - 1), b: layer.units, z: layer.units * samples,
+      y: layer.units * samples, dw: layer.units * layerInputs(doc, n - 1), db: layer.units,
+    };
+    for (const kind of kinds) count += per[kind] ?? 0;
+  }
+  return count;
+}
+
+/// What the table asks the engine for: `{ columns, layers, note }`. The layers are the chosen
+/// ones, or (none chosen) all of them unless that is more than kAutoColumns columns, then the
+/// output layer; a table over kMaxTableCells numbers shows the loss only. `note` says why
+/// when the page chose.
+export function tableView(state) {
+  const { doc } = state;
+  const all = doc.layers.map((_, l) => l + 1);
+  let layers = state.tableLayers?.filter((n) => n <= all.length) ?? all;
+  let note = '';
+  if (state.tableLayers === null && columnCount(doc, state.columns, all) > kAutoColumns) {
+    layers = [all.length];
+    note = `This network's table would have ${columnCount(doc, state.columns, all).toLocaleString('en')} columns: `
+      + `it shows layer ${all.length} (the output) only. Tick other layers to add them.`;
+  }
+  let columns = state.columns;
+  const cells = columnCount(doc, columns, layers) * Math.max(1, state.stepsShown);
+  if (cells > kMaxTableCells) {
+    columns = ['loss'];
+    note = `The table would hold ${cells.toLocaleString('en')} numbers (the page draws at most `
+      + `${kMaxTableCells.toLocaleString('en')}): it shows the loss only. Choose fewer layers or kinds of columns.`;
+  }
+  return { columns, layers, note };
+}
+
+/// Shows or hides layer `n`'s columns (1-based), starting from what the table shows now.
+export function toggleTableLayer(state, n, shown) {
+  const set = new Set(tableView(state).layers);
+  if (shown) set.add(n); else set.delete(n);
+  return { ...state, tableLayers: [...set].sort((a, b) => a - b) };
+}
+
 /// Parses the decimals control: a whole number 0…12.
 export function parsePrecision(text) {
-  const trimmed = String(text).trim();
-  const value = Number(trimmed);
-  return /^\d+$/.test(trimmed) && value <= kMaxPrecision
-    ? { value }
-    : { error: `decimals: expected a whole number from 0 to ${kMaxPrecision}, got "${text}"` };
+  return parseWhole(text, 'decimals', 0, kMaxPrecision);
 }
 
 /// The state with the table's decimals set (an invalid text leaves it unchanged).

@@ -1,0 +1,267 @@
+// The network builder: structure (inputs, layers, units, activation, alpha, loss), the training
+// data grid, the weight and bias grids, learning rate and seed. Draws the state it is given and
+// reports what the user did through `handlers`; computes nothing. Text goes in through
+// textContent and .value only.
+import {
+  cellName, cellText, kActivations, kAlphaDefaults, kLosses, kPageLimits, layerInputs, outputs,
+} from './state.js';
+
+const kLossLabels = {
+  half_sse: 'half_sse — ½Σ(ŷ − y)²',
+  mse: 'mse — mean (ŷ − y)²',
+};
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'text') node.textContent = value;
+    else if (key === 'className') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? '' : value);
+  }
+  node.append(...children);
+  return node;
+}
+
+/// The id of a cell's input (cell keys hold ':'; ids use '-').
+export function cellId(key) {
+  return `cell-${key.replaceAll(':', '-')}`;
+}
+
+/// A text box for a cell, applied on Enter or when it is left.
+function cellInput(doc, key, handlers, className = 'cell-input') {
+  const input = el('input', {
+    id: cellId(key), type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false',
+    className, 'data-key': key, 'aria-label': cellName(doc, key),
+  });
+  const apply = () => handlers.onCell(key, input.value);
+  input.addEventListener('change', apply);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      apply();
+    }
+  });
+  return input;
+}
+
+/// A labelled field: label, control, and an (initially hidden) message below.
+function field(label, control, { note, wide } = {}) {
+  const labelRow = el('div', { className: 'field-label' }, [el('label', { for: control.id, text: label })]);
+  if (note) labelRow.append(el('span', { className: 'label-note', 'aria-hidden': 'true', text: note }));
+  return el('div', { className: `field${wide ? ' field-wide' : ''}` }, [
+    labelRow, control, el('p', { className: 'field-error', id: `${control.id}-error`, hidden: true }),
+  ]);
+}
+
+/// A whole-number box (inputs, units), applied on change.
+function countInput(id, value, max, onValue) {
+  const input = el('input', {
+    id, type: 'number', min: '1', max: String(max), step: '1', inputmode: 'numeric', value: String(value),
+    className: 'count-input',
+  });
+  input.addEventListener('change', () => onValue(input.value));
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      onValue(input.value);
+    }
+  });
+  return input;
+}
+
+function select(id, options, value, onValue, labels = {}) {
+  const node = el('select', { id }, options.map((o) => el('option', { value: o, text: labels[o] ?? o })));
+  node.value = value;
+  node.addEventListener('change', () => onValue(node.value));
+  return node;
+}
+
+function structureSection(doc, handlers) {
+  const inputs = countInput('net-inputs', doc.features, kPageLimits.features, handlers.onFeatures);
+  const loss = select('net-loss', kLosses, doc.loss, handlers.onLoss, kLossLabels);
+  const rate = cellInput(doc, 'learningRate', handlers, 'cell-input field-input');
+  const layers = doc.layers.map((layer, l) => layerFieldset(doc, layer, l, handlers));
+  const add = el('button', {
+    type: 'button', className: 'small', text: 'Add layer', onclick: handlers.onAddLayer,
+    disabled: doc.layers.length >= kPageLimits.layers,
+  });
+  return el('div', { className: 'builder-structure' }, [
+    el('div', { className: 'field-row' }, [
+      field('inputs', inputs, { note: `features, 1–${kPageLimits.features}` }),
+      field('loss', loss),
+      field('learning rate', rate, { note: 'η' }),
+    ]),
+    el('ol', { className: 'layer-list' }, layers.map((f) => el('li', {}, [f]))),
+    el('p', { className: 'layer-actions' }, [add, el('span', {
+      className: 'limit-note',
+      text: ` Up to ${kPageLimits.layers} layers of ${kPageLimits.units} units, ${kPageLimits.samples} samples, ${kPageLimits.steps} steps.`,
+    })]),
+  ]);
+}
+
+function layerFieldset(doc, layer, l, handlers) {
+  const n = l + 1;
+  const last = l === doc.layers.length - 1;
+  const units = countInput(`layer-${l}-units`, layer.units, kPageLimits.units, (text) => handlers.onUnits(l, text));
+  units.setAttribute('aria-label', `units of layer ${n}`);
+  const activation = select(`layer-${l}-activation`, kActivations, layer.activation,
+    (value) => handlers.onActivation(l, value));
+  activation.setAttribute('aria-label', `activation of layer ${n}`);
+  const parts = [
+    el('legend', { text: last ? `Layer ${n} (output)` : `Layer ${n}` }),
+    field('units', units),
+    field('activation', activation),
+  ];
+  if (layer.activation in kAlphaDefaults) {
+    const alpha = cellInput(doc, `alpha:${l}`, handlers, 'cell-input field-input');
+    alpha.placeholder = String(kAlphaDefaults[layer.activation]);
+    parts.push(field('alpha', alpha, { note: `default ${kAlphaDefaults[layer.activation]}` }));
+  }
+  parts.push(el('button', {
+    type: 'button', className: 'small quiet', text: `Remove layer ${n}`,
+    disabled: doc.layers.length <= 1, onclick: () => handlers.onRemoveLayer(l),
+  }));
+  return el('fieldset', { className: 'layer' }, parts);
+}
+
+/// A grid of cell inputs as a table: `rows` of { header, keys }, with column headers.
+function grid(doc, caption, columnHeaders, rows, handlers, { rowAction } = {}) {
+  const head = el('tr', {}, [el('th', { scope: 'col', text: '' }),
+    ...columnHeaders.map((h) => el('th', { scope: 'col', text: h }))]);
+  if (rowAction) head.append(el('th', { scope: 'col' }, [el('span', { className: 'visually-hidden', text: 'actions' })]));
+  const body = rows.map((row, r) => {
+    const tr = el('tr', {}, [el('th', { scope: 'row', text: row.header }),
+      ...row.keys.map((key) => el('td', {}, [cellInput(doc, key, handlers)]))]);
+    if (rowAction) tr.append(el('td', {}, [rowAction(r)]));
+    return tr;
+  });
+  return el('div', { className: 'grid-scroll' }, [
+    el('table', { className: 'grid' }, [el('caption', { text: caption }), el('thead', {}, [head]), el('tbody', {}, body)]),
+    el('div', { className: 'grid-errors' }),
+  ]);
+}
+
+function dataSection(doc, handlers) {
+  const samples = doc.inputs.length;
+  const headers = [
+    ...Array.from({ length: doc.features }, (_, i) => (doc.features === 1 ? 'x' : `x${i + 1}`)),
+    ...Array.from({ length: outputs(doc) }, (_, k) => (outputs(doc) === 1 ? 'y' : `y${k + 1}`)),
+  ];
+  const rows = doc.inputs.map((row, s) => ({
+    header: `sample ${s + 1}`,
+    keys: [...row.map((_, i) => `x:${s}:${i}`), ...doc.targets[s].map((_, k) => `y:${s}:${k}`)],
+  }));
+  const remove = (s) => el('button', {
+    type: 'button', className: 'small quiet', text: `Remove sample ${s + 1}`,
+    disabled: samples <= 1, onclick: () => handlers.onRemoveSample(s),
+  });
+  const paste = el('textarea', {
+    id: 'paste-data', rows: '4', spellcheck: 'false',
+    placeholder: headers.join('\t') + '\n' + headers.map(() => '0').join('\t'),
+  });
+  return el('div', { className: 'builder-data' }, [
+    grid(doc, 'Training data: inputs x and targets y, one row per sample', headers, rows, handlers,
+      { rowAction: remove }),
+    el('p', { className: 'grid-actions' }, [el('button', {
+      type: 'button', className: 'small', text: 'Add sample', onclick: handlers.onAddSample,
+      disabled: samples >= kPageLimits.samples,
+    })]),
+    el('details', { className: 'paste' }, [
+      el('summary', { text: 'Paste from a spreadsheet' }),
+      field('pasted data', paste, {
+        note: `one sample per line: ${headers.join(', ')} (tab, comma or semicolon between)`, wide: true,
+      }),
+      el('button', { type: 'button', className: 'small', text: 'Use pasted data', onclick: () => handlers.onPaste(paste.value) }),
+    ]),
+  ]);
+}
+
+function weightsSection(doc, handlers) {
+  const seed = cellInput(doc, 'seed', handlers, 'cell-input field-input seed-input');
+  seed.setAttribute('inputmode', 'numeric');
+  const grids = doc.layers.map((layer, l) => {
+    const inputs = layerInputs(doc, l);
+    const from = (i) => {
+      if (l === 0) return doc.features === 1 ? 'x' : `x${i + 1}`;
+      return doc.layers[l - 1].units === 1 ? `y${l}` : `y${l}[${i + 1}]`;
+    };
+    const headers = [...Array.from({ length: inputs }, (_, i) => `from ${from(i)}`), 'bias'];
+    const rows = Array.from({ length: layer.units }, (_, j) => ({
+      header: layer.units === 1 ? `unit` : `unit ${j + 1}`,
+      keys: [...Array.from({ length: inputs }, (_, i) => `w:${l}:${j}:${i}`), `b:${l}:${j}`],
+    }));
+    return grid(doc, `Layer ${l + 1}: weights w${l + 1} and biases b${l + 1}`, headers, rows, handlers);
+  });
+  return el('div', { className: 'builder-weights' }, [
+    ...grids,
+    el('div', { className: 'field-row randomise' }, [
+      field('seed', seed, { note: 'for Randomise' }),
+      el('button', { type: 'button', className: 'small', text: 'Randomise', onclick: handlers.onRandomise }),
+    ]),
+    el('p', { className: 'hint', text: 'Randomise draws every weight from the seed (Glorot uniform, as Keras; '
+      + 'rounded to 4 decimals) and sets the biases to 0. Clicking a connection or a neuron in the graph edits it too.' }),
+  ]);
+}
+
+/// What decides the builder's layout: when it changes the builder is drawn again.
+function shapeKey(doc) {
+  return JSON.stringify([doc.features, doc.inputs.length, doc.loss,
+    doc.layers.map((l) => [l.units, l.activation])]);
+}
+
+const drawn = new WeakMap();
+
+/// Draws the builder for `state.doc` into `container` (only the values when the shape is the
+/// same), with `errors` ({ key: message }) at their cells.
+export function renderBuilder(container, state, errors, handlers) {
+  const { doc } = state;
+  const key = shapeKey(doc);
+  if (drawn.get(container) !== key) {
+    const hadFocus = document.activeElement?.id;
+    const pasteOpen = container.querySelector('details.paste')?.open ?? false;
+    container.replaceChildren(
+      el('section', { className: 'builder-part', 'aria-labelledby': 'structure-title' }, [
+        el('h3', { id: 'structure-title', text: 'Layers' }), structureSection(doc, handlers)]),
+      el('section', { className: 'builder-part', 'aria-labelledby': 'data-title' }, [
+        el('h3', { id: 'data-title', text: 'Training data' }), dataSection(doc, handlers)]),
+      el('section', { className: 'builder-part', 'aria-labelledby': 'weights-title' }, [
+        el('h3', { id: 'weights-title', text: 'Start values of the weights and biases' }), weightsSection(doc, handlers)]),
+    );
+    drawn.set(container, key);
+    container.querySelector('details.paste').open = pasteOpen;
+    if (hadFocus) document.getElementById(hadFocus)?.focus();
+  }
+  for (const input of container.querySelectorAll('input[data-key]')) {
+    const text = cellText(doc, input.dataset.key) ?? '';
+    if (input.value !== text) input.value = text;
+    showCellError(input, errors[input.dataset.key]);
+  }
+}
+
+/// One cell's message, `<id>-error`: next to the field, or in the list under its grid.
+export function showCellError(input, message) {
+  let note = document.getElementById(`${input.id}-error`);
+  if (!note && !message) return;
+  if (!note) {
+    note = el('p', { className: 'field-error', id: `${input.id}-error`, hidden: true });
+    input.closest('.grid-scroll')?.querySelector('.grid-errors')?.append(note);
+  }
+  if (message) {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', note.id);
+    note.textContent = message;
+    note.hidden = false;
+  } else {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+    note.textContent = '';
+    note.hidden = true;
+  }
+}
+
+/// Shows `message` at the control with id `id` (structure fields: inputs, units, pasted data).
+export function showControlError(id, message) {
+  const input = document.getElementById(id);
+  if (input) showCellError(input, message);
+}
