@@ -1,7 +1,10 @@
-// Times the page in headless Chromium: load to first table, the first Step, and one Step.
+// Times the page in headless Chromium: load to first table, the first Step, one Step; what
+// the browser downloads (gzipped as a server would send it); and the time to redraw table,
+// graph, equations and rates for a network of 8 layers × 32 units at 100 steps.
 // Usage: node scripts/bench-page.mjs [SITE_DIR]   (default build/site; build it first)
 // Prints one line per measure; exits non-zero if the page does not behave.
 import { access } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
@@ -21,8 +24,39 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function report(label, values) {
-  console.log(`page: ${label.padEnd(34)} ${median(values).toFixed(1).padStart(7)} ms (median of ${values.length})`);
+function report(label, values, target = '') {
+  console.log(`page: ${label.padEnd(44)} ${median(values).toFixed(1).padStart(7)} ms (median of ${values.length})${target}`);
+}
+
+/// 8 layers of 32 units (8 inputs, 16 samples), 100 steps, weights from the seed: the size the
+/// page allows, shared by link as a student would.
+function bigSession() {
+  let s = 7;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const grid = (rows, cols) => Array.from({ length: rows }, () => Array.from({ length: cols }, rand));
+  return {
+    inputs: grid(16, 8), targets: grid(16, 32).map((row) => row.map((v) => (v + 1) / 2)),
+    layers: Array.from({ length: 8 }, (_, l) => ({ units: 32, activation: l === 7 ? 'sigmoid' : 'tanh' })),
+    loss: 'half_sse', optimizer: { name: 'sgd', learning_rate: 0.5 }, steps: 100, seed: 1,
+  };
+}
+
+/// In the page: selects rows `steps` one after the other (click), timing each from the click
+/// to table, graph, equations and rates drawn and laid out.
+function selectRows(steps) {
+  const times = { total: [], engine: [], draw: [] };
+  const last = (name) => performance.getEntriesByName(name).at(-1).duration;
+  for (const k of steps) {
+    const row = document.querySelector(`#trace tbody tr[data-step="${k}"]`);
+    const t0 = performance.now();
+    row.click();
+    if (document.getElementById('graph-step').textContent !== `at step ${k}`) throw new Error(`row ${k} was not selected`);
+    void document.body.offsetHeight;
+    times.total.push(performance.now() - t0);
+    times.engine.push(last('nntutor:engine'));
+    times.draw.push(last('nntutor:draw'));
+  }
+  return times;
 }
 
 /// In the page: clicks Step `count` times; each time, the milliseconds from the click to the
@@ -83,10 +117,69 @@ async function main() {
     report('load to first table', loads);
     report('first Step (0 → 1 row)', firstSteps);
     report('one Step to updated table', steps);
+    await pageWeight(browser, url);
+    await bigNetwork(browser, url);
   } finally {
     await browser.close();
     server.close();
   }
+}
+
+/// What Chromium downloads for the lecture page, a Step (the equations bring KaTeX's fonts)
+/// and the rates chart: each response's bytes and its gzip -9 size.
+async function pageWeight(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const bodies = [];
+  page.on('response', (r) => bodies.push(r.body().then((b) => [new URL(r.url()).pathname, b]).catch(() => null)));
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('nntutor:first-table').length > 0);
+  await page.evaluate(clickSteps, 2);
+  await page.waitForLoadState('networkidle');
+  const files = (await Promise.all(bodies)).filter(Boolean);
+  let raw = 0;
+  let gz = 0;
+  const parts = new Map();
+  for (const [path, body] of files) {
+    const z = gzipSync(body, { level: 9 }).length;
+    raw += body.length;
+    gz += z;
+    const part = path.includes('/katex/') ? 'KaTeX (JS, CSS, fonts used)' : path.includes('/uplot/') ? 'uPlot'
+      : path.endsWith('nntutor_wasm.js') ? 'engine (Wasm in JS)' : 'page (HTML, CSS, modules)';
+    parts.set(part, (parts.get(part) ?? 0) + z);
+  }
+  console.log(`page: downloaded ${files.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped (target < 400 KB)`);
+  for (const [part, bytes] of parts) console.log(`page:   ${part.padEnd(30)} ${(bytes / 1024).toFixed(1).padStart(7)} KB gzipped`);
+  await context.close();
+}
+
+/// Opens the 8 × 32 network by share link and times its redraws.
+async function bigNetwork(browser, url) {
+  const hash = `#session=${Buffer.from(JSON.stringify(bigSession())).toString('base64url')}`;
+  const loads = [];
+  const selects = { total: [], engine: [], draw: [] };
+  let steps = [];
+  for (let i = 0; i < 3; i += 1) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}${hash}`);
+    await page.waitForFunction(() => performance.getEntriesByName('nntutor:first-table').length > 0, null, { timeout: 30000 });
+    loads.push(await page.evaluate(() => performance.getEntriesByName('nntutor:first-table')[0].startTime));
+    const rows = await page.locator('#trace tbody tr[data-step]').count();
+    if (rows !== 100) throw new Error(`the 8 × 32 network shows ${rows} rows, expected 100`);
+    const times = await page.evaluate(selectRows, [10, 50, 90, 30, 70]);
+    for (const key of Object.keys(selects)) selects[key].push(...times[key]);
+    if (i === 2) steps = await page.evaluate(clickSteps, 5);
+    if (errors.length > 0) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    await context.close();
+  }
+  report('8×32, 100 steps: load by link to first table', loads);
+  report('8×32, 100 steps: select a row, in all', selects.total);
+  report('8×32, 100 steps:   engine (run, trace, equations)', selects.engine);
+  report('8×32, 100 steps:   draw table + graph + equations', selects.draw, '  (target < 100 ms)');
+  report('8×32, 100 steps: one Step (all panels)', steps);
 }
 
 main().catch((e) => {

@@ -53,7 +53,7 @@ Result equations(const std::string& session_json, int step, int precision,
   return guarded([&] {
     const auto view = nntutor::parse_view(options_json);
     return nntutor::equations_for_step(nntutor::parse_session(session_json), step, precision,
-                                       view.layers);
+                                       view.layers, view.units);
   });
 }
 

@@ -176,6 +176,10 @@ TEST(Equations, ALayerFilterKeepsThoseParametersAndTheirDeltas) {
   EXPECT_EQ(names, (std::vector<std::string>{"dL/dw1[1,1]", "dL/dw1[1,2]", "dL/dw1[2,1]",
                                              "dL/dw1[2,2]", "dL/db1[1]", "dL/db1[2]", "delta1[1]",
                                              "delta1[2]", "delta2[1]", "delta2[2]", "delta3"}));
+  names.clear();
+  for (const auto& e : nntutor::gradient_equations(session, trace.steps[0], 4, {2}, {2}))
+    names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"dL/dw2[2,1]", "dL/dw2[2,2]", "dL/db2[2]"}));
 }
 
 }  // namespace

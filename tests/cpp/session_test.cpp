@@ -477,10 +477,10 @@ TEST(SessionError, TooMuchWork) {
 }
 
 TEST(SessionError, TooLargeATable) {
-  // steps × (2·parameters + 2·units·samples + 1) ≤ 1e6: 48 × 20521 = 984 999 is allowed.
-  EXPECT_NO_THROW(parse(big_session(48)));
-  EXPECT_SESSION_ERROR(parse(big_session(49)),
-                       "steps: a table of 49 steps × 20521 numbers is more than the limit of 1e6 "
+  // steps × (2·parameters + 2·units·samples + 1) ≤ 5e6: 243 × 20521 = 4 986 603 is allowed.
+  EXPECT_NO_THROW(parse(big_session(243)));
+  EXPECT_SESSION_ERROR(parse(big_session(244)),
+                       "steps: a table of 244 steps × 20521 numbers is more than the limit of 5e6 "
                        "numbers; use fewer steps or a smaller network");
   // The lecture network (13 numbers a step) may run the full 10000 steps.
   json j = lecture();
@@ -500,10 +500,10 @@ TEST(SetSteps, SameLimitsAsTheSession) {
                        "--steps: expected a whole number from 0 to 10000, got -1");
 
   Session big = parse(big_session(1));
-  nntutor::set_steps(big, 48);
-  EXPECT_EQ(big.steps, 48);
-  EXPECT_SESSION_ERROR(nntutor::set_steps(big, 49, "--steps"),
-                       "--steps: a table of 49 steps × 20521 numbers is more than the limit of 1e6 "
+  nntutor::set_steps(big, 243);
+  EXPECT_EQ(big.steps, 243);
+  EXPECT_SESSION_ERROR(nntutor::set_steps(big, 244, "--steps"),
+                       "--steps: a table of 244 steps × 20521 numbers is more than the limit of 5e6 "
                        "numbers; use fewer steps or a smaller network");
   EXPECT_SESSION_ERROR(nntutor::set_steps(big, 10000, "--steps"),
                        "--steps: this session needs 10000 steps × 1024 samples × 20 parameters, "
@@ -512,8 +512,8 @@ TEST(SetSteps, SameLimitsAsTheSession) {
 
 TEST(SetSteps, LeavesTheSessionUnchangedWhenItThrows) {
   Session big = parse(big_session(3));
-  EXPECT_THROW(nntutor::set_steps(big, 49, "--steps"), nntutor::SessionError);
-  EXPECT_EQ(big.steps, 3);  // not the rejected 49
+  EXPECT_THROW(nntutor::set_steps(big, 244, "--steps"), nntutor::SessionError);
+  EXPECT_EQ(big.steps, 3);  // not the rejected 244
 }
 
 

@@ -2,6 +2,8 @@
 // for the lecture's first two steps), run_result_json, and the `nntutor table` CLI end to end.
 #include "nntutor/table.hpp"
 
+#include "nntutor/equations.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -409,7 +411,8 @@ TEST(View, LimitsOption) {
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"limits": "tiny"})"),
                        "options.limits: expected \"page\" or \"engine\", got \"tiny\"");
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"limit": "page"})"),
-                       "options.limit: unknown field (expected columns, layers, trace_step or limits)");
+                       "options.limit: unknown field (expected columns, layers, units, trace_step, limits, "
+                       "session or equations)");
 }
 
 TEST(View, LayersKeepTheirColumnsAndTheLoss) {
@@ -424,8 +427,38 @@ TEST(View, LayersKeepTheirColumnsAndTheLoss) {
   EXPECT_EQ(j["table"]["rows"][0].size(), 3u);
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"layers": 2})"),
                        "options.layers: expected an array of layer numbers");
+  const View unit = nntutor::parse_view(R"({"columns": ["b", "y"], "layers": [1], "units": [2]})");
+  const json ju = json::parse(nntutor::run_result_json(s, trace, unit));
+  names.clear();
+  for (const auto& c : ju["table"]["columns"]) names.push_back(c["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"step", "b1[2]", "y1[2]@1", "y1[2]@2"}));
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"units": [0]})"),
+                       "options.units[0]: expected a unit number from 1 to 256, got 0");
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"layers": [1, 17]})"),
                        "options.layers[1]: expected a layer number from 1 to 16, got 17");
+}
+
+TEST(View, OneRunGivesTheStepsEquationsAndCanLeaveTheSessionOut) {
+  const Session s = nntutor::parse_session(k231Session);
+  const Trace trace = nntutor::run(s);
+  const View view = nntutor::parse_view(
+      R"({"columns": ["loss"], "trace_step": 2, "session": false,
+          "equations": {"precision": 6, "layers": [1], "units": [3]}})");
+  const json j = json::parse(nntutor::run_result_json(s, trace, view));
+  EXPECT_FALSE(j.contains("session"));
+  EXPECT_EQ(j["equations"], json::parse(nntutor::equations_for_step(s, 2, 6, {1}, {3})));
+  EXPECT_EQ(j["equations"]["equations"][0]["name"], "dL/dw1[3,1]");
+  // No traced step (none, or past a divergence): equations is null, not an error.
+  const json none = json::parse(nntutor::run_result_json(
+      s, trace, nntutor::parse_view(R"({"trace_step": "none", "equations": {"precision": 4}})")));
+  EXPECT_TRUE(none["equations"].is_null());
+  EXPECT_FALSE(json::parse(nntutor::run_result_json(s, trace)).contains("equations"));
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"equations": {"precision": 18}})"),
+                       "options.equations: expected {\"precision\": a whole number from 0 to 17, "
+                       "\"layers\": […], \"units\": […]}");
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"equations": {"precision": 4, "units": [0]}})"),
+                       "options.equations.units[0]: expected a unit number from 1 to 256, got 0");
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"session": 0})"), "options.session: expected true or false");
 }
 
 // ---- The CLI, end to end ----

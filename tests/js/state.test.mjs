@@ -235,3 +235,20 @@ test('a large network\'s table starts with the output layer; a huge one shows th
   assert.match(m.tableView(s).note, /the page draws at most 200,000\): it shows the loss only/);
   assert.equal(m.setUnits(s, 0, 3).tableLayers, null, 'a new shape chooses again');
 });
+
+test('which equations are written: all for small networks, one layer or unit for large', () => {
+  assert.deepEqual(m.equationsView(m.initialState()), { layer: 0, unit: 0, tooMany: false });
+  assert.equal(m.equationCost(m.initialState().doc, 0, 0), 4, 'the lecture\'s four equations');
+  let s = m.setFeatures(m.initialState(), 8);
+  s = m.setUnits(s, 0, 32);
+  for (let i = 0; i < 6; i += 1) s = m.addLayer(s);
+  for (let l = 1; l < 8; l += 1) s = m.setUnits(s, l, 32);
+  for (let i = 0; i < 15; i += 1) s = m.addSample(s);
+  assert.deepEqual(m.equationsView(s), { layer: 8, unit: 1, tooMany: false });
+  assert.equal(m.equationCost(s.doc, 8, 1), 33 * 16);
+  s = m.chooseEquations(s, 3, 0);
+  assert.deepEqual(m.equationsView(s), { layer: 3, unit: 0, tooMany: true });
+  s = m.chooseEquations(s, 7, 2);
+  assert.equal(m.equationsView(s).tooMany, false);
+  assert.equal(m.setUnits(s, 0, 2).equationsOf, null, 'a new shape chooses again');
+});

@@ -34,7 +34,8 @@ const view = {
   version: byId('engine-version'), graphStep: byId('graph-step'), equationsStep: byId('equations-step'),
   columns: [...document.querySelectorAll('.column-chooser input[data-kinds]')],
   layerChooser: byId('layer-chooser'), tableNote: byId('table-note'),
-  equationsNote: byId('equations-note'),
+  equationsNote: byId('equations-note'), equationsLayer: byId('equations-layer'),
+  equationsUnit: byId('equations-unit'),
   tableFormat: byId('table-format'), tableStatus: byId('table-export-status'),
   sessionStatus: byId('session-status'), shareField: document.querySelector('.share-field'),
   shareLink: byId('share-link'), importInput: byId('session-import'),
@@ -46,6 +47,8 @@ let engine = null;
 // { session, table, diverged, trace (the shown step's trace or null), step }
 let shown = null;
 let rates = { text: kDefaultRates, result: null, error: null };
+// The doc the builder was last drawn for, and its session (or errors).
+let builtFor = { doc: null, built: null };
 
 // ---- Rendering what `shown` holds ----
 
@@ -72,39 +75,61 @@ function renderResult() {
 }
 
 function renderEquationsPanel() {
+  const chosen = model.equationsView(state);
+  renderEquationsChoice(chosen);
+  // The equations came with the run (one layer or unit of a large network: its full set runs
+  // to megabytes).
   let result = null;
   let error = null;
   if (shown.step === 0) {
     error = 'Press Step to compute step 1: the equations use its numbers.';
+  } else if (chosen.tooMany) {
+    error = 'These are too many equations to write out at once: choose one layer, or one unit of it.';
   } else {
-    try {
-      // The same layers as the table: a large network's full set runs to megabytes.
-      result = engine.equations(shown.session, shown.step, state.precision,
-        { layers: model.tableView(state).layers });
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e;
-      error = e.message;
-    }
+    result = shown.equations;
   }
-  const { layers } = model.tableView(state);
-  const some = layers.length < state.doc.layers.length;
-  view.equationsNote.textContent = some
-    ? `The equations of layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')}, as the table: tick other layers above the table to see theirs.`
-    : '';
-  view.equationsNote.hidden = !some;
   renderEquations(view.equations, { result, error, precision: state.precision }, {});
 }
 
+/// The "equations of" layer and unit choices, and a note when the page chose for the student.
+function renderEquationsChoice(chosen) {
+  const { doc } = state;
+  const options = (select, items) => {
+    const key = JSON.stringify(items);
+    if (select.dataset.items !== key) {
+      select.replaceChildren(...items.map(([value, text]) => new Option(text, String(value))));
+      select.dataset.items = key;
+    }
+  };
+  options(view.equationsLayer, [[0, 'every layer'], ...doc.layers.map((_, l) => [l + 1, `layer ${l + 1}`])]);
+  view.equationsLayer.value = String(chosen.layer);
+  const units = chosen.layer === 0 ? 0 : doc.layers[chosen.layer - 1].units;
+  options(view.equationsUnit, [[0, 'every unit'], ...Array.from({ length: units }, (_, j) => [j + 1, `unit ${j + 1}`])]);
+  view.equationsUnit.value = String(chosen.unit);
+  view.equationsUnit.disabled = chosen.layer === 0;
+  const auto = state.equationsOf === null && (chosen.layer !== 0 || chosen.unit !== 0);
+  view.equationsNote.textContent = auto
+    ? `This network has too many parameters to write every equation at once: these are the equations of ${chosen.unit ? `unit ${chosen.unit} of ` : ''}layer ${chosen.layer}. Choose others above.`
+    : '';
+  view.equationsNote.hidden = !auto;
+}
+
+// What the rates panel shows now: it is drawn again only when one of these changes.
+let ratesDrawn = null;
+
 function renderRatesPanel() {
-  renderRates(view.rates, {
+  const panel = {
     result: rates.result, error: rates.error, precision: state.precision, ratesText: rates.text, busy: false,
-  }, { onCompare: compareRates });
+  };
+  if (ratesDrawn && Object.keys(panel).every((k) => ratesDrawn[k] === panel[k])) return;
+  ratesDrawn = panel;
+  renderRates(view.rates, panel, { onCompare: compareRates });
 }
 
 /// Runs the current session at the rates in `text` (10 steps each); a bad text keeps the last
 /// comparison on screen with the message.
 function compareRates(text) {
-  rates = { ...rates, text };
+  rates = { ...rates, text, key: null };
   const parsed = parseRates(text);
   if (parsed.error) {
     rates.error = parsed.error;
@@ -123,13 +148,21 @@ function compareRates(text) {
 
 // ---- The one update path ----
 
-/// Runs `session` with the page's view options: the table's columns, the trace of the step
-/// the graph shows, the page's limits.
-function runSession(session, traceStep) {
+/// Runs `session` with the page's view options: the table's columns (or `onlyColumns`), the
+/// trace and the equations of the step the graph shows, the page's limits.
+function runSession(session, traceStep, { onlyColumns, withSession = true } = {}) {
   const { columns, layers } = model.tableView(state);
-  return engine.run(session, {
-    columns, layers, trace_step: traceStep > 0 ? traceStep : 'none', limits: 'page',
-  });
+  const options = {
+    columns: onlyColumns ?? columns, layers, trace_step: traceStep > 0 ? traceStep : 'none',
+    limits: 'page', session: withSession,
+  };
+  const chosen = model.equationsView(state);
+  if (traceStep > 0 && !chosen.tooMany) {
+    options.equations = {
+      precision: state.precision, layers: chosen.layer ? [chosen.layer] : [], units: chosen.unit ? [chosen.unit] : [],
+    };
+  }
+  return engine.run(session, options);
 }
 
 /// The rate comparison of the shown session (10 steps each), its tables cut as the main one.
@@ -144,21 +177,45 @@ function update(next) {
   const previous = state;
   state = next;
   if (engine && model.hasMissing(state.doc)) state = fillFromSeed(state, false) ?? state;
-  const built = model.buildSession(state);
-  renderBuilder(view.builder, state, built.errors ?? {}, builderHandlers);
+  // The builder and the session depend on the doc only: a new row or a selection keeps both.
+  if (state.doc !== builtFor.doc) {
+    builtFor = { doc: state.doc, built: model.buildSession({ ...state, stepsShown: 0 }) };
+    renderBuilder(view.builder, state, builtFor.built.errors ?? {}, builderHandlers);
+  }
+  const built = builtFor.built.value
+    ? { value: { ...builtFor.built.value, steps: state.stepsShown } } : builtFor.built;
   if (engine && built.value) {
+    // Measures for npm run bench: engine (runs and their JSON) and drawing (every panel).
+    const engineStart = performance.now();
     try {
-      let result = runSession(built.value, model.shownStep(state));
-      if (result.diverged) state = model.stopAtDivergence(state, result.diverged.at);
-      const rows = result.table.rows.length;
-      const stepShown = Math.min(model.shownStep(state), rows);
-      if (stepShown > 0 && result.steps.length === 0) result = { ...result, steps: runSession(built.value, stepShown).steps };
-      shown = {
-        session: result.session, table: result.table, diverged: result.diverged,
-        trace: result.steps[0] ?? null, step: stepShown,
-      };
+      const key = JSON.stringify([built.value, model.tableView(state)]);
+      if (shown?.key === key) {
+        // Only the selected step moved: the table stays; that step's trace comes from a run
+        // that stops there.
+        const stepShown = Math.min(model.shownStep(state), shown.table.rows.length);
+        const result = stepShown > 0
+          ? runSession({ ...built.value, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false })
+          : null;
+        shown = { ...shown, trace: result?.steps[0] ?? null, equations: result?.equations ?? null, step: stepShown };
+      } else {
+        let result = runSession(built.value, model.shownStep(state));
+        if (result.diverged) state = model.stopAtDivergence(state, result.diverged.at);
+        const rows = result.table.rows.length;
+        const stepShown = Math.min(model.shownStep(state), rows);
+        if (stepShown > 0 && result.steps.length === 0) {
+          const again = runSession({ ...built.value, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false });
+          result = { ...result, steps: again.steps, equations: again.equations };
+        }
+        shown = {
+          key, session: result.session, table: result.table, diverged: result.diverged,
+          trace: result.steps[0] ?? null, equations: result.equations ?? null, step: stepShown,
+        };
+      }
       if (rates.result || rates.text === kDefaultRates) compareRatesQuietly();
+      const drawStart = performance.now();
+      performance.measure('nntutor:engine', { start: engineStart, end: drawStart });
       renderResult();
+      performance.measure('nntutor:draw', { start: drawStart, end: performance.now() });
       if (state.stepsShown > previous.stepsShown) revealLastRow(view.tableBox);
       renderStatus(view.status, '');
       autosave();
@@ -176,10 +233,14 @@ function update(next) {
   });
 }
 
-/// Recomputes the rate comparison for the new network (its text is already valid or shown).
+/// Recomputes the rate comparison for a new network or table view (not for a new row or
+/// selection: the comparison runs its own 10 steps). A bad text is already shown.
 function compareRatesQuietly() {
   const parsed = parseRates(rates.text);
   if (parsed.error) return;
+  const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, model.tableView(state)]);
+  if (rates.key === key) return;
+  rates.key = key;
   try {
     rates.result = ratesResult(parsed.value);
     rates.error = null;
@@ -262,9 +323,8 @@ view.decimals.addEventListener('input', () => {
   const parsed = model.parsePrecision(view.decimals.value);
   showFieldError(view.decimals, parsed.error);
   if (parsed.error) return;
-  state = model.setPrecision(state, view.decimals.value);
-  if (shown) renderResult();
-  autosave();
+  // The equations write their numbers at this precision: the engine writes them again.
+  update(model.setPrecision(state, view.decimals.value));
 });
 
 for (const box of view.columns) {
@@ -274,6 +334,13 @@ for (const box of view.columns) {
     update(next);
   });
 }
+
+view.equationsLayer.addEventListener('change', () => {
+  update(model.chooseEquations(state, Number(view.equationsLayer.value), 0));
+});
+view.equationsUnit.addEventListener('change', () => {
+  update(model.chooseEquations(state, Number(view.equationsLayer.value), Number(view.equationsUnit.value)));
+});
 
 // Row selection: click a row, or move with the arrow keys / Home / End from the focused row.
 function selectRow(k, focus) {
@@ -329,7 +396,7 @@ byId('session-export').addEventListener('click', () => {
 function loadSession(session) {
   try {
     const checked = engine.run(session, { trace_step: 'none', columns: ['loss'], limits: 'page' });
-    rates = { ...rates, result: null };
+    rates = { ...rates, result: null, key: null };
     update(model.stateFromSession(state, checked.session));
     return null;
   } catch (e) {

@@ -5,10 +5,10 @@
 import { copyText, downloadText } from './download.js';
 import { formatNumber } from './format.js';
 
-/// A page of equations, typeset at once: at most 24 equations and 6000 characters of LaTeX
+/// A page of equations, typeset at once: at most 24 equations and 3000 characters of LaTeX
 /// (one δ of a 32-unit layer alone is ~1900), so that no page takes long to typeset.
 const kPageEquations = 24;
-const kPageChars = 6000;
+const kPageChars = 3000;
 const kKatexOptions = { throwOnError: false, displayMode: true, trust: false };
 
 function el(tag, className, text) {

@@ -244,7 +244,8 @@ function boxAt(x, y, width, lines, className) {
 // The parameter name of each focusable part of the graph (edges and neurons).
 const partNames = new WeakMap();
 
-/// Makes `node` a focusable part (its name goes into partNames, its reading into aria-label).
+/// Makes `node` a focusable part; its parameter's name goes into partNames, its reading into
+/// aria-label.
 function makePart(node) {
   node.setAttribute('tabindex', '0');
   node.setAttribute('role', 'button');
@@ -268,15 +269,17 @@ function drawHead(group, layout, session, captionText) {
 
 const edgeTemplates = new Map();
 
-/// A new edge part: a focusable <path>, or (`few`) a <g> of a wide invisible path that is
-/// easy to point at and the visible one. Cloned from a prepared element, which is faster than
-/// setting each attribute of thousands of them.
-function edgeElement(few, sign) {
-  const key = `${few} ${sign}`;
+/// A new edge part of a sign and width `level`: a focusable <path>, or (`few`) a <g> of an
+/// invisible band that is easy to point at and the visible path. Cloned from a prepared
+/// element, which is faster than setting each attribute of thousands of them.
+function edgeElement(few, sign, level, maxStroke) {
+  const key = `${few} ${sign} ${level} ${maxStroke}`;
   if (!edgeTemplates.has(key)) {
     const template = svgEl(few ? 'g' : 'path', `graph-part graph-edge ${few ? '' : 'graph-line '}${sign}`);
     makePart(template);
-    if (few) template.append(svgEl('path', 'graph-hit'), svgEl('path', 'graph-line'));
+    const line = few ? svgEl('path', 'graph-line') : template;
+    line.setAttribute('stroke-width', px(0.75 + (maxStroke - 0.75) * level / kWidthLevels));
+    if (few) template.append(svgEl('path', 'graph-hit'), line);
     edgeTemplates.set(key, template);
   }
   return edgeTemplates.get(key).cloneNode(true);
@@ -285,24 +288,25 @@ function edgeElement(few, sign) {
 /// The edges into one layer (`layout.edges[first…first + count)`), the class naming the sign,
 /// the stroke width ∝ |w| relative to the `largest` (in 16 steps). A network of 8 × 32 units
 /// has some 8000 edges, so the elements are kept from the draw before (`cache`, same network)
-/// and only what changed is set: the paths only when the layout moved (`place`). Adds each
-/// edge's `element`, `edge` (its index in layout.edges) and `float` (hovering shows a box; true
-/// unless drawEdgeLabels prints its label).
-function drawEdges(group, cache, layout, edges, { first, count, largest, place }) {
-  const { nodes, radius: r } = layout;
+/// and only what changed is set: the paths only when the layout moved (`place`). The
+/// aria-labels of a layer with many edges are set after the draw (see setLabelsLater); the
+/// edges whose label is due go into `due`. Adds each edge's `element`, `edge` (its index in
+/// layout.edges) and `float` (hovering shows a box; true unless drawEdgeLabels prints its label).
+function drawEdges(group, cache, layout, edges, { first, count, largest, place, due }) {
+  const { nodes, radius: r, maxStroke } = layout;
   const few = count <= kFewEdges;
   const { items } = cache;
   const fresh = document.createDocumentFragment();
   for (let k = first; k < first + count; k += 1) {
     const edge = edges[k];
-    const w = edge.value;
+    const w = Number.isFinite(edge.value) ? edge.value : 0;
     const sign = w > 0 ? 'pos' : w < 0 ? 'neg' : 'zero';
-    const level = largest > 0 ? Math.round(kWidthLevels * (Math.abs(w) || 0) / largest) : 0;
+    const level = largest > 0 ? Math.round(kWidthLevels * Math.abs(w) / largest) : 0;
     let item = items[k - first];
     if (!item) {
-      const element = edgeElement(few, sign);
+      const element = edgeElement(few, sign, level, maxStroke);
       partNames.set(element, edge.name);
-      item = { element, line: few ? element.lastChild : element, level: -1, sign, text: '' };
+      item = { element, line: few ? element.lastChild : element, level, sign, text: '', want: '' };
       items.push(item);
       fresh.append(element);
     }
@@ -313,27 +317,52 @@ function drawEdges(group, cache, layout, edges, { first, count, largest, place }
       const length = Math.hypot(b.x - a.x, b.y - a.y);
       const ux = r * (b.x - a.x) / length;
       const uy = r * (b.y - a.y) / length;
-      const d = `M${px(a.x + ux)} ${px(a.y + uy)}L${px(b.x - ux)} ${px(b.y - uy)}`;
-      item.line.setAttribute('d', d);
-      if (few) item.element.firstChild.setAttribute('d', d);
+      const [x1, y1, x2, y2] = [a.x + ux, a.y + uy, b.x - ux, b.y - uy];
+      item.line.setAttribute('d', `M${px(x1)} ${px(y1)}L${px(x2)} ${px(y2)}`);
+      if (few) {
+        // A band 12 px wide along the edge: easy to point at, and a box that is never empty.
+        const nx = -6 * uy / r;
+        const ny = 6 * ux / r;
+        item.element.firstChild.setAttribute('d', `M${px(x1 + nx)} ${px(y1 + ny)}L${px(x2 + nx)} ${px(y2 + ny)}`
+          + `L${px(x2 - nx)} ${px(y2 - ny)}L${px(x1 - nx)} ${px(y1 - ny)}Z`);
+      }
     }
     if (item.level !== level) {
-      item.line.setAttribute('stroke-width', px(0.75 + (layout.maxStroke - 0.75) * level / kWidthLevels));
+      item.line.setAttribute('stroke-width', px(0.75 + (maxStroke - 0.75) * level / kWidthLevels));
       item.level = level;
     }
     if (item.sign !== sign) {
       item.element.classList.replace(item.sign, sign);
       item.sign = sign;
     }
-    if (item.text !== edge.text) {
-      item.element.setAttribute('aria-label', edge.text);
-      item.text = edge.text;
+    item.want = edge.text;
+    if (item.text !== item.want) {
+      if (few) setLabel(item);
+      else due.push(item);
     }
     edge.element = item.element;
     edge.edge = k;
     edge.float = true;
   }
   group.append(fresh);
+}
+
+function setLabel(item) {
+  if (item.text === item.want) return;
+  item.element.setAttribute('aria-label', item.want);
+  item.text = item.want;
+}
+
+/// Sets the aria-labels of `drawn.due` a few thousand at a time in later tasks, so that a
+/// draw of thousands of edges returns at once and the page stays responsive. (A focused edge
+/// gets its label at once: see createPanel's focusin.)
+function setLabelsLater(drawn) {
+  clearTimeout(drawn.timer);
+  const next = () => {
+    for (const item of drawn.due.splice(0, 2048)) setLabel(item);
+    if (drawn.due.length > 0) drawn.timer = setTimeout(next, 0);
+  };
+  if (drawn.due.length > 0) drawn.timer = setTimeout(next, 0);
 }
 
 /// Weight labels printed on the edges of each layer where they fit (small networks): with
@@ -355,7 +384,6 @@ function drawEdgeLabels(group, layout, edgeTexts) {
       indices.forEach((k, m) => {
         const label = boxAt(spots[m].x - box.width / 2, spots[m].y - box.height / 2, box.width, labels[m], 'graph-label');
         if (labels[m].length > 1) label.lastChild.lastChild.setAttribute('class', 'graph-grad');
-        partNames.set(label, edgeTexts[k].name);
         group.append(label);
         edgeTexts[k].float = false;
       });
@@ -423,8 +451,8 @@ function drawNeurons(group, top, layout, l, { activation, neurons }) {
   });
 }
 
-/// The key to the edges: sign by colour and dash, width by |w|.
-function drawLegend(group, layout, largest) {
+/// The key to the edges: sign by colour and dash, width by |w|; ∂ when gradients are printed.
+function drawLegend(group, layout, largest, gradients) {
   const y = layout.height - 14;
   const sample = (x, sign) => {
     const line = svgEl('path', `graph-line ${sign}`);
@@ -432,9 +460,11 @@ function drawLegend(group, layout, largest) {
     line.setAttribute('stroke-width', '2');
     return line;
   };
-  group.append(sample(12, 'pos'), textAt(40, y, ['w > 0'], 'graph-key'),
-    sample(86, 'neg'), textAt(114, y, ['w < 0'], 'graph-key'),
-    textAt(160, y, [`width ∝ |w|, largest ${largest}`], 'graph-key'));
+  const key = (x, text) => textAt(x, y, [text], 'graph-key');
+  group.append(sample(12, 'pos'), key(40, 'w > 0'), sample(86, 'neg'), key(114, 'w < 0'));
+  const note = `width ∝ |w|, largest ${largest}`;
+  if (gradients) group.append(key(160, '∂ = ∂L/∂w'), key(230, note));
+  else group.append(key(160, note));
 }
 
 /// The empty SVG with its groups, first (bottom) to last (top): head, inputs, layers (per
@@ -447,7 +477,7 @@ function createSvg() {
     .map((name) => [name, svgEl('g', `graph-${name}`)]));
   groups.float.setAttribute('visibility', 'hidden');
   svg.append(...Object.values(groups));
-  return { svg, groups, key: '', layers: [] };
+  return { svg, groups, key: '', layers: [], due: [], timer: 0 };
 }
 
 /// Draws `model` into the panel's SVG, showing `sample` (0-based) and the gradients or not,
@@ -462,15 +492,17 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
   const shape = { inputs: session.inputs[0]?.length ?? 0, units: session.layers.map((l) => l.units) };
   const layout = graphLayout(shape, { width, labelWidth });
   let largest = 0;
-  for (const layer of layers) for (const row of layer.W) for (const w of row) largest = Math.max(largest, Math.abs(w) || 0);
+  for (const layer of layers) {
+    for (const row of layer.W) for (const w of row) if (Number.isFinite(w)) largest = Math.max(largest, Math.abs(w));
+  }
 
   const { svg, groups } = drawn;
   svg.setAttribute('class', `graph-svg graph-${layout.detail}`);
   svg.setAttribute('viewBox', `0 0 ${px(layout.width)} ${px(layout.height)}`);
   svg.setAttribute('width', px(layout.width));
   svg.setAttribute('height', px(layout.height));
-  svg.setAttribute('aria-label', `Network graph: ${shape.inputs} input${shape.inputs === 1 ? '' : 's'}, `
-    + `layer${shape.units.length === 1 ? '' : 's'} of ${shape.units.join(', ')} units`);
+  const units = shape.units.map((u, k) => `layer ${k + 1} has ${u} unit${u === 1 ? '' : 's'}`);
+  svg.setAttribute('aria-label', `Network graph: ${shape.inputs} input${shape.inputs === 1 ? '' : 's'}; ${units.join(', ')}`);
   // At most a quarter smaller than drawn; a larger network scrolls sideways instead.
   svg.style.minWidth = `${Math.round(layout.width * 0.75)}px`;
   for (const name of ['head', 'inputs', 'labels', 'legend', 'float']) groups[name].replaceChildren();
@@ -488,9 +520,10 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
   drawInputs(groups.inputs, layout, texts.inputs);
   let first = 0;
   let unit = 0;
+  drawn.due = [];
   drawn.layers.forEach((g, k) => {
     const count = shape.units[k] * layout.columns[k].count;
-    drawEdges(g.edges, g, layout, texts.edges, { first, count, largest, place });
+    drawEdges(g.edges, g, layout, texts.edges, { first, count, largest, place, due: drawn.due });
     g.neurons.replaceChildren();
     drawNeurons(g.neurons, groups.labels, layout, k + 1, {
       activation: session.layers[k].activation, neurons: texts.neurons.slice(unit, unit + shape.units[k]),
@@ -499,9 +532,10 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
     unit += shape.units[k];
   });
   drawEdgeLabels(groups.labels, layout, texts.edges);
-  drawLegend(groups.legend, layout, formatNumber(largest, precision));
+  drawLegend(groups.legend, layout, formatNumber(largest, precision), gradients && Boolean(step));
   drawn.layout = layout;
   drawn.parts = new Map([...texts.edges, ...texts.neurons].map((part) => [part.name, part]));
+  setLabelsLater(drawn);
 }
 
 /// Where the box and the editor of a part go: an edge's middle, just under a neuron.
@@ -607,7 +641,12 @@ function createPanel(container) {
   // Listening on the box, not the <svg>: Chromium makes an <svg> with focus listeners a tab stop.
   scroll.addEventListener('pointerover', (e) => { panel.hovered = partName(e.target); showActive(panel); });
   scroll.addEventListener('pointerleave', () => { panel.hovered = null; showActive(panel); });
-  scroll.addEventListener('focusin', (e) => { panel.focused = partName(e.target); showActive(panel); });
+  scroll.addEventListener('focusin', (e) => {
+    panel.focused = partName(e.target);
+    const part = panel.focused && panel.drawn.parts.get(panel.focused);
+    if (part && e.target.getAttribute('aria-label') !== part.text) e.target.setAttribute('aria-label', part.text);
+    showActive(panel);
+  });
   scroll.addEventListener('focusout', (e) => {
     if (!partName(e.relatedTarget)) { panel.focused = null; showActive(panel); }
   });
@@ -773,10 +812,9 @@ text { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 12px
 .graph-act { font-style: normal; font-size: 13px; fill: #3730a3; }
 .graph-side { font-size: 12px; text-anchor: start; }
 .graph-side-left { text-anchor: end; }
-.graph-value { font-size: 11.5px; }
+.graph-value { font-size: 11.5px; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
 .graph-label text { font-size: 11.5px; }
 .graph-label rect { fill: #ffffff; }
-.graph-value { paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
 .graph-grad { fill: #9a5b00; }
 .graph-key { font-size: 11px; text-anchor: start; fill: #555e6b; }
 .graph-line { fill: none; stroke: #0a6ebd; }

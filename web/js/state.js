@@ -11,6 +11,7 @@
 //   precision    decimals shown (0…12)
 //   columns      the column kinds the table shows (engine-api.md: w, b, z, y, dw, db, loss)
 //   tableLayers  the layers (1-based) whose columns the table shows; null = chosen by size
+//   equationsOf  { layer, unit } whose equations are written (0 = all); null = chosen by size
 //   selectedStep the step the graph and the equations show; null = the last row
 //
 // Cells are addressed by keys: 'x:s:i', 'y:s:k', 'w:l:j:i', 'b:l:j', 'alpha:l' (0-based),
@@ -67,7 +68,7 @@ export function lectureDoc(learningRate = '0.1') {
 export function initialState() {
   return {
     doc: lectureDoc(), stepsShown: 0, precision: kDefaultPrecision,
-    columns: [...kColumnKinds], tableLayers: null, selectedStep: null,
+    columns: [...kColumnKinds], tableLayers: null, equationsOf: null, selectedStep: null,
   };
 }
 
@@ -230,7 +231,7 @@ function reshape(doc) {
 }
 
 function withDoc(state, doc) {
-  return { ...state, doc: reshape(doc), selectedStep: null, tableLayers: null };
+  return { ...state, doc: reshape(doc), selectedStep: null, tableLayers: null, equationsOf: null };
 }
 
 /// Sets the number of input features (1…32).
@@ -397,6 +398,7 @@ export function stateFromSession(state, session) {
     stepsShown: Math.min(kMaxSteps, session.steps ?? 0),
     selectedStep: null,
     tableLayers: null,
+    equationsOf: null,
   };
 }
 
@@ -464,12 +466,15 @@ export function reset(state) {
 export function preset(state, rate) {
   return {
     ...state, doc: lectureDoc(rate), stepsShown: kPresetSteps, selectedStep: null, tableLayers: null,
+    equationsOf: null,
   };
 }
 
 /// The lecture example as the page starts, keeping the view settings.
 export function lecture(state) {
-  return { ...state, doc: lectureDoc(), stepsShown: 0, selectedStep: null, tableLayers: null };
+  return {
+    ...state, doc: lectureDoc(), stepsShown: 0, selectedStep: null, tableLayers: null, equationsOf: null,
+  };
 }
 
 /// After the engine reports divergence at step `at`, more rows cannot be computed:
@@ -548,6 +553,55 @@ export function toggleTableLayer(state, n, shown) {
   const set = new Set(tableView(state).layers);
   if (shown) set.add(n); else set.delete(n);
   return { ...state, tableLayers: [...set].sort((a, b) => a - b) };
+}
+
+// ---- Which equations are written ----
+
+/// The most (equation or δ term) × sample products the page writes out at once.
+export const kEquationBudget = 2000;
+
+/// About how many products the equations of `layer`/`unit` (0 = all) hold: each chosen
+/// parameter, and the δ sums of later layers when more than one path leads to the loss.
+export function equationCost(doc, layer, unit) {
+  const n = doc.layers.length;
+  let cost = 0;
+  let lowest = n + 1;
+  for (let l = 1; l <= n; l += 1) {
+    if (layer !== 0 && layer !== l) continue;
+    const units = unit === 0 ? doc.layers[l - 1].units : 1;
+    cost += units * (layerInputs(doc, l - 1) + 1);
+    lowest = Math.min(lowest, l);
+  }
+  const onePath = doc.layers.slice(lowest).every((later) => later.units === 1);
+  if (!onePath) {
+    for (let m = lowest; m <= n; m += 1) {
+      const deltas = m === lowest && unit !== 0 ? 1 : doc.layers[m - 1].units;
+      cost += deltas * (m < n ? doc.layers[m].units : 1);
+    }
+  }
+  return cost * doc.inputs.length;
+}
+
+/// Which equations are written: `{ layer, unit, tooMany }` (0 = all). Chosen by size unless
+/// the student chose: everything when it fits kEquationBudget, else the output layer, else
+/// its first unit. `tooMany` when the student's choice is over four budgets.
+export function equationsView(state) {
+  const { doc } = state;
+  const n = doc.layers.length;
+  if (state.equationsOf) {
+    const layer = Math.min(state.equationsOf.layer, n);
+    const units = layer === 0 ? 0 : doc.layers[layer - 1].units;
+    const unit = layer === 0 || state.equationsOf.unit > units ? 0 : state.equationsOf.unit;
+    return { layer, unit, tooMany: equationCost(doc, layer, unit) > 4 * kEquationBudget };
+  }
+  if (equationCost(doc, 0, 0) <= kEquationBudget) return { layer: 0, unit: 0, tooMany: false };
+  if (equationCost(doc, n, 0) <= kEquationBudget) return { layer: n, unit: 0, tooMany: false };
+  return { layer: n, unit: 1, tooMany: false };
+}
+
+/// The student's choice of equations (layer, unit: 0 = all).
+export function chooseEquations(state, layer, unit) {
+  return { ...state, equationsOf: { layer, unit } };
 }
 
 /// Parses the decimals control: a whole number 0…12.

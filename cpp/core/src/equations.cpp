@@ -55,13 +55,17 @@ class Builder {
     compute_deltas();
   }
 
-  std::vector<Equation> build(const std::vector<int>& only) {
+  std::vector<Equation> build(const std::vector<int>& layers, const std::vector<int>& units) {
+    const auto chosen = [](const std::vector<int>& list, int n) {
+      return list.empty() || std::find(list.begin(), list.end(), n) != list.end();
+    };
     std::vector<Equation> out;
     for (int l = 1; l <= layers_; ++l) {
-      if (!only.empty() && std::find(only.begin(), only.end(), l) == only.end()) continue;
+      if (!chosen(layers, l)) continue;
       for (int j = 1; j <= sym_.units(l); ++j)
-        for (int i = 1; i <= sym_.inputs(l); ++i) out.push_back(parameter(l, j, i));
-      for (int j = 1; j <= sym_.units(l); ++j) out.push_back(parameter(l, j, 0));
+        for (int i = 1; i <= sym_.inputs(l) && chosen(units, j); ++i) out.push_back(parameter(l, j, i));
+      for (int j = 1; j <= sym_.units(l); ++j)
+        if (chosen(units, j)) out.push_back(parameter(l, j, 0));
     }
     // δ definitions that the equations above refer to, first layer first.
     for (int l = 1; l <= layers_; ++l)
@@ -252,8 +256,9 @@ std::string Equation::symbolic() const {
 }
 
 std::vector<Equation> gradient_equations(const Session& session, const StepTrace& step,
-                                         int precision, const std::vector<int>& layers) {
-  return Builder(session, step, precision).build(layers);
+                                         int precision, const std::vector<int>& layers,
+                                         const std::vector<int>& units) {
+  return Builder(session, step, precision).build(layers, units);
 }
 
 std::string equations_latex(const Session&, const std::vector<Equation>& equations,
@@ -269,6 +274,10 @@ std::string equations_latex(const Session&, const std::vector<Equation>& equatio
 }
 
 std::string equations_json(const std::vector<Equation>& equations, int precision) {
+  return equations_to_json(equations, precision).dump();
+}
+
+nlohmann::ordered_json equations_to_json(const std::vector<Equation>& equations, int precision) {
   json all = json::array();
   for (const auto& e : equations) {
     json factors = json::array(), substituted = json::array(), products = json::array();
@@ -287,11 +296,11 @@ std::string equations_json(const std::vector<Equation>& equations, int precision
                    {"substituted", std::move(substituted)}, {"factors", std::move(factors)},
                    {"products", std::move(products)}, {"value", e.value}});
   }
-  return all.dump();
+  return all;
 }
 
 std::string equations_for_step(Session session, long long step, int precision,
-                               const std::vector<int>& layers) {
+                               const std::vector<int>& layers, const std::vector<int>& units) {
   if (precision < 0 || precision > 17)
     throw SessionError("precision: expected a whole number from 0 to 17, got " +
                        std::to_string(precision));
@@ -304,12 +313,26 @@ std::string equations_for_step(Session session, long long step, int precision,
     throw SessionError("step: the run diverged at step " + std::to_string(trace.diverged->at) +
                        " (" + trace.diverged->reason + "), so step " + std::to_string(step) +
                        " has no numbers");
-  const auto eqs = gradient_equations(session, trace.steps.back(), precision, layers);
+  return step_equations_json(session, trace.steps.back(), precision, layers, units);
+}
+
+std::string step_equations_json(const Session& session, const StepTrace& step, int precision,
+                                const std::vector<int>& layers, const std::vector<int>& units) {
+  return step_equations(session, step, precision, layers, units).dump();
+}
+
+nlohmann::ordered_json step_equations(const Session& session, const StepTrace& step,
+                                      int precision, const std::vector<int>& layers,
+                                      const std::vector<int>& units) {
+  if (precision < 0 || precision > 17)
+    throw SessionError("precision: expected a whole number from 0 to 17, got " +
+                       std::to_string(precision));
+  const auto eqs = gradient_equations(session, step, precision, layers, units);
   json out;
-  out["step"] = step;
+  out["step"] = step.step;
   out["latex"] = equations_latex(session, eqs, precision);
-  out["equations"] = json::parse(equations_json(eqs, precision));
-  return out.dump();
+  out["equations"] = equations_to_json(eqs, precision);
+  return out;
 }
 
 }  // namespace nntutor

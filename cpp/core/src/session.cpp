@@ -178,7 +178,7 @@ void check_work(const Session& s, const std::string& field) {
   if (static_cast<double>(s.steps) * per_step > Limits::kMaxTraceNumbers)
     fail(field, "a table of " + std::to_string(s.steps) + " steps × " +
                     std::to_string(static_cast<long>(per_step)) +
-                    " numbers is more than the limit of 1e6 numbers; use fewer steps or a "
+                    " numbers is more than the limit of 5e6 numbers; use fewer steps or a "
                     "smaller network");
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor {
@@ -248,9 +249,11 @@ View parse_view(const std::string& json_text) {
   }
   if (!j.is_object()) throw SessionError("options: expected a JSON object like {\"columns\": [\"y\", \"loss\"]}");
   for (const auto& [key, value] : j.items())
-    if (key != "columns" && key != "layers" && key != "trace_step" && key != "limits")
+    if (key != "columns" && key != "layers" && key != "units" && key != "trace_step" &&
+        key != "limits" && key != "session" && key != "equations")
       throw SessionError("options." + key +
-                         ": unknown field (expected columns, layers, trace_step or limits)");
+                         ": unknown field (expected columns, layers, units, trace_step, limits, "
+                         "session or equations)");
   if (j.contains("columns")) {
     const json& c = j["columns"];
     if (!c.is_array()) throw SessionError("options.columns: expected an array of column kinds");
@@ -267,16 +270,42 @@ View parse_view(const std::string& json_text) {
                            "]: expected one of w, b, z, y, dw, db, loss, got " + c[i].dump());
     }
   }
-  if (j.contains("layers")) {
-    const json& l = j["layers"];
-    if (!l.is_array()) throw SessionError("options.layers: expected an array of layer numbers");
+  // "layers" and "units": arrays of 1-based numbers up to the engine's limits.
+  const auto numbers_in = [](const json& parent, const std::string& prefix, const char* key,
+                             const char* what, int max, std::vector<int>& out) {
+    if (!parent.contains(key)) return;
+    const json& l = parent[key];
+    const std::string field = prefix + key;
+    if (!l.is_array()) throw SessionError(field + ": expected an array of " + what + " numbers");
     for (std::size_t i = 0; i < l.size(); ++i) {
-      if (!l[i].is_number_integer() || l[i].get<long long>() < 1 ||
-          l[i].get<long long>() > Limits::kMaxLayers)
-        throw SessionError("options.layers[" + std::to_string(i) + "]: expected a layer number from 1 to " +
-                           std::to_string(Limits::kMaxLayers) + ", got " + l[i].dump());
-      view.layers.push_back(l[i].get<int>());
+      if (!l[i].is_number_integer() || l[i].get<long long>() < 1 || l[i].get<long long>() > max)
+        throw SessionError(field + "[" + std::to_string(i) + "]: expected a " + what +
+                           " number from 1 to " + std::to_string(max) + ", got " + l[i].dump());
+      out.push_back(l[i].get<int>());
     }
+  };
+  numbers_in(j, "options.", "layers", "layer", Limits::kMaxLayers, view.layers);
+  numbers_in(j, "options.", "units", "unit", Limits::kMaxUnits, view.units);
+  if (j.contains("session")) {
+    if (!j["session"].is_boolean()) throw SessionError("options.session: expected true or false");
+    view.session = j["session"].get<bool>();
+  }
+  if (j.contains("equations")) {
+    const json& e = j["equations"];
+    const std::string expected =
+        "options.equations: expected {\"precision\": a whole number from 0 to 17, \"layers\": […], "
+        "\"units\": […]}";
+    if (!e.is_object() || !e.contains("precision") || !e["precision"].is_number_integer() ||
+        e["precision"].get<long long>() < 0 || e["precision"].get<long long>() > 17)
+      throw SessionError(expected);
+    for (const auto& [key, value] : e.items())
+      if (key != "precision" && key != "layers" && key != "units")
+        throw SessionError("options.equations." + key + ": unknown field (expected precision, layers or units)");
+    View::Equations eq;
+    eq.precision = e["precision"].get<int>();
+    numbers_in(e, "options.equations.", "layers", "layer", Limits::kMaxLayers, eq.layers);
+    numbers_in(e, "options.equations.", "units", "unit", Limits::kMaxUnits, eq.units);
+    view.equations = eq;
   }
   if (j.contains("limits")) {
     const json& l = j["limits"];
@@ -306,7 +335,9 @@ std::vector<std::size_t> view_columns(const Table& table, const View& view) {
     const bool kind = std::find(view.kinds.begin(), view.kinds.end(), c.kind) != view.kinds.end();
     const bool layer = c.layer == 0 || view.layers.empty() ||
                        std::find(view.layers.begin(), view.layers.end(), c.layer) != view.layers.end();
-    if (c.kind == Kind::kStep || (kind && layer)) keep.push_back(i);
+    const bool unit = c.unit == 0 || view.units.empty() ||
+                      std::find(view.units.begin(), view.units.end(), c.unit) != view.units.end();
+    if (c.kind == Kind::kStep || (kind && layer && unit)) keep.push_back(i);
   }
   return keep;
 }
@@ -331,12 +362,19 @@ std::string run_result_json(const Session& session, const Trace& trace, const Vi
     if (view.steps == View::Steps::kAll || (view.steps == View::Steps::kOne && t.step == view.trace_step))
       steps.push_back(step_json(t));
   json result;
-  result["session"] = json::parse(session_to_json(session));
+  if (view.session) result["session"] = json::parse(session_to_json(session));
+  json equations;
+  if (view.equations && view.steps == View::Steps::kOne)
+    for (const auto& t : trace.steps)
+      if (t.step == view.trace_step)
+        equations = step_equations(session, t, view.equations->precision, view.equations->layers,
+                                   view.equations->units);
   result["steps"] = std::move(steps);
   result["diverged"] = trace.diverged
                            ? json{{"at", trace.diverged->at}, {"reason", trace.diverged->reason}}
                            : json(nullptr);
   result["table"] = {{"columns", std::move(columns)}, {"rows", std::move(rows)}};
+  if (view.equations) result["equations"] = std::move(equations);
   return result.dump();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// The chain rule written out: for every weight and bias, the gradient equation in symbols
 /// derived from the network, and the numbers of one step substituted factor by factor.
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,12 @@ struct Equation {
 /// loss (every later layer has one unit) the chain is written out in full, as in the lecture:
 /// ∂L/∂w1 = (y2 − y)·(1 − y2)y2·w2·(1 − y1)y1·x. Otherwise it is δ-recursion:
 /// ∂L/∂w_l[j,i] = δ_l[j]·y_{l−1}[i], δ_l[j] = f'(z_l[j])·Σ_k w_{l+1}[k,j]·δ_{l+1}[k].
-/// `layers` (1-based) limits the parameters to those layers (and the δ they refer to); empty =
-/// every layer. A large network's full set runs to megabytes, so the page asks per layer.
+/// `layers` and `units` (1-based) limit the parameters to those of those units of those layers
+/// (and the δ they refer to); empty = all. A large network's full set runs to megabytes, so
+/// the page asks for one layer or one unit.
 std::vector<Equation> gradient_equations(const Session& session, const StepTrace& step,
-                                         int precision, const std::vector<int>& layers = {});
+                                         int precision, const std::vector<int>& layers = {},
+                                         const std::vector<int>& units = {});
 
 /// The equations as a LaTeX `align*` block (symbols, then numbers, then the value).
 std::string equations_latex(const Session& session, const std::vector<Equation>& equations,
@@ -43,10 +46,24 @@ std::string equations_latex(const Session& session, const std::vector<Equation>&
 /// [[{"symbolic", "substituted", "value"}]], "product"}].
 std::string equations_json(const std::vector<Equation>& equations, int precision);
 
+/// The same as a JSON value (no text round trip when it goes into a larger document).
+nlohmann::ordered_json equations_to_json(const std::vector<Equation>& equations, int precision);
+
+/// {"step", "latex", "equations"} of one recorded step (see equations_for_step).
+std::string step_equations_json(const Session& session, const StepTrace& step, int precision,
+                                const std::vector<int>& layers = {},
+                                const std::vector<int>& units = {});
+
+/// The same as a JSON value.
+nlohmann::ordered_json step_equations(const Session& session, const StepTrace& step,
+                                      int precision, const std::vector<int>& layers = {},
+                                      const std::vector<int>& units = {});
+
 /// Runs `session` to step `step` (1-based) and returns {"step", "latex": equations_latex,
 /// "equations": equations_json}; throws SessionError if the step is out of range or the run
-/// diverged before it. `layers` as for gradient_equations.
+/// diverged before it. `layers` and `units` as for gradient_equations.
 std::string equations_for_step(Session session, long long step, int precision,
-                               const std::vector<int>& layers = {});
+                               const std::vector<int>& layers = {},
+                               const std::vector<int>& units = {});
 
 }  // namespace nntutor

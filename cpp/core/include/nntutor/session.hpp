@@ -18,7 +18,7 @@ struct Limits {
   static constexpr int kMaxSamples = 1024;
   static constexpr int kMaxSteps = 10000;
   static constexpr double kMaxWork = 2e8;  ///< steps × samples × parameters
-  static constexpr double kMaxTraceNumbers = 1e6;  ///< numbers a recorded run may hold
+  static constexpr double kMaxTraceNumbers = 5e6;  ///< numbers a recorded run may hold (40 MB)
 };
 
 /// The page's tighter limits: there every weight and every data cell is an input box, so a

@@ -1,6 +1,7 @@
 #pragma once
 /// The lecture's per-step table: named columns from the network's shape, rows from a trace,
 /// and the text formats the CLI and the page export (JSON Lines, CSV, Markdown, LaTeX).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,19 +61,32 @@ struct View {
   int trace_step = 0;  ///< with Steps::kOne: the 1-based step whose trace is included
   bool page_limits = false;  ///< "limits": "page": the session must fit PageLimits
   std::vector<int> layers;   ///< "layers": [1-based layers] whose columns are kept; empty = all
+  std::vector<int> units;    ///< "units": [1-based units] of those layers; empty = all
+  bool session = true;       ///< "session": false leaves the normalised session out
+  /// "equations": {"precision": p, "layers": […], "units": […]}: the equations of the traced
+  /// step (trace_step k) of those layers and units come back too (equations.hpp), saving the
+  /// page a second run.
+  struct Equations {
+    int precision = 4;
+    std::vector<int> layers, units;  ///< empty = all
+  };
+  std::optional<Equations> equations;
 };
 
 /// The indices of `table`'s columns that `view` keeps, in table order: the step column, then
-/// the chosen kinds of the chosen layers (the loss column is kept when its kind is chosen).
+/// the chosen kinds of the chosen layers and units (the loss column is kept when its kind is
+/// chosen).
 std::vector<std::size_t> view_columns(const Table& table, const View& view);
 
-/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "layers": [1, 3],
-/// "trace_step": k | "all" | "none", "limits": "engine" | "page"};
+/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "layers": [1, 3], "units": [2],
+/// "trace_step": k | "all" | "none", "limits": "engine" | "page", "session": true | false,
+/// "equations": {"precision": p, "layers": [l], "units": [j]}};
 /// "" or "{}" is the default View (everything). SessionError names the option.
 View parse_view(const std::string& json_text);
 
 /// Everything the page needs from one run, as one JSON document:
-/// {"session", "steps", "diverged", "table": {"columns", "rows"}}, cut to `view`.
+/// {"session", "steps", "diverged", "table": {"columns", "rows"}, "equations"}, cut to `view`
+/// ("equations" only when asked for and the traced step was computed).
 std::string run_result_json(const Session& session, const Trace& trace, const View& view = {});
 
 }  // namespace nntutor
