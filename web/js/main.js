@@ -265,9 +265,15 @@ function fillFromSeed(s, all) {
 
 // ---- What the user does ----
 
+/// An edit in the graph: a bad value is refused there, with the message (the box stays open).
 function editParameter(name, text) {
   const key = model.keyOfParameter(state.doc, name);
-  if (key && model.cellText(state.doc, key) !== text) update(model.setCell(state, key, text));
+  if (!key) return { error: `${name}: no such parameter in this network` };
+  const next = model.setCell(state, key, text);
+  const parsed = model.parseCell(next.doc, key);
+  if (parsed.error) return { error: parsed.error };
+  if (model.cellText(state.doc, key) !== text) update(next);
+  return null;
 }
 
 /// A whole-number control (inputs, units): applies it when valid, else says why at the control.
@@ -498,6 +504,20 @@ async function start() {
   view.version.textContent = engine.version() ? `Engine ${engine.version()}.` : '';
   restore();
   performance.mark('nntutor:first-table');
+  setTimeout(warmUp, 0);
+}
+
+/// Runs the code paths of a first Step once, off screen, while the student reads the page: the
+/// engine's trace and equations and KaTeX's typesetting are several times slower on first use.
+function warmUp() {
+  const session = model.buildSession(model.step(model.initialState(), 2)).value;
+  try {
+    engine.run(session, { columns: ['loss'], trace_step: 2, session: false, equations: { precision: 4 } });
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+  }
+  globalThis.katex?.renderToString('\\frac{\\partial L}{\\partial w_{1}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2} \\cdot w_{2}',
+    { throwOnError: false, displayMode: true });
 }
 
 start();

@@ -1,6 +1,8 @@
 // The network graph panel: neurons by layer, connections drawn by the sign and size of their
 // weight, each part's numbers on hover and focus, and an in-place editor for weights and
-// biases. Computes nothing: it draws the numbers the engine returned. Every element is built
+// biases. Computes nothing: it draws the numbers the engine returned. The parts are one tab
+// stop (a roving tabindex, as in the WAI-ARIA grid pattern): the arrow keys move between them
+// (see graphKeyTarget), so Tab enters and leaves the graph in one press. Every element is built
 // with createElement(NS) and every text goes in through textContent (the page's CSP forbids
 // inline styles; nothing from the session is ever parsed as markup).
 import { downloadBlob, downloadText } from './download.js';
@@ -113,6 +115,63 @@ export function edgeLabelSpots(layout, edges, box) {
     if (fits) return spots;
   }
   return null;
+}
+
+/// Where a key moves the keyboard focus between the parts of the graph, without a DOM. `at` is
+/// the focused part: `{ node }`, a neuron by its index in `layout.nodes`, or `{ edge, pivot }`,
+/// a connection by its index in `layout.edges` and the end it is seen from: 'to' among the
+/// connections into one neuron (a row of W), 'from' among those out of one (a column of W).
+/// `key` is a KeyboardEvent key, after 'Ctrl+' and 'Shift+' when those are held. On a neuron:
+/// ↑/↓ the neuron above/below, ←/→ the nearest one in the layer before/after, Shift+←/Shift+→
+/// its first incoming/outgoing connection. On a connection: ↑/↓ the one above/below around the
+/// same end, ←/→ the neuron it comes from/goes into. Home/End the first/last of the column or
+/// of the connections around the same end; Ctrl+Home/Ctrl+End the first neuron of layer 1 and
+/// the last of the output layer. Returns the part to focus (`at` itself where there is none
+/// that way, so that the key still does nothing else), or null for a key that moves nothing.
+export function graphKeyTarget(layout, at, key) {
+  const [, ctrl, shift, name] = /^(Ctrl\+)?(Shift\+)?(.*)$/.exec(key);
+  const counts = layout.columns.map((c) => c.count);
+  const last = counts.length - 1;
+  const nodeStart = [0];
+  const edgeStart = [0, 0];
+  for (let c = 1; c <= last; c += 1) {
+    nodeStart.push(nodeStart[c - 1] + counts[c - 1]);
+    edgeStart.push(edgeStart[c] + counts[c] * counts[c - 1]);
+  }
+  const neuron = (c, j) => ({ node: nodeStart[c] + j - 1 });
+  const edge = (l, j, i, pivot) => ({ edge: edgeStart[l] + (j - 1) * counts[l - 1] + i - 1, pivot });
+  // The neuron of column c at the height nearest y (columns of different sizes are centred).
+  const nearest = (c, y) => {
+    const distance = (j) => Math.abs(layout.nodes[nodeStart[c] + j - 1].y - y);
+    let best = 1;
+    for (let j = 2; j <= counts[c]; j += 1) if (distance(j) < distance(best)) best = j;
+    return neuron(c, best);
+  };
+  // ↑/↓/Home/End along a row of `length` parts, from the one at `place` (1-based).
+  const along = (place, length, part) => {
+    const to = { ArrowUp: place - 1, ArrowDown: place + 1, Home: 1, End: length }[name];
+    if (to === undefined) return null;
+    return to >= 1 && to <= length && to !== place ? part(to) : at;
+  };
+
+  if (ctrl) {
+    if (shift) return null;
+    return { Home: neuron(1, 1), End: neuron(last, counts[last]) }[name] ?? null;
+  }
+  if (at.edge === undefined) {
+    const { column: c, index: j, y } = layout.nodes[at.node];
+    if (name === 'ArrowLeft' && shift) return counts[c - 1] > 0 ? edge(c, j, 1, 'to') : at;
+    if (name === 'ArrowRight' && shift) return c < last ? edge(c + 1, 1, j, 'from') : at;
+    if (name === 'ArrowLeft') return c > 1 ? nearest(c - 1, y) : at;
+    if (name === 'ArrowRight') return c < last ? nearest(c + 1, y) : at;
+    return along(j, counts[c], (k) => neuron(c, k));
+  }
+  const { layer: l, unit: j, input: i } = layout.edges[at.edge];
+  if (name === 'ArrowLeft') return l > 1 ? neuron(l - 1, i) : at;
+  if (name === 'ArrowRight') return neuron(l, j);
+  return at.pivot === 'from'
+    ? along(j, counts[l], (k) => edge(l, k, i, 'from'))
+    : along(i, counts[l - 1], (k) => edge(l, j, k, 'to'));
 }
 
 // ---- What is drawn: the numbers of the selected step and sample, as text -----------------
@@ -244,11 +303,19 @@ function boxAt(x, y, width, lines, className) {
 // The parameter name of each focusable part of the graph (edges and neurons).
 const partNames = new WeakMap();
 
-/// Makes `node` a focusable part; its parameter's name goes into partNames, its reading into
-/// aria-label.
+/// Makes `node` a focusable part, out of the tab order (see setTabStop); its parameter's name
+/// goes into partNames, its reading into aria-label.
 function makePart(node) {
-  node.setAttribute('tabindex', '0');
+  node.setAttribute('tabindex', '-1');
   node.setAttribute('role', 'button');
+}
+
+/// Makes `element` the graph's one tab stop, and the part that had it a part like any other.
+function setTabStop(drawn, element) {
+  if (drawn.stop === element) return;
+  drawn.stop?.setAttribute('tabindex', '-1');
+  element.setAttribute('tabindex', '0');
+  drawn.stop = element;
 }
 
 /// Caption and column titles (layer number and activation).
@@ -468,20 +535,22 @@ function drawLegend(group, layout, largest, gradients) {
 }
 
 /// The empty SVG with its groups, first (bottom) to last (top): head, inputs, layers (per
-/// layer its edges then its neurons, so that Tab reads w1, b1, w2, b2 as the lecture does),
-/// labels (every printed number), legend, float (the hover box).
+/// layer its edges then its neurons, so that the parts read w1, b1, w2, b2 as the lecture does),
+/// labels (every printed number), legend, float (the hover box). An application to screen
+/// readers, so that they pass the arrow keys on (the keys are in its aria-describedby).
 function createSvg() {
   const svg = svgEl('svg', 'graph-svg');
-  svg.setAttribute('role', 'group');
+  svg.setAttribute('role', 'application');
   const groups = Object.fromEntries(['head', 'inputs', 'layers', 'labels', 'legend', 'float']
     .map((name) => [name, svgEl('g', `graph-${name}`)]));
   groups.float.setAttribute('visibility', 'hidden');
   svg.append(...Object.values(groups));
-  return { svg, groups, key: '', layers: [], due: [], timer: 0 };
+  return { svg, groups, key: '', layers: [], due: [], timer: 0, stop: null };
 }
 
 /// Draws `model` into the panel's SVG, showing `sample` (0-based) and the gradients or not,
-/// spread out to `width` px when there is room. Sets `drawn.layout` and `drawn.parts`.
+/// spread out to `width` px when there is room. Sets `drawn.layout`, `drawn.parts` (by name)
+/// and `drawn.edges`, `drawn.neurons` (in the order of layout.edges and of its neurons).
 function drawSvg(drawn, model, { sample, gradients, width }) {
   const { session, step, precision } = model;
   const samples = session.inputs.length;
@@ -535,6 +604,8 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
   drawLegend(groups.legend, layout, formatNumber(largest, precision), gradients && Boolean(step));
   drawn.layout = layout;
   drawn.parts = new Map([...texts.edges, ...texts.neurons].map((part) => [part.name, part]));
+  drawn.edges = texts.edges;
+  drawn.neurons = texts.neurons;
   setLabelsLater(drawn);
 }
 
@@ -574,6 +645,9 @@ function showFloat(drawn, name) {
 // ---- The panel: toolbar, readout, graph, editor ------------------------------------------
 
 const kHint = 'Point at or focus a connection or a neuron to read its numbers; click it or press Enter to change it.';
+const kKeys = 'Keys: ↑ ↓ within a layer, ← → between layers; Shift+← / Shift+→ a neuron\'s incoming / '
+  + 'outgoing connections, then ↑ ↓ through them and ← → to their ends; Home / End the ends of a column '
+  + '(Ctrl+Home / Ctrl+End of the graph); Enter or Space edits the value, Escape cancels.';
 const panels = new WeakMap();
 let serial = 0;
 
@@ -585,6 +659,27 @@ function showActive(panel) {
   showFloat(panel.drawn, part ? name : null);
 }
 
+/// Where part `name` is, for graphKeyTarget: a connection reached by the keys keeps the end it
+/// was seen from (`panel.pivot`), one focused otherwise is seen from the neuron it goes into.
+function positionOf(panel, name) {
+  const part = panel.drawn.parts.get(name);
+  if (part.edge === undefined) return { node: part.node };
+  return { edge: part.edge, pivot: panel.pivot?.name === name ? panel.pivot.pivot : 'to' };
+}
+
+/// The part at a position of graphKeyTarget.
+function partAt(drawn, at) {
+  return at.edge === undefined ? drawn.neurons[at.node - drawn.layout.columns[0].count] : drawn.edges[at.edge];
+}
+
+/// Gives the tab stop to the part last focused if it is still drawn, else to the first
+/// neuron of layer 1.
+function placeTabStop(panel) {
+  const { drawn } = panel;
+  const part = drawn.parts.get(panel.roving) ?? drawn.neurons[0];
+  if (part) setTabStop(drawn, part.element);
+}
+
 /// The parameter name of the part that `target` is in, or null.
 function partName(target) {
   for (let node = target; node instanceof Element; node = node.parentNode) {
@@ -593,7 +688,8 @@ function partName(target) {
   return null;
 }
 
-/// Builds the toolbar, readout and scroll box once; the SVG inside is redrawn by renderGraph.
+/// Builds the toolbar, readout, scroll box and key hint once; the SVG inside is redrawn by
+/// renderGraph.
 function createPanel(container) {
   serial += 1;
   container.classList.add('graph');
@@ -616,15 +712,19 @@ function createPanel(container) {
   exports.append(exportSvg, exportPng);
   toolbar.append(gradientsLabel, sampleBox, exports);
   const readout = el('p', 'graph-readout', kHint);
+  const keys = el('p', 'graph-keys', kKeys);
+  keys.id = `graph-keys-${serial}`;
   const scroll = el('div', 'graph-scroll');
   const drawn = createSvg();
+  drawn.svg.setAttribute('aria-describedby', keys.id);
   scroll.append(drawn.svg);
   // The readout goes below the graph so that its changing height never moves the graph.
-  container.replaceChildren(toolbar, scroll, readout);
+  container.replaceChildren(toolbar, scroll, readout, keys);
 
+  // `roving`: the part with the tab stop; `pivot`: see positionOf.
   const panel = {
     container, gradients, sample, sampleBox, readout, scroll, drawn,
-    hovered: null, focused: null, editor: null, model: null, handlers: {}, width: null,
+    hovered: null, focused: null, roving: null, pivot: null, editor: null, model: null, handlers: {}, width: null,
   };
   // Columns spread to the box's width; watching it (rather than reading it in each draw)
   // spares every draw a forced layout of the page.
@@ -644,7 +744,11 @@ function createPanel(container) {
   scroll.addEventListener('focusin', (e) => {
     panel.focused = partName(e.target);
     const part = panel.focused && panel.drawn.parts.get(panel.focused);
-    if (part && e.target.getAttribute('aria-label') !== part.text) e.target.setAttribute('aria-label', part.text);
+    if (part) {
+      if (e.target.getAttribute('aria-label') !== part.text) e.target.setAttribute('aria-label', part.text);
+      panel.roving = panel.focused;
+      setTabStop(panel.drawn, part.element);
+    }
     showActive(panel);
   });
   scroll.addEventListener('focusout', (e) => {
@@ -657,10 +761,20 @@ function createPanel(container) {
   scroll.addEventListener('scroll', () => { if (panel.editor) placeEditor(panel); });
   scroll.addEventListener('keydown', (e) => {
     const name = partName(e.target);
-    if (name && (e.key === 'Enter' || e.key === ' ')) {
+    if (!name) return;
+    if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       openEditor(panel, name);
+      return;
     }
+    if (e.altKey || e.metaKey) return;
+    const key = `${e.ctrlKey ? 'Ctrl+' : ''}${e.shiftKey ? 'Shift+' : ''}${e.key}`;
+    const at = graphKeyTarget(panel.drawn.layout, positionOf(panel, name), key);
+    if (!at) return;
+    e.preventDefault();
+    const part = partAt(panel.drawn, at);
+    panel.pivot = at.edge === undefined ? null : { name: part.name, pivot: at.pivot };
+    part.element.focus();
   });
   panels.set(container, panel);
   return panel;
@@ -684,6 +798,7 @@ function redraw(panel) {
     gradients: panel.gradients.checked,
     width: panel.width ??= panel.scroll.clientWidth,
   });
+  placeTabStop(panel);
   // A neuron in focus was drawn anew: focus its successor.
   if (focused && !svg.contains(document.activeElement)) {
     panel.drawn.parts.get(focused)?.element.focus({ preventScroll: true });
@@ -696,10 +811,11 @@ function redraw(panel) {
 }
 
 /// Draws the graph panel into `container` (an empty <div>): a toolbar (show gradients, sample,
-/// Export SVG, Export PNG), a readout of the part under the pointer or in focus, and the SVG
-/// of `model` = `{ session, step, precision }`: the normalised session, null or one trace step
-/// (its parameters are those before its update), and the decimals to show. Later calls update
-/// the panel in place, keeping the toolbar's settings, focus and an open editor.
+/// Export SVG, Export PNG), a readout of the part under the pointer or in focus, a line on the
+/// keys that move between the parts, and the SVG of `model` = `{ session, step, precision }`:
+/// the normalised session, null or one trace step (its parameters are those before its
+/// update), and the decimals to show. Later calls update the panel in place, keeping the
+/// toolbar's settings, focus, the part with the tab stop and an open editor.
 /// `handlers.onEdit(name, text)` is called when the student applies a new value of a weight or
 /// bias; if it returns `{ error: message }` the editor stays open and shows the message.
 export function renderGraph(container, model, handlers) {
@@ -837,7 +953,7 @@ export function graphSvgText(container) {
   for (const part of copy.querySelectorAll('[tabindex]')) {
     for (const attribute of ['tabindex', 'role', 'aria-label']) part.removeAttribute(attribute);
   }
-  for (const attribute of ['role', 'aria-label', 'style']) copy.removeAttribute(attribute);
+  for (const attribute of ['role', 'aria-label', 'aria-describedby', 'style']) copy.removeAttribute(attribute);
   const title = svgEl('title');
   title.textContent = drawn.svg.getAttribute('aria-label');
   const style = svgEl('style');
