@@ -153,8 +153,8 @@ function dataSection(doc, handlers) {
     keys: [...row.map((_, i) => `x:${s}:${i}`), ...doc.targets[s].map((_, k) => `y:${s}:${k}`)],
   }));
   const remove = (s) => el('button', {
-    type: 'button', className: 'small quiet', text: `Remove sample ${s + 1}`,
-    disabled: samples <= 1, onclick: () => handlers.onRemoveSample(s),
+    type: 'button', className: 'small quiet icon', text: '✕', 'aria-label': `Remove sample ${s + 1}`,
+    title: `Remove sample ${s + 1}`, disabled: samples <= 1, onclick: () => handlers.onRemoveSample(s),
   });
   const paste = el('textarea', {
     id: 'paste-data', rows: '4', spellcheck: 'false',
