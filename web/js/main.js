@@ -85,6 +85,8 @@ function renderEquationsPanel() {
     error = 'Press Step to compute step 1: the equations use its numbers.';
   } else if (chosen.tooMany) {
     error = 'These are too many equations to write out at once: choose one layer, or one unit of it.';
+  } else if (!globalThis.katex) {
+    error = vendorError.katex ?? 'Loading the formula typesetter…';
   } else {
     result = shown.equations;
   }
@@ -118,6 +120,10 @@ function renderEquationsChoice(chosen) {
 let ratesDrawn = null;
 
 function renderRatesPanel() {
+  if (!globalThis.uPlot) {
+    view.rates.textContent = vendorError.uplot ?? 'Loading the plotting library…';
+    return;
+  }
   const panel = {
     result: rates.result, error: rates.error, precision: state.precision, ratesText: rates.text, busy: false,
   };
@@ -504,11 +510,38 @@ async function start() {
   view.version.textContent = engine.version() ? `Engine ${engine.version()}.` : '';
   restore();
   performance.mark('nntutor:first-table');
+  loadVendor();
   setTimeout(warmUp, 0);
 }
 
-/// Runs the code paths of a first Step once, off screen, while the student reads the page: the
-/// engine's trace and equations and KaTeX's typesetting are several times slower on first use.
+// KaTeX and uPlot (served from vendor/, no CDN) load after the first table: the table does not
+// wait for 300 KB of typesetting and plotting code. Their panels say so until they are here.
+const vendorError = {};
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`${src} did not load`));
+    document.head.append(script);
+  });
+}
+
+function loadVendor() {
+  loadScript('vendor/katex/katex.min.js').then(() => {
+    globalThis.katex.renderToString('\\frac{\\partial L}{\\partial w_{1}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2}',
+      { throwOnError: false, displayMode: true });  // warm-up, off screen
+  }, (e) => {
+    vendorError.katex = `The formula typesetter could not be loaded (${e.message}): reload the page to see the equations.`;
+  }).then(() => shown && renderEquationsPanel());
+  loadScript('vendor/uplot/uPlot.iife.min.js').catch((e) => {
+    vendorError.uplot = `The plotting library could not be loaded (${e.message}): reload the page to compare learning rates.`;
+  }).then(() => shown && renderRatesPanel());
+}
+
+/// Runs the engine's code paths of a first Step once, off screen, while the student reads the
+/// page: its trace and equations are several times slower on first use.
 function warmUp() {
   const session = model.buildSession(model.step(model.initialState(), 2)).value;
   try {
@@ -516,8 +549,6 @@ function warmUp() {
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
   }
-  globalThis.katex?.renderToString('\\frac{\\partial L}{\\partial w_{1}} = (y_{2} - y) \\cdot (1 - y_{2})y_{2} \\cdot w_{2}',
-    { throwOnError: false, displayMode: true });
 }
 
 start();
