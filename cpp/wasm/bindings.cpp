@@ -40,11 +40,13 @@ Result run(const std::string& session_json, const std::string& options_json) {
   });
 }
 
-Result format(const std::string& session_json, const std::string& format, int precision) {
+Result format(const std::string& session_json, const std::string& format, int precision,
+              const std::string& options_json) {
   return guarded([&] {
+    const auto view = nntutor::parse_view(options_json);
     const auto session = nntutor::parse_session(session_json);
     return nntutor::render(session, nntutor::run(session), nntutor::parse_format(format, "format"),
-                           precision);
+                           precision, view);
   });
 }
 

@@ -461,6 +461,15 @@ TEST(View, OneRunGivesTheStepsEquationsAndCanLeaveTheSessionOut) {
   EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"session": 0})"), "options.session: expected true or false");
 }
 
+TEST(View, RenderKeepsTheViewsColumns) {
+  const Session s = lecture_session(2);
+  const Trace trace = nntutor::run(s);
+  const View view = nntutor::parse_view(R"({"columns": ["z", "loss"], "layers": [1]})");
+  EXPECT_EQ(nntutor::render(s, trace, Format::kMarkdown, 4, view),
+            "| step | z1 | L |\n|---:|---:|---:|\n| 1 | 0.5000 | 0.0714 |\n| 2 | 0.5033 | 0.0703 |\n");
+  EXPECT_EQ(nntutor::render(s, trace, Format::kCsv, 4, View{}), nntutor::render(s, trace, Format::kCsv, 4));
+}
+
 // ---- The CLI, end to end ----
 
 struct CliResult {

@@ -57,7 +57,7 @@ for (const [name, session] of sessions) {
     const text = JSON.stringify(session);
     const n = native(text, '--format', 'json');
     assert.equal(n.status, 0, n.stderr);
-    const w = engine.format(text, 'json', 4);
+    const w = engine.format(text, 'json', 4, '{}');
     assert.ok(w.ok, w.error);
     const nativeLines = lines(n.stdout), wasmLines = lines(w.value);
     assert.ok(nativeLines.length > 0);
@@ -93,7 +93,7 @@ test('run() gives the lecture table with the lecture column names', () => {
 test('every text format is the same text as the CLI prints', () => {
   const text = JSON.stringify({ ...lecture, steps: 3 });
   for (const format of ['csv', 'markdown', 'latex']) {
-    const w = engine.format(text, format, 6);
+    const w = engine.format(text, format, 6, '{}');
     assert.ok(w.ok, w.error);
     assert.equal(w.value, native(text, '--format', format, '--precision', '6').stdout, format);
   }
@@ -130,8 +130,8 @@ test('bad sessions give the same message natively and in Wasm, and the module ke
 
 test('format() rejects an unknown format and a bad precision with a message', () => {
   const text = JSON.stringify(lecture);
-  assert.equal(engine.format(text, 'xml', 4).error, 'format: expected json, csv, markdown or latex, got "xml"');
-  assert.equal(engine.format(text, 'csv', 40).error, 'precision: expected a whole number from 0 to 17, got 40');
+  assert.equal(engine.format(text, 'xml', 4, '{}').error, 'format: expected json, csv, markdown or latex, got "xml"');
+  assert.equal(engine.format(text, 'csv', 40, '{}').error, 'precision: expected a whole number from 0 to 17, got 40');
 });
 
 test('benchSteps trains without a trace and ends at the traced run\'s next loss', () => {
@@ -218,4 +218,11 @@ test('equations() can keep one layer\'s parameters and the δ they use', () => {
   const first = JSON.parse(engine.equations(session, 2, 4, '{"layers": [1]}').value).equations;
   assert.ok(first.some((e) => e.name === 'delta2[1]'), 'layer 1 refers to the δ of the layers after it');
   assert.equal(first.filter((e) => e.name.startsWith('dL/')).length, 9);
+});
+
+test('format() keeps the columns and layers the page shows', () => {
+  const text = JSON.stringify({ ...lecture, steps: 2 });
+  const csv = engine.format(text, 'csv', 4, '{"columns": ["y", "loss"], "layers": [2]}').value;
+  assert.equal(csv, 'step,y2,L\n1,0.6220,0.0714\n2,0.6250,0.0703\n');
+  assert.equal(engine.format(text, 'csv', 4, '{"layers": "x"}').error, 'options.layers: expected an array of layer numbers');
 });

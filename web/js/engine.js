@@ -59,8 +59,10 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
         JSON.stringify(options ?? {})), 'compareRates');
     },
     /// The table as text: format 'csv', 'markdown', 'latex' or 'json' (JSON Lines).
-    format(session, format, precision) {
-      const result = module.format(JSON.stringify(session), format, precision);
+    /// `options`: the columns and layers to keep, as for run().
+    format(session, format, precision, options) {
+      const result = module.format(JSON.stringify(session), format, precision,
+        JSON.stringify(options ?? {}));
       if (!result?.ok) throw new EngineError(String(result?.error ?? 'format: no result'));
       return result.value;
     },

@@ -381,8 +381,10 @@ function sessionForExport() {
   return { ...shown.session, steps: shown.table.rows.length };
 }
 
+/// The table as shown (its columns and layers) in the chosen format.
 function tableText() {
-  return engine.format(sessionForExport(), view.tableFormat.value, state.precision);
+  const { columns, layers } = model.tableView(state);
+  return engine.format(sessionForExport(), view.tableFormat.value, state.precision, { columns, layers });
 }
 
 byId('table-download').addEventListener('click', () => {

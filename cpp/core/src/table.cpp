@@ -184,6 +184,11 @@ std::string fixed(double value, int precision) {
 }
 
 std::string render(const Session& session, const Trace& trace, Format format, int precision) {
+  return render(session, trace, format, precision, View{});
+}
+
+std::string render(const Session& session, const Trace& trace, Format format, int precision,
+                   const View& view) {
   if (precision < 0 || precision > 17)
     throw SessionError("precision: expected a whole number from 0 to 17, got " +
                        std::to_string(precision));
@@ -195,7 +200,16 @@ std::string render(const Session& session, const Trace& trace, Format format, in
       out += json{{"diverged_at", trace.diverged->at}, {"reason", trace.diverged->reason}}.dump() + "\n";
     return out;
   }
-  const Table table = make_table(net, session.batch.samples(), trace);
+  const Table full = make_table(net, session.batch.samples(), trace);
+  Table table;  // the columns `view` keeps
+  const std::vector<std::size_t> keep = view_columns(full, view);
+  for (std::size_t i : keep) table.columns.push_back(full.columns[i]);
+  for (const auto& row : full.rows) {
+    std::vector<double> kept;
+    kept.reserve(keep.size());
+    for (std::size_t i : keep) kept.push_back(row[i]);
+    table.rows.push_back(std::move(kept));
+  }
   const auto number = [&](const Column& c, double v) {
     return c.kind == Kind::kStep ? std::to_string(static_cast<long>(v)) : fixed(v, precision);
   };

@@ -78,6 +78,10 @@ struct View {
 /// chosen).
 std::vector<std::size_t> view_columns(const Table& table, const View& view);
 
+/// render() of the columns `view` keeps (csv, markdown, latex; json lines are whole steps).
+std::string render(const Session& session, const Trace& trace, Format format, int precision,
+                   const View& view);
+
 /// Parses {"columns": ["w","b","z","y","dw","db","loss"], "layers": [1, 3], "units": [2],
 /// "trace_step": k | "all" | "none", "limits": "engine" | "page", "session": true | false,
 /// "equations": {"precision": p, "layers": [l], "units": [j]}};
