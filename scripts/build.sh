@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds what is asked (default: wasm and site), caching in build/.
-#   scripts/build.sh [native] [wasm] [site]
+#   scripts/build.sh [native] [wasm] [site] [asan] [fuzz]
+#   native  build/native: CLI, GoogleTest, bench (g++, Release)
+#   asan    build/asan: GoogleTest and the CLI under AddressSanitizer + UBSan (g++, Debug)
+#   fuzz    build/fuzz: the libFuzzer targets of cpp/fuzz (clang++-14); see docs/testing.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
@@ -11,6 +14,14 @@ for t in "${targets[@]}"; do
     native)
       [ -f build/native/Makefile ] || cmake --preset native >/dev/null
       cmake --build build/native -j2
+      ;;
+    asan)
+      [ -f build/asan/Makefile ] || cmake --preset asan >/dev/null
+      cmake --build build/asan -j2 --target nntutor_tests nntutor  # the suite and its CLI
+      ;;
+    fuzz)
+      [ -f build/fuzz/Makefile ] || cmake --preset fuzz >/dev/null
+      cmake --build build/fuzz -j2 --target nntutor_fuzz
       ;;
     wasm)
       # The Emscripten linker runs its acorn optimiser with Debian's node modules.
@@ -26,7 +37,7 @@ for t in "${targets[@]}"; do
       rm -rf build/site.tmp && mkdir -p build/site.tmp
       cp -r web/. build/site.tmp/
       rm -f build/site.tmp/package.json
-      cp build/wasm/nntutor_wasm.js build/site.tmp/
+      cp build/wasm/nntutor_wasm.js build/wasm/nntutor_check_wasm.js build/site.tmp/
       # Third-party files the page serves itself (no CDN): KaTeX with its fonts, and uPlot.
       mkdir -p build/site.tmp/vendor/katex build/site.tmp/vendor/uplot
       cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css build/site.tmp/vendor/katex/
@@ -35,6 +46,6 @@ for t in "${targets[@]}"; do
       cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css build/site.tmp/vendor/uplot/
       rm -rf build/site && mv build/site.tmp build/site
       ;;
-    *) echo "build: unknown target $t (expected native, wasm or site)" >&2; exit 2 ;;
+    *) echo "build: unknown target $t (expected native, wasm, site, asan or fuzz)" >&2; exit 2 ;;
   esac
 done

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for building, serving and testing; does nothing when all is there.
 #   scripts/setup.sh          what `npm start` needs: compilers, Emscripten, Eigen, nlohmann-json
-#   scripts/setup.sh --test   also GoogleTest, Chromium and the npm dev dependencies
+#   scripts/setup.sh --test   also GoogleTest, Chromium, clang-14 with libFuzzer (cpp/fuzz) and
+#                             the npm dev dependencies
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-# Debian package → a file that proves it is installed.
+# Debian package → a file (or a glob pattern) that proves it is installed. g++'s ASan and
+# UBSan runtimes (build/asan) come with g++ itself.
 declare -A probe=(
   [cmake]=/usr/bin/cmake [g++]=/usr/bin/g++ [make]=/usr/bin/make
   [emscripten]=/usr/bin/emcc [libeigen3-dev]=/usr/include/eigen3/Eigen/Dense
@@ -17,9 +19,11 @@ declare -A probe=(
 if [ $want_test = 1 ]; then
   probe[libgtest-dev]=/usr/include/gtest/gtest.h
   probe[chromium]=/usr/bin/chromium
+  probe[clang-14]=/usr/bin/clang++-14
+  probe[libclang-rt-14-dev]='/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
 fi
 missing=()
-for pkg in "${!probe[@]}"; do [ -e "${probe[$pkg]}" ] || missing+=("$pkg"); done
+for pkg in "${!probe[@]}"; do compgen -G "${probe[$pkg]}" >/dev/null || missing+=("$pkg"); done
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nntutor/check.hpp"
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/session.hpp"
@@ -23,7 +24,13 @@ constexpr const char* kUsage =
     "  Exit 0 on success (also when the run diverged: that is a result), 2 on bad input.\n"
     "usage: nntutor equations SESSION.json [--step K] [--format latex|json] [--precision P]\n"
     "  Prints the chain rule for every weight and bias at step K (default 1): the symbols,\n"
-    "  the step's numbers substituted factor by factor, and their product (= the gradient).\n";
+    "  the step's numbers substituted factor by factor, and their product (= the gradient).\n"
+    "usage: nntutor check SESSION.json ANSWER [--mode start|step] [--format text|json]\n"
+    "  Checks a student's table (ANSWER: CSV, tab-separated or Markdown, or - for standard\n"
+    "  input; one row per step) against the session: each cell correct, rounding or wrong,\n"
+    "  with the expected value, its formula and the slip that explains a wrong number.\n"
+    "  start: every cell against the exact run; step: each row from your own previous row.\n"
+    "  Exit 0 when no cell is wrong, 1 when one is, 2 on bad input.\n";
 
 std::string read_all(const std::string& path) {
   std::ostringstream text;
@@ -50,9 +57,11 @@ long long whole_number(const std::string& text, const std::string& option) {
   return value;
 }
 
-/// The options both commands share: one session file and --name value pairs.
+/// The options the commands share: the files named (one session, for check also an answer)
+/// and --name value pairs.
 struct Options {
   std::string path;
+  std::vector<std::string> more;  ///< files after the first, for commands that take more
   std::vector<std::pair<std::string, std::string>> values;
   const std::string* find(const std::string& name) const {
     for (const auto& [k, v] : values)
@@ -61,7 +70,8 @@ struct Options {
   }
 };
 
-Options parse_options(const std::vector<std::string>& args, const std::vector<std::string>& names) {
+Options parse_options(const std::vector<std::string>& args, const std::vector<std::string>& names,
+                      std::size_t files = 1) {
   Options o;
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
@@ -76,6 +86,10 @@ Options parse_options(const std::vector<std::string>& args, const std::vector<st
       throw nntutor::SessionError(a + ": unknown option (expected " + list + ")");
     } else if (o.path.empty()) {
       o.path = a;
+    } else if (o.more.size() + 1 < files) {
+      o.more.push_back(a);
+    } else if (files > 1) {
+      throw nntutor::SessionError(a + ": unexpected argument (check reads one session and one answer)");
     } else {
       throw nntutor::SessionError(a + ": unexpected argument (only one session file is read)");
     }
@@ -141,6 +155,31 @@ int equations(const std::vector<std::string>& args) {
   return 0;
 }
 
+int check(const std::vector<std::string>& args) {
+  const Options o = parse_options(args, {"--mode", "--format"}, 2);
+  if (o.more.empty()) throw nntutor::SessionError("ANSWER: expected an answer file or -");
+  const std::string& answer_path = o.more[0];
+  if (o.path == "-" && answer_path == "-")
+    throw nntutor::SessionError("-: only one of SESSION.json and ANSWER can be standard input");
+  const std::string* m = o.find("--mode");
+  const nntutor::CheckMode mode = m ? nntutor::parse_check_mode(*m, "--mode") : nntutor::CheckMode::kStart;
+  const std::string* f = o.find("--format");
+  const std::string format = f ? *f : "text";
+  if (format != "text" && format != "json")
+    throw nntutor::SessionError("--format: expected text or json, got \"" + format + "\"");
+  const nntutor::Session session = load(o.path);
+  const std::string text = read_all(answer_path);
+  nntutor::CheckReport report;
+  try {
+    report = nntutor::check_answer(session, nntutor::parse_answer(session, text), mode);
+  } catch (const nntutor::SessionError& e) {
+    throw nntutor::SessionError(answer_path + ": " + e.what());
+  }
+  std::cout << (format == "json" ? nntutor::check_report_json(report) + "\n"
+                                 : nntutor::check_report_text(report));
+  return report.wrong > 0 ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,7 +191,8 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "table") return table({args.begin() + 1, args.end()});
     if (args[0] == "equations") return equations({args.begin() + 1, args.end()});
-    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table or equations)");
+    if (args[0] == "check") return check({args.begin() + 1, args.end()});
+    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations or check)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;

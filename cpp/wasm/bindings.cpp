@@ -1,5 +1,6 @@
 // embind registrations and one-line adapters over the core: no math, no logic.
 // Every function returns {ok, error, value} so no C++ exception ever reaches JavaScript.
+// The checker has its own module (check_bindings.cpp), loaded only when a student uses it.
 #include <emscripten/bind.h>
 
 #include <cmath>
@@ -7,29 +8,15 @@
 #include <string>
 
 #include "nntutor/equations.hpp"
-#include "nntutor/error.hpp"
 #include "nntutor/rates.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
+#include "result.hpp"
 
 namespace {
 
-struct Result {
-  bool ok = false;
-  std::string error;
-  std::string value;
-};
-
-template <typename F>
-Result guarded(F&& f) {
-  try {
-    return {true, "", f()};
-  } catch (const nntutor::SessionError& e) {
-    return {false, e.what(), ""};
-  } catch (const std::exception& e) {
-    return {false, std::string("internal error: ") + e.what(), ""};
-  }
-}
+using nntutor_wasm::guarded;
+using nntutor_wasm::Result;
 
 Result run(const std::string& session_json, const std::string& options_json) {
   return guarded([&] {
@@ -87,10 +74,7 @@ std::string limits() { return nntutor::limits_json(); }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nntutor) {
-  emscripten::value_object<Result>("Result")
-      .field("ok", &Result::ok)
-      .field("error", &Result::error)
-      .field("value", &Result::value);
+  nntutor_wasm::register_result();
   emscripten::function("run", &run);
   emscripten::function("format", &format);
   emscripten::function("equations", &equations);

@@ -77,3 +77,25 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     },
   };
 }
+
+/// Instantiates the checker's module (nntutor_check_wasm.js defines the global `createChecker`;
+/// the page loads it on first use) and returns `{ check }`.
+export async function loadChecker(createChecker = globalThis.createChecker) {
+  if (typeof createChecker !== 'function') {
+    throw new EngineError('the checker script nntutor_check_wasm.js did not load');
+  }
+  let module;
+  try {
+    module = await createChecker();
+  } catch (e) {
+    throw new EngineError(`the checker did not start: ${e?.message ?? e}`);
+  }
+  return {
+    /// The student's table `answer` (CSV, tab-separated or Markdown text) checked against
+    /// `session`: `{ cells: [{ row, column, given, expected, verdict, why, formula, … }],
+    /// summary }` (docs/check.md). `mode`: 'start' or 'step'.
+    check(session, answer, mode) {
+      return unwrap(module.check(JSON.stringify(session), String(answer), mode), 'check');
+    },
+  };
+}

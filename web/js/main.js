@@ -1,5 +1,5 @@
 // Wiring: event → state → engine → render. The one place that catches engine errors.
-import { EngineError, loadEngine } from './engine.js';
+import { EngineError, loadChecker, loadEngine } from './engine.js';
 import * as model from './state.js';
 import { renderControls, renderStatus, showFieldError } from './render-form.js';
 import { renderBuilder, showControlError } from './render-builder.js';
@@ -10,6 +10,7 @@ import {
 import { renderGraph } from './render-graph.js';
 import { renderEquations } from './render-equations.js';
 import { parseRates, renderRates } from './render-rates.js';
+import { renderCheck } from './render-check.js';
 import { copyText, downloadText } from './download.js';
 import {
   clearAutosave, loadAutosave, readShareHash, saveAutosave, shareHash,
@@ -373,6 +374,62 @@ view.table.addEventListener('keydown', (event) => {
   if (to === undefined) return;
   event.preventDefault();
   if (to >= 1 && to <= shown.table.rows.length) selectRow(to, true);
+});
+
+// ---- Check my table ----
+
+const kMaxAnswerBytes = 1_000_000;
+
+// The checker is its own Wasm module (~240 KB gzipped), loaded on first use.
+let checker = null;
+
+async function getChecker() {
+  if (!checker) {
+    checker = loadScript('nntutor_check_wasm.js').then(() => loadChecker(), (e) => {
+      throw new EngineError(e.message);
+    });
+  }
+  try {
+    return await checker;
+  } catch (e) {
+    checker = null;  // a later click tries again
+    throw e;
+  }
+}
+
+/// Checks the student's table against the network shown (its start values and learning rate).
+async function checkAnswer(text) {
+  const box = byId('check-result');
+  if (!engine || !shown) return;
+  const button = byId('check-run');
+  button.disabled = true;
+  if (!checker) renderCheck(box, { note: 'Loading the checker…' });
+  try {
+    const { check } = await getChecker();
+    renderCheck(box, { result: check(shown.session, text, byId('check-mode').value) });
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    renderCheck(box, { error: e.message });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+byId('check-run').addEventListener('click', () => checkAnswer(byId('check-text').value));
+byId('check-file').addEventListener('change', async () => {
+  const input = byId('check-file');
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  if (file.size > kMaxAnswerBytes) {
+    renderCheck(byId('check-result'), {
+      error: `${file.name}: the file is too large (${file.size} bytes; a table is at most ${kMaxAnswerBytes})`,
+    });
+    return;
+  }
+  const text = await file.text();
+  byId('check-text').value = text;
+  checkAnswer(text);
 });
 
 // ---- Exports, import, share link, autosave ----

@@ -1,0 +1,131 @@
+// "Check my table": the student's table as the engine's checker judged it, every cell marked
+// with a colour *and* a symbol (✓ correct, ≈ rounding, ✗ wrong), the expected value and the
+// formula on hover and focus, the first real slip summarised above. Draws what the core
+// returned; judges nothing. Text goes in through textContent only.
+
+const kMarks = {
+  correct: { symbol: '✓', word: 'correct' },
+  rounding: { symbol: '≈', word: 'rounding' },
+  follows: { symbol: '↳', word: 'follows the earlier slip' },
+  wrong: { symbol: '✗', word: 'wrong' },
+};
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/// The mark of a verdict; an unknown verdict is shown as its own word.
+function markOf(verdict) {
+  return kMarks[verdict] ?? { symbol: '?', word: String(verdict) };
+}
+
+/// What a cell is marked: its verdict, or "follows" when it differs from the exact run only
+/// because it inherits an earlier slip (the checker's `follows`).
+export function cellVerdict(cell) {
+  return cell.follows && cell.verdict !== 'correct' ? 'follows' : cell.verdict;
+}
+
+/// Rows and columns of the cells, in the order they came (the student's order).
+export function checkGrid(cells) {
+  const rows = [];
+  const columns = [];
+  const at = new Map();
+  for (const cell of cells) {
+    if (!rows.includes(cell.row)) rows.push(cell.row);
+    if (!columns.includes(cell.column)) columns.push(cell.column);
+    at.set(`${cell.row}\u0000${cell.column}`, cell);
+  }
+  return { rows, columns, cell: (row, column) => at.get(`${row}\u0000${column}`) };
+}
+
+/// One sentence per cell for its tooltip and its accessible description.
+export function cellSentence(cell) {
+  const verdict = cellVerdict(cell);
+  const name = cell.header && cell.header !== cell.column ? `${cell.column} (your ${cell.header})` : cell.column;
+  const parts = [`${name}, row ${cell.row}: ${cell.given} is ${markOf(verdict).word}`];
+  if (cell.verdict !== 'correct' && cell.expected !== undefined && cell.expected !== null) {
+    parts.push(`expected ${cell.expected}`);
+  }
+  if (cell.follows) parts.push(`it follows from row ${cell.follows.row}'s ${cell.follows.column}`);
+  if (cell.formula) parts.push(cell.formula);
+  if (cell.why) parts.push(cell.why);
+  if (cell.slip) parts.push(cell.slip);
+  return `${parts.join('. ')}.`.replace(/\.\.$/, '.');
+}
+
+/// Draws `result` ({ cells, summary } from the engine's checker) into `container`, or the
+/// `error` message (bad table: it names the line and column), or a `note` (loading).
+export function renderCheck(container, { result, error, note }) {
+  container.replaceChildren();
+  if (note) {
+    container.append(el('p', 'check-note', note));
+    return;
+  }
+  if (error) {
+    const p = el('p', 'check-error', error);
+    p.setAttribute('role', 'alert');
+    container.append(p);
+    return;
+  }
+  if (!result) return;
+  const { summary } = result;
+  const head = el('p', `check-summary ${summary.wrong > 0 ? 'has-wrong' : 'all-good'}`);
+  head.setAttribute('role', 'status');
+  head.textContent = summary.text;
+  const counts = el('p', 'check-counts');
+  for (const verdict of ['correct', 'rounding', 'follows', 'wrong']) {
+    const n = summary[verdict];
+    if (!n) continue;
+    const chip = el('span', `check-chip verdict-${verdict}`);
+    chip.append(el('span', 'check-symbol', markOf(verdict).symbol), ` ${n} ${markOf(verdict).word}`);
+    counts.append(chip);
+  }
+  container.append(head, counts, table(result.cells));
+}
+
+function table(cells) {
+  const grid = checkGrid(cells);
+  const box = el('div', 'table-scroll check-box');
+  const t = el('table', 'trace check-table');
+  const caption = el('caption', 'visually-hidden', 'Your table, each cell checked');
+  const headRow = el('tr');
+  const corner = el('th', '', 'row');
+  corner.scope = 'col';
+  headRow.append(corner);
+  for (const column of grid.columns) {
+    const th = el('th', '', column);
+    th.scope = 'col';
+    headRow.append(th);
+  }
+  const thead = el('thead');
+  thead.append(headRow);
+  const tbody = el('tbody');
+  for (const row of grid.rows) {
+    const tr = el('tr');
+    const th = el('th', '', String(row));
+    th.scope = 'row';
+    tr.append(th);
+    for (const column of grid.columns) {
+      const cell = grid.cell(row, column);
+      const td = el('td');
+      if (cell) {
+        const verdict = cellVerdict(cell);
+        const mark = markOf(verdict);
+        td.className = `check-cell verdict-${verdict}`;
+        td.tabIndex = 0;
+        td.title = cellSentence(cell);
+        td.setAttribute('aria-label', cellSentence(cell));
+        td.append(el('span', 'check-given', String(cell.given)), el('span', 'check-symbol', ` ${mark.symbol}`));
+        td.querySelector('.check-symbol').setAttribute('aria-hidden', 'true');
+      }
+      tr.append(td);
+    }
+    tbody.append(tr);
+  }
+  t.append(caption, thead, tbody);
+  box.append(t);
+  return box;
+}
