@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import createEngine from '../build/wasm/nntutor_wasm.js';
+import createChecker from '../build/wasm/nntutor_check_wasm.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const out = join(root, 'build/bench');
@@ -65,6 +66,28 @@ files.forEach(([name, , text], i) => {
   console.log(`  ${name.padEnd(28)}${fmt(nativeUs[i])} ${fmt(w)}   ${(w / nativeUs[i]).toFixed(2).padStart(6)}×`);
 });
 
+// The checker (Wasm, as the page uses it): a student's 10-step lecture table, from the engine
+// at 4 decimals with one planted slip, checked in both modes.
+{
+  const checker = await createChecker();
+  const session = JSON.stringify({ ...JSON.parse(cases['lecture 1-1-1']), steps: 10 });
+  const exact = engine.format(session, 'csv', 4, '{}').value.split('\n');
+  exact[3] = exact[3].replace(/^3,0\.5033/, '3,0.5100');  // w1 of row 3 off
+  const answer = exact.join('\n');
+  console.log('Checking a student\'s 10-step lecture table (Wasm, median of 50)');
+  for (const mode of ['start', 'step']) {
+    const times = [];
+    for (let i = 0; i < 51; i += 1) {
+      const t0 = performance.now();
+      const r = checker.check(session, answer, mode);
+      if (i > 0) times.push(performance.now() - t0);
+      if (!r.ok) throw new Error(r.error);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  ${mode.padEnd(6)} mode                  ${times[25].toFixed(2).padStart(7)} ms   (target < 10 ms)`);
+  }
+}
+
 // Sizes on disk: the engine, and everything served (bench-page.mjs measures what is fetched).
 function walk(dir) {
   return readdirSync(dir).flatMap((f) => {
@@ -73,15 +96,17 @@ function walk(dir) {
   });
 }
 const site = join(root, 'build/site');
-let raw = 0, gz = 0, engineRaw = 0, engineGz = 0;
+let raw = 0, gz = 0, engineRaw = 0, engineGz = 0, checkRaw = 0, checkGz = 0;
 for (const file of walk(site)) {
   const body = readFileSync(file);
   const z = gzipSync(body, { level: 9 }).length;
   raw += body.length; gz += z;
-  if (file.endsWith('nntutor_wasm.js')) { engineRaw = body.length; engineGz = z; }
+  if (file.endsWith('/nntutor_wasm.js')) { engineRaw = body.length; engineGz = z; }
+  if (file.endsWith('/nntutor_check_wasm.js')) { checkRaw = body.length; checkGz = z; }
 }
 console.log('Size (gzip -9; what a browser downloads is measured below, in Chromium)');
 console.log(`  engine (Wasm embedded in JS)  ${(engineRaw / 1024).toFixed(1)} KB raw, ${(engineGz / 1024).toFixed(1)} KB gzipped`);
+console.log(`  checker (loaded on first use) ${(checkRaw / 1024).toFixed(1)} KB raw, ${(checkGz / 1024).toFixed(1)} KB gzipped`);
 console.log(`  all of build/site             ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped  (every KaTeX font, most never downloaded)`);
 
 // The page in headless Chromium.
