@@ -75,9 +75,12 @@ export function renderCheck(container, { result, error, note }) {
   const head = el('p', `check-summary ${summary.wrong > 0 ? 'has-wrong' : 'all-good'}`);
   head.setAttribute('role', 'status');
   head.textContent = summary.text;
+  // Counted as marked, so the counts add up to the cells shown.
+  const tally = {};
+  for (const cell of result.cells) tally[cellVerdict(cell)] = (tally[cellVerdict(cell)] ?? 0) + 1;
   const counts = el('p', 'check-counts');
   for (const verdict of ['correct', 'rounding', 'follows', 'wrong']) {
-    const n = summary[verdict];
+    const n = tally[verdict];
     if (!n) continue;
     const chip = el('span', `check-chip verdict-${verdict}`);
     chip.append(el('span', 'check-symbol', markOf(verdict).symbol), ` ${n} ${markOf(verdict).word}`);
