@@ -88,6 +88,13 @@ files.forEach(([name, , text], i) => {
   }
 }
 
+// The Assignment 4 check (native): the learning-rate sweep and its bisection.
+console.log('Assignment 4 check: sweep + bisection (native, median of 51)');
+for (const [name, file] of [['lecture 1-1-1', 'examples/lecture.json'], ['2-4-1 that passes', 'examples/assignment-pass.json']]) {
+  const ms = Number(execFileSync(join(root, 'build/native/nntutor_bench'), ['--assignment', join(root, file)], { encoding: 'utf8' }));
+  console.log(`  ${name.padEnd(28)}${ms.toFixed(3).padStart(9)} ms   (target < 50 ms)`);
+}
+
 // Sizes on disk: the engine, and everything served (bench-page.mjs measures what is fetched).
 function walk(dir) {
   return readdirSync(dir).flatMap((f) => {

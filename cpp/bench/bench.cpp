@@ -1,11 +1,16 @@
 // nntutor_bench: native time per training step, for `npm run bench`.
-// Prints one line per case: name, microseconds per step, steps timed.
+// Prints one line per case: name, microseconds per step.
+// `nntutor_bench --assignment SESSION.json`: the median milliseconds of the Assignment 4 check
+// (its learning-rate sweep and bisection) over 51 runs.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <vector>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "nntutor/assignment.hpp"
 #include "nntutor/session.hpp"
 
 namespace {
@@ -36,12 +41,35 @@ double microseconds_per_step(const nntutor::Session& session, double min_seconds
   return elapsed * 1e6 / static_cast<double>(total_steps);
 }
 
+/// Median milliseconds of check_assignment on `session`.
+double assignment_milliseconds(const nntutor::Session& session) {
+  using clock = std::chrono::steady_clock;
+  std::vector<double> ms;
+  for (int i = 0; i < 51; ++i) {
+    const auto start = clock::now();
+    const auto report = nntutor::check_assignment(session);
+    ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - start).count());
+    if (report.summary.empty()) std::fprintf(stderr, "warning: empty assignment report\n");
+  }
+  std::nth_element(ms.begin(), ms.begin() + 25, ms.end());
+  return ms[25];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: nntutor_bench NAME=SESSION.json ...\n");
+    std::fprintf(stderr, "usage: nntutor_bench NAME=SESSION.json ... | --assignment SESSION.json\n");
     return 2;
+  }
+  if (std::string(argv[1]) == "--assignment" && argc == 3) {
+    try {
+      std::printf("%.4f\n", assignment_milliseconds(nntutor::parse_session(read_file(argv[2]))));
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nntutor_bench: %s: %s\n", argv[2], e.what());
+      return 2;
+    }
   }
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nntutor/assignment.hpp"
 #include "nntutor/check.hpp"
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
@@ -30,7 +31,12 @@ constexpr const char* kUsage =
     "  input; one row per step) against the session: each cell correct, rounding or wrong,\n"
     "  with the expected value, its formula and the slip that explains a wrong number.\n"
     "  start: every cell against the exact run; step: each row from your own previous row.\n"
-    "  Exit 0 when no cell is wrong, 1 when one is, 2 on bad input.\n";
+    "  Exit 0 when no cell is wrong, 1 when one is, 2 on bad input.\n"
+    "usage: nntutor assignment SESSION.json [--format text|json]\n"
+    "  Checks Assignment 4 on the session's network: at least 5 neurons, ReLU or sigmoid used,\n"
+    "  the loss falls monotonically over 10 steps at learning rate 0.1, and some rate > 0.1\n"
+    "  makes it rise within 10 steps (the smallest such rate found), each with its evidence.\n"
+    "  Exit 0 when every requirement passes, 1 when one fails, 2 on bad input.\n";
 
 std::string read_all(const std::string& path) {
   std::ostringstream text;
@@ -180,6 +186,24 @@ int check(const std::vector<std::string>& args) {
   return report.wrong > 0 ? 1 : 0;
 }
 
+int assignment(const std::vector<std::string>& args) {
+  const Options o = parse_options(args, {"--format"});
+  const std::string* f = o.find("--format");
+  const std::string format = f ? *f : "text";
+  if (format != "text" && format != "json")
+    throw nntutor::SessionError("--format: expected text or json, got \"" + format + "\"");
+  const nntutor::Session session = load(o.path);
+  nntutor::AssignmentReport report;
+  try {
+    report = nntutor::check_assignment(session);
+  } catch (const nntutor::SessionError& e) {
+    throw nntutor::SessionError(o.path + ": " + e.what());
+  }
+  std::cout << (format == "json" ? nntutor::assignment_json(report) + "\n"
+                                 : nntutor::assignment_text(report));
+  return report.passed ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,7 +216,8 @@ int main(int argc, char** argv) {
     if (args[0] == "table") return table({args.begin() + 1, args.end()});
     if (args[0] == "equations") return equations({args.begin() + 1, args.end()});
     if (args[0] == "check") return check({args.begin() + 1, args.end()});
-    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations or check)");
+    if (args[0] == "assignment") return assignment({args.begin() + 1, args.end()});
+    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check or assignment)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;
