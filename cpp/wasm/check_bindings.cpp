@@ -1,10 +1,12 @@
-// The checker's module (nntutor_check_wasm.js): a student's table checked against a session.
+// The checker's module (nntutor_check_wasm.js): a student's table checked against a session,
+// and Assignment 4's requirements checked for a network.
 // Separate from the engine's module because the page loads it only when "Check my table" is
 // first used (it adds ~100 KB gzipped). One-line adapters, no logic.
 #include <emscripten/bind.h>
 
 #include <string>
 
+#include "nntutor/assignment.hpp"
 #include "nntutor/check.hpp"
 #include "nntutor/session.hpp"
 #include "result.hpp"
@@ -21,6 +23,12 @@ Result check(const std::string& session_json, const std::string& answer, const s
   });
 }
 
+Result assignment(const std::string& session_json) {
+  return guarded([&] {
+    return nntutor::assignment_json(nntutor::check_assignment(nntutor::parse_session(session_json)));
+  });
+}
+
 std::string version() { return NNTUTOR_VERSION; }
 
 }  // namespace
@@ -28,5 +36,6 @@ std::string version() { return NNTUTOR_VERSION; }
 EMSCRIPTEN_BINDINGS(nntutor_check) {
   nntutor_wasm::register_result();
   emscripten::function("check", &check);
+  emscripten::function("assignment", &assignment);
   emscripten::function("version", &version);
 }

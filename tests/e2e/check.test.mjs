@@ -62,3 +62,25 @@ test('a table can be uploaded as a file', () => withPage(async (page) => {
   assert.equal(await field(page, 'your table').inputValue(), kSlide, 'the text is shown to edit');
   assert.match(await page.locator('.check-summary').innerText(), /The first slip is z2 in row 2/);
 }));
+
+test('Assignment 4: the lecture network fails two requirements and says why; a 2-4-1 passes',
+  () => withPage(async (page) => {
+    await button(page, 'Check Assignment 4').click();
+    const list = page.getByRole('list').filter({ has: page.getByRole('listitem', { name: /^At least 5 neurons/ }) });
+    await list.waitFor();
+    const item = (title) => list.getByRole('listitem', { name: new RegExp(`^${title}`) });
+    assert.match(await item('At least 5 neurons').getAttribute('aria-label'), /failed$/);
+    assert.match(await item('At least 5 neurons').innerText(), /2 neurons/);
+    assert.match(await item('ReLU or sigmoid used').getAttribute('aria-label'), /passed$/);
+    assert.match(await item('The loss falls monotonically').getAttribute('aria-label'), /passed$/);
+    const rises = item('Some learning rate > 0.1 makes the loss rise');
+    assert.match(await rises.getAttribute('aria-label'), /failed$/);
+    assert.match(await rises.innerText(), /target y = 1 lies on its bound/);
+
+    // The passing example, loaded as a student would: Import session.
+    await page.locator('#session-import').setInputFiles(new URL('../../examples/assignment-pass.json', import.meta.url).pathname);
+    await page.locator('#session-status').getByText(/^Loaded /).waitFor();
+    await button(page, 'Check Assignment 4').click();
+    await page.locator('.check-summary.all-good').waitFor();
+    assert.match(await item('Some learning rate > 0.1 makes the loss rise').innerText(), /At η = 9\.58\d? the loss first rises at step 10/);
+  }));

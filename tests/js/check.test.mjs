@@ -42,3 +42,14 @@ test('bad tables and modes give the same message natively and in Wasm', () => {
   assert.equal(checker.check(lecture, slide, 'sideways').error, 'mode: expected start or step, got "sideways"');
   assert.match(checker.check('{', slide, 'start').error, /^session/);
 });
+
+test('assignment(): the same report as `nntutor assignment --format json`', () => {
+  for (const file of ['examples/lecture.json', 'examples/assignment-pass.json']) {
+    const n = spawnSync(cli, ['assignment', `${root}${file}`, '--format', 'json'], { encoding: 'utf8' });
+    const w = checker.assignment(readFileSync(`${root}${file}`, 'utf8'));
+    assert.equal(w.ok, true, w.error);
+    assert.deepEqual(JSON.parse(w.value), JSON.parse(n.stdout), file);
+    assert.equal(n.status, JSON.parse(w.value).passed ? 0 : 1);
+  }
+  assert.equal(checker.assignment('{"inputs": 3}').error, 'targets: required field is missing');
+});

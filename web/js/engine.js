@@ -79,7 +79,7 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
 }
 
 /// Instantiates the checker's module (nntutor_check_wasm.js defines the global `createChecker`;
-/// the page loads it on first use) and returns `{ check }`.
+/// the page loads it on first use) and returns `{ check, assignment }`.
 export async function loadChecker(createChecker = globalThis.createChecker) {
   if (typeof createChecker !== 'function') {
     throw new EngineError('the checker script nntutor_check_wasm.js did not load');
@@ -96,6 +96,12 @@ export async function loadChecker(createChecker = globalThis.createChecker) {
     /// summary }` (docs/check.md). `mode`: 'start' or 'step'.
     check(session, answer, mode) {
       return unwrap(module.check(JSON.stringify(session), String(answer), mode), 'check');
+    },
+    /// Assignment 4's requirements for the network of `session`, each with its evidence:
+    /// `{ requirements: [{ id, title, passed, evidence, … }], passed, summary }`
+    /// (docs/assignment.md).
+    assignment(session) {
+      return unwrap(module.assignment(JSON.stringify(session)), 'assignment');
     },
   };
 }

@@ -10,7 +10,7 @@ import {
 import { renderGraph } from './render-graph.js';
 import { renderEquations } from './render-equations.js';
 import { parseRates, renderRates } from './render-rates.js';
-import { renderCheck } from './render-check.js';
+import { renderAssignment, renderCheck } from './render-check.js';
 import { copyText, downloadText } from './download.js';
 import {
   clearAutosave, loadAutosave, readShareHash, saveAutosave, shareHash,
@@ -416,6 +416,25 @@ async function checkAnswer(text) {
 }
 
 byId('check-run').addEventListener('click', () => checkAnswer(byId('check-text').value));
+
+/// Assignment 4's requirements for the network shown (its own learning rate and steps are not
+/// used: the assignment fixes η = 0.1 and 10 steps).
+byId('assignment-run').addEventListener('click', async () => {
+  const box = byId('assignment-result');
+  if (!engine || !shown) return;
+  const button = byId('assignment-run');
+  button.disabled = true;
+  if (!checker) renderAssignment(box, {});
+  try {
+    const { assignment } = await getChecker();
+    renderAssignment(box, { result: assignment(shown.session) });
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    renderAssignment(box, { error: e.message });
+  } finally {
+    button.disabled = false;
+  }
+});
 byId('check-file').addEventListener('change', async () => {
   const input = byId('check-file');
   const file = input.files?.[0];

@@ -132,3 +132,29 @@ function table(cells) {
   box.append(t);
   return box;
 }
+
+/// Draws Assignment 4's report (`{ requirements, passed, summary }` from the core) as a list:
+/// each requirement passed or failed (colour and a symbol) with its evidence; or `error`.
+export function renderAssignment(container, { result, error }) {
+  container.replaceChildren();
+  if (error) {
+    const p = el('p', 'check-error', error);
+    p.setAttribute('role', 'alert');
+    container.append(p);
+    return;
+  }
+  if (!result) return;
+  const head = el('p', `check-summary ${result.passed ? 'all-good' : 'has-wrong'}`, result.summary);
+  head.setAttribute('role', 'status');
+  const list = el('ol', 'assignment-list');
+  for (const r of result.requirements) {
+    const item = el('li', `assignment-item verdict-${r.passed ? 'correct' : 'wrong'}`);
+    item.setAttribute('aria-label', `${r.title}: ${r.passed ? 'passed' : 'failed'}`);
+    const title = el('p', 'assignment-title');
+    title.append(el('span', 'check-symbol', r.passed ? '✓ ' : '✗ '), `${r.title} — ${r.passed ? 'passed' : 'failed'}`);
+    title.querySelector('.check-symbol').setAttribute('aria-hidden', 'true');
+    item.append(title, el('p', 'assignment-evidence', r.evidence));
+    list.append(item);
+  }
+  container.append(head, list);
+}
