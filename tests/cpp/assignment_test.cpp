@@ -257,29 +257,10 @@ TEST(Assignment, JsonShape) {
 
 // --- the CLI -------------------------------------------------------------------------------
 
-struct CliResult {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string temp_path(const std::string& name) {
-  static int counter = 0;
-  return ::testing::TempDir() + "nntutor_assignment_test_" + std::to_string(::getpid()) + "_" +
-         std::to_string(++counter) + "_" + name;
-}
-
-CliResult cli(const std::string& args) {
-  const std::string out = temp_path("stdout"), err = temp_path("stderr");
-  const std::string command = "'" NNTUTOR_CLI "' " + args + " >'" + out + "' 2>'" + err + "'";
-  const int raw = std::system(command.c_str());
-  CliResult r;
-  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = nntutor_test::read_text(out);
-  r.err = nntutor_test::read_text(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
+using nntutor_test::CliResult;
+using nntutor_test::cli;
+using nntutor_test::temp_path;
+using nntutor_test::write_temp;
 
 TEST(AssignmentCli, ExitCodes) {
   const CliResult pass = cli("assignment '" + kPassPath + "'");

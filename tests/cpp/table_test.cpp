@@ -472,37 +472,10 @@ TEST(View, RenderKeepsTheViewsColumns) {
 
 // ---- The CLI, end to end ----
 
-struct CliResult {
-  int status = -1;  ///< exit code; -1 if the process did not exit normally (a crash)
-  std::string out, err;
-};
-
-std::string temp_path(const std::string& name) {
-  static int counter = 0;
-  return ::testing::TempDir() + "nntutor_test_" + std::to_string(::getpid()) + "_" +
-         std::to_string(++counter) + "_" + name;
-}
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = temp_path(name);
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-/// Runs `nntutor ARGS` (through sh), optionally with `stdin_text` on standard input.
-CliResult cli(const std::string& args, const std::string* stdin_text = nullptr) {
-  const std::string out = temp_path("stdout"), err = temp_path("stderr");
-  std::string command = "'" NNTUTOR_CLI "' " + args + " >'" + out + "' 2>'" + err + "'";
-  if (stdin_text) command += " <'" + write_temp("stdin.json", *stdin_text) + "'";
-  const int raw = std::system(command.c_str());
-  CliResult r;
-  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = nntutor_test::read_text(out);
-  r.err = nntutor_test::read_text(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
+using nntutor_test::CliResult;
+using nntutor_test::cli;
+using nntutor_test::temp_path;
+using nntutor_test::write_temp;
 
 const std::string kLecturePath = nntutor_test::source_path("examples/lecture.json");
 

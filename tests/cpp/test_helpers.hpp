@@ -1,9 +1,14 @@
 #pragma once
 /// Small helpers shared by the GoogleTest files: exact-message exception checks, the lecture's
-/// 1-1-1 network, and file reading.
+/// 1-1-1 network, file reading, temporary files and running the CLI.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <Eigen/Dense>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
@@ -96,5 +101,42 @@ inline std::string source_path(const std::string& relative) {
 
 /// The lecture session (η = 0.1, 5 steps), as examples/lecture.json holds it.
 inline std::string lecture_json() { return read_text(source_path("examples/lecture.json")); }
+
+/// What a run of the CLI printed and how it ended.
+struct CliResult {
+  int status = -1;  ///< exit code; -1 if the process did not exit normally (a crash)
+  std::string out, err;
+};
+
+/// A fresh path in the test's temporary folder, unique within this process.
+inline std::string temp_path(const std::string& name) {
+  static int counter = 0;
+  return ::testing::TempDir() + "nntutor_test_" + std::to_string(::getpid()) + "_" +
+         std::to_string(++counter) + "_" + name;
+}
+
+/// Writes `text` to a fresh temporary file and returns its path.
+inline std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+#ifdef NNTUTOR_CLI
+/// Runs `nntutor ARGS` (through sh), optionally with `stdin_text` on standard input.
+inline CliResult cli(const std::string& args, const std::string* stdin_text = nullptr) {
+  const std::string out = temp_path("stdout"), err = temp_path("stderr");
+  std::string command = "'" NNTUTOR_CLI "' " + args + " >'" + out + "' 2>'" + err + "'";
+  if (stdin_text) command += " <'" + write_temp("stdin", *stdin_text) + "'";
+  const int raw = std::system(command.c_str());
+  CliResult r;
+  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_text(out);
+  r.err = read_text(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+#endif
 
 }  // namespace nntutor_test

@@ -98,3 +98,27 @@ export const tableText = (page) => trace(page).innerText();
 export function assertRow(row, expected) {
   assert.deepEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, row[k]])), expected);
 }
+
+// A 2-3-1 network: tanh hidden layer, sigmoid output, ½(ŷ − y)², one sample.
+export const kX = [0.5, -1];
+export const kY = 0.2;
+export const kW1 = [[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]];
+export const kB1 = [0.05, -0.1, 0];
+export const kW2 = [0.7, -0.8, 0.9];
+export const kB2 = 0.1;
+
+/// Builds the 2-3-1 network with the builder's controls and types every value.
+export async function build231(page) {
+  await enter(page, 'inputs', '2');
+  await enter(page, 'units of layer 1', '3');
+  await page.getByLabel('activation of layer 1', { exact: true }).selectOption('tanh');
+  await enter(page, 'x1', String(kX[0]));
+  await enter(page, 'x2', String(kX[1]));
+  await enter(page, 'y', String(kY));
+  for (let j = 0; j < 3; j += 1) {
+    for (let i = 0; i < 2; i += 1) await enter(page, `w1[${j + 1},${i + 1}]`, String(kW1[j][i]));
+    await enter(page, `b1[${j + 1}]`, String(kB1[j]));
+    await enter(page, `w2[1,${j + 1}]`, String(kW2[j]));
+  }
+  await enter(page, 'b2', String(kB2));
+}

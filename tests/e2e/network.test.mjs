@@ -5,16 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  browser, button, enter, field, origin, readTable, rowCount, trace, withPage,
+  browser, build231, button, enter, field, kB1, kB2, kW1, kW2, kX, kY, origin, readTable, rowCount,
+  trace, withPage,
 } from './harness.mjs';
 
-// A 2-3-1 network: tanh hidden layer, sigmoid output, ½(ŷ − y)², one sample.
-const kX = [0.5, -1];
-const kY = 0.2;
-const kW1 = [[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]];
-const kB1 = [0.05, -0.1, 0];
-const kW2 = [0.7, -0.8, 0.9];
-const kB2 = 0.1;
 
 /// Step 1 of the 2-3-1 network by hand: z1 = W1·x + b1, y1 = tanh z1, z2 = w2·y1 + b2,
 /// ŷ = σ(z2), L = ½(ŷ − y)².
@@ -24,22 +18,6 @@ function handStep1() {
   const z2 = kW2.reduce((sum, w, i) => sum + w * y1[i], kB2);
   const y2 = 1 / (1 + Math.exp(-z2));
   return { z1, y1, z2, y2, L: 0.5 * (y2 - kY) ** 2 };
-}
-
-/// Builds the 2-3-1 network with the builder's controls and types every value.
-async function build231(page) {
-  await enter(page, 'inputs', '2');
-  await enter(page, 'units of layer 1', '3');
-  await page.getByLabel('activation of layer 1', { exact: true }).selectOption('tanh');
-  await enter(page, 'x1', String(kX[0]));
-  await enter(page, 'x2', String(kX[1]));
-  await enter(page, 'y', String(kY));
-  for (let j = 0; j < 3; j += 1) {
-    for (let i = 0; i < 2; i += 1) await enter(page, `w1[${j + 1},${i + 1}]`, String(kW1[j][i]));
-    await enter(page, `b1[${j + 1}]`, String(kB1[j]));
-    await enter(page, `w2[1,${j + 1}]`, String(kW2[j]));
-  }
-  await enter(page, 'b2', String(kB2));
 }
 
 const sessionStatus = (page) => page.locator('#session-status');

@@ -138,17 +138,8 @@ function renderRatesPanel() {
 function compareRates(text) {
   rates = { ...rates, text, key: null };
   const parsed = parseRates(text);
-  if (parsed.error) {
-    rates.error = parsed.error;
-  } else if (shown) {
-    try {
-      rates.result = ratesResult(parsed.value);
-      rates.error = null;
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e;
-      rates.error = e.message;
-    }
-  }
+  if (parsed.error) rates.error = parsed.error;
+  else if (shown) compareRatesQuietly();
   if (shown) renderRatesPanel();
   autosave();
 }

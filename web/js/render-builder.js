@@ -2,6 +2,7 @@
 // data grid, the weight and bias grids, learning rate and seed. Draws the state it is given and
 // reports what the user did through `handlers`; computes nothing. Text goes in through
 // textContent and .value only.
+import { showFieldError } from './render-form.js';
 import {
   cellName, cellText, kActivations, kAlphaDefaults, kLosses, kPageLimits, layerInputs, outputs,
 } from './state.js';
@@ -239,25 +240,15 @@ export function renderBuilder(container, state, errors, handlers) {
   }
 }
 
-/// One cell's message, `<id>-error`: next to the field, or in the list under its grid.
+/// One cell's message, `<id>-error`: next to the field, or in the list under its grid (created
+/// the first time the cell has one).
 export function showCellError(input, message) {
-  let note = document.getElementById(`${input.id}-error`);
-  if (!note && !message) return;
-  if (!note) {
-    note = el('p', { className: 'field-error', id: `${input.id}-error`, hidden: true });
+  if (!message && !document.getElementById(`${input.id}-error`)) return;
+  if (!document.getElementById(`${input.id}-error`)) {
+    const note = el('p', { className: 'field-error', id: `${input.id}-error`, hidden: true });
     input.closest('.grid-scroll')?.querySelector('.grid-errors')?.append(note);
   }
-  if (message) {
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', note.id);
-    note.textContent = message;
-    note.hidden = false;
-  } else {
-    input.removeAttribute('aria-invalid');
-    input.removeAttribute('aria-describedby');
-    note.textContent = '';
-    note.hidden = true;
-  }
+  showFieldError(input, message);
 }
 
 /// Shows `message` at the control with id `id` (structure fields: inputs, units, pasted data).

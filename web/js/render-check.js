@@ -17,6 +17,13 @@ function el(tag, className, text) {
   return node;
 }
 
+/// A message the table could not be read for (it names the line and column), announced.
+function alertParagraph(text) {
+  const p = el('p', 'check-error', text);
+  p.setAttribute('role', 'alert');
+  return p;
+}
+
 /// The mark of a verdict; an unknown verdict is shown as its own word.
 function markOf(verdict) {
   return kMarks[verdict] ?? { symbol: '?', word: String(verdict) };
@@ -65,9 +72,7 @@ export function renderCheck(container, { result, error, note }) {
     return;
   }
   if (error) {
-    const p = el('p', 'check-error', error);
-    p.setAttribute('role', 'alert');
-    container.append(p);
+    container.append(alertParagraph(error));
     return;
   }
   if (!result) return;
@@ -138,9 +143,7 @@ function table(cells) {
 export function renderAssignment(container, { result, error }) {
   container.replaceChildren();
   if (error) {
-    const p = el('p', 'check-error', error);
-    p.setAttribute('role', 'alert');
-    container.append(p);
+    container.append(alertParagraph(error));
     return;
   }
   if (!result) return;

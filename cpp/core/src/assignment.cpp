@@ -15,17 +15,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// The shortest %g text that reads back as the same number: 0.1, 1, 10 (as rates.cpp writes).
-std::string exact_text(double v) {
-  char text[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, v);
-    const bool plain = std::fabs(v) >= 1e-4 && std::fabs(v) < 1e15;
-    if (std::strtod(text, nullptr) == v && !(plain && std::strchr(text, 'e'))) break;
-  }
-  return text;
-}
-
 /// A rate found by bisection, to 4 significant digits (the tolerance is 0.1 %).
 std::string rate4(double v) {
   char text[32];

@@ -541,23 +541,6 @@ Layout layout_of(const std::vector<Column>& columns, const Network& net, int sam
   return at;
 }
 
-/// The value of column `c` in a recorded step.
-double value_in(const Column& c, const StepTrace& t) {
-  const int j = c.unit - 1, i = c.input - 1, s = c.sample - 1;
-  const auto l = static_cast<std::size_t>(c.layer - 1);
-  switch (c.kind) {
-    case Kind::kStep: return t.step;
-    case Kind::kLoss: return t.loss;
-    case Kind::kW: return t.layers[l].W(j, i);
-    case Kind::kB: return t.layers[l].b(j);
-    case Kind::kZ: return t.layers[l].z(j, s);
-    case Kind::kY: return t.layers[l].y(j, s);
-    case Kind::kDW: return t.layers[l].dW(j, i);
-    case Kind::kDB: return t.layers[l].db(j);
-  }
-  return kNaN;
-}
-
 /// The activation's symbol in formulas: σ, tanh, relu, lrelu, elu.
 std::string symbol(const Activation& f) {
   if (f.name == "sigmoid") return "σ";
@@ -709,7 +692,7 @@ class Checker {
         given_[c] = row.cells[a].value, decimals_[c] = row.cells[a].decimals;
     const bool computed = static_cast<std::size_t>(k) <= trace_.steps.size();
     for (std::size_t c = 1; c < C_; ++c)
-      exact_[c] = computed ? value_in(columns_[c], trace_.steps[static_cast<std::size_t>(k - 1)]) : kNaN;
+      exact_[c] = computed ? column_value(columns_[c], trace_.steps[static_cast<std::size_t>(k - 1)]) : kNaN;
     row_ = k;
     mats_.reset();
     after_.reset();

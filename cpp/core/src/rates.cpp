@@ -15,17 +15,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// The shortest %g text that reads back as the same number: 0.1, 1, 10, 1e-05.
-std::string rate_text(double eta) {
-  char text[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, eta);
-    const bool plain = std::fabs(eta) >= 1e-4 && std::fabs(eta) < 1e15;  // write 10, not 1e+01
-    if (std::strtod(text, nullptr) == eta && !(plain && std::strchr(text, 'e'))) break;
-  }
-  return text;
-}
-
 /// True when every target sits at or beyond the bound that the output activation can only
 /// approach (σ ∈ (0, 1), tanh ∈ (−1, 1)) on the same side for each output: then ŷ moves towards
 /// y but can never pass it, and the loss cannot overshoot.
@@ -44,7 +33,7 @@ bool targets_unreachable(const Session& s, std::string& why) {
   const bool one = Y.size() == 1;
   why = "The output is " + std::string(f.name == "sigmoid" ? "σ(z), which stays strictly between 0 and 1"
                                                            : "tanh(z), which stays strictly between −1 and 1") +
-        (one ? ", and the target y = " + rate_text(Y(0, 0)) + " lies on its bound"
+        (one ? ", and the target y = " + exact_text(Y(0, 0)) + " lies on its bound"
              : ", and every target lies on (or beyond) one of its bounds") +
         ": ŷ can approach y but never reach or pass it, so no step overshoots and the loss falls "
         "at every learning rate. To see it rise, use a target inside the output's range (e.g. y = " +
@@ -63,7 +52,7 @@ RateComparison compare_rates(const Session& session, const std::vector<double>& 
   for (std::size_t r = 0; r < rates.size(); ++r) {
     if (!std::isfinite(rates[r]) || !(rates[r] > 0))
       throw SessionError("rates[" + std::to_string(r) + "]: expected a number greater than 0, got " +
-                         rate_text(rates[r]));
+                         exact_text(rates[r]));
     RateRun run_at{rates[r], {}, std::nullopt};
     Session s = session;
     s.optimizer.learning_rate = rates[r];
@@ -76,7 +65,7 @@ RateComparison compare_rates(const Session& session, const std::vector<double>& 
   }
   std::string list;
   for (std::size_t r = 0; r < out.runs.size(); ++r)
-    list += (r == 0 ? "" : r + 1 == out.runs.size() ? " and " : ", ") + rate_text(out.runs[r].learning_rate);
+    list += (r == 0 ? "" : r + 1 == out.runs.size() ? " and " : ", ") + exact_text(out.runs[r].learning_rate);
   const std::string steps = std::to_string(session.steps);
   if (out.all_fall) {
     std::string why;
@@ -89,13 +78,13 @@ RateComparison compare_rates(const Session& session, const std::vector<double>& 
     std::string rises, falls;
     for (const auto& r : out.runs) {
       if (r.trace.diverged)
-        rises += (rises.empty() ? "" : "; ") + std::string("at η = ") + rate_text(r.learning_rate) +
+        rises += (rises.empty() ? "" : "; ") + std::string("at η = ") + exact_text(r.learning_rate) +
                  " the run diverges at step " + std::to_string(r.trace.diverged->at);
       else if (r.first_rise)
-        rises += (rises.empty() ? "" : "; ") + std::string("at η = ") + rate_text(r.learning_rate) +
+        rises += (rises.empty() ? "" : "; ") + std::string("at η = ") + exact_text(r.learning_rate) +
                  " it first rises at step " + std::to_string(*r.first_rise);
       else
-        falls += (falls.empty() ? "" : ", ") + rate_text(r.learning_rate);
+        falls += (falls.empty() ? "" : ", ") + exact_text(r.learning_rate);
     }
     out.explanation = "The loss does not always fall: " + rises + "." +
                       (falls.empty() ? "" : " At η = " + falls + " it falls at every step.") +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "nntutor/equations.hpp"
@@ -19,8 +21,9 @@ using Kind = Column::Kind;
 bool per_sample(Kind k) { return k == Kind::kZ || k == Kind::kY; }
 bool per_input(Kind k) { return k == Kind::kW || k == Kind::kDW; }
 
-/// The value of column `c` in step `t`.
-double cell(const Column& c, const StepTrace& t) {
+}  // namespace
+
+double column_value(const Column& c, const StepTrace& t) {
   const int j = c.unit - 1, i = c.input - 1, s = c.sample - 1, l = c.layer - 1;
   switch (c.kind) {
     case Kind::kStep: return t.step;
@@ -34,6 +37,8 @@ double cell(const Column& c, const StepTrace& t) {
   }
   return 0;
 }
+
+namespace {
 
 json matrix_json(const Eigen::MatrixXd& m) {
   json rows = json::array();
@@ -159,7 +164,7 @@ Table make_table(const Network& net, int samples, const Trace& trace) {
   for (const auto& t : trace.steps) {
     std::vector<double> row;
     row.reserve(table.columns.size());
-    for (const auto& c : table.columns) row.push_back(cell(c, t));
+    for (const auto& c : table.columns) row.push_back(column_value(c, t));
     table.rows.push_back(std::move(row));
   }
   return table;
@@ -171,6 +176,16 @@ Format parse_format(const std::string& text, const std::string& field) {
   if (text == "markdown" || text == "md") return Format::kMarkdown;
   if (text == "latex" || text == "tex") return Format::kLatex;
   throw SessionError(field + ": expected json, csv, markdown or latex, got \"" + text + "\"");
+}
+
+std::string exact_text(double value) {
+  char text[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, value);
+    const bool plain = std::fabs(value) >= 1e-4 && std::fabs(value) < 1e15;  // 10, not 1e+01
+    if (std::strtod(text, nullptr) == value && !(plain && std::strchr(text, 'e'))) break;
+  }
+  return text;
 }
 
 std::string fixed(double value, int precision) {

@@ -46,6 +46,13 @@ Format parse_format(const std::string& text, const std::string& field = "--forma
 /// A number with `precision` decimals, never "-0.0000"; scientific (1.2345e+20) from 1e15 on.
 std::string fixed(double value, int precision);
 
+/// The shortest %g text that reads back as the same number, written plainly where it is
+/// short: 0.1, 1, 10, 1e-05 (learning rates in messages).
+std::string exact_text(double value);
+
+/// The value of column `c` in recorded step `t`.
+double column_value(const Column& c, const StepTrace& t);
+
 /// The trace in `format`: JSON Lines at full precision, or the table with `precision` decimals.
 /// A divergence ends the text: a `{"diverged_at":k,"reason":…}` line, a `# diverged …` line
 /// after the CSV, a sentence after the Markdown or LaTeX table.
