@@ -86,6 +86,19 @@ files.forEach(([name, , text], i) => {
     times.sort((a, b) => a - b);
     console.log(`  ${mode.padEnd(6)} mode                  ${times[25].toFixed(2).padStart(7)} ms   (target < 10 ms)`);
   }
+  // Tutor mode: one typed number judged (what a press of Check costs), at step 1 and step 10.
+  console.log('Tutor mode: one typed number judged (Wasm, median of 50)');
+  for (const [step, column, row] of [[1, 'y2', 1], [10, 'w1', 11]]) {
+    const times = [];
+    for (let i = 0; i < 51; i += 1) {
+      const t0 = performance.now();
+      const r = checker.tutorCheck(session, step, column, row, '0.1234', 4);
+      if (i > 0) times.push(performance.now() - t0);
+      if (!r.ok) throw new Error(r.error);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  step ${String(step).padEnd(3)} ${column.padEnd(3)}                 ${times[25].toFixed(2).padStart(7)} ms   (target < 16 ms: one frame)`);
+  }
 }
 
 // The Assignment 4 check (native): the learning-rate sweep and its bisection.

@@ -11,8 +11,10 @@
 #include "nntutor/check.hpp"
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
+#include "nntutor/report.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
+#include "nntutor/tutor.hpp"
 
 namespace {
 
@@ -36,7 +38,20 @@ constexpr const char* kUsage =
     "  Checks Assignment 4 on the session's network: at least 5 neurons, ReLU or sigmoid used,\n"
     "  the loss falls monotonically over 10 steps at learning rate 0.1, and some rate > 0.1\n"
     "  makes it rise within 10 steps (the smallest such rate found), each with its evidence.\n"
-    "  Exit 0 when every requirement passes, 1 when one fails, 2 on bad input.\n";
+    "  Exit 0 when every requirement passes, 1 when one fails, 2 on bad input.\n"
+    "usage: nntutor assignment SESSION.json --report markdown|latex|json [--description FILE]\n"
+    "       [--precision P]\n"
+    "  Writes the assignment's report instead: the description (FILE, UTF-8, at most 5000\n"
+    "  characters, or - for standard input), the network and the requirements checked, the\n"
+    "  gradient equations at step 1, and the 10-step tables at 0.1 and at a rate that makes\n"
+    "  the loss rise, with P decimals (default 4). latex: a document that compiles on its own.\n"
+    "  The same exit codes.\n"
+    "usage: nntutor tutor SESSION.json [--step K] [--decimals D] [--format text|json]\n"
+    "  Tutor mode: asks for step K's numbers one at a time in the lecture's order (z1, y1, z2,\n"
+    "  y2, L, the gradients from the last layer back, the updated parameters), reading one\n"
+    "  answer per line from standard input; says right, rounding or wrong (with the slip and\n"
+    "  the formula as a hint); ? reveals the value, q stops. json: prints the step's cells and\n"
+    "  exact values instead. Exit 0 when the step is worked out, 1 when stopped, 2 on bad input.\n";
 
 std::string read_all(const std::string& path) {
   std::ostringstream text;
@@ -186,8 +201,44 @@ int check(const std::vector<std::string>& args) {
   return report.wrong > 0 ? 1 : 0;
 }
 
+/// `assignment --report FORMAT [--description FILE] [--precision P]`: the report document.
+int assignment_report(const Options& o, const std::string& report_format) {
+  if (o.find("--format"))
+    throw nntutor::SessionError("--format: not with --report (the report's format is its value)");
+  const nntutor::ReportFormat format = nntutor::parse_report_format(report_format, "--report");
+  const int precision = precision_of(o);
+  const std::string* description_path = o.find("--description");
+  if (description_path && *description_path == "-" && o.path == "-")
+    throw nntutor::SessionError("-: only one of SESSION.json and --description can be standard input");
+  const nntutor::Session session = load(o.path);
+  std::string description;
+  if (description_path) {
+    description = read_all(*description_path);  // its message names the file already
+    try {
+      description = nntutor::check_description(description, "description");
+    } catch (const nntutor::SessionError& e) {
+      throw nntutor::SessionError(*description_path + ": " + e.what());
+    }
+  }
+  nntutor::Report report;
+  try {
+    report = nntutor::make_report(session, description, precision);
+  } catch (const nntutor::SessionError& e) {
+    throw nntutor::SessionError(o.path + ": " + e.what());
+  }
+  switch (format) {
+    case nntutor::ReportFormat::kMarkdown: std::cout << nntutor::report_markdown(report); break;
+    case nntutor::ReportFormat::kLatex: std::cout << nntutor::report_latex(report); break;
+    case nntutor::ReportFormat::kJson: std::cout << nntutor::report_json(report) << "\n"; break;
+  }
+  return report.check.passed ? 0 : 1;
+}
+
 int assignment(const std::vector<std::string>& args) {
-  const Options o = parse_options(args, {"--format"});
+  const Options o = parse_options(args, {"--format", "--report", "--description", "--precision"});
+  if (const std::string* r = o.find("--report")) return assignment_report(o, *r);
+  for (const char* only : {"--description", "--precision"})
+    if (o.find(only)) throw nntutor::SessionError(std::string(only) + ": only with --report");
   const std::string* f = o.find("--format");
   const std::string format = f ? *f : "text";
   if (format != "text" && format != "json")
@@ -204,6 +255,84 @@ int assignment(const std::vector<std::string>& args) {
   return report.passed ? 0 : 1;
 }
 
+/// One step worked out at the terminal: a prompt per cell, the core's verdict per answer.
+int tutor(const std::vector<std::string>& args) {
+  const Options o = parse_options(args, {"--step", "--decimals", "--format"});
+  const std::string* f = o.find("--format");
+  const std::string format = f ? *f : "text";
+  if (format != "text" && format != "json")
+    throw nntutor::SessionError("--format: expected text or json, got \"" + format + "\"");
+  const std::string* d = o.find("--decimals");
+  const long long decimals = d ? whole_number(*d, "--decimals") : 4;
+  if (decimals < 0 || decimals > 12)
+    throw nntutor::SessionError("--decimals: expected a whole number from 0 to 12, got " + std::to_string(decimals));
+  const std::string* k = o.find("--step");
+  const long long step = k ? whole_number(*k, "--step") : 1;
+  if (step < 1 || step >= nntutor::Limits::kMaxSteps)
+    throw nntutor::SessionError("--step: expected a whole number from 1 to " +
+                                std::to_string(nntutor::Limits::kMaxSteps - 1) + ", got " + std::to_string(step));
+  if (o.path == "-" && format == "text")
+    throw nntutor::SessionError("-: the tutor reads your answers from standard input; give the session as a file");
+  const nntutor::Session session = load(o.path);
+  const int p = static_cast<int>(decimals), s = static_cast<int>(step);
+  nntutor::TutorStep asked;
+  try {
+    asked = nntutor::tutor_step(session, s);
+  } catch (const nntutor::SessionError& e) {
+    throw nntutor::SessionError(o.path + ": " + e.what());
+  }
+  if (format == "json") {
+    std::cout << nntutor::tutor_step_json(asked, p) << "\n";
+    return 0;
+  }
+  std::cout << "Step " << s << ", from";
+  for (std::size_t i = 0; i < asked.given.size(); ++i)
+    std::cout << (i ? ", " : " ") << asked.given[i].first << " = " << nntutor::fixed(asked.given[i].second, p);
+  std::cout << " (eta = " << nntutor::exact_text(session.optimizer.learning_rate) << "). Type each number with "
+            << p << " decimals; ? reveals it, q stops.\n";
+  if (!asked.note.empty()) std::cout << asked.note << "\n";
+  int right = 0, rounding = 0, revealed = 0;
+  for (const nntutor::TutorCell& cell : asked.cells) {
+    const std::string name = cell.column + (cell.row == s ? "" : " for step " + std::to_string(cell.row));
+    for (;;) {
+      std::cout << name << " = " << std::flush;
+      std::string line;
+      if (!std::getline(std::cin, line) || line == "q") {
+        std::cout << (std::cin ? "" : "\n") << "Stopped at " << name << ".\n";
+        return 1;
+      }
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line == "?") {
+        std::cout << "  revealed: " << nntutor::fixed(cell.exact, p) << "\n";
+        ++revealed;
+        break;
+      }
+      try {
+        const nntutor::TutorCheck c = nntutor::tutor_check(session, s, cell.column, cell.row, line, p);
+        const nntutor::CellCheck& v = c.cell;
+        if (c.decimals_missing) {
+          std::cout << "  " << v.why << ".\n";
+          continue;
+        }
+        if (v.verdict == nntutor::Verdict::kWrong) {
+          std::cout << "  wrong: " << v.why << "." << (v.slip.empty() ? "" : " " + v.slip) << "\n"
+                    << "  hint: " << v.formula << "\n";
+          continue;
+        }
+        const bool exact = v.verdict == nntutor::Verdict::kCorrect;
+        std::cout << "  " << (exact ? "right" : "right within rounding: " + v.why) << "\n";
+        ++(exact ? right : rounding);
+        break;
+      } catch (const nntutor::SessionError& e) {
+        std::cout << "  " << e.what() << "\n";
+      }
+    }
+  }
+  std::cout << "Step " << s << " is worked out: " << right << " right, " << rounding << " within rounding, "
+            << revealed << " revealed.\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -217,7 +346,8 @@ int main(int argc, char** argv) {
     if (args[0] == "equations") return equations({args.begin() + 1, args.end()});
     if (args[0] == "check") return check({args.begin() + 1, args.end()});
     if (args[0] == "assignment") return assignment({args.begin() + 1, args.end()});
-    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check or assignment)");
+    if (args[0] == "tutor") return tutor({args.begin() + 1, args.end()});
+    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, assignment or tutor)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;

@@ -79,7 +79,7 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
 }
 
 /// Instantiates the checker's module (nntutor_check_wasm.js defines the global `createChecker`;
-/// the page loads it on first use) and returns `{ check, assignment }`.
+/// the page loads it on first use) and returns `{ check, assignment, report, tutorStep, tutorCheck }`.
 export async function loadChecker(createChecker = globalThis.createChecker) {
   if (typeof createChecker !== 'function') {
     throw new EngineError('the checker script nntutor_check_wasm.js did not load');
@@ -102,6 +102,26 @@ export async function loadChecker(createChecker = globalThis.createChecker) {
     /// (docs/assignment.md).
     assignment(session) {
       return unwrap(module.assignment(JSON.stringify(session)), 'assignment');
+    },
+    /// Assignment 4's report on `session` with the student's `description` (docs/assignment.md,
+    /// "Report"): format 'json' gives the parsed parts for the page (`{ description, network,
+    /// assignment, equations, tables }`); 'markdown' or 'latex' the document's text.
+    report(session, description, format, precision) {
+      const result = module.report(JSON.stringify(session), String(description), format, precision);
+      if (format === 'json') return unwrap(result, 'report');
+      if (!result?.ok) throw new EngineError(String(result?.error ?? 'report: no result'));
+      return result.value;
+    },
+    /// Tutor mode: the cells of step `step` to type, in the lecture's order, each with its
+    /// exact value and its text at `decimals` decimals: `{ step, given, cells: [{ column, row,
+    /// stage, exact, text }], decimals, note }` (docs/check.md, "Tutor mode").
+    tutorStep(session, step, decimals) {
+      return unwrap(module.tutorStep(JSON.stringify(session), step, decimals), 'tutor');
+    },
+    /// One typed number judged: `{ verdict: 'correct' | 'rounding' | 'wrong' |
+    /// 'more_decimals', why, formula, expected?, slip? }`.
+    tutorCheck(session, step, column, row, given, decimals) {
+      return unwrap(module.tutorCheck(JSON.stringify(session), step, column, row, String(given), decimals), 'tutor');
     },
   };
 }

@@ -7,10 +7,13 @@ import {
   renderDivergence, renderLayerChooser, renderLossSummary, renderSelection, renderTable,
   revealLastRow,
 } from './render-table.js';
-import { renderGraph } from './render-graph.js';
+import { graphSvgText, renderGraph } from './render-graph.js';
 import { renderEquations } from './render-equations.js';
 import { parseRates, renderRates } from './render-rates.js';
 import { renderAssignment, renderCheck } from './render-check.js';
+import { renderReport } from './render-report.js';
+import { renderTutor } from './render-tutor.js';
+import * as tutorModel from './tutor.js';
 import { copyText, downloadText } from './download.js';
 import {
   clearAutosave, loadAutosave, readShareHash, saveAutosave, shareHash,
@@ -121,6 +124,12 @@ function renderEquationsChoice(chosen) {
 let ratesDrawn = null;
 
 function renderRatesPanel() {
+  if (tutor.on) {
+    // Its tables run 10 steps: they would show the step the student is working out.
+    view.rates.textContent = 'Hidden while the tutor is on: these tables would show the step you are working out.';
+    ratesDrawn = null;
+    return;
+  }
   if (!globalThis.uPlot) {
     view.rates.textContent = vendorError.uplot ?? 'Loading the plotting library…';
     return;
@@ -228,7 +237,9 @@ function update(next) {
     invalid: Boolean(built.errors),
     stepsShown: state.stepsShown,
     stoppedAt: shown?.diverged ? shown.diverged.at : null,
+    tutoring: tutor.on,
   });
+  if (tutor.on) syncTutor();
 }
 
 /// Recomputes the rate comparison for a new network or table view (not for a new row or
@@ -417,8 +428,9 @@ byId('assignment-run').addEventListener('click', async () => {
   button.disabled = true;
   if (!checker) renderAssignment(box, {});
   try {
-    const { assignment } = await getChecker();
+    const { assignment, report: reportOf } = await getChecker();
     renderAssignment(box, { result: assignment(shown.session) });
+    makeReport(reportOf);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     renderAssignment(box, { error: e.message });
@@ -426,6 +438,82 @@ byId('assignment-run').addEventListener('click', async () => {
     button.disabled = false;
   }
 });
+// ---- Assignment report (render-report.js) ----
+// Check Assignment 4 also writes the report, from the network shown and the description; the
+// downloads and Print report give that report (its session, description and decimals).
+
+const kReportFiles = {
+  markdown: ['assignment-report.md', 'text/markdown'], latex: ['assignment-report.tex', 'application/x-tex'],
+};
+const reportView = {
+  description: byId('report-description'), box: byId('report'), status: byId('report-status'),
+  stale: byId('report-stale'), buttons: ['report-markdown', 'report-latex', 'report-print'].map(byId),
+};
+let report = null;  // { session, description, precision, parts, graph: { svg, label } }
+
+function drawReport() {
+  renderReport(reportView.box, report
+    ? { parts: report.parts, graph: report.graph, katexError: vendorError.katex }
+    : { hint: 'Write a description above and press Check Assignment 4: the report appears here.' }, {
+    onDownloadGraph: () => downloadText('network.svg', report.graph.svg, 'image/svg+xml'),
+  });
+  for (const button of reportView.buttons) button.disabled = !report;
+  reportView.stale.hidden = !report || report.description === reportView.description.value;
+}
+
+/// The report of the network shown; a bad description is said at its box, the last report stays.
+function makeReport(reportOf) {
+  const { value } = reportView.description;
+  try {
+    const parts = reportOf(shown.session, value, 'json', state.precision);
+    report = {
+      session: shown.session, description: value, precision: state.precision, parts,
+      graph: { svg: graphSvgText(view.graph), label: view.graphStep.textContent },
+    };
+    showFieldError(reportView.description, '');
+    reportView.status.textContent = '';
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    if (e.message.startsWith('description')) showFieldError(reportView.description, e.message);
+    else reportView.status.textContent = `The report could not be written: ${e.message}`;
+  }
+  drawReport();
+}
+
+async function downloadReport(format) {
+  if (!report) return;
+  const [name, type] = kReportFiles[format];
+  try {
+    const { report: reportOf } = await getChecker();
+    downloadText(name, reportOf(report.session, report.description, format, report.precision), type);
+    reportView.status.textContent = `Saved ${name}.`;
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    reportView.status.textContent = `The report could not be written: ${e.message}`;
+  }
+}
+
+/// The autosave's description (older saves have none).
+function restoreDescription(saved) {
+  if (typeof saved?.reportDescription === 'string') reportView.description.value = saved.reportDescription;
+}
+
+byId('report-markdown').addEventListener('click', () => downloadReport('markdown'));
+byId('report-latex').addEventListener('click', () => downloadReport('latex'));
+byId('report-print').addEventListener('click', () => {
+  if (!report) return;
+  document.documentElement.classList.add('printing-report');  // report.css prints the report only
+  window.print();
+});
+window.addEventListener('afterprint', () => document.documentElement.classList.remove('printing-report'));
+let descriptionTimer = 0;
+reportView.description.addEventListener('input', () => {
+  reportView.stale.hidden = !report || report.description === reportView.description.value;
+  clearTimeout(descriptionTimer);
+  descriptionTimer = setTimeout(autosave, 300);
+});
+drawReport();
+
 byId('check-file').addEventListener('change', async () => {
   const input = byId('check-file');
   const file = input.files?.[0];
@@ -440,6 +528,103 @@ byId('check-file').addEventListener('change', async () => {
   const text = await file.text();
   byId('check-text').value = text;
   checkAnswer(text);
+});
+
+// ---- Tutor mode ----
+// The tutor works on the step after the last row of the table (the table never shows it
+// while the tutor is on). Its cells and every verdict come from the checker's module.
+
+const tutorBox = byId('tutor');
+const tutorToggle = byId('tutor-toggle');
+// on: the student turned it on; t: the tutor (tutor.js) for `t.key`; phase/error: what the
+// panel shows; saved: progress read at load, put back when its step comes up again.
+let tutor = { on: false, t: null, phase: 'off', error: null, saved: null };
+let tutorRequest = 0;
+
+function tutorSession() {
+  return { ...shown.session, steps: shown.table.rows.length + 1 };
+}
+
+function drawTutor() {
+  tutorToggle.textContent = tutor.on ? 'Stop the tutor' : 'Start the tutor';
+  tutorToggle.setAttribute('aria-pressed', String(tutor.on));
+  tutorToggle.disabled = !engine || !shown;
+  renderTutor(tutorBox, {
+    phase: tutor.on ? tutor.phase : 'off', error: tutor.error, tutor: tutor.t,
+    learningRate: shown?.session.optimizer.learning_rate,
+  }, tutorHandlers);
+  tutorModel.saveTutor(globalThis.localStorage, tutorModel.progressOf(tutor.on, tutor.t));
+}
+
+/// Brings the tutor to the step after the table's last row of the network shown: the same
+/// step keeps its progress; another one starts fresh (or from the progress kept for it).
+async function syncTutor() {
+  if (!tutor.on || !shown) return;
+  const session = tutorSession();
+  const step = session.steps;
+  const key = tutorModel.tutorKey(session, step);
+  if (tutor.t?.key === key && tutor.t.decimals === state.precision && tutor.phase === 'on') return;
+  const request = ++tutorRequest;
+  if (!checker || tutor.t?.key !== key) tutor = { ...tutor, phase: 'loading' };
+  drawTutor();
+  try {
+    const { tutorStep } = await getChecker();
+    if (request !== tutorRequest) return;
+    const result = tutorStep(session, step, state.precision);
+    let t;
+    if (tutor.t?.key === key) {
+      t = tutorModel.withCells(tutor.t, result);
+    } else {
+      t = tutorModel.restoreProgress(tutorModel.newTutor(key, result), tutor.saved);
+      tutor.saved = null;
+    }
+    tutor = { ...tutor, t, phase: 'on', error: null };
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    if (request !== tutorRequest) return;
+    tutor = { ...tutor, t: null, phase: 'error', error: e.message };
+  }
+  drawTutor();
+}
+
+const tutorHandlers = {
+  onCheck(text) {
+    const t = tutor.t;
+    const cell = t && tutorModel.currentCell(t);
+    if (!cell || !checker) return;
+    checker.then(({ tutorCheck }) => {
+      if (tutor.t !== t) return;
+      let result;
+      try {
+        result = tutorCheck(tutorSession(), t.step, cell.column, cell.row, text, t.decimals);
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        // Not a number: said at the box; the try is not counted.
+        result = { verdict: 'unreadable', why: e.message };
+        tutor = { ...tutor, t: { ...t, feedback: { column: cell.column, typed: text, ...result } } };
+        drawTutor();
+        return;
+      }
+      tutor = { ...tutor, t: tutorModel.afterCheck(t, text.trim(), result) };
+      drawTutor();
+    });
+  },
+  onReveal() {
+    if (!tutor.t) return;
+    tutor = { ...tutor, t: tutorModel.afterReveal(tutor.t) };
+    drawTutor();
+  },
+  onAdd() {
+    if (!tutor.t || !tutorModel.isComplete(tutor.t)) return;
+    update(model.step(state));
+  },
+};
+
+tutorToggle.addEventListener('click', () => {
+  tutor = tutor.on ? { ...tutor, on: false, t: null, phase: 'off' } : { ...tutor, on: true };
+  if (!tutor.on) tutorModel.saveTutor(globalThis.localStorage, { on: false });
+  update(state);  // the Step buttons and the rates panel follow the tutor
+  drawTutor();
 });
 
 // ---- Exports, import, share link, autosave ----
@@ -524,7 +709,7 @@ function autosave() {
   if (!shown) return;
   saveAutosave(globalThis.localStorage, {
     session: sessionForExport(), precision: state.precision, columns: state.columns,
-    selectedStep: state.selectedStep, ratesText: rates.text,
+    selectedStep: state.selectedStep, ratesText: rates.text, reportDescription: reportView.description.value,
   });
 }
 
@@ -533,6 +718,7 @@ function restore() {
   const shared = readShareHash(location.hash);
   if (shared) {
     history.replaceState(null, '', `${location.pathname}${location.search}`);
+    restoreDescription(loadAutosave(globalThis.localStorage)?.saved);  // a link holds no description
     const error = shared.error ?? loadSession(shared.session);
     view.sessionStatus.textContent = error
       ? `This link could not be loaded: ${error}. The lecture example is shown instead.`
@@ -544,6 +730,7 @@ function restore() {
   const saved = loadAutosave(globalThis.localStorage);
   if (saved?.saved) {
     const { session, precision, columns, selectedStep, ratesText } = saved.saved;
+    restoreDescription(saved.saved);
     if (typeof ratesText === 'string') rates.text = ratesText;
     if (Number.isInteger(precision) && precision >= 0 && precision <= model.kMaxPrecision) {
       state = { ...state, precision };
@@ -577,7 +764,10 @@ async function start() {
     return;
   }
   view.version.textContent = engine.version() ? `Engine ${engine.version()}.` : '';
+  const savedTutor = tutorModel.loadTutor(globalThis.localStorage);
+  if (savedTutor?.on === true) tutor = { ...tutor, on: true, saved: savedTutor };
   restore();
+  drawTutor();
   performance.mark('nntutor:first-table');
   loadVendor();
   setTimeout(warmUp, 0);

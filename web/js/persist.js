@@ -69,7 +69,8 @@ export function readShareHash(hash) {
   return { session };
 }
 
-/// Writes the autosave: `{ session, precision, columns, selectedStep, ratesText }`. Storage
+/// Writes the autosave: `{ session, precision, columns, selectedStep, ratesText,
+/// reportDescription }` (older saves lack the last fields; readers check each one). Storage
 /// that is full or switched off is not an error worth interrupting a student for: returns false.
 export function saveAutosave(storage, saved) {
   try {

@@ -32,13 +32,14 @@ export function showFieldError(input, message) {
 }
 
 /// Enables the buttons that can act now and says why the others cannot.
-/// `view` is `{ ready, invalid, stepsShown, stoppedAt }`: the engine is loaded, some field is
-/// invalid, how many steps are shown, and the step at which training diverged (or null).
+/// `view` is `{ ready, invalid, stepsShown, stoppedAt, tutoring }`: the engine is loaded, some
+/// field is invalid, how many steps are shown, the step at which training diverged (or null),
+/// and whether the tutor is hiding the next step.
 export function renderControls(controls, view) {
-  const { ready, invalid, stepsShown, stoppedAt } = view;
+  const { ready, invalid, stepsShown, stoppedAt, tutoring = false } = view;
   const stopped = stoppedAt !== null && stepsShown >= stoppedAt;
-  controls.step.disabled = !ready || invalid || stopped;
-  controls.run.disabled = !ready || invalid || stopped;
+  controls.step.disabled = !ready || invalid || stopped || tutoring;
+  controls.run.disabled = !ready || invalid || stopped || tutoring;
   controls.back.disabled = !ready || invalid || stepsShown === 0;
   controls.reset.disabled = !ready || invalid || stepsShown === 0;
   for (const button of controls.presets) button.disabled = !ready;
@@ -47,6 +48,8 @@ export function renderControls(controls, view) {
   if (ready && invalid) {
     note = 'Step, Run 10 steps, Back and Reset wait until every field holds a valid value; '
       + 'the table still shows the last valid one.';
+  } else if (ready && tutoring && !stopped) {
+    note = `The tutor is hiding step ${stepsShown + 1}: work it out in the Tutor panel, or stop the tutor to use Step again.`;
   } else if (ready && stopped) {
     note = 'No more steps can be computed after a divergence: change a value, or press Back or Reset.';
   }

@@ -316,6 +316,22 @@ const char* verdict_name(Verdict verdict) {
   return "";
 }
 
+AnswerCell read_answer_number(std::string_view text, const std::string& where) {
+  const std::string cell(text);
+  const NumberText n = read_number(cell);
+  switch (n.status) {
+    case NumberText::Status::kOk: return {n.ascii, n.value, n.decimals};
+    case NumberText::Status::kEmpty: throw SessionError(where + ": empty (expected a number)");
+    case NumberText::Status::kDecimalComma:
+      throw SessionError(where + ": " + in_quotes(cell) + " has a decimal comma; use a decimal point (" +
+                         n.ascii + ")");
+    case NumberText::Status::kTooLarge:
+      throw SessionError(where + ": " + in_quotes(cell) + " is too large for a number");
+    case NumberText::Status::kNotNumber: break;
+  }
+  throw SessionError(where + ": expected a number, got " + in_quotes(cell));
+}
+
 Answer parse_answer(const Session& session, std::string_view text) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
   const std::vector<Column> table = table_columns(session.network, session.batch.samples());
@@ -446,21 +462,13 @@ Answer parse_answer(const Session& session, std::string_view text) {
         row.cells.push_back({n.ascii, static_cast<double>(step), 0});
         continue;
       }
-      switch (n.status) {
-        case NumberText::Status::kOk: break;
-        case NumberText::Status::kEmpty: row.cells.push_back({"", kNaN, 0}); continue;
-        case NumberText::Status::kDecimalComma:
-          throw SessionError(at(line_number, c, header) + ": " + in_quotes(cells[c]) +
-                             " has a decimal comma; use a decimal point (" + n.ascii + ")");
-        case NumberText::Status::kTooLarge:
-          throw SessionError(at(line_number, c, header) + ": " + in_quotes(cells[c]) +
-                             " is too large for a number");
-        case NumberText::Status::kNotNumber:
-          throw SessionError(at(line_number, c, header) + ": expected a number, got " +
-                             in_quotes(cells[c]));
+      if (n.status == NumberText::Status::kEmpty) {
+        row.cells.push_back({"", kNaN, 0});
+        continue;
       }
-      answer.columns[c].decimals = std::max(answer.columns[c].decimals, n.decimals);
-      row.cells.push_back({n.ascii, n.value, n.decimals});
+      AnswerCell cell = read_answer_number(cells[c], at(line_number, c, header));
+      answer.columns[c].decimals = std::max(answer.columns[c].decimals, cell.decimals);
+      row.cells.push_back(std::move(cell));
     }
     answer.rows.push_back(std::move(row));
     if (end == text.size()) break;

@@ -55,6 +55,10 @@ struct Answer {
   std::vector<AnswerRow> rows;
 };
 
+/// Reads one number as a student writes it (-0.5, −0.5, 1.25e-3, $0.5$, **0.5**). Throws
+/// SessionError starting with `where` for an empty cell, text, a decimal comma or an overflow.
+AnswerCell read_answer_number(std::string_view text, const std::string& where);
+
 /// Reads a table of CSV (`,` or `;`), tab-separated text or Markdown, matching each header to
 /// the session's columns (w1, W_1, ∂L/∂w2, ∇L(w2), grad w2, dw2, ŷ, loss, k, #, w2[1,3],
 /// z1@2 …). Throws SessionError with the line and column for anything it cannot read: an
