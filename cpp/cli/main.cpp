@@ -1,4 +1,5 @@
 // nntutor: the command-line shell over the core. Argument parsing and printing only.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -6,6 +7,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>  // isatty: a progress bar only on a terminal
 
 #include "nntutor/assignment.hpp"
 #include "nntutor/check.hpp"
@@ -15,6 +18,9 @@
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/tutor.hpp"
+#include "nntutor/dataset.hpp"
+#include "nntutor/fit.hpp"
+#include "nntutor/model_json.hpp"
 
 namespace {
 
@@ -51,7 +57,20 @@ constexpr const char* kUsage =
     "  y2, L, the gradients from the last layer back, the updated parameters), reading one\n"
     "  answer per line from standard input; says right, rounding or wrong (with the slip and\n"
     "  the formula as a hint); ? reveals the value, q stops. json: prints the step's cells and\n"
-    "  exact values instead. Exit 0 when the step is worked out, 1 when stopped, 2 on bad input.\n";
+    "  exact values instead. Exit 0 when the step is worked out, 1 when stopped, 2 on bad input.\n"
+    "usage: nntutor summary MODEL.json [--line-length N]\n"
+    "  Prints Keras' model.summary() of a Keras-style model (docs/model.md): layers, output\n"
+    "  shapes, parameter counts and totals, N characters wide (default 88, Keras' 80-column\n"
+    "  terminal: 76).\n"
+    "usage: nntutor train MODEL.json DATA.csv|--builtin [--features COLS] [--targets COLS]\n"
+    "       [--epochs N] [--samples N] [--history H.csv] [--save OUT.json]\n"
+    "  Trains the model as Keras' fit does: the data split 70/20/10 and standardised with the\n"
+    "  training set's statistics, mini-batches, callbacks, a progress bar on standard error;\n"
+    "  prints the last epoch, why training stopped and the test loss. DATA.csv: a header row,\n"
+    "  COLS names, 1-based numbers or ranges (2-10), comma-separated (default: the last column\n"
+    "  is the target). --builtin: the built-in spectra (9 parameters -> 54 fluxes, N samples,\n"
+    "  default 10000). --epochs overrides fit.epochs. --history writes epoch,loss,val_loss,lr;\n"
+    "  --save the trained model. Exit 0 on success (also when training diverged), 2 on bad input.\n";
 
 std::string read_all(const std::string& path) {
   std::ostringstream text;
@@ -333,6 +352,200 @@ int tutor(const std::vector<std::string>& args) {
   return 0;
 }
 
+/// Positional files and --name value options (and flags without a value) of summary and train.
+struct ModelOptions {
+  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> values;
+  std::vector<std::string> flags;
+  const std::string* find(const std::string& name) const {
+    for (const auto& [k, v] : values)
+      if (k == name) return &v;
+    return nullptr;
+  }
+  bool has(const std::string& flag) const {
+    for (const auto& f : flags)
+      if (f == flag) return true;
+    return false;
+  }
+};
+
+ModelOptions parse_model_options(const std::vector<std::string>& args, const std::vector<std::string>& names,
+                                 const std::vector<std::string>& flags) {
+  ModelOptions o;
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  for (const auto& f : flags) list += (list.empty() ? "" : ", ") + f;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool value = false, flag = false;
+    for (const auto& n : names) value = value || a == n;
+    for (const auto& f : flags) flag = flag || a == f;
+    if (value) {
+      if (i + 1 >= args.size()) throw nntutor::SessionError(a + ": expected a value after it");
+      o.values.emplace_back(a, args[++i]);
+    } else if (flag) {
+      o.flags.push_back(a);
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw nntutor::SessionError(a + ": unknown option (expected " + list + ")");
+    } else {
+      o.files.push_back(a);
+    }
+  }
+  if (o.files.empty()) throw nntutor::SessionError("MODEL.json: expected a model file or -");
+  return o;
+}
+
+nntutor::keras::ModelConfig load_model(const std::string& path) {
+  const std::string text = read_all(path);  // its message names the path already
+  try {
+    return nntutor::keras::parse_model(text);
+  } catch (const nntutor::SessionError& e) {
+    throw nntutor::SessionError(path + ": " + e.what());
+  }
+}
+
+long long ranged(const ModelOptions& o, const std::string& name, long long fallback, long long lo, long long hi) {
+  const std::string* v = o.find(name);
+  if (!v) return fallback;
+  const long long n = whole_number(*v, name);
+  if (n < lo || n > hi)
+    throw nntutor::SessionError(name + ": expected a whole number from " + std::to_string(lo) + " to " +
+                                std::to_string(hi) + ", got " + std::to_string(n));
+  return n;
+}
+
+/// An output file opened before the work, so that a wrong path costs no training run.
+std::ofstream open_output(const std::string* path, const std::string& option) {
+  std::ofstream out;
+  if (!path) return out;
+  out.open(*path, std::ios::binary);
+  if (!out) throw nntutor::SessionError(option + ": cannot write " + *path);
+  return out;
+}
+
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", v);
+  return buffer;
+}
+
+int summary(const std::vector<std::string>& args) {
+  const ModelOptions o = parse_model_options(args, {"--line-length"}, {});
+  if (o.files.size() > 1) throw nntutor::SessionError(o.files[1] + ": unexpected argument (summary reads one model)");
+  const long long width = ranged(o, "--line-length", 88, 40, 200);
+  std::cout << nntutor::keras::summary(load_model(o.files[0]), static_cast<int>(width));
+  return 0;
+}
+
+int train(const std::vector<std::string>& args) {
+  namespace k = nntutor::keras;
+  const ModelOptions o = parse_model_options(
+      args, {"--features", "--targets", "--epochs", "--samples", "--history", "--save"}, {"--builtin"});
+  const bool builtin = o.has("--builtin");
+  if (o.files.size() > 2) throw nntutor::SessionError(o.files[2] + ": unexpected argument (train reads a model and a CSV file)");
+  if (builtin && o.files.size() == 2)
+    throw nntutor::SessionError(o.files[1] + ": not with --builtin (train on a CSV file or on the built-in data)");
+  if (!builtin && o.files.size() < 2) throw nntutor::SessionError("DATA.csv: expected a CSV file or --builtin");
+  if (o.files[0] == "-" && o.files.size() == 2 && o.files[1] == "-")
+    throw nntutor::SessionError("-: only one of MODEL.json and DATA.csv can be standard input");
+  for (const char* csv_only : {"--features", "--targets"})
+    if (builtin && o.find(csv_only)) throw nntutor::SessionError(std::string(csv_only) + ": only with a CSV file");
+  if (!builtin && o.find("--samples")) throw nntutor::SessionError("--samples: only with --builtin");
+
+  k::ModelConfig config = load_model(o.files[0]);
+  config.fit.epochs = static_cast<int>(ranged(o, "--epochs", config.fit.epochs, 1, k::ModelLimits::kMaxEpochs));
+  k::Dataset data;
+  std::string source = "the built-in data";
+  if (builtin) {
+    k::SpectrumOptions spectra;
+    spectra.samples = static_cast<int>(ranged(o, "--samples", spectra.samples, 10, k::DataLimits::kMaxBuiltinSamples));
+    data = k::spectrum_dataset(spectra);
+  } else {
+    source = o.files[1];
+    k::CsvOptions csv;
+    csv.source = source;
+    csv.features_field = "--features";
+    csv.targets_field = "--targets";
+    if (const std::string* f = o.find("--features")) csv.features = *f;
+    if (const std::string* t = o.find("--targets")) csv.targets = *t;
+    data = k::read_csv(read_all(source), csv);
+  }
+  const auto names = [](const std::vector<std::string>& list) {
+    std::string out;
+    for (std::size_t i = 0; i < list.size() && i < 4; ++i) out += (i ? ", " : "") + list[i];
+    return out + (list.size() > 4 ? ", …" : "");
+  };
+  const auto columns = [](Eigen::Index n, const std::string& kind) {
+    return std::to_string(n) + " " + kind + (n == 1 ? " column" : " columns");
+  };
+  if (data.X.rows() != config.inputs)
+    throw nntutor::SessionError(source + ": " + columns(data.X.rows(), "feature") + " (" +
+                                names(data.feature_names) + "), but the model takes " +
+                                std::to_string(config.inputs) + " inputs");
+  k::Sequential model(config);
+  if (data.Y.rows() != model.outputs())
+    throw nntutor::SessionError(source + ": " + columns(data.Y.rows(), "target") + " (" +
+                                names(data.target_names) + "), but the model's last layer has " +
+                                std::to_string(model.outputs()) + " units");
+  k::Split split;
+  try {
+    split = k::split_dataset(data, config.fit.seed);
+  } catch (const nntutor::SessionError& e) {
+    throw nntutor::SessionError(source + ": " + e.what());
+  }
+  k::standardize(split);
+  std::ofstream history = open_output(o.find("--history"), "--history");
+  std::ofstream saved = open_output(o.find("--save"), "--save");
+
+  // The progress bar: one updating line on a terminal, a line per epoch otherwise.
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  auto last = std::chrono::steady_clock::now();
+  const auto progress = [&](const k::EpochLogs& logs) {
+    const auto now = std::chrono::steady_clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(now - last).count();
+    last = now;
+    std::string line = "Epoch " + std::to_string(logs.epoch) + "/" + std::to_string(config.fit.epochs);
+    if (terminal) {
+      const int filled = static_cast<int>(20.0 * logs.epoch / config.fit.epochs);
+      line += " [" + std::string(static_cast<std::size_t>(filled), '=') +
+              std::string(static_cast<std::size_t>(20 - filled), ' ') + "]";
+    }
+    line += " - loss: " + number(logs.loss);
+    if (logs.val_loss) line += " - val_loss: " + number(*logs.val_loss);
+    line += " - lr: " + number(logs.lr) + " - " + std::to_string(static_cast<long long>(ms + 0.5)) + " ms";
+    std::cerr << (terminal ? "\r\033[K" : "") << line << (terminal ? "" : "\n") << std::flush;
+    return true;
+  };
+  const k::FitResult result = k::fit(model, split.train, &split.validation, config.fit, progress);
+  if (terminal) std::cerr << "\n";
+  for (const auto& w : result.warnings) std::cerr << "nntutor: warning: " << w << "\n";
+
+  const k::EpochLogs& end = result.history.back();
+  std::cout << "Trained " << config.name << " on " << split.train.samples() << " samples (validation "
+            << split.validation.samples() << ", test " << split.test.samples() << "): " << result.history.size()
+            << (result.history.size() == 1 ? " epoch" : " epochs");
+  switch (result.stop) {
+    case k::StopReason::kCompleted: std::cout << ", completed\n"; break;
+    case k::StopReason::kEarlyStopping: std::cout << ", stopped early by EarlyStopping\n"; break;
+    case k::StopReason::kRequested: std::cout << ", stopped\n"; break;
+    case k::StopReason::kDiverged: std::cout << ", diverged: " << result.divergence << "\n"; break;
+  }
+  if (result.restored_epoch) std::cout << "Restored the weights of epoch " << *result.restored_epoch << "\n";
+  std::cout << "Epoch " << end.epoch << ": loss " << number(end.loss);
+  if (end.val_loss) std::cout << " - val_loss " << number(*end.val_loss);
+  std::cout << " - lr " << number(end.lr) << "\n";
+  if (result.stop != k::StopReason::kDiverged)
+    std::cout << "Test loss: " << number(model.evaluate(split.test.X, split.test.Y))
+              << " (standardised targets)\n";
+  if (history.is_open() && !(history << k::history_csv(result) << std::flush))
+    throw nntutor::SessionError("--history: cannot write " + *o.find("--history"));
+  if (saved.is_open() && result.stop == k::StopReason::kDiverged)
+    std::cerr << "nntutor: " << *o.find("--save") << " is left empty: the weights are not finite numbers\n";
+  else if (saved.is_open() && !(saved << k::model_to_json(model) << "\n" << std::flush))
+    throw nntutor::SessionError("--save: cannot write " + *o.find("--save"));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -347,7 +560,9 @@ int main(int argc, char** argv) {
     if (args[0] == "check") return check({args.begin() + 1, args.end()});
     if (args[0] == "assignment") return assignment({args.begin() + 1, args.end()});
     if (args[0] == "tutor") return tutor({args.begin() + 1, args.end()});
-    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, assignment or tutor)");
+    if (args[0] == "summary") return summary({args.begin() + 1, args.end()});
+    if (args[0] == "train") return train({args.begin() + 1, args.end()});
+    throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, assignment, tutor, summary or train)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;

@@ -1,0 +1,294 @@
+#pragma once
+/// A Keras-style Sequential model (Dense, BatchNormalization, Activation and Maxout layers; the
+/// losses mse, mae, msle, bce and cross_entropy) that computes what Keras 3 computes, in double.
+/// Data are features × samples (one column per sample), as in the rest of the engine.
+/// docs/model.md gives every formula, its Keras source and the JSON format (model_json.hpp).
+#include <Eigen/Dense>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nntutor/callbacks.hpp"
+#include "nntutor/optimizer.hpp"
+
+namespace nntutor::keras {
+
+/// Keras computes in float32; the tutor in double, so hand-checked numbers agree to ~1e-15.
+/// The summary still reports Keras' float32 byte sizes.
+using Matrix = Eigen::MatrixXd;
+using Vector = Eigen::VectorXd;
+
+/// Limits checked when a model is built, so that no model can exhaust a browser tab's memory.
+struct ModelLimits {
+  static constexpr int kMaxLayers = 64;
+  static constexpr int kMaxUnits = 4096;   ///< per dense or maxout layer
+  static constexpr int kMaxInputs = 4096;  ///< input features
+  static constexpr int kMaxPieces = 16;    ///< maxout pieces per unit
+  static constexpr long long kMaxParameters = 2000000;  ///< trainable + non-trainable (16 MB)
+  static constexpr int kMaxNameLength = 64;
+  static constexpr int kMaxEpochs = 10000;
+  static constexpr int kMaxBatchSize = 8192;
+  static constexpr double kMaxWork = 1e12;  ///< fit: epochs × training samples × parameters
+};
+
+/// Element-wise activations y = f(z) (softmax: per sample, over the units). Formulas beside
+/// their derivatives in model.cpp and docs/model.md.
+enum class ActivationKind { kLinear, kRelu, kSigmoid, kTanh, kSoftmax, kLeakyRelu, kElu };
+
+/// `linear`, `relu`, `sigmoid`, `tanh`, `softmax`, `leaky_relu`, `elu`.
+const std::string& activation_name(ActivationKind f);
+/// The activation called `name`; SessionError naming `field` if there is none.
+ActivationKind parse_activation(const std::string& name, const std::string& field);
+/// Keras' default α: leaky_relu 0.2 (keras.activations.leaky_relu's negative_slope), elu 1.
+/// Other activations take no α.
+std::optional<double> default_alpha(ActivationKind f);
+
+enum class LayerKind { kDense, kBatchNormalization, kActivation, kMaxout };
+
+/// `dense`, `batch_normalization`, `activation`, `maxout` (the JSON `type`).
+const std::string& layer_type_name(LayerKind kind);
+/// Keras' class name: `Dense`, `BatchNormalization`, `Activation`, `Maxout`.
+const std::string& layer_class_name(LayerKind kind);
+
+/// One layer as configured. The start values are optional: empty means Glorot-uniform weights
+/// drawn from the model's seed (dense, maxout), zero biases and beta, gamma and moving variance
+/// 1, moving mean 0 — Keras' defaults.
+struct LayerConfig {
+  LayerKind kind = LayerKind::kDense;
+  std::string name;  ///< empty: Keras' automatic name (dense, dense_1, …) when built
+  int units = 0;     ///< dense, maxout: number of outputs
+  int pieces = 2;    ///< maxout: k affine pieces per unit, y_j = max_p (W_{j,p}·a + b_{j,p})
+  ActivationKind activation = ActivationKind::kLinear;  ///< dense (Keras' None) and activation
+  std::optional<double> alpha;  ///< leaky_relu slope / elu scale; empty: default_alpha
+  bool use_bias = true;         ///< dense, maxout
+  double momentum = 0.99;       ///< batch_normalization: moving = moving·momentum + batch·(1 − momentum)
+  double epsilon = 1e-3;        ///< batch_normalization: x̂ = (x − μ)/√(σ² + ε)
+
+  /// dense: units × inputs, row j holding the weights into unit j (Keras' kernel transposed);
+  /// maxout: (units·pieces) × inputs, row j·pieces + p for piece p of unit j.
+  Matrix weights;
+  Vector biases;  ///< dense: units; maxout: units·pieces (same order as the rows of weights)
+  Vector gamma, beta, moving_mean, moving_variance;  ///< batch_normalization, one per feature
+};
+
+/// Layer constructors with Keras' defaults.
+LayerConfig dense(int units, ActivationKind activation = ActivationKind::kLinear);
+LayerConfig batch_normalization();
+LayerConfig activation(ActivationKind f);
+LayerConfig maxout(int units, int pieces = 2);
+
+/// The losses, each the mean over the samples of a batch (Keras' "sum_over_batch_size").
+enum class LossKind { kMse, kMae, kMsle, kBce, kCrossEntropy };
+/// `mse`, `mae`, `msle`, `bce`, `cross_entropy`.
+const std::string& loss_name(LossKind loss);
+/// The loss called `name`; SessionError naming `field` if there is none.
+LossKind parse_loss(const std::string& name, const std::string& field);
+
+/// Keras' fuzz factor, keras.backend.epsilon(): where the logarithmic losses clip.
+constexpr double kClipEpsilon = 1e-7;
+
+/// L = (1/S)·Σ_s ℓ(ŷ_s, y_s) for outputs × samples matrices ŷ (`y_hat`) and y, and ∂L/∂ŷ into
+/// `d_y_hat` if given. ℓ per sample, over its K outputs (Keras 3, keras/src/losses/losses.py):
+///   mse   (1/K)Σ(ŷ − y)²
+///   mae   (1/K)Σ|ŷ − y|
+///   msle  (1/K)Σ(log1p(max(ŷ, ε)) − log1p(max(y, ε)))²     (ε = kClipEpsilon)
+///   bce   −(1/K)Σ[y·log p + (1 − y)·log(1 − p)],  p = clip(ŷ, ε, 1 − ε)
+///   cross_entropy  −Σ y_i·log q_i,  q = clip(ŷ/Σŷ, ε, 1 − ε)
+/// Where a value is clipped its gradient is 0, as the clip's is in Keras.
+double compute_loss(LossKind loss, const Matrix& y_hat, const Matrix& y, Matrix* d_y_hat = nullptr);
+
+/// The same from the logits z of a sigmoid (bce) or softmax (cross_entropy) output, as Keras'
+/// TensorFlow backend does when the output layer is one of those: no clipping, and ∂L/∂z:
+///   bce            ℓ = (1/K)Σ[max(z, 0) − z·y + log1p(e^−|z|)],  ∂L/∂z = (σ(z) − y)/(K·S)
+///   cross_entropy  ℓ = Σ_i y_i·(lse(z) − z_i),  lse(z) = m + log Σ_j e^(z_j − m), m = max z,
+///                  ∂L/∂z_i = (ŷ_i·Σ_j y_j − y_i)/S = (ŷ_i − y_i)/S for one-hot y
+/// SessionError for other losses.
+double compute_loss_from_logits(LossKind loss, const Matrix& z, const Matrix& y,
+                                Matrix* d_z = nullptr);
+
+/// The fit() settings (Keras' model.fit arguments and callbacks).
+struct FitConfig {
+  int batch_size = 32;  ///< Keras' default
+  int epochs = 1;
+  bool shuffle = true;     ///< a new order of the training samples every epoch
+  std::uint64_t seed = 1;  ///< seeds the shuffling (Fisher–Yates, docs/model.md)
+  std::optional<ReduceLROnPlateauConfig> reduce_lr_on_plateau;
+  std::optional<EarlyStoppingConfig> early_stopping;
+};
+
+/// A whole model: architecture, loss, optimizer, fit settings and the seed of the start weights.
+struct ModelConfig {
+  std::string name = "sequential";
+  int inputs = 0;  ///< input features
+  std::vector<LayerConfig> layers;
+  LossKind loss = LossKind::kMse;
+  OptimizerConfig optimizer;  ///< Keras' compile() default is rmsprop
+  FitConfig fit;
+  std::uint64_t seed = 1;  ///< Glorot-uniform draws (docs/engine-api.md "Initialisation")
+};
+
+/// Checks a configuration and completes it: gives unnamed layers Keras' automatic names
+/// (dense, dense_1, batch_normalization, …, numbered per layer type), fills α from
+/// default_alpha, and checks every range, limit and start-value shape. SessionError messages
+/// name the field as the JSON does, e.g. "layers[3].units: expected a whole number from 1 to
+/// 4096, got 0".
+void prepare(ModelConfig& config);
+
+/// Throws SessionError naming `field` when the fit settings are out of range.
+void validate(const FitConfig& fit, const std::string& field = "fit");
+
+/// One layer's parameter counts, as a row of Keras' summary.
+struct LayerCount {
+  std::string name;        ///< e.g. batch_normalization_1
+  std::string class_name;  ///< e.g. BatchNormalization
+  int outputs = 0;         ///< the output shape is (None, outputs)
+  long long parameters = 0;
+  long long trainable = 0;
+};
+
+/// Keras' counts: dense units·inputs (+ units with a bias); batch_normalization 4 per feature,
+/// of which gamma and beta (2 per feature) are trainable; activation 0; maxout
+/// units·pieces·inputs (+ units·pieces).
+struct ParameterCounts {
+  long long total = 0, trainable = 0, non_trainable = 0;
+  std::vector<LayerCount> layers;
+};
+
+/// The counts of a configuration (prepared on a copy; SessionError if it is invalid).
+ParameterCounts count_parameters(const ModelConfig& config);
+
+/// Keras 3's model.summary() text before the model is trained (no "Optimizer params" line):
+/// the rich table of `line_length` columns (Keras' default 88; a terminal narrower than 92
+/// columns gets columns − 4, e.g. 76), then the totals with their float32 sizes, e.g.
+/// " Total params: 21,750 (84.96 KB)". keras/src/utils/summary_utils.py.
+std::string summary(const ModelConfig& config, int line_length = 88);
+
+/// One layer of a built model.
+struct Layer {
+  LayerConfig config;  ///< architecture and hyperparameters (start values moved into the model)
+  int inputs = 0, outputs = 0;
+  Eigen::Index offset = 0;     ///< where its trainable parameters start in parameters()
+  Eigen::Index trainable = 0;  ///< weights then biases, or gamma then beta
+  Vector moving_mean, moving_variance;  ///< batch_normalization: the non-trainable state
+};
+
+/// Everything the page shows for one parameter: its value, its gradient in the last computed
+/// batch, and the optimizer's state for it (Keras' slot names).
+struct ParameterState {
+  double value = 0;
+  double gradient = 0;
+  std::vector<std::pair<std::string, double>> slots;  ///< e.g. {"momentum", m}, {"velocity", v}
+  long long iterations = 0;
+  double learning_rate = 0;
+  bool trainable = true;  ///< false for moving_mean and moving_variance (no gradient, no slots)
+};
+
+/// A built model. All trainable parameters live in one vector (layer by layer: dense and maxout
+/// weights column-major then biases; batch_normalization gamma then beta) so the optimizer updates
+/// them in one pass. Forward and backward passes work on preallocated features × batch buffers:
+/// after reserve(n) no step allocates.
+class Sequential {
+ public:
+  /// Builds the model: prepare(config), then every start value (given, Glorot uniform from
+  /// config.seed layer by layer and row by row as docs/engine-api.md, or Keras' defaults).
+  explicit Sequential(ModelConfig config);
+
+  const ModelConfig& config() const { return config_; }
+  int inputs() const { return config_.inputs; }
+  int outputs() const { return layers_.back().outputs; }
+  const std::vector<Layer>& layers() const { return layers_; }
+  const Layer& layer(int l) const { return layers_.at(static_cast<std::size_t>(l)); }
+
+  /// All trainable parameters, flat (see the class comment).
+  Vector& parameters() { return theta_; }
+  const Vector& parameters() const { return theta_; }
+  /// ∂L/∂θ of the last batch given to compute_gradients or train_on_batch.
+  const Vector& gradients() const { return grad_; }
+
+  /// dense, maxout: the weights of layer `l` (see LayerConfig::weights), a view into parameters().
+  Eigen::Map<Matrix> weights(int l);
+  Eigen::Map<const Matrix> weights(int l) const;
+  /// dense, maxout: the biases (empty without use_bias).
+  Eigen::Map<Vector> biases(int l);
+  Eigen::Map<const Vector> biases(int l) const;
+  /// batch_normalization: gamma and beta.
+  Eigen::Map<Vector> gamma(int l);
+  Eigen::Map<const Vector> gamma(int l) const;
+  Eigen::Map<Vector> beta(int l);
+  Eigen::Map<const Vector> beta(int l) const;
+  /// batch_normalization: the moving statistics (non-trainable).
+  Vector& moving_mean(int l) { return layers_.at(static_cast<std::size_t>(l)).moving_mean; }
+  Vector& moving_variance(int l) { return layers_.at(static_cast<std::size_t>(l)).moving_variance; }
+
+  Optimizer& optimizer() { return optimizer_; }
+  const Optimizer& optimizer() const { return optimizer_; }
+
+  /// True when the loss is computed from the logits of the output layer (bce after sigmoid,
+  /// cross_entropy after softmax), as Keras' TensorFlow backend does.
+  bool loss_from_logits() const { return from_logits_; }
+
+  /// Makes room for batches of up to `samples` columns; compute, train and predict then
+  /// allocate nothing for batches that fit.
+  void reserve(Eigen::Index samples);
+
+  /// The loss of the batch (X: inputs × n, Y: outputs × n) in training mode (batch
+  /// normalization with this batch's statistics) and ∂L/∂θ into gradients(). Changes nothing
+  /// else: no update, the moving statistics stay.
+  double compute_gradients(const Matrix& X, const Matrix& Y);
+  /// Keras' train step: compute_gradients, then the moving statistics, then one optimizer
+  /// update. Returns the batch's loss (before the update).
+  double train_on_batch(const Matrix& X, const Matrix& Y);
+  /// The same on the first n columns of X and Y, without copying them (fit's inner loop).
+  double train_on_batch(const Matrix& X, const Matrix& Y, Eigen::Index n);
+  /// The loss in inference mode (moving statistics), mean over all samples of X, Y; computed in
+  /// chunks of the reserved size.
+  double evaluate(const Matrix& X, const Matrix& Y);
+  /// The outputs in inference mode: outputs × samples.
+  Matrix predict(const Matrix& X);
+
+  /// Where parameter (`row`, `col`) of tensor `tensor` of layer `l` is, and its state. Tensors:
+  /// dense and maxout `weights` (row, col), `biases` (row, col 0); batch_normalization `gamma`,
+  /// `beta`, `moving_mean`, `moving_variance` (row, col 0). SessionError if there is none.
+  ParameterState parameter_state(int l, const std::string& tensor, int row, int col = 0) const;
+
+  /// Trainable parameters and moving statistics, for EarlyStopping's best weights.
+  struct Snapshot {
+    Vector parameters;
+    std::vector<Vector> moving_mean, moving_variance;
+  };
+  void save(Snapshot& snapshot) const;  ///< reuses snapshot's buffers when their sizes match
+  void restore(const Snapshot& snapshot);
+
+  /// Index in parameters() of a trainable parameter; SessionError naming the tensor otherwise.
+  Eigen::Index parameter_index(int l, const std::string& tensor, int row, int col = 0) const;
+
+ private:
+  struct Workspace {
+    Eigen::Index capacity = 0;
+    std::vector<Matrix> z;   ///< dense, maxout: pre-activation; batch_normalization: x̂
+    std::vector<Matrix> y;   ///< outputs
+    std::vector<Matrix> dy;  ///< ∂L/∂y
+    std::vector<Matrix> dz;  ///< ∂L/∂z (dense, maxout; the logits' gradient of the last layer)
+    std::vector<Eigen::MatrixXi> winner;  ///< maxout: the winning piece of each unit and sample
+    std::vector<Vector> mean, variance, scale, shift;  ///< batch_normalization, per feature
+    Vector sum_dy, sum_dy_xhat;  ///< batch_normalization backward, widest layer
+  };
+
+  // X and Y hold exactly the n samples of the batch (views, never copies).
+  void forward(const Eigen::Ref<const Matrix>& X, Eigen::Index n, bool training);
+  double loss_and_output_gradient(const Eigen::Ref<const Matrix>& X,
+                                  const Eigen::Ref<const Matrix>& Y, Eigen::Index n, bool gradient);
+  void backward(const Eigen::Ref<const Matrix>& X, Eigen::Index n);
+  void check_batch(const Matrix& X, const Matrix* Y, Eigen::Index n) const;
+
+  ModelConfig config_;
+  std::vector<Layer> layers_;
+  Vector theta_, grad_;
+  Optimizer optimizer_;
+  bool from_logits_ = false;
+  Workspace ws_;
+};
+
+}  // namespace nntutor::keras

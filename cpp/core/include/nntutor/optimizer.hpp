@@ -1,0 +1,85 @@
+#pragma once
+/// Keras 3's optimizers sgd, adagrad, rmsprop and adam: their default hyperparameters and their
+/// update formulas, applied to all trainable parameters of a model at once (one flat vector).
+/// docs/model.md gives each formula with its Keras source file.
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+namespace nntutor::keras {
+
+enum class OptimizerKind { kSgd, kAdagrad, kRmsprop, kAdam };
+
+/// An optimizer and its hyperparameters; fields that do not belong to `kind` are ignored.
+/// Defaults are Keras 3's (keras/src/optimizers/*.py); `learning_rate` is 0.001 except for sgd
+/// (0.01): use default_optimizer(kind) to get them.
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::kRmsprop;  ///< Keras' compile() default
+  double learning_rate = 0.001;                   ///< η
+  double momentum = 0;                            ///< sgd: μ (0 = plain gradient descent)
+  bool nesterov = false;                          ///< sgd: Nesterov momentum
+  double rho = 0.9;                               ///< rmsprop: ρ, decay of the mean square
+  double beta_1 = 0.9;                            ///< adam: β₁, decay of the first moment
+  double beta_2 = 0.999;                          ///< adam: β₂, decay of the second moment
+  double epsilon = 1e-7;                          ///< adagrad, rmsprop, adam: ε
+  double initial_accumulator_value = 0.1;         ///< adagrad: the accumulator's start value
+};
+
+/// Keras 3's defaults for `kind`.
+OptimizerConfig default_optimizer(OptimizerKind kind);
+
+/// `sgd`, `adagrad`, `rmsprop`, `adam`.
+const std::string& optimizer_name(OptimizerKind kind);
+
+/// The optimizer called `name`; SessionError naming `field` if there is none.
+OptimizerKind parse_optimizer_kind(const std::string& name, const std::string& field);
+
+/// Throws SessionError naming `field` + ".<hyperparameter>" when a value is out of range
+/// (learning_rate > 0, momentum and rho in [0, 1], beta_1 and beta_2 in [0, 1), epsilon > 0,
+/// initial_accumulator_value ≥ 0, all finite).
+void validate(const OptimizerConfig& config, const std::string& field = "optimizer");
+
+/// An optimizer with its state (Keras' optimizer variables) for `parameters` numbers. With g the
+/// gradient, θ the parameter and t the step (1 for the first update), element by element:
+///   sgd      θ ← θ − η·g;  with momentum μ: m ← μ·m − η·g, θ ← θ + m (Nesterov: θ ← θ + μ·m − η·g)
+///   adagrad  a ← a + g²,  θ ← θ − η·g / √(a + ε)                       (a₀ = initial_accumulator_value)
+///   rmsprop  v ← ρ·v + (1 − ρ)·g²,  θ ← θ − η·g / √(v + ε)              (ε inside the root)
+///   adam     m ← m + (g − m)(1 − β₁),  v ← v + (g² − v)(1 − β₂),
+///            α_t = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ),  θ ← θ − α_t·m / (√v + ε)    (ε outside, on √v)
+/// Adam's ε is Kingma & Ba's "ε hat": it is added to √v, not to the bias-corrected √v̂.
+class Optimizer {
+ public:
+  Optimizer() = default;
+  /// Validates `config` (SessionError) and sets the state to Keras' start values.
+  Optimizer(const OptimizerConfig& config, Eigen::Index parameters);
+
+  /// One update of `theta` by `gradient` (both `parameters()` long), then iterations += 1.
+  void apply(Eigen::Ref<Eigen::VectorXd> theta, const Eigen::Ref<const Eigen::VectorXd>& gradient);
+
+  const OptimizerConfig& config() const { return config_; }
+  /// The learning rate of the next update (ReduceLROnPlateau changes it).
+  double learning_rate() const { return learning_rate_; }
+  void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
+  /// Updates applied so far (Keras' `optimizer.iterations`).
+  long long iterations() const { return iterations_; }
+  Eigen::Index parameters() const { return parameters_; }
+
+  /// Keras' names of the per-parameter state: adam {momentum, velocity}, rmsprop {velocity},
+  /// adagrad {accumulator}, sgd with momentum {momentum}, plain sgd none.
+  const std::vector<std::string>& slot_names() const { return slot_names_; }
+  /// The state `slot_names()[i]`, one number per parameter.
+  const Eigen::VectorXd& slot(std::size_t i) const { return slots_.at(i); }
+
+  /// Back to the start: iterations 0, slots at their start values, the configured learning rate.
+  void reset();
+
+ private:
+  OptimizerConfig config_;
+  Eigen::Index parameters_ = 0;
+  double learning_rate_ = 0.001;
+  long long iterations_ = 0;
+  std::vector<std::string> slot_names_;
+  std::vector<Eigen::VectorXd> slots_;
+};
+
+}  // namespace nntutor::keras

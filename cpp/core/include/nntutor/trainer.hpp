@@ -1,0 +1,83 @@
+#pragma once
+/// Trainer mode (the page's trainer, in a Web Worker; the same steps as `nntutor train`): the
+/// data chosen by a small JSON spec, split 70/20/10 and standardised; a model trained one epoch
+/// at a time (Fitter); then the test set's errors in the data's own units. Every answer is
+/// JSON, so the Wasm binding is one line per method. docs/model.md "Trainer mode".
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nntutor/dataset.hpp"
+#include "nntutor/fit.hpp"
+#include "nntutor/model.hpp"
+
+namespace nntutor::keras {
+
+/// What the data spec chooses. JSON: {"builtin": {"samples": 10000, "noise": 0.01, "seed": 1}}
+/// or {"csv": {"source": "file.csv", "features": "1-9", "targets": "flux_355"}}, with
+/// "split_seed" (1) and "standardize_targets" (true) beside either.
+struct DataSpec {
+  std::optional<SpectrumOptions> builtin;
+  std::optional<CsvOptions> csv;
+  std::uint64_t split_seed = 1;
+  bool standardize_targets = true;
+};
+
+/// Parses and checks the spec; SessionError naming the field (e.g. "data.builtin.samples:
+/// expected a whole number from 10 to 100000, got 5"). Unknown fields are rejected.
+DataSpec parse_data_spec(std::string_view json_text);
+
+/// The data of a spec, split and standardised.
+struct PreparedData {
+  Split split;                ///< standardised
+  Scalers scalers;            ///< the training set's statistics
+  Eigen::MatrixXd test_truth; ///< the test targets in the data's own units
+};
+
+/// Reads the data of `spec` (`csv`: the file's text when the spec says csv), splits it with
+/// spec.split_seed and standardises it.
+PreparedData prepare_data(const DataSpec& spec, std::string_view csv);
+
+/// The test set's errors: the loss as trained (standardised units), and RMSE, MAE and R² of
+/// the predictions in the data's own units over every (target, sample) value, with at most
+/// `max_points` of the (true, predicted) pairs, taken evenly, for the plot.
+struct TestReport {
+  Eigen::Index samples = 0;
+  double loss = 0, rmse = 0, mae = 0, r2 = 0;
+  std::vector<double> truth, predicted;
+  Eigen::Index total_points = 0;
+};
+TestReport test_report(Sequential& model, const PreparedData& data, int max_points);
+
+/// The model's summary as JSON: {"text", "total", "trainable", "non_trainable"}.
+std::string summary_json(std::string_view model_json);
+
+/// One training session of the page: load data, start a model, run epochs, finish.
+class Trainer {
+ public:
+  Trainer();
+  ~Trainer();
+  /// Reads and prepares the data (a running training is dropped); returns {"samples", "train",
+  /// "validation", "test", "features": [names], "targets": [names]}.
+  std::string load_data(std::string_view spec_json, std::string_view csv);
+  /// Builds the model from its JSON (its start weights, if given: training goes on from them)
+  /// for the loaded data; returns {"summary", "epochs", "batch_size", "train", "parameters"}.
+  /// SessionError without data, or when the model does not fit the data.
+  std::string start(std::string_view model_json);
+  /// Runs the next epoch: {"epoch", "loss", "val_loss", "lr", "done"}.
+  std::string epoch();
+  /// Ends training (EarlyStopping's restore) and reports: fit_result_json's fields plus
+  /// "test": {"samples", "loss", "rmse", "mae", "r2", "points": {"truth", "predicted",
+  /// "shown", "total"}}.
+  std::string finish(int max_points = 2000);
+  /// The model as it is now (model_to_json).
+  std::string model_json() const;
+
+ private:
+  std::unique_ptr<PreparedData> data_;
+  std::unique_ptr<Sequential> model_;
+  std::unique_ptr<Fitter> fitter_;
+};
+
+}  // namespace nntutor::keras

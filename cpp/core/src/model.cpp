@@ -1,0 +1,950 @@
+#include "nntutor/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <random>
+
+#include "nntutor/error.hpp"
+
+namespace nntutor::keras {
+
+using Eigen::Index;
+using ConstRef = Eigen::Ref<const Matrix>;
+using MutRef = Eigen::Ref<Matrix>;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& field, const std::string& message) {
+  throw SessionError(field + ": " + message);
+}
+
+/// The shortest text that reads back as `v` (as a JSON number would be written).
+std::string number_text(double v) {
+  char buffer[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
+    if (std::strtod(buffer, nullptr) == v) break;
+  }
+  return buffer;
+}
+
+std::string at(std::size_t l, const std::string& field) {
+  return "layers[" + std::to_string(l) + "]." + field;
+}
+
+void whole(long long v, long long lo, long long hi, const std::string& field) {
+  if (v < lo || v > hi)
+    fail(field, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                    ", got " + std::to_string(v));
+}
+
+/// Uniform draws in [0, 1) that are the same on every platform: the raw 64-bit output of
+/// std::mt19937_64 scaled by hand, (next() >> 11)·2⁻⁵³, as the session's initialisation.
+class Uniform {
+ public:
+  explicit Uniform(std::uint64_t seed) : engine_(seed) {}
+  double operator()() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+// ---- Activations: each formula beside its derivative (Keras 3, keras/src/activations). ----
+
+/// y = f(z), column by column for softmax.
+void activate(ActivationKind f, double alpha, const ConstRef& z, MutRef y) {
+  switch (f) {
+    case ActivationKind::kLinear:  // y = z
+      y = z;
+      break;
+    case ActivationKind::kRelu:  // y = max(0, z)
+      y = z.cwiseMax(0.0);
+      break;
+    case ActivationKind::kSigmoid:  // y = 1/(1 + e^−z), from e^−|z| so that nothing overflows
+      y.array() = (-z.array().abs()).exp();
+      y.array() = (z.array() >= 0).select(1 / (1 + y.array()), y.array() / (1 + y.array()));
+      break;
+    case ActivationKind::kTanh:  // y = tanh z
+      y.array() = z.array().tanh();
+      break;
+    case ActivationKind::kSoftmax:  // y_i = e^(z_i − m)/Σ_j e^(z_j − m), m = max_j z_j
+      for (Index s = 0; s < z.cols(); ++s) {
+        const double m = z.col(s).maxCoeff();
+        y.col(s).array() = (z.col(s).array() - m).exp();
+        y.col(s) /= y.col(s).sum();
+      }
+      break;
+    case ActivationKind::kLeakyRelu:  // y = z if z > 0 else α·z
+      y.array() = (z.array() > 0).select(z.array(), alpha * z.array());
+      break;
+    case ActivationKind::kElu:  // y = z if z > 0 else α·(e^z − 1)
+      y.array() = (z.array() > 0).select(z.array(), alpha * z.array().expm1());
+      break;
+  }
+}
+
+/// dz = ∂L/∂z from dy = ∂L/∂y, given z and y = f(z).
+void activate_backward(ActivationKind f, double alpha, const ConstRef& z, const ConstRef& y,
+                       const ConstRef& dy, MutRef dz) {
+  switch (f) {
+    case ActivationKind::kLinear:  // f' = 1
+      dz = dy;
+      break;
+    case ActivationKind::kRelu:  // f' = 1 if z > 0 else 0
+      dz.array() = (z.array() > 0).select(dy.array(), 0.0);
+      break;
+    case ActivationKind::kSigmoid:  // σ' = σ(1 − σ)
+      dz.array() = dy.array() * y.array() * (1 - y.array());
+      break;
+    case ActivationKind::kTanh:  // tanh' = 1 − tanh²
+      dz.array() = dy.array() * (1 - y.array().square());
+      break;
+    case ActivationKind::kSoftmax:  // ∂y_i/∂z_j = y_i(δ_ij − y_j): dz = y ⊙ (dy − dy·y)
+      for (Index s = 0; s < z.cols(); ++s) {
+        const double dot = dy.col(s).dot(y.col(s));
+        dz.col(s).array() = y.col(s).array() * (dy.col(s).array() - dot);
+      }
+      break;
+    case ActivationKind::kLeakyRelu:  // f' = 1 if z > 0 else α
+      dz.array() = (z.array() > 0).select(dy.array(), alpha * dy.array());
+      break;
+    case ActivationKind::kElu:  // f' = 1 if z > 0 else α·e^z = y + α
+      dz.array() = (z.array() > 0).select(dy.array(), dy.array() * (y.array() + alpha));
+      break;
+  }
+}
+
+// ---- Losses: L = mean over samples; each formula beside its gradient. ----
+
+/// From the outputs ŷ (`p`); the gradient ∂L/∂ŷ into *grad if given.
+double output_loss(LossKind loss, const ConstRef& p, const ConstRef& t, MutRef* grad) {
+  const Index K = p.rows(), S = p.cols();
+  const double KS = static_cast<double>(K * S);
+  const double eps = kClipEpsilon;
+  double total = 0;
+  switch (loss) {
+    case LossKind::kMse:  // ℓ = (1/K)Σ(ŷ − y)², ∂L/∂ŷ = 2(ŷ − y)/(K·S)
+      total = (p - t).squaredNorm();
+      if (grad) *grad = (2 / KS) * (p - t);
+      return total / KS;
+    case LossKind::kMae:  // ℓ = (1/K)Σ|ŷ − y|, ∂L/∂ŷ = sign(ŷ − y)/(K·S), sign(0) = 0
+      total = (p - t).cwiseAbs().sum();
+      if (grad) grad->array() = (p - t).array().sign() / KS;
+      return total / KS;
+    case LossKind::kMsle:  // ℓ = (1/K)Σ(log1p(max(ŷ, ε)) − log1p(max(y, ε)))²
+      for (Index s = 0; s < S; ++s)
+        for (Index k = 0; k < K; ++k) {
+          const double q = std::max(p(k, s), eps);
+          const double d = std::log1p(q) - std::log1p(std::max(t(k, s), eps));
+          total += d * d;
+          // ∂/∂ŷ = 2d/(1 + ŷ) where ŷ ≥ ε; below ε the clip's gradient is 0
+          if (grad) (*grad)(k, s) = p(k, s) >= eps ? 2 * d / ((1 + q) * KS) : 0.0;
+        }
+      return total / KS;
+    case LossKind::kBce:  // ℓ = −(1/K)Σ[y·log p + (1 − y)·log(1 − p)], p = clip(ŷ, ε, 1 − ε)
+      for (Index s = 0; s < S; ++s)
+        for (Index k = 0; k < K; ++k) {
+          const double y = t(k, s), q = std::clamp(p(k, s), eps, 1 - eps);
+          total -= y * std::log(q) + (1 - y) * std::log(1 - q);
+          // ∂/∂p = (p − y)/(p(1 − p)) inside the clip, 0 outside
+          if (grad) {
+            const bool inside = p(k, s) >= eps && p(k, s) <= 1 - eps;
+            (*grad)(k, s) = inside ? (q - y) / (q * (1 - q) * KS) : 0.0;
+          }
+        }
+      return total / KS;
+    case LossKind::kCrossEntropy:  // ℓ = −Σ y_i·log q_i, q = clip(ŷ/Σŷ, ε, 1 − ε)
+      for (Index s = 0; s < S; ++s) {
+        const double sum = p.col(s).sum();
+        double inside_y = 0;  // Σ_i y_i over the unclipped outputs
+        for (Index k = 0; k < K; ++k) {
+          const double r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
+          total -= t(k, s) * std::log(q);
+          if (r >= eps && r <= 1 - eps) inside_y += t(k, s);
+        }
+        // ∂ℓ/∂ŷ_j = (Σ_i y_i [i unclipped] − y_j/q_j [j unclipped]) / Σŷ
+        if (grad)
+          for (Index k = 0; k < K; ++k) {
+            const double r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
+            const double own = r >= eps && r <= 1 - eps ? t(k, s) / q : 0.0;
+            (*grad)(k, s) = (inside_y - own) / (sum * static_cast<double>(S));
+          }
+      }
+      return total / static_cast<double>(S);
+  }
+  return 0;
+}
+
+/// From the logits z of a sigmoid (bce) or softmax (cross_entropy) output; ∂L/∂z into *grad.
+double logits_loss(LossKind loss, const ConstRef& z, const ConstRef& t, MutRef* grad) {
+  const Index K = z.rows(), S = z.cols();
+  double total = 0;
+  if (loss == LossKind::kBce) {
+    const double KS = static_cast<double>(K * S);
+    for (Index s = 0; s < S; ++s)
+      for (Index k = 0; k < K; ++k) {
+        const double x = z(k, s), y = t(k, s);
+        // ℓ = max(z, 0) − z·y + log1p(e^−|z|)   (tf.nn.sigmoid_cross_entropy_with_logits)
+        total += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::fabs(x)));
+        if (grad) {  // ∂ℓ/∂z = σ(z) − y
+          const double e = std::exp(-std::fabs(x));
+          const double sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+          (*grad)(k, s) = (sigma - y) / KS;
+        }
+      }
+    return total / KS;
+  }
+  for (Index s = 0; s < S; ++s) {
+    const double m = z.col(s).maxCoeff();
+    const double lse = m + std::log((z.col(s).array() - m).exp().sum());
+    const double sum_y = t.col(s).sum();
+    total += sum_y * lse - t.col(s).dot(z.col(s));  // ℓ = Σ_i y_i(lse − z_i)
+    if (grad)  // ∂ℓ/∂z_i = ŷ_i·Σy − y_i, ŷ = softmax(z)
+      grad->col(s) = ((z.col(s).array() - lse).exp() * sum_y - t.col(s).array()).matrix() /
+                     static_cast<double>(S);
+  }
+  return total / static_cast<double>(S);
+}
+
+void check_same_shape(const Matrix& a, const Matrix& b, const char* a_name, const char* b_name) {
+  if (a.rows() != b.rows() || a.cols() != b.cols())
+    fail(b_name, "expected the shape of " + std::string(a_name) + " (" + std::to_string(a.rows()) +
+                     " × " + std::to_string(a.cols()) + "), got " + std::to_string(b.rows()) +
+                     " × " + std::to_string(b.cols()));
+  if (a.size() == 0) fail(a_name, "expected at least 1 sample, got none");
+}
+
+/// Outputs of a layer given its inputs, and its parameter counts.
+struct Shape {
+  int outputs = 0;
+  long long trainable = 0, non_trainable = 0;
+};
+
+Shape shape_of(const LayerConfig& c, int inputs) {
+  switch (c.kind) {
+    case LayerKind::kDense:
+      return {c.units, static_cast<long long>(c.units) * inputs + (c.use_bias ? c.units : 0), 0};
+    case LayerKind::kMaxout: {
+      const long long rows = static_cast<long long>(c.units) * c.pieces;
+      return {c.units, rows * inputs + (c.use_bias ? rows : 0), 0};
+    }
+    case LayerKind::kBatchNormalization:
+      return {inputs, 2LL * inputs, 2LL * inputs};
+    case LayerKind::kActivation:
+      return {inputs, 0, 0};
+  }
+  return {};
+}
+
+bool valid_name_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+         ch == '_' || ch == '-' || ch == '.';
+}
+
+void check_name(const std::string& name, const std::string& field) {
+  if (name.empty() || name.size() > static_cast<std::size_t>(ModelLimits::kMaxNameLength))
+    fail(field, "expected 1 to " + std::to_string(ModelLimits::kMaxNameLength) +
+                    " characters, got " + std::to_string(name.size()));
+  for (char ch : name)
+    if (!valid_name_char(ch))
+      fail(field, "expected letters, digits, _, - and . only, got \"" + name + "\"");
+}
+
+void check_vector(const Vector& v, Index size, const std::string& field, const char* what) {
+  if (v.size() != 0 && v.size() != size)
+    fail(field, "expected " + std::to_string(size) + " numbers (" + what + "), got " +
+                    std::to_string(v.size()));
+  for (Index i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v(i)))
+      fail(field + "[" + std::to_string(i) + "]", "expected a finite number, got " + number_text(v(i)));
+}
+
+}  // namespace
+
+// ---- Names ----
+
+const std::string& activation_name(ActivationKind f) {
+  static const std::string names[] = {"linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu"};
+  return names[static_cast<int>(f)];
+}
+
+ActivationKind parse_activation(const std::string& name, const std::string& field) {
+  for (int i = 0; i <= static_cast<int>(ActivationKind::kElu); ++i)
+    if (name == activation_name(static_cast<ActivationKind>(i))) return static_cast<ActivationKind>(i);
+  const std::string shown = name.size() > 40 ? name.substr(0, 40) + "…" : name;
+  fail(field, "expected linear, relu, sigmoid, tanh, softmax, leaky_relu or elu, got \"" + shown + "\"");
+}
+
+std::optional<double> default_alpha(ActivationKind f) {
+  if (f == ActivationKind::kLeakyRelu) return 0.2;
+  if (f == ActivationKind::kElu) return 1.0;
+  return std::nullopt;
+}
+
+const std::string& layer_type_name(LayerKind kind) {
+  static const std::string names[] = {"dense", "batch_normalization", "activation", "maxout"};
+  return names[static_cast<int>(kind)];
+}
+
+const std::string& layer_class_name(LayerKind kind) {
+  static const std::string names[] = {"Dense", "BatchNormalization", "Activation", "Maxout"};
+  return names[static_cast<int>(kind)];
+}
+
+LayerConfig dense(int units, ActivationKind activation) {
+  LayerConfig c;
+  c.kind = LayerKind::kDense;
+  c.units = units;
+  c.activation = activation;
+  return c;
+}
+
+LayerConfig batch_normalization() {
+  LayerConfig c;
+  c.kind = LayerKind::kBatchNormalization;
+  return c;
+}
+
+LayerConfig activation(ActivationKind f) {
+  LayerConfig c;
+  c.kind = LayerKind::kActivation;
+  c.activation = f;
+  return c;
+}
+
+LayerConfig maxout(int units, int pieces) {
+  LayerConfig c;
+  c.kind = LayerKind::kMaxout;
+  c.units = units;
+  c.pieces = pieces;
+  return c;
+}
+
+const std::string& loss_name(LossKind loss) {
+  static const std::string names[] = {"mse", "mae", "msle", "bce", "cross_entropy"};
+  return names[static_cast<int>(loss)];
+}
+
+LossKind parse_loss(const std::string& name, const std::string& field) {
+  for (int i = 0; i <= static_cast<int>(LossKind::kCrossEntropy); ++i)
+    if (name == loss_name(static_cast<LossKind>(i))) return static_cast<LossKind>(i);
+  const std::string shown = name.size() > 40 ? name.substr(0, 40) + "…" : name;
+  fail(field, "expected mse, mae, msle, bce or cross_entropy, got \"" + shown + "\"");
+}
+
+double compute_loss(LossKind loss, const Matrix& y_hat, const Matrix& y, Matrix* d_y_hat) {
+  check_same_shape(y_hat, y, "y_hat", "y");
+  if (!d_y_hat) return output_loss(loss, y_hat, y, nullptr);
+  d_y_hat->resize(y_hat.rows(), y_hat.cols());
+  MutRef g(*d_y_hat);
+  return output_loss(loss, y_hat, y, &g);
+}
+
+double compute_loss_from_logits(LossKind loss, const Matrix& z, const Matrix& y, Matrix* d_z) {
+  if (loss != LossKind::kBce && loss != LossKind::kCrossEntropy)
+    fail("loss", "only bce and cross_entropy are computed from logits, not " + loss_name(loss));
+  check_same_shape(z, y, "z", "y");
+  if (!d_z) return logits_loss(loss, z, y, nullptr);
+  d_z->resize(z.rows(), z.cols());
+  MutRef g(*d_z);
+  return logits_loss(loss, z, y, &g);
+}
+
+// ---- Configuration ----
+
+void validate(const FitConfig& fit, const std::string& field) {
+  whole(fit.batch_size, 1, ModelLimits::kMaxBatchSize, field + ".batch_size");
+  whole(fit.epochs, 1, ModelLimits::kMaxEpochs, field + ".epochs");
+  if (fit.reduce_lr_on_plateau)
+    validate(*fit.reduce_lr_on_plateau, field + ".callbacks.reduce_lr_on_plateau");
+  if (fit.early_stopping) validate(*fit.early_stopping, field + ".callbacks.early_stopping");
+}
+
+void prepare(ModelConfig& config) {
+  check_name(config.name, "name");
+  whole(config.inputs, 1, ModelLimits::kMaxInputs, "inputs");
+  if (config.layers.empty()) fail("layers", "expected at least 1 layer, got none");
+  if (config.layers.size() > static_cast<std::size_t>(ModelLimits::kMaxLayers))
+    fail("layers", "expected at most " + std::to_string(ModelLimits::kMaxLayers) + " layers, got " +
+                       std::to_string(config.layers.size()));
+  std::map<std::string, int> next_number;  // Keras numbers automatic names per layer type
+  std::map<std::string, std::size_t> taken;
+  for (std::size_t l = 0; l < config.layers.size(); ++l)
+    if (!config.layers[l].name.empty()) {
+      check_name(config.layers[l].name, at(l, "name"));
+      if (const auto it = taken.find(config.layers[l].name); it != taken.end())
+        fail(at(l, "name"), "\"" + config.layers[l].name + "\" is already the name of layers[" +
+                                std::to_string(it->second) + "]");
+      taken.emplace(config.layers[l].name, l);
+    }
+  long long total = 0;
+  int inputs = config.inputs;
+  for (std::size_t l = 0; l < config.layers.size(); ++l) {
+    LayerConfig& c = config.layers[l];
+    const bool has_units = c.kind == LayerKind::kDense || c.kind == LayerKind::kMaxout;
+    if (has_units) whole(c.units, 1, ModelLimits::kMaxUnits, at(l, "units"));
+    if (c.kind == LayerKind::kMaxout) whole(c.pieces, 2, ModelLimits::kMaxPieces, at(l, "pieces"));
+    if (c.kind == LayerKind::kDense || c.kind == LayerKind::kActivation) {
+      const auto alpha = default_alpha(c.activation);
+      if (c.alpha && !alpha)
+        fail(at(l, "alpha"), "only leaky_relu and elu take alpha, not " + activation_name(c.activation));
+      if (c.alpha && !std::isfinite(*c.alpha))
+        fail(at(l, "alpha"), "expected a finite number, got " + number_text(*c.alpha));
+      if (!c.alpha) c.alpha = alpha;
+    } else if (c.alpha) {
+      fail(at(l, "alpha"), "only dense and activation layers take alpha");
+    }
+    if (c.kind == LayerKind::kBatchNormalization) {
+      if (!(std::isfinite(c.momentum) && c.momentum >= 0 && c.momentum <= 1))
+        fail(at(l, "momentum"), "expected a number from 0 to 1, got " + number_text(c.momentum));
+      if (!(std::isfinite(c.epsilon) && c.epsilon > 0))
+        fail(at(l, "epsilon"), "expected a number greater than 0, got " + number_text(c.epsilon));
+    }
+    const Shape shape = shape_of(c, inputs);
+    // Start values: shapes and finiteness.
+    if (has_units) {
+      const Index rows = static_cast<Index>(c.units) * (c.kind == LayerKind::kMaxout ? c.pieces : 1);
+      if (c.weights.size() != 0) {
+        if (c.weights.rows() != rows || c.weights.cols() != inputs)
+          fail(at(l, "weights"), "expected " + std::to_string(rows) + " × " + std::to_string(inputs) +
+                                     " numbers, got " + std::to_string(c.weights.rows()) + " × " +
+                                     std::to_string(c.weights.cols()));
+        if (!c.weights.allFinite()) fail(at(l, "weights"), "expected finite numbers only");
+      }
+      if (!c.use_bias && c.biases.size() != 0)
+        fail(at(l, "biases"), "use_bias is false, so the layer has no biases");
+      check_vector(c.biases, rows, at(l, "biases"), "one per row of weights");
+    } else if (c.weights.size() != 0 || c.biases.size() != 0) {
+      fail(at(l, c.weights.size() != 0 ? "weights" : "biases"),
+           "only dense and maxout layers have weights and biases");
+    }
+    if (c.kind == LayerKind::kBatchNormalization) {
+      check_vector(c.gamma, inputs, at(l, "gamma"), "one per feature");
+      check_vector(c.beta, inputs, at(l, "beta"), "one per feature");
+      check_vector(c.moving_mean, inputs, at(l, "moving_mean"), "one per feature");
+      check_vector(c.moving_variance, inputs, at(l, "moving_variance"), "one per feature");
+      for (Index i = 0; i < c.moving_variance.size(); ++i)
+        if (c.moving_variance(i) < 0)
+          fail(at(l, "moving_variance[" + std::to_string(i) + "]"),
+               "expected a number of at least 0 (a variance), got " + number_text(c.moving_variance(i)));
+    } else if (c.gamma.size() || c.beta.size() || c.moving_mean.size() || c.moving_variance.size()) {
+      fail(at(l, "gamma"), "only batch_normalization layers have gamma, beta and moving statistics");
+    }
+    total += shape.trainable + shape.non_trainable;
+    if (total > ModelLimits::kMaxParameters)
+      fail(at(l, has_units ? "units" : "type"),
+           "the model would have " + std::to_string(total) + " parameters up to this layer, more than the limit of " +
+               std::to_string(ModelLimits::kMaxParameters));
+    if (c.name.empty()) {
+      // Keras' automatic names: dense, dense_1, dense_2, … skipping names already taken.
+      const std::string& base = layer_type_name(c.kind);
+      int& n = next_number[base];
+      std::string name;
+      do {
+        name = n == 0 ? base : base + "_" + std::to_string(n);
+        ++n;
+      } while (taken.count(name));
+      c.name = name;
+      taken.emplace(name, l);
+    }
+    inputs = shape.outputs;
+  }
+  validate(config.optimizer, "optimizer");
+  validate(config.fit, "fit");
+}
+
+ParameterCounts count_parameters(const ModelConfig& config) {
+  ModelConfig c = config;
+  prepare(c);
+  ParameterCounts counts;
+  int inputs = c.inputs;
+  for (const auto& layer : c.layers) {
+    const Shape shape = shape_of(layer, inputs);
+    counts.layers.push_back({layer.name, layer_class_name(layer.kind), shape.outputs,
+                             shape.trainable + shape.non_trainable, shape.trainable});
+    counts.trainable += shape.trainable;
+    counts.non_trainable += shape.non_trainable;
+    inputs = shape.outputs;
+  }
+  counts.total = counts.trainable + counts.non_trainable;
+  return counts;
+}
+
+// ---- The built model ----
+
+Sequential::Sequential(ModelConfig config) : config_(std::move(config)) {
+  prepare(config_);
+  int inputs = config_.inputs;
+  Index offset = 0;
+  for (const auto& c : config_.layers) {
+    Layer layer;
+    layer.config = c;
+    layer.config.weights.resize(0, 0);  // the start values are read from config_ below
+    layer.config.biases.resize(0);
+    layer.config.gamma.resize(0);
+    layer.config.beta.resize(0);
+    layer.config.moving_mean.resize(0);
+    layer.config.moving_variance.resize(0);
+    layer.inputs = inputs;
+    const Shape shape = shape_of(c, inputs);
+    layer.outputs = shape.outputs;
+    layer.offset = offset;
+    layer.trainable = static_cast<Index>(shape.trainable);
+    offset += layer.trainable;
+    inputs = shape.outputs;
+    layers_.push_back(std::move(layer));
+  }
+  theta_.resize(offset);
+  grad_ = Vector::Zero(offset);
+
+  Uniform uniform(config_.seed);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    LayerConfig& c = config_.layers[l];
+    Layer& layer = layers_[l];
+    const int li = static_cast<int>(l);
+    if (c.kind == LayerKind::kDense || c.kind == LayerKind::kMaxout) {
+      auto W = weights(li);
+      if (c.weights.size() != 0) {
+        W = c.weights;
+      } else {
+        // Glorot uniform, as Keras' Dense: U(−limit, limit), limit = √(6/(fan_in + fan_out)),
+        // drawn row by row; a maxout layer counts as a dense layer of units·pieces outputs.
+        const double limit = std::sqrt(6.0 / static_cast<double>(W.cols() + W.rows()));
+        for (Index r = 0; r < W.rows(); ++r)
+          for (Index col = 0; col < W.cols(); ++col) W(r, col) = (2 * uniform() - 1) * limit;
+      }
+      if (c.use_bias) {
+        auto b = biases(li);
+        if (c.biases.size() != 0) b = c.biases;
+        else b.setZero();
+      }
+    } else if (c.kind == LayerKind::kBatchNormalization) {
+      const Index n = layer.inputs;
+      // Keras' initialisers: gamma ones, beta zeros, moving_mean zeros, moving_variance ones.
+      if (c.gamma.size()) gamma(li) = c.gamma;
+      else gamma(li).setOnes();
+      if (c.beta.size()) beta(li) = c.beta;
+      else beta(li).setZero();
+      layer.moving_mean = c.moving_mean.size() ? c.moving_mean : Vector(Vector::Zero(n));
+      layer.moving_variance = c.moving_variance.size() ? c.moving_variance : Vector(Vector::Ones(n));
+    }
+    // The start values now live in the model; the configuration keeps the architecture.
+    c.weights.resize(0, 0);
+    c.biases.resize(0);
+    c.gamma.resize(0);
+    c.beta.resize(0);
+    c.moving_mean.resize(0);
+    c.moving_variance.resize(0);
+  }
+  optimizer_ = Optimizer(config_.optimizer, theta_.size());
+  const LayerConfig& last = config_.layers.back();
+  const bool has_activation = last.kind == LayerKind::kDense || last.kind == LayerKind::kActivation;
+  from_logits_ = has_activation &&
+                 ((config_.loss == LossKind::kCrossEntropy && last.activation == ActivationKind::kSoftmax) ||
+                  (config_.loss == LossKind::kBce && last.activation == ActivationKind::kSigmoid));
+}
+
+Eigen::Map<Matrix> Sequential::weights(int l) {
+  const Layer& layer = layers_.at(static_cast<std::size_t>(l));
+  const Index rows = layer.config.kind == LayerKind::kMaxout
+                         ? static_cast<Index>(layer.config.units) * layer.config.pieces
+                         : layer.config.units;
+  const Index cols = rows == 0 ? 0 : layer.inputs;
+  return Eigen::Map<Matrix>(theta_.data() + layer.offset, rows, cols);
+}
+
+Eigen::Map<const Matrix> Sequential::weights(int l) const {
+  auto w = const_cast<Sequential*>(this)->weights(l);
+  return Eigen::Map<const Matrix>(w.data(), w.rows(), w.cols());
+}
+
+Eigen::Map<Vector> Sequential::biases(int l) {
+  const Layer& layer = layers_.at(static_cast<std::size_t>(l));
+  auto W = weights(l);
+  const Index n = layer.config.use_bias ? W.rows() : 0;
+  return Eigen::Map<Vector>(theta_.data() + layer.offset + W.size(), n);
+}
+
+Eigen::Map<const Vector> Sequential::biases(int l) const {
+  auto b = const_cast<Sequential*>(this)->biases(l);
+  return Eigen::Map<const Vector>(b.data(), b.size());
+}
+
+Eigen::Map<Vector> Sequential::gamma(int l) {
+  const Layer& layer = layers_.at(static_cast<std::size_t>(l));
+  const Index n = layer.config.kind == LayerKind::kBatchNormalization ? layer.inputs : 0;
+  return Eigen::Map<Vector>(theta_.data() + layer.offset, n);
+}
+
+Eigen::Map<const Vector> Sequential::gamma(int l) const {
+  auto g = const_cast<Sequential*>(this)->gamma(l);
+  return Eigen::Map<const Vector>(g.data(), g.size());
+}
+
+Eigen::Map<Vector> Sequential::beta(int l) {
+  const Layer& layer = layers_.at(static_cast<std::size_t>(l));
+  const Index n = layer.config.kind == LayerKind::kBatchNormalization ? layer.inputs : 0;
+  return Eigen::Map<Vector>(theta_.data() + layer.offset + n, n);
+}
+
+Eigen::Map<const Vector> Sequential::beta(int l) const {
+  auto b = const_cast<Sequential*>(this)->beta(l);
+  return Eigen::Map<const Vector>(b.data(), b.size());
+}
+
+void Sequential::reserve(Index samples) {
+  if (samples <= ws_.capacity) return;
+  const std::size_t L = layers_.size();
+  ws_.z.assign(L, Matrix());
+  ws_.y.assign(L, Matrix());
+  ws_.dy.assign(L, Matrix());
+  ws_.dz.assign(L, Matrix());
+  ws_.winner.assign(L, Eigen::MatrixXi());
+  ws_.mean.assign(L, Vector());
+  ws_.variance.assign(L, Vector());
+  ws_.scale.assign(L, Vector());
+  ws_.shift.assign(L, Vector());
+  Index widest = 0;
+  for (std::size_t l = 0; l < L; ++l) {
+    const Layer& layer = layers_[l];
+    const LayerConfig& c = layer.config;
+    ws_.y[l].resize(layer.outputs, samples);
+    ws_.dy[l].resize(layer.outputs, samples);
+    switch (c.kind) {
+      case LayerKind::kDense:
+        if (c.activation != ActivationKind::kLinear) ws_.z[l].resize(layer.outputs, samples);
+        ws_.dz[l].resize(layer.outputs, samples);
+        break;
+      case LayerKind::kMaxout:
+        ws_.z[l].resize(static_cast<Index>(c.units) * c.pieces, samples);
+        ws_.dz[l].resize(static_cast<Index>(c.units) * c.pieces, samples);
+        ws_.winner[l].resize(c.units, samples);
+        break;
+      case LayerKind::kBatchNormalization:
+        ws_.z[l].resize(layer.inputs, samples);
+        for (auto* v : {&ws_.mean[l], &ws_.variance[l], &ws_.scale[l], &ws_.shift[l]})
+          v->resize(layer.inputs);
+        widest = std::max<Index>(widest, layer.inputs);
+        break;
+      case LayerKind::kActivation:
+        if (l + 1 == L && from_logits_) ws_.dz[l].resize(layer.outputs, samples);
+        break;
+    }
+  }
+  ws_.sum_dy.resize(widest);
+  ws_.sum_dy_xhat.resize(widest);
+  ws_.capacity = samples;
+}
+
+void Sequential::check_batch(const Matrix& X, const Matrix* Y, Index n) const {
+  if (X.rows() != inputs())
+    fail("X", "expected " + std::to_string(inputs()) + " rows (one per input feature), got " +
+                  std::to_string(X.rows()));
+  if (n < 1 || n > X.cols())
+    fail("X", "expected at least " + std::to_string(std::max<Index>(n, 1)) + " samples (columns), got " +
+                  std::to_string(X.cols()));
+  if (Y) {
+    if (Y->rows() != outputs())
+      fail("Y", "expected " + std::to_string(outputs()) + " rows (one per output), got " +
+                    std::to_string(Y->rows()));
+    if (Y->cols() != X.cols())
+      fail("Y", "expected " + std::to_string(X.cols()) + " samples (columns, as X), got " +
+                    std::to_string(Y->cols()));
+  }
+}
+
+void Sequential::forward(const ConstRef& X, Index n, bool training) {
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    const LayerConfig& c = layer.config;
+    const int li = static_cast<int>(l);
+    const ConstRef in = l == 0 ? ConstRef(X) : ConstRef(ws_.y[l - 1].leftCols(n));
+    auto y = ws_.y[l].leftCols(n);
+    switch (c.kind) {
+      case LayerKind::kDense: {  // z = W·a + b, y = f(z)
+        const auto W = weights(li);
+        if (c.activation == ActivationKind::kLinear) {
+          y.noalias() = W * in;
+          if (c.use_bias) y.colwise() += biases(li);
+        } else {
+          auto z = ws_.z[l].leftCols(n);
+          z.noalias() = W * in;
+          if (c.use_bias) z.colwise() += biases(li);
+          activate(c.activation, c.alpha.value_or(0), z, y);
+        }
+        break;
+      }
+      case LayerKind::kMaxout: {  // z_{j,p} = W_{j,p}·a + b_{j,p}, y_j = max_p z_{j,p}
+        auto z = ws_.z[l].leftCols(n);
+        z.noalias() = weights(li) * in;
+        if (c.use_bias) z.colwise() += biases(li);
+        const int k = c.pieces;
+        auto& winner = ws_.winner[l];
+        for (Index s = 0; s < n; ++s)
+          for (int j = 0; j < c.units; ++j) {
+            const Index row = static_cast<Index>(j) * k;
+            int best = 0;
+            for (int p = 1; p < k; ++p)
+              if (z(row + p, s) > z(row + best, s)) best = p;  // ties: the first piece wins
+            y(j, s) = z(row + best, s);
+            winner(j, s) = best;
+          }
+        break;
+      }
+      case LayerKind::kBatchNormalization: {
+        const auto g = gamma(li);
+        const auto b = beta(li);
+        if (training) {  // x̂ = (x − μ_B)/√(σ²_B + ε), y = γ·x̂ + β (biased batch variance)
+          auto& mean = ws_.mean[l];
+          auto& variance = ws_.variance[l];
+          auto& inv_std = ws_.scale[l];
+          auto xhat = ws_.z[l].leftCols(n);
+          mean = in.rowwise().mean();
+          xhat = in.colwise() - mean;
+          variance = xhat.rowwise().squaredNorm() / static_cast<double>(n);
+          inv_std = (variance.array() + c.epsilon).rsqrt().matrix();
+          xhat.array().colwise() *= inv_std.array();
+          y.array() = (xhat.array().colwise() * g.array()).colwise() + b.array();
+        } else {  // y = γ·(x − moving_mean)/√(moving_variance + ε) + β
+          auto& scale = ws_.scale[l];
+          auto& shift = ws_.shift[l];
+          scale = (g.array() * (layer.moving_variance.array() + c.epsilon).rsqrt()).matrix();
+          shift = (b.array() - layer.moving_mean.array() * scale.array()).matrix();
+          y.array() = (in.array().colwise() * scale.array()).colwise() + shift.array();
+        }
+        break;
+      }
+      case LayerKind::kActivation:
+        activate(c.activation, c.alpha.value_or(0), in, y);
+        break;
+    }
+  }
+}
+
+double Sequential::loss_and_output_gradient(const ConstRef& X, const ConstRef& Y, Index n,
+                                            bool gradient) {
+  const std::size_t L = layers_.size() - 1;
+  if (from_logits_) {
+    const ConstRef z = layers_[L].config.kind == LayerKind::kDense
+                           ? ConstRef(ws_.z[L].leftCols(n))
+                           : (L == 0 ? ConstRef(X) : ConstRef(ws_.y[L - 1].leftCols(n)));
+    if (!gradient) return logits_loss(config_.loss, z, Y, nullptr);
+    MutRef g = ws_.dz[L].leftCols(n);
+    return logits_loss(config_.loss, z, Y, &g);
+  }
+  if (!gradient) return output_loss(config_.loss, ws_.y[L].leftCols(n), Y, nullptr);
+  MutRef g = ws_.dy[L].leftCols(n);
+  return output_loss(config_.loss, ws_.y[L].leftCols(n), Y, &g);
+}
+
+void Sequential::backward(const ConstRef& X, Index n) {
+  const std::size_t last = layers_.size() - 1;
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    const Layer& layer = layers_[l];
+    const LayerConfig& c = layer.config;
+    const int li = static_cast<int>(l);
+    const ConstRef in = l == 0 ? ConstRef(X) : ConstRef(ws_.y[l - 1].leftCols(n));
+    const auto dy = ws_.dy[l].leftCols(n);
+    const bool logits_given = from_logits_ && l == last;  // ∂L/∂z is already in dz
+    switch (c.kind) {
+      case LayerKind::kDense:
+      case LayerKind::kMaxout: {
+        const Matrix* delta = &ws_.dz[l];
+        if (c.kind == LayerKind::kMaxout) {  // the gradient flows to the winning piece only
+          auto dz = ws_.dz[l].leftCols(n);
+          dz.setZero();
+          const auto& winner = ws_.winner[l];
+          for (Index s = 0; s < n; ++s)
+            for (int j = 0; j < c.units; ++j)
+              dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
+        } else if (!logits_given) {
+          if (c.activation == ActivationKind::kLinear) delta = &ws_.dy[l];
+          else
+            activate_backward(c.activation, c.alpha.value_or(0), ws_.z[l].leftCols(n),
+                              ws_.y[l].leftCols(n), dy, ws_.dz[l].leftCols(n));
+        }
+        const auto d = delta->leftCols(n);
+        const auto W = weights(li);
+        // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ
+        Eigen::Map<Matrix> dW(grad_.data() + layer.offset, W.rows(), W.cols());
+        dW.noalias() = d * in.transpose();
+        if (c.use_bias) grad_.segment(layer.offset + W.size(), W.rows()) = d.rowwise().sum();
+        if (l > 0) ws_.dy[l - 1].leftCols(n).noalias() = W.transpose() * d;
+        break;
+      }
+      case LayerKind::kBatchNormalization: {
+        // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy,
+        // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂)
+        const Index features = layer.inputs;
+        const auto xhat = ws_.z[l].leftCols(n);
+        auto sum_dy = ws_.sum_dy.head(features);
+        auto sum_dy_xhat = ws_.sum_dy_xhat.head(features);
+        sum_dy = dy.rowwise().sum();
+        sum_dy_xhat = (dy.array() * xhat.array()).rowwise().sum().matrix();
+        grad_.segment(layer.offset, features) = sum_dy_xhat;
+        grad_.segment(layer.offset + features, features) = sum_dy;
+        if (l > 0) {
+          auto dx = ws_.dy[l - 1].leftCols(n);
+          auto& factor = ws_.shift[l];  // free in training mode: holds γ/(n·√(σ² + ε))
+          factor = (gamma(li).array() * ws_.scale[l].array() / static_cast<double>(n)).matrix();
+          dx.array() = xhat.array().colwise() * (-sum_dy_xhat.array());
+          dx.array() += dy.array() * static_cast<double>(n);
+          dx.array().colwise() -= sum_dy.array();
+          dx.array().colwise() *= factor.array();
+        }
+        break;
+      }
+      case LayerKind::kActivation:
+        if (l == 0) break;  // no parameters, and nobody needs ∂L/∂X
+        if (logits_given) ws_.dy[l - 1].leftCols(n) = ws_.dz[l].leftCols(n);
+        else
+          activate_backward(c.activation, c.alpha.value_or(0), in, ws_.y[l].leftCols(n), dy,
+                            ws_.dy[l - 1].leftCols(n));
+        break;
+    }
+  }
+}
+
+double Sequential::compute_gradients(const Matrix& X, const Matrix& Y) {
+  check_batch(X, &Y, X.cols());
+  const Index n = X.cols();
+  reserve(n);
+  forward(X, n, true);
+  const double loss = loss_and_output_gradient(X, Y, n, true);
+  backward(X, n);
+  return loss;
+}
+
+double Sequential::train_on_batch(const Matrix& X, const Matrix& Y) {
+  return train_on_batch(X, Y, X.cols());
+}
+
+double Sequential::train_on_batch(const Matrix& X, const Matrix& Y, Index n) {
+  check_batch(X, &Y, n);
+  reserve(n);
+  const ConstRef x = X.leftCols(n);
+  const ConstRef y = Y.leftCols(n);
+  forward(x, n, true);
+  const double loss = loss_and_output_gradient(x, y, n, true);
+  backward(x, n);
+  // Keras updates the moving statistics in the forward pass of a training step:
+  // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance.
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    Layer& layer = layers_[l];
+    if (layer.config.kind != LayerKind::kBatchNormalization) continue;
+    const double m = layer.config.momentum;
+    layer.moving_mean = layer.moving_mean * m + ws_.mean[l] * (1 - m);
+    layer.moving_variance = layer.moving_variance * m + ws_.variance[l] * (1 - m);
+  }
+  optimizer_.apply(theta_, grad_);
+  return loss;
+}
+
+double Sequential::evaluate(const Matrix& X, const Matrix& Y) {
+  check_batch(X, &Y, X.cols());
+  if (ws_.capacity == 0) reserve(std::min<Index>(X.cols(), 1024));
+  const Index N = X.cols(), chunk = ws_.capacity;
+  double total = 0;
+  for (Index start = 0; start < N; start += chunk) {
+    const Index m = std::min(chunk, N - start);
+    const ConstRef x = X.middleCols(start, m);
+    const ConstRef y = Y.middleCols(start, m);
+    forward(x, m, false);
+    total += loss_and_output_gradient(x, y, m, false) * static_cast<double>(m);
+  }
+  return total / static_cast<double>(N);
+}
+
+Matrix Sequential::predict(const Matrix& X) {
+  check_batch(X, nullptr, X.cols());
+  if (ws_.capacity == 0) reserve(std::min<Index>(X.cols(), 1024));
+  const Index N = X.cols(), chunk = ws_.capacity;
+  Matrix out(outputs(), N);
+  for (Index start = 0; start < N; start += chunk) {
+    const Index m = std::min(chunk, N - start);
+    forward(X.middleCols(start, m), m, false);
+    out.middleCols(start, m) = ws_.y.back().leftCols(m);
+  }
+  return out;
+}
+
+Index Sequential::parameter_index(int l, const std::string& tensor, int row, int col) const {
+  if (l < 0 || static_cast<std::size_t>(l) >= layers_.size())
+    fail("layer", "expected a layer from 0 to " + std::to_string(layers_.size() - 1) + ", got " +
+                      std::to_string(l));
+  const Layer& layer = layers_[static_cast<std::size_t>(l)];
+  const std::string field = at(static_cast<std::size_t>(l), tensor);
+  Index rows = 0, cols = 1, start = layer.offset;
+  const LayerKind kind = layer.config.kind;
+  if ((kind == LayerKind::kDense || kind == LayerKind::kMaxout) && tensor == "weights") {
+    const auto W = weights(l);
+    rows = W.rows();
+    cols = W.cols();
+  } else if ((kind == LayerKind::kDense || kind == LayerKind::kMaxout) && tensor == "biases") {
+    rows = biases(l).size();
+    start += weights(l).size();
+  } else if (kind == LayerKind::kBatchNormalization && (tensor == "gamma" || tensor == "beta")) {
+    rows = layer.inputs;
+    if (tensor == "beta") start += rows;
+  } else {
+    const std::string names = kind == LayerKind::kBatchNormalization
+                                  ? "gamma, beta, moving_mean or moving_variance"
+                                  : kind == LayerKind::kActivation ? "nothing (an activation layer has no parameters)"
+                                                                   : "weights or biases";
+    fail(field, "no such tensor in a " + layer_type_name(kind) + " layer (expected " + names + ")");
+  }
+  if (rows == 0) fail(field, "this layer has none (use_bias is false)");
+  if (row < 0 || row >= rows || col < 0 || col >= cols)
+    fail(field, "expected row 0 to " + std::to_string(rows - 1) + " and column 0 to " +
+                    std::to_string(cols - 1) + ", got (" + std::to_string(row) + ", " +
+                    std::to_string(col) + ")");
+  return start + row + static_cast<Index>(col) * rows;
+}
+
+ParameterState Sequential::parameter_state(int l, const std::string& tensor, int row, int col) const {
+  ParameterState state;
+  state.iterations = optimizer_.iterations();
+  state.learning_rate = optimizer_.learning_rate();
+  if (l >= 0 && static_cast<std::size_t>(l) < layers_.size() &&
+      layers_[static_cast<std::size_t>(l)].config.kind == LayerKind::kBatchNormalization &&
+      (tensor == "moving_mean" || tensor == "moving_variance")) {
+    const Layer& layer = layers_[static_cast<std::size_t>(l)];
+    const Vector& v = tensor == "moving_mean" ? layer.moving_mean : layer.moving_variance;
+    if (row < 0 || row >= v.size() || col != 0)
+      fail(at(static_cast<std::size_t>(l), tensor),
+           "expected row 0 to " + std::to_string(v.size() - 1) + " and column 0, got (" +
+               std::to_string(row) + ", " + std::to_string(col) + ")");
+    state.value = v(row);
+    state.trainable = false;
+    return state;
+  }
+  const Index i = parameter_index(l, tensor, row, col);
+  state.value = theta_(i);
+  state.gradient = grad_(i);
+  for (std::size_t s = 0; s < optimizer_.slot_names().size(); ++s)
+    state.slots.emplace_back(optimizer_.slot_names()[s], optimizer_.slot(s)(i));
+  return state;
+}
+
+void Sequential::save(Snapshot& snapshot) const {
+  snapshot.parameters = theta_;
+  snapshot.moving_mean.resize(layers_.size());
+  snapshot.moving_variance.resize(layers_.size());
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    snapshot.moving_mean[l] = layers_[l].moving_mean;
+    snapshot.moving_variance[l] = layers_[l].moving_variance;
+  }
+}
+
+void Sequential::restore(const Snapshot& snapshot) {
+  theta_ = snapshot.parameters;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    layers_[l].moving_mean = snapshot.moving_mean[l];
+    layers_[l].moving_variance = snapshot.moving_variance[l];
+  }
+}
+
+}  // namespace nntutor::keras

@@ -1,0 +1,242 @@
+#include "nntutor/trainer.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "nntutor/error.hpp"
+#include "nntutor/model_json.hpp"
+#include "nntutor/table.hpp"
+
+namespace nntutor::keras {
+
+namespace {
+
+using nntutor::exact_text;
+
+using json = nlohmann::json;
+using ordered = nlohmann::ordered_json;
+using Eigen::Index;
+
+[[noreturn]] void fail(const std::string& field, const std::string& message) {
+  throw SessionError(field + ": " + message);
+}
+
+std::string shown(const json& v) {
+  std::string text = v.dump();
+  return text.size() > 40 ? text.substr(0, 37) + "..." : text;
+}
+
+void only(const json& object, const std::string& field, std::initializer_list<const char*> names) {
+  if (!object.is_object()) fail(field, "expected an object, got " + shown(object));
+  for (const auto& item : object.items()) {
+    bool known = false;
+    for (const char* n : names) known = known || item.key() == n;
+    if (!known) {
+      std::string list;
+      for (const char* n : names) list += std::string(list.empty() ? "" : ", ") + n;
+      fail(field + "." + item.key(), "unknown field (expected " + list + ")");
+    }
+  }
+}
+
+long long whole(const json& v, const std::string& field, long long lo, long long hi) {
+  const std::string range = "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+  if (!v.is_number_integer() && !v.is_number_unsigned()) {
+    if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>() &&
+        std::fabs(v.get<double>()) < 9e15) {
+      const auto n = static_cast<long long>(v.get<double>());
+      if (n >= lo && n <= hi) return n;
+    }
+    fail(field, range + ", got " + shown(v));
+  }
+  if (v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(hi))
+    fail(field, range + ", got " + shown(v));
+  const long long n = v.get<long long>();
+  if (n < lo || n > hi) fail(field, range + ", got " + shown(v));
+  return n;
+}
+
+double number(const json& v, const std::string& field, double lo, double hi) {
+  if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
+    fail(field, "expected a number from " + exact_text(lo) + " to " + exact_text(hi) + ", got " + shown(v));
+  return v.get<double>();
+}
+
+std::string text(const json& v, const std::string& field) {
+  if (!v.is_string()) fail(field, "expected text, got " + shown(v));
+  return v.get<std::string>();
+}
+
+/// JSON number or null for a value that is not finite.
+ordered finite(double v) { return std::isfinite(v) ? ordered(v) : ordered(nullptr); }
+
+}  // namespace
+
+DataSpec parse_data_spec(std::string_view json_text) {
+  json j;
+  try {
+    j = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    fail("data", std::string("not JSON (") + e.what() + ")");
+  }
+  only(j, "data", {"builtin", "csv", "split_seed", "standardize_targets"});
+  DataSpec spec;
+  if (j.contains("builtin") == j.contains("csv"))
+    fail("data", "expected exactly one of builtin and csv");
+  if (j.contains("builtin")) {
+    const json& b = j["builtin"];
+    only(b, "data.builtin", {"samples", "noise", "seed"});
+    SpectrumOptions o;
+    if (b.contains("samples"))
+      o.samples = static_cast<int>(whole(b["samples"], "data.builtin.samples", 10, DataLimits::kMaxBuiltinSamples));
+    if (b.contains("noise")) o.noise = number(b["noise"], "data.builtin.noise", 0, 1);
+    if (b.contains("seed"))
+      o.seed = static_cast<std::uint64_t>(whole(b["seed"], "data.builtin.seed", 0, 9007199254740992LL));
+    spec.builtin = o;
+  } else {
+    const json& c = j["csv"];
+    only(c, "data.csv", {"source", "features", "targets"});
+    CsvOptions o;
+    if (c.contains("source")) o.source = text(c["source"], "data.csv.source");
+    if (o.source.empty() || o.source.size() > 200) fail("data.csv.source", "expected a name of 1 to 200 characters");
+    if (c.contains("features")) o.features = text(c["features"], "data.csv.features");
+    if (c.contains("targets")) o.targets = text(c["targets"], "data.csv.targets");
+    o.features_field = "feature columns";
+    o.targets_field = "target columns";
+    spec.csv = o;
+  }
+  if (j.contains("split_seed"))
+    spec.split_seed = static_cast<std::uint64_t>(whole(j["split_seed"], "data.split_seed", 0, 9007199254740992LL));
+  if (j.contains("standardize_targets")) {
+    if (!j["standardize_targets"].is_boolean())
+      fail("data.standardize_targets", "expected true or false, got " + shown(j["standardize_targets"]));
+    spec.standardize_targets = j["standardize_targets"].get<bool>();
+  }
+  return spec;
+}
+
+PreparedData prepare_data(const DataSpec& spec, std::string_view csv) {
+  const Dataset all = spec.builtin ? spectrum_dataset(*spec.builtin) : read_csv(csv, *spec.csv);
+  PreparedData d;
+  d.split = split_dataset(all, spec.split_seed);
+  d.test_truth = d.split.test.Y;
+  d.scalers = standardize(d.split, spec.standardize_targets);
+  return d;
+}
+
+TestReport test_report(Sequential& model, const PreparedData& data, int max_points) {
+  const Dataset& test = data.split.test;
+  TestReport r;
+  r.samples = test.samples();
+  if (r.samples == 0) return r;
+  r.loss = model.evaluate(test.X, test.Y);
+  Eigen::MatrixXd predicted = model.predict(test.X);
+  data.scalers.targets.invert(predicted);
+  const Eigen::MatrixXd& truth = data.test_truth;
+  const Eigen::ArrayXXd error = (predicted - truth).array();
+  const double n = static_cast<double>(truth.size());
+  r.rmse = std::sqrt(error.square().sum() / n);
+  r.mae = error.abs().sum() / n;
+  const double mean = truth.mean();
+  const double total = (truth.array() - mean).square().sum();
+  r.r2 = total > 0 ? 1 - error.square().sum() / total : 0;
+  r.total_points = truth.size();
+  const Index keep = std::min<Index>(std::max(max_points, 0), r.total_points);
+  for (Index i = 0; i < keep; ++i) {
+    // Evenly over the (target, sample) values, column by column (sample by sample).
+    const Index at = keep == r.total_points ? i : i * r.total_points / keep;
+    r.truth.push_back(truth(at % truth.rows(), at / truth.rows()));
+    r.predicted.push_back(predicted(at % truth.rows(), at / truth.rows()));
+  }
+  return r;
+}
+
+std::string summary_json(std::string_view model_json) {
+  const ModelConfig config = parse_model(model_json);
+  const ParameterCounts counts = count_parameters(config);
+  ordered j;
+  j["text"] = summary(config);
+  j["total"] = counts.total;
+  j["trainable"] = counts.trainable;
+  j["non_trainable"] = counts.non_trainable;
+  return j.dump();
+}
+
+Trainer::Trainer() = default;
+Trainer::~Trainer() = default;
+
+std::string Trainer::load_data(std::string_view spec_json, std::string_view csv) {
+  fitter_.reset();
+  model_.reset();
+  data_.reset();
+  data_ = std::make_unique<PreparedData>(prepare_data(parse_data_spec(spec_json), csv));
+  const Split& s = data_->split;
+  ordered j;
+  j["samples"] = s.train.samples() + s.validation.samples() + s.test.samples();
+  j["train"] = s.train.samples();
+  j["validation"] = s.validation.samples();
+  j["test"] = s.test.samples();
+  j["features"] = s.train.feature_names;
+  j["targets"] = s.train.target_names;
+  return j.dump();
+}
+
+std::string Trainer::start(std::string_view model_json) {
+  if (!data_) throw SessionError("train: no data loaded yet");
+  fitter_.reset();
+  model_ = std::make_unique<Sequential>(parse_model(model_json));
+  const Split& s = data_->split;
+  const Dataset* validation = s.validation.samples() > 0 ? &s.validation : nullptr;
+  try {
+    fitter_ = std::make_unique<Fitter>(*model_, s.train, validation, model_->config().fit);
+  } catch (const SessionError& e) {
+    // "train: expected 9 features (the model's inputs), got 4" names the model's side too.
+    throw SessionError(std::string("the model does not fit the data: ") + e.what());
+  }
+  ordered j;
+  j["summary"] = summary(model_->config());
+  j["epochs"] = fitter_->epochs();
+  j["batch_size"] = fitter_->batch_size();
+  j["train"] = s.train.samples();
+  j["parameters"] = model_->parameters().size();
+  return j.dump();
+}
+
+std::string Trainer::epoch() {
+  if (!fitter_) throw SessionError("train: no model started");
+  const EpochLogs& logs = fitter_->epoch();
+  ordered j;
+  j["epoch"] = logs.epoch;
+  j["loss"] = finite(logs.loss);
+  j["val_loss"] = logs.val_loss ? finite(*logs.val_loss) : ordered(nullptr);
+  j["lr"] = logs.lr;
+  j["done"] = fitter_->done();
+  return j.dump();
+}
+
+std::string Trainer::finish(int max_points) {
+  if (!fitter_) throw SessionError("train: no model started");
+  fitter_->request_stop();
+  ordered j = ordered::parse(fit_result_json(fitter_->finish()));
+  const TestReport t = test_report(*model_, *data_, max_points);
+  ordered test;
+  test["samples"] = t.samples;
+  test["loss"] = finite(t.loss);
+  test["rmse"] = finite(t.rmse);
+  test["mae"] = finite(t.mae);
+  test["r2"] = finite(t.r2);
+  ordered truth = ordered::array(), predicted = ordered::array();
+  for (double v : t.truth) truth.push_back(finite(v));
+  for (double v : t.predicted) predicted.push_back(finite(v));
+  test["points"] = {{"truth", truth}, {"predicted", predicted},
+                    {"shown", t.truth.size()}, {"total", t.total_points}};
+  j["test"] = std::move(test);
+  return j.dump();
+}
+
+std::string Trainer::model_json() const {
+  if (!model_) throw SessionError("model: no model trained yet");
+  return keras::model_to_json(*model_);
+}
+
+}  // namespace nntutor::keras

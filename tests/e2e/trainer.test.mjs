@@ -1,0 +1,111 @@
+// The trainer page (issue 5) as a student uses it: the lecture's Keras model on the built-in
+// spectra, a few epochs, the progress bar to the end, val_loss falling, the test plot; Pause
+// and Stop; a CSV with a bad row; a bad field; saving and loading the model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { button, field, kPhone, withPage } from './harness.mjs';
+
+/// The trainer page in a fresh context (withPage, which also fails on console errors).
+const withTrainer = (body, options = {}) => withPage(body, { ...options, path: '/trainer.html', ready: false });
+const ready = (page) => page.getByText('Ready: press Train.').waitFor({ timeout: 20000 });
+const trainStatus = (page) => page.locator('#train-status');
+
+async function setField(page, name, value) {
+  await field(page, name).fill(value);
+  await field(page, name).press('Tab');
+}
+
+test('the lecture\'s Keras model trains on the built-in spectra: progress, falling val_loss, test plot',
+  () => withTrainer(async (page) => {
+    await ready(page);
+    assert.match(await page.locator('#summary').innerText(), /Total params: 21,750 \(84\.96 KB\)\s+Trainable params: 21,238 \(82\.96 KB\)\s+Non-trainable params: 512 \(2\.00 KB\)/);
+    await setField(page, 'samples', '2000');
+    await setField(page, 'epochs', '5');
+    await page.getByText('2000 samples: 1400 for training, 400 for validation, 200 for testing; 9 features → 54 targets.').waitFor();
+    await button(page, 'Train').click();
+    await page.getByText('Training ended after 5 epochs: every epoch ran.').waitFor({ timeout: 30000 });
+    const progress = page.getByRole('progressbar');
+    assert.equal(await progress.getAttribute('value'), '5');
+    assert.equal(await progress.getAttribute('max'), '5');
+    assert.equal(await page.locator('#progress-label').innerText(), 'epoch 5 of 5');
+    const last = await page.locator('#history-last').innerText();
+    assert.match(last, /^Epoch 5: loss [\d.e-]+, val_loss [\d.e-]+, lr 0\.001$/);
+    assert.equal(await page.locator('#loss-chart canvas').count() > 0, true, 'the loss curves are drawn');
+    const val = await page.locator('.test-facts').innerText();
+    assert.match(val, /test samples\s+200/);
+    assert.match(val, /R²\s+0\.\d+/);
+    assert.equal(await page.locator('.scatter circle').count(), 2000, '2000 of the 10800 test values');
+    assert.equal(await button(page, 'Save model').isEnabled(), true);
+  }));
+
+test('val_loss falls from the first epoch to the last, and Pause, Resume and Stop work', () => withTrainer(async (page) => {
+  await ready(page);
+  await setField(page, 'samples', '3000');
+  await setField(page, 'epochs', '400');
+  await page.getByText(/^3000 samples/).waitFor();
+  const epochs = [];
+  await page.exposeFunction('recordEpoch', (text) => epochs.push(text));
+  await page.evaluate(() => {
+    new MutationObserver(() => globalThis.recordEpoch(document.getElementById('history-last').textContent))
+      .observe(document.getElementById('history-last'), { childList: true, characterData: true, subtree: true });
+  });
+  await button(page, 'Train').click();
+  const atLeast = (n) => page.waitForFunction((k) => document.getElementById('progress').value >= k, n, { timeout: 20000 });
+  await atLeast(3);
+  await button(page, 'Pause').click();
+  await page.getByText(/^Paused after epoch \d+/).waitFor({ timeout: 20000 });
+  const pausedAt = Number((await trainStatus(page).innerText()).match(/epoch (\d+)/)[1]);
+  await page.waitForTimeout(300);
+  assert.equal(Number((await page.locator('#progress-label').innerText()).match(/epoch (\d+)/)[1]), pausedAt, 'nothing runs while paused');
+  await button(page, 'Resume').click();
+  await atLeast(pausedAt + 2);
+  await button(page, 'Stop').click();
+  await page.getByText(/Training ended after \d+ epochs: stopped by you\./).waitFor({ timeout: 20000 });
+  const val = epochs.map((t) => Number(t.match(/val_loss ([\d.e-]+)/)?.[1])).filter(Number.isFinite);
+  assert.ok(val.length >= 4, `epochs seen: ${epochs.length}`);
+  assert.ok(val.at(-1) < val[0], `val_loss fell: ${val[0]} → ${val.at(-1)}`);
+  await page.locator('.scatter').waitFor();
+}));
+
+test('bad input: a field names itself, a CSV names its line, a model file is checked', () => withTrainer(async (page) => {
+  await ready(page);
+  await setField(page, 'learning rate', '0,01');
+  await page.getByText('learning rate: expected a number, got "0,01" (write decimals with a point)').waitFor();
+  assert.equal(await button(page, 'Train').isDisabled(), true);
+  await setField(page, 'learning rate', '0.01');
+  await setField(page, 'hidden layers (units)', '64, 0');
+  await page.locator('#model-status').getByText(/layers\[3\]\.units: expected a whole number from 1 to 4096, got 0/).waitFor();
+  await setField(page, 'hidden layers (units)', '16');
+
+  await page.getByLabel('a CSV file', { exact: true }).check();
+  let csv = 'x1,x2,y\n';
+  for (let i = 0; i < 30; i += 1) csv += `${i},${i % 4},${2 * i}\n`;
+  csv += '30,2,oops\n';
+  await page.locator('#csv-file').setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#data-status').getByText(/mine\.csv line 32/).waitFor();
+  assert.match(await page.locator('#csv-columns').innerText(), /Columns: 1 x1, 2 x2, 3 y/);
+  await page.locator('#csv-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace('oops', '60')) });
+  await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 targets.').waitFor();
+  await setField(page, 'epochs', '3');
+  await button(page, 'Train').click();
+  await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 20000 });
+
+  // Save, then load the saved model back: its weights, its summary.
+  const download = page.waitForEvent('download');
+  await button(page, 'Save model').click();
+  const saved = await readFile(await (await download).path(), 'utf8');
+  const model = JSON.parse(saved);
+  assert.equal(model.inputs, 2);
+  assert.equal(model.layers[0].weights.length, 16);
+  await page.locator('#model-load').setInputFiles({ name: 'trained.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+  await page.getByText('Loaded trained.json: Train goes on from its weights; Reset to the lecture\'s model uses the form again.').waitFor();
+  await page.locator('#model-load').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"inputs": 2, "layers": []}') });
+  await page.locator('#model-file-status').getByText(/^broken\.json: not loaded: /).waitFor();
+}));
+
+test('on a phone the trainer fits the width', () => withTrainer(async (page) => {
+  await ready(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+}, { viewport: kPhone }));

@@ -1,0 +1,96 @@
+// The trainer page's form (web/js/trainer-form.js): the lecture's Keras model from the default
+// form (the core counts it: 21,750 parameters), every kind of bad text with its field's name,
+// the built-in data choice, CSV header names, durations and the time left.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import createTrainer from '../../build/wasm/nntutor_train_wasm.js';
+import {
+  builtinFromForm, csvHeader, eta, formatDuration, kLectureForm, modelFromForm, readHidden, readNumber,
+} from '../../web/js/trainer-form.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const trainer = await createTrainer();
+
+test('the default form is the lecture\'s Keras model, as examples/keras-lecture.json', () => {
+  const built = modelFromForm(kLectureForm, 9, 54);
+  assert.equal(built.errors, undefined);
+  const example = JSON.parse(readFileSync(`${root}examples/keras-lecture.json`, 'utf8'));
+  assert.deepEqual(built.value.layers, example.layers);
+  assert.equal(built.value.loss, 'mse');
+  assert.deepEqual(built.value.optimizer, { name: 'adam', learning_rate: 0.001 });
+  assert.equal(built.value.fit.batch_size, 64);
+  assert.equal(built.value.fit.epochs, 300);
+  const summary = trainer.summary(JSON.stringify(built.value));
+  assert.equal(summary.ok, true, summary.error);
+  const counts = JSON.parse(summary.value);
+  assert.deepEqual([counts.total, counts.trainable, counts.non_trainable], [21750, 21238, 512]);
+});
+
+test('the form\'s choices change the model: no BN, other activations, callbacks off', () => {
+  const built = modelFromForm({
+    ...kLectureForm, hidden: '8;4', batchNorm: false, activation: 'tanh', outputActivation: 'sigmoid',
+    loss: 'bce', optimizer: 'rmsprop', plateau: false, early: true, restoreBest: true,
+  }, 3, 1).value;
+  assert.deepEqual(built.layers, [
+    { type: 'dense', units: 8 }, { type: 'activation', activation: 'tanh' },
+    { type: 'dense', units: 4 }, { type: 'activation', activation: 'tanh' },
+    { type: 'dense', units: 1, activation: 'sigmoid' }]);
+  assert.deepEqual(built.fit.callbacks, [{ name: 'early_stopping', patience: 50, restore_best_weights: true }]);
+  assert.equal(trainer.summary(JSON.stringify(built)).ok, true);
+  assert.deepEqual(modelFromForm({ ...kLectureForm, hidden: '' }, 9, 54).value.layers, [{ type: 'dense', units: 54 }]);
+});
+
+test('bad texts name their field; the core names the model\'s', () => {
+  const errors = modelFromForm({ ...kLectureForm, hidden: '64, x', learningRate: '0,01', epochs: '1.5', plateauFactor: '' }, 9, 54).errors;
+  assert.deepEqual(errors, {
+    hidden: 'hidden layers: expected whole numbers of units separated by commas, got "x"',
+    learningRate: 'learning rate: expected a number, got "0,01" (write decimals with a point)',
+    epochs: 'epochs: expected a whole number, got "1.5"',
+    plateauFactor: 'plateau factor: expected a number, got nothing',
+  });
+  assert.equal(readNumber('1e999', 'x').error, 'x: "1e999" is too large for a number');
+  assert.equal(readNumber('−0.5', 'x').value, -0.5);
+  assert.deepEqual(readHidden('64 128'), { value: [64, 128] });
+  const zero = trainer.summary(JSON.stringify(modelFromForm({ ...kLectureForm, hidden: '64, 0' }, 9, 54).value));
+  assert.equal(zero.ok, false);
+  assert.equal(zero.error, 'layers[3].units: expected a whole number from 1 to 4096, got 0');
+});
+
+test('the built-in data choice, CSV headers, durations', () => {
+  assert.deepEqual(builtinFromForm({ samples: '10000', noise: '0.01', dataSeed: '1' }).value,
+    { builtin: { samples: 10000, noise: 0.01, seed: 1 } });
+  assert.deepEqual(builtinFromForm({ samples: 'many', noise: '0.01', dataSeed: '1' }).errors,
+    { samples: 'samples: expected a whole number, got "many"' });
+  assert.deepEqual(csvHeader('\uFEFFtemp,"log g","a ""b""",y\r'), ['temp', 'log g', 'a "b"', 'y']);
+  assert.equal(formatDuration(800), '0.8 s');
+  assert.equal(formatDuration(42_000), '42 s');
+  assert.equal(formatDuration(125_000), '2 min 5 s');
+  assert.equal(eta(1000, 10, 300), 29000);
+  assert.equal(eta(1000, 0, 300), 0);
+});
+
+test('the Wasm trainer: data, epochs, finish, model — and its messages', () => {
+  const t = new trainer.Trainer();
+  const bad = t.loadData('{"builtin": {"samples": 5}}', '');
+  assert.deepEqual([bad.ok, bad.error], [false, 'data.builtin.samples: expected a whole number from 10 to 100000, got 5']);
+  const shape = JSON.parse(t.loadData('{"builtin": {"samples": 300}}', '').value);
+  assert.deepEqual([shape.train, shape.validation, shape.test], [210, 60, 30]);
+  const model = modelFromForm({ ...kLectureForm, hidden: '16', epochs: '3' }, 9, 54).value;
+  const started = JSON.parse(t.start(JSON.stringify(model)).value);
+  assert.equal(started.epochs, 3);
+  const logs = [];
+  for (;;) {
+    const r = JSON.parse(t.epoch().value);
+    logs.push(r);
+    if (r.done) break;
+  }
+  assert.deepEqual(logs.map((l) => l.epoch), [1, 2, 3]);
+  const result = JSON.parse(t.finish().value);
+  assert.equal(result.stop, 'completed');
+  assert.equal(result.test.samples, 30);
+  assert.equal(result.test.points.total, 30 * 54);
+  assert.equal(JSON.parse(t.model().value).layers[0].weights.length, 16);
+  t.delete();
+});

@@ -1,0 +1,165 @@
+// The trainer page's drawings: the live loss/val_loss and learning-rate curves (uPlot, the
+// global `uPlot`), the progress line, and the test set's predicted-against-true plot (SVG).
+// Draws the numbers the core sent; computes only where they go on screen.
+import { eta, formatDuration } from './trainer-form.js';
+
+const kSvg = 'http://www.w3.org/2000/svg';
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svg(tag, attributes = {}) {
+  const node = document.createElementNS(kSvg, tag);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+  return node;
+}
+
+/// A short number for labels: 3 significant digits, plain or scientific.
+export function shortNumber(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return String(Number(v.toPrecision(3)));
+}
+
+/// Two uPlot charts that grow by one point per epoch.
+export class Curves {
+  constructor(lossBox, lrBox) {
+    this.lossBox = lossBox;
+    this.lrBox = lrBox;
+    this.data = { epoch: [], loss: [], val: [], lr: [] };
+    this.loss = null;
+    this.lr = null;
+  }
+
+  width(box) {
+    return Math.max(260, Math.floor(box.clientWidth || 480));
+  }
+
+  reset() {
+    this.data = { epoch: [], loss: [], val: [], lr: [] };
+    this.loss?.destroy();
+    this.lr?.destroy();
+    this.loss = null;
+    this.lr = null;
+    this.lossBox.replaceChildren();
+    this.lrBox.replaceChildren();
+  }
+
+  add(logs) {
+    const d = this.data;
+    d.epoch.push(logs.epoch);
+    d.loss.push(logs.loss);
+    d.val.push(logs.val_loss ?? null);
+    d.lr.push(logs.lr);
+    if (!globalThis.uPlot) return;
+    if (!this.loss) this.create();
+    else {
+      this.loss.setData([d.epoch, d.loss, d.val]);
+      this.lr.setData([d.epoch, d.lr]);
+    }
+  }
+
+  create() {
+    const { uPlot } = globalThis;
+    const d = this.data;
+    const axes = (label) => [{ label: 'epoch' }, { label, size: 64, values: (u, ticks) => ticks.map(shortNumber) }];
+    this.loss = new uPlot({
+      width: this.width(this.lossBox), height: 220,
+      scales: { x: { time: false }, y: { distr: 3 } },
+      axes: axes('loss'),
+      series: [{ label: 'epoch' },
+        { label: 'loss', stroke: '#4338ca', width: 2, value: (u, v) => shortNumber(v) },
+        { label: 'val_loss', stroke: '#c77700', width: 2, dash: [8, 4], value: (u, v) => shortNumber(v) }],
+    }, [d.epoch, d.loss, d.val], this.lossBox);
+    this.lr = new uPlot({
+      width: this.width(this.lrBox), height: 220,
+      scales: { x: { time: false }, y: { distr: 3 } },
+      axes: axes('learning rate'),
+      series: [{ label: 'epoch' }, { label: 'lr', stroke: '#18703a', width: 2, value: (u, v) => shortNumber(v) }],
+    }, [d.epoch, d.lr], this.lrBox);
+  }
+}
+
+/// The progress bar, its label and the time left.
+export function renderProgress(parts, { epoch, epochs, elapsed, state }) {
+  parts.bar.max = Math.max(1, epochs);
+  parts.bar.value = epoch;
+  parts.label.textContent = `epoch ${epoch} of ${epochs}`;
+  let text = '';
+  if (state === 'running' && epoch > 0) {
+    text = `${formatDuration(elapsed)} so far, at most ${formatDuration(eta(elapsed, epoch, epochs))} left`;
+  } else if (epoch > 0) {
+    text = `${formatDuration(elapsed)} of training`;
+  }
+  parts.eta.textContent = text;
+}
+
+const kStops = {
+  completed: 'every epoch ran',
+  early_stopping: 'EarlyStopping ended training',
+  requested: 'stopped by you',
+  diverged: 'the loss stopped being a number',
+};
+
+/// What ended the training, in a sentence.
+export function stopSentence(result) {
+  let text = `Training ended after ${result.history.length} epoch${result.history.length === 1 ? '' : 's'}: ${kStops[result.stop] ?? result.stop}`;
+  if (result.restored_epoch) text += `; the weights of epoch ${result.restored_epoch} (the best val_loss) were restored`;
+  if (result.divergence) text += ` (${result.divergence})`;
+  return `${text}.`;
+}
+
+/// The test set's predicted-against-true plot and its errors.
+export function renderTest(box, result) {
+  box.replaceChildren();
+  const test = result.test;
+  const facts = el('dl', 'test-facts');
+  const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));
+  fact('test samples', String(test.samples));
+  fact('test loss (standardised, as trained)', shortNumber(test.loss));
+  fact('RMSE in the data\'s units', shortNumber(test.rmse));
+  fact('MAE in the data\'s units', shortNumber(test.mae));
+  if (test.r2 !== undefined) fact('R²', shortNumber(test.r2));
+  box.append(facts);
+
+  const { truth, predicted } = test.points;
+  if (truth.length === 0) return;
+  const lo = Math.min(...truth, ...predicted);
+  const hi = Math.max(...truth, ...predicted);
+  const span = hi - lo || 1;
+  const W = 420, H = 420, M = 48;
+  const x = (v) => M + ((v - lo) / span) * (W - 2 * M);
+  const y = (v) => H - M - ((v - lo) / span) * (H - 2 * M);
+  const plot = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'scatter', role: 'img' });
+  plot.setAttribute('aria-label', `predicted against true for ${truth.length} test values; RMSE ${shortNumber(test.rmse)}`);
+  plot.append(svg('rect', { x: M, y: M, width: W - 2 * M, height: H - 2 * M, class: 'scatter-frame' }));
+  plot.append(svg('line', { x1: x(lo), y1: y(lo), x2: x(hi), y2: y(hi), class: 'scatter-diagonal' }));
+  const dots = svg('g', { class: 'scatter-dots' });
+  for (let i = 0; i < truth.length; i += 1) {
+    dots.append(svg('circle', { cx: x(truth[i]).toFixed(1), cy: y(predicted[i]).toFixed(1), r: 1.8 }));
+  }
+  plot.append(dots);
+  for (const v of [lo, (lo + hi) / 2, hi]) {
+    const tx = svg('text', { x: x(v), y: H - M + 16, 'text-anchor': 'middle', class: 'scatter-tick' });
+    tx.textContent = shortNumber(v);
+    const ty = svg('text', { x: M - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'scatter-tick' });
+    ty.textContent = shortNumber(v);
+    plot.append(tx, ty);
+  }
+  const xl = svg('text', { x: W / 2, y: H - 8, 'text-anchor': 'middle', class: 'scatter-label' });
+  xl.textContent = 'true';
+  const yl = svg('text', { x: 14, y: H / 2, 'text-anchor': 'middle', class: 'scatter-label', transform: `rotate(-90 14 ${H / 2})` });
+  yl.textContent = 'predicted';
+  plot.append(xl, yl);
+  const figure = el('figure', 'scatter-box');
+  figure.append(plot, el('figcaption', 'note',
+    test.points.shown < test.points.total
+      ? `${test.points.shown} of the ${test.points.total} test values, chosen evenly.`
+      : `All ${test.points.total} test values.`));
+  box.append(figure);
+}

@@ -1,0 +1,161 @@
+// The trainer page's form as plain data: the texts the student typed, turned into the model
+// JSON (docs/model.md) and the data choice the core reads. Only the shape of the texts is
+// checked here (a number where a number belongs, with the field's name); every range and rule
+// is the core's, which names the model's field in its message.
+
+/// The lecture's Keras example (lecture.md section 6) as the form shows it.
+export const kLectureForm = Object.freeze({
+  hidden: '64, 128, 64',
+  activation: 'relu',
+  batchNorm: true,
+  outputActivation: 'linear',
+  loss: 'mse',
+  optimizer: 'adam',
+  learningRate: '0.001',
+  batchSize: '64',
+  epochs: '300',
+  plateau: true,
+  plateauPatience: '20',
+  plateauFactor: '0.1',
+  minLr: '0',
+  early: true,
+  earlyPatience: '50',
+  restoreBest: false,
+  seed: '1',
+});
+
+/// The built-in data set's defaults (docs/model.md "Data").
+export const kBuiltinData = Object.freeze({ samples: '10000', noise: '0.01', dataSeed: '1' });
+
+export const kActivations = ['relu', 'sigmoid', 'tanh', 'elu', 'leaky_relu', 'linear'];
+export const kOutputActivations = ['linear', 'sigmoid', 'softmax', 'relu', 'tanh'];
+export const kLosses = ['mse', 'mae', 'msle', 'bce', 'cross_entropy'];
+export const kOptimizers = ['adam', 'rmsprop', 'adagrad', 'sgd'];
+
+const kNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/// A finite decimal number written plainly ("0.001", "1e-3"); `{ value }` or `{ error }`.
+export function readNumber(text, field) {
+  const t = String(text).trim().replace('\u2212', '-');
+  if (t === '') return { error: `${field}: expected a number, got nothing` };
+  if (!kNumber.test(t)) {
+    const comma = /^[+-]?\d+,\d+$/.test(t) ? ' (write decimals with a point)' : '';
+    return { error: `${field}: expected a number, got "${String(text).trim()}"${comma}` };
+  }
+  const value = Number(t);
+  if (!Number.isFinite(value)) return { error: `${field}: "${t}" is too large for a number` };
+  return { value };
+}
+
+/// A whole number ("64"); `{ value }` or `{ error }`.
+export function readWhole(text, field) {
+  const t = String(text).trim();
+  if (!/^\d{1,9}$/.test(t)) {
+    return { error: `${field}: expected a whole number, got ${t === '' ? 'nothing' : `"${t}"`}` };
+  }
+  return { value: Number(t) };
+}
+
+/// "64, 128, 64" → [64, 128, 64]; "" → [] (no hidden layer).
+export function readHidden(text, field = 'hidden layers') {
+  const entries = String(text).split(/[\s,;]+/).filter((e) => e !== '');
+  const units = [];
+  for (const entry of entries) {
+    const n = readWhole(entry, field);
+    if (n.error) return { error: `${field}: expected whole numbers of units separated by commas, got "${entry}"` };
+    units.push(n.value);
+  }
+  return { value: units };
+}
+
+/// The model JSON for `form` on data of `inputs` features and `outputs` targets:
+/// `{ value: model }` or `{ errors: { formKey: message } }`.
+export function modelFromForm(form, inputs, outputs) {
+  const errors = {};
+  const take = (key, reader, name) => {
+    const r = reader(form[key], name);
+    if (r.error) errors[key] = r.error;
+    return r.value;
+  };
+  const hidden = take('hidden', readHidden, 'hidden layers');
+  const learningRate = take('learningRate', readNumber, 'learning rate');
+  const batchSize = take('batchSize', readWhole, 'batch size');
+  const epochs = take('epochs', readWhole, 'epochs');
+  const seed = take('seed', readWhole, 'weights seed');
+  const plateau = form.plateau ? {
+    patience: take('plateauPatience', readWhole, 'plateau patience'),
+    factor: take('plateauFactor', readNumber, 'plateau factor'),
+    min_lr: take('minLr', readNumber, 'minimum learning rate'),
+  } : null;
+  const early = form.early ? { patience: take('earlyPatience', readWhole, 'early stopping patience') } : null;
+  if (Object.keys(errors).length > 0) return { errors };
+
+  const layers = [];
+  for (const units of hidden) {
+    layers.push({ type: 'dense', units });
+    if (form.batchNorm) layers.push({ type: 'batch_normalization' });
+    layers.push({ type: 'activation', activation: form.activation });
+  }
+  const output = { type: 'dense', units: outputs };
+  if (form.outputActivation !== 'linear') output.activation = form.outputActivation;
+  layers.push(output);
+  const callbacks = [];
+  if (plateau) callbacks.push({ name: 'reduce_lr_on_plateau', ...plateau });
+  if (early) callbacks.push({ name: 'early_stopping', patience: early.patience, restore_best_weights: Boolean(form.restoreBest) });
+  return {
+    value: {
+      name: 'sequential', inputs, layers, loss: form.loss,
+      optimizer: { name: form.optimizer, learning_rate: learningRate },
+      fit: { batch_size: batchSize, epochs, shuffle: true, seed, callbacks },
+      seed,
+    },
+  };
+}
+
+/// The built-in data choice: `{ value: { builtin: { samples, noise, seed } } }` or `{ errors }`.
+export function builtinFromForm(data) {
+  const errors = {};
+  const samples = readWhole(data.samples, 'samples');
+  const noise = readNumber(data.noise, 'noise');
+  const seed = readWhole(data.dataSeed, 'data seed');
+  if (samples.error) errors.samples = samples.error;
+  if (noise.error) errors.noise = noise.error;
+  if (seed.error) errors.dataSeed = seed.error;
+  if (Object.keys(errors).length > 0) return { errors };
+  return { value: { builtin: { samples: samples.value, noise: noise.value, seed: seed.value } } };
+}
+
+/// The columns named in a CSV's header line (quotes removed), for the column choosers.
+export function csvHeader(firstLine) {
+  const line = String(firstLine).replace(/^\uFEFF/, '').replace(/\r$/, '');
+  const names = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { names.push(cell.trim()); cell = ''; } else cell += c;
+  }
+  names.push(cell.trim());
+  return names;
+}
+
+/// "2 min 5 s", "40 s", "0.8 s": a duration for the progress line.
+export function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${s % 60} s`;
+}
+
+/// The time left if the remaining epochs take as long as the mean of those done. (Early
+/// stopping can end sooner: the page says "at most".)
+export function eta(elapsedMs, done, total) {
+  if (done <= 0 || total <= done) return 0;
+  return (elapsedMs / done) * (total - done);
+}

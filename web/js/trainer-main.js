@@ -1,0 +1,360 @@
+// The trainer page's wiring: form → model JSON (trainer-form.js) → the worker (which runs the
+// core in Wasm) → drawings (render-trainer.js). The page never trains or judges anything
+// itself; every message about the model or the data is the core's.
+import {
+  builtinFromForm, csvHeader, kActivations, kLectureForm, kLosses, kOptimizers, kOutputActivations,
+  modelFromForm,
+} from './trainer-form.js';
+import { Curves, renderProgress, renderTest, stopSentence } from './render-trainer.js';
+import { downloadText } from './download.js';
+import { showFieldError } from './render-form.js';
+
+const byId = (id) => document.getElementById(id);
+const kFormKeys = Object.keys(kLectureForm);
+const kMaxModelBytes = 20_000_000;
+
+const ui = {
+  train: byId('train'), pause: byId('pause'), stop: byId('stop'),
+  trainStatus: byId('train-status'), modelStatus: byId('model-status'), dataStatus: byId('data-status'),
+  summary: byId('summary'), save: byId('model-save'), load: byId('model-load'), fileStatus: byId('model-file-status'),
+  progress: { bar: byId('progress'), label: byId('progress-label'), eta: byId('eta') },
+  last: byId('history-last'), test: byId('test-result'),
+  csvFile: byId('csv-file'), csvName: byId('csv-name'), csvColumns: byId('csv-columns'),
+};
+const curves = new Curves(byId('loss-chart'), byId('lr-chart'));
+
+// What the student chose, and what the worker last said.
+const page = {
+  state: 'loading',  // loading | idle | running | paused
+  data: null,        // the data choice last sent: {key, shape} once the worker read it
+  dataKey: null,     // the data choice in the form now
+  csv: null,         // the chosen File
+  loaded: null,      // a model loaded from a file (used instead of the form), or null
+  epochs: 0,
+  epoch: 0,
+  elapsed: 0,
+  trained: false,
+};
+
+// ---- The form ----
+
+function fillSelect(id, names) {
+  byId(id).replaceChildren(...names.map((n) => new Option(n, n)));
+}
+fillSelect('activation', kActivations);
+fillSelect('outputActivation', kOutputActivations);
+fillSelect('loss', kLosses);
+fillSelect('optimizer', kOptimizers);
+
+function setForm(form) {
+  for (const key of kFormKeys) {
+    const input = byId(key);
+    if (input.type === 'checkbox') input.checked = Boolean(form[key]);
+    else input.value = form[key];
+  }
+}
+
+function readForm() {
+  const form = {};
+  for (const key of kFormKeys) {
+    const input = byId(key);
+    form[key] = input.type === 'checkbox' ? input.checked : input.value;
+  }
+  return form;
+}
+
+const dataKind = () => document.querySelector('input[name="data-kind"]:checked').value;
+
+/// The data choice as the core reads it, or null (with the messages at the fields).
+function dataChoice() {
+  for (const id of ['samples', 'noise', 'dataSeed', 'csv-features', 'csv-targets']) showFieldError(byId(id), null);
+  if (dataKind() === 'builtin') {
+    const built = builtinFromForm({ samples: byId('samples').value, noise: byId('noise').value, dataSeed: byId('dataSeed').value });
+    if (built.errors) {
+      for (const [key, message] of Object.entries(built.errors)) showFieldError(byId(key), message);
+      return null;
+    }
+    return { ...built.value, split_seed: 1 };
+  }
+  if (!page.csv) return null;
+  return {
+    csv: { source: page.csv.name, features: byId('csv-features').value.trim(), targets: byId('csv-targets').value.trim() },
+    split_seed: 1,
+  };
+}
+
+/// The model to train: the loaded one, or the form's for the data's shape; null with messages.
+function modelChoice() {
+  for (const key of kFormKeys) {
+    const input = byId(key);
+    if (input.type !== 'checkbox' && input.type !== 'select-one') showFieldError(input, null);
+  }
+  if (page.loaded) return page.loaded;
+  if (!page.data?.shape) return null;
+  const built = modelFromForm(readForm(), page.data.shape.features.length, page.data.shape.targets.length);
+  if (built.errors) {
+    for (const [key, message] of Object.entries(built.errors)) showFieldError(byId(key), message);
+    return null;
+  }
+  return built.value;
+}
+
+// ---- The worker ----
+
+const worker = new Worker('js/trainer-worker.js');
+const waiting = new Map();  // message type → resolve, for the request/answer pairs
+
+function ask(type, payload) {
+  return new Promise((resolve) => {
+    waiting.set(type, resolve);
+    worker.postMessage({ type, ...payload });
+  });
+}
+
+function answer(type, value) {
+  const resolve = waiting.get(type);
+  waiting.delete(type);
+  resolve?.(value);
+}
+
+worker.onmessage = (event) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'data': answer('data', { shape: m.shape }); break;
+    case 'summary': answer('summary', { summary: m.summary }); break;
+    case 'model': answer('model', { json: m.json }); break;
+    case 'started': onStarted(m.ready); break;
+    case 'epoch': onEpoch(m.logs, m.elapsed); break;
+    case 'paused': onPaused(m.elapsed); break;
+    case 'done': onDone(m.result, m.elapsed); break;
+    case 'error':
+      if (waiting.has(m.of)) answer(m.of, { error: m.message });
+      else onTrainError(m.message);
+      break;
+    default: break;
+  }
+};
+worker.onerror = (event) => {
+  event.preventDefault();
+  page.state = 'broken';
+  ui.trainStatus.textContent = `The trainer could not start (${event.message || 'the worker failed'}): reload the page to try again.`;
+  ui.trainStatus.classList.add('is-error');
+  renderButtons();
+};
+
+/// Sends the data choice to the worker if it changed; resolves to true when the data is there.
+async function ensureData() {
+  const choice = dataChoice();
+  if (!choice) {
+    if (dataKind() === 'csv' && !page.csv) ui.dataStatus.textContent = 'Choose a CSV file.';
+    return false;
+  }
+  const key = JSON.stringify([choice, page.csv?.name, page.csv?.size, page.csv?.lastModified]);
+  if (page.data?.key === key) return true;
+  ui.dataStatus.textContent = 'Reading the data…';
+  ui.dataStatus.classList.remove('is-error');
+  const reply = await ask('data', { data: choice, file: dataKind() === 'csv' ? page.csv : undefined });
+  if (reply.error) {
+    page.data = null;
+    ui.dataStatus.textContent = reply.error;
+    ui.dataStatus.classList.add('is-error');
+    return false;
+  }
+  page.data = { key, shape: reply.shape };
+  const s = reply.shape;
+  ui.dataStatus.textContent = `${s.samples} samples: ${s.train} for training, ${s.validation} for validation, ${s.test} for testing; ${s.features.length} features → ${s.targets.length} targets.`;
+  return true;
+}
+
+/// Shows model.summary() for the model as the form (or the loaded file) describes it.
+async function refreshSummary() {
+  if (page.state === 'loading' || page.state === 'broken') return;
+  if (!(await ensureData())) {
+    renderButtons();
+    return;
+  }
+  const model = modelChoice();
+  if (!model) {
+    ui.summary.textContent = '';
+    renderButtons(false);
+    return;
+  }
+  const reply = await ask('summary', { model });
+  if (reply.error) {
+    ui.modelStatus.textContent = reply.error;
+    ui.modelStatus.classList.add('is-error');
+    renderButtons(false);
+    return;
+  }
+  ui.modelStatus.textContent = page.loaded ? `Using the model loaded from ${page.loaded.__file}.` : '';
+  ui.modelStatus.classList.remove('is-error');
+  ui.summary.textContent = reply.summary.text;
+  renderButtons(true);
+}
+
+function renderButtons(valid = ui.train.dataset.valid === 'true') {
+  ui.train.dataset.valid = String(valid);
+  const busy = page.state === 'running' || page.state === 'paused';
+  ui.train.disabled = page.state === 'loading' || page.state === 'broken' || busy || !valid;
+  ui.pause.disabled = !busy;
+  ui.pause.textContent = page.state === 'paused' ? 'Resume' : 'Pause';
+  ui.stop.disabled = !busy;
+  ui.save.disabled = busy || !page.trained;
+}
+
+// ---- Training ----
+
+async function train() {
+  if (!(await ensureData())) return;
+  const model = modelChoice();
+  if (!model) return;
+  const { __file, ...clean } = model;
+  curves.reset();
+  ui.test.replaceChildren();
+  ui.last.textContent = '';
+  ui.trainStatus.classList.remove('is-error');
+  ui.trainStatus.textContent = 'Starting…';
+  page.state = 'running';
+  renderButtons();
+  worker.postMessage({ type: 'train', model: clean });
+}
+
+function onStarted(ready) {
+  page.epochs = ready.epochs;
+  page.epoch = 0;
+  page.elapsed = 0;
+  ui.summary.textContent = ready.summary;
+  ui.trainStatus.textContent = `Training on ${ready.train} samples, batches of ${ready.batch_size}.`;
+  renderProgress(ui.progress, { epoch: 0, epochs: page.epochs, elapsed: 0, state: 'running' });
+}
+
+function onEpoch(logs, elapsed) {
+  page.epoch = logs.epoch;
+  page.elapsed = elapsed;
+  curves.add(logs);
+  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed, state: page.state });
+  const val = logs.val_loss === null || logs.val_loss === undefined ? '' : `, val_loss ${logs.val_loss.toPrecision(4)}`;
+  ui.last.textContent = `Epoch ${logs.epoch}: loss ${logs.loss.toPrecision(4)}${val}, lr ${logs.lr}`;
+}
+
+function onPaused(elapsed) {
+  page.state = 'paused';
+  ui.trainStatus.textContent = `Paused after epoch ${page.epoch}: Resume goes on, Stop ends here.`;
+  renderProgress(ui.progress, { epoch: page.epoch, epochs: page.epochs, elapsed, state: 'paused' });
+  renderButtons();
+}
+
+function onDone(result, elapsed) {
+  page.state = 'idle';
+  page.trained = true;
+  ui.trainStatus.textContent = stopSentence(result) + (result.warnings.length ? ` ${result.warnings.join(' ')}` : '');
+  renderProgress(ui.progress, { epoch: result.history.length, epochs: page.epochs, elapsed, state: 'done' });
+  renderTest(ui.test, result);
+  renderButtons();
+}
+
+function onTrainError(message) {
+  page.state = 'idle';
+  ui.trainStatus.textContent = message;
+  ui.trainStatus.classList.add('is-error');
+  renderButtons();
+}
+
+ui.train.addEventListener('click', train);
+ui.pause.addEventListener('click', () => {
+  if (page.state === 'running') {
+    ui.pause.disabled = true;
+    ui.trainStatus.textContent = 'Pausing after this epoch…';
+    worker.postMessage({ type: 'pause' });
+  } else if (page.state === 'paused') {
+    page.state = 'running';
+    ui.trainStatus.textContent = 'Training…';
+    renderButtons();
+    worker.postMessage({ type: 'resume' });
+  }
+});
+ui.stop.addEventListener('click', () => {
+  ui.stop.disabled = true;
+  ui.trainStatus.textContent = 'Stopping after this epoch…';
+  worker.postMessage({ type: 'stop' });
+});
+
+// ---- Model files ----
+
+ui.save.addEventListener('click', async () => {
+  const reply = await ask('model', {});
+  if (reply.error) {
+    ui.fileStatus.textContent = reply.error;
+    return;
+  }
+  downloadText('nntutor-model.json', `${reply.json}\n`, 'application/json');
+  ui.fileStatus.textContent = 'Saved nntutor-model.json (the architecture, the settings and every weight).';
+});
+
+ui.load.addEventListener('change', async () => {
+  const file = ui.load.files?.[0];
+  ui.load.value = '';
+  if (!file) return;
+  if (file.size > kMaxModelBytes) {
+    ui.fileStatus.textContent = `${file.name}: the file is too large (${file.size} bytes; a model is at most ${kMaxModelBytes})`;
+    return;
+  }
+  let model;
+  try {
+    model = JSON.parse(await file.text());
+  } catch {
+    ui.fileStatus.textContent = `${file.name}: not a model: the file is not JSON`;
+    return;
+  }
+  const reply = await ask('summary', { model });
+  if (reply.error) {
+    ui.fileStatus.textContent = `${file.name}: not loaded: ${reply.error}`;
+    return;
+  }
+  page.loaded = Object.assign(model, { __file: file.name });
+  ui.fileStatus.textContent = `Loaded ${file.name}: Train goes on from its weights; Reset to the lecture's model uses the form again.`;
+  refreshSummary();
+});
+
+byId('lecture-model').addEventListener('click', () => {
+  page.loaded = null;
+  ui.fileStatus.textContent = '';
+  setForm(kLectureForm);
+  refreshSummary();
+});
+
+// ---- Data choice ----
+
+for (const radio of document.querySelectorAll('input[name="data-kind"]')) {
+  radio.addEventListener('change', () => {
+    const csv = dataKind() === 'csv';
+    byId('builtin-fields').hidden = csv;
+    byId('builtin-note').hidden = csv;
+    byId('csv-fields').hidden = !csv;
+    refreshSummary();
+  });
+}
+
+ui.csvFile.addEventListener('change', async () => {
+  const file = ui.csvFile.files?.[0];
+  if (!file) return;
+  page.csv = file;
+  ui.csvName.textContent = `${file.name} (${file.size} bytes)`;
+  // Only the first line is read here, for the column names; the worker reads the rest.
+  const head = await file.slice(0, 65536).text();
+  const names = csvHeader(head.split('\n')[0]);
+  ui.csvColumns.textContent = `Columns: ${names.map((n, i) => `${i + 1} ${n}`).join(', ')}. Give names, numbers or ranges (2-10).`;
+  refreshSummary();
+});
+
+for (const key of [...kFormKeys, 'samples', 'noise', 'dataSeed', 'csv-features', 'csv-targets']) {
+  byId(key).addEventListener('change', () => refreshSummary());
+}
+
+// ---- Start ----
+
+setForm(kLectureForm);
+page.state = 'idle';
+refreshSummary().then(() => {
+  if (page.state === 'idle' && !ui.trainStatus.classList.contains('is-error')) ui.trainStatus.textContent = 'Ready: press Train.';
+});
