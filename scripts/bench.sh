@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 bash scripts/build.sh native wasm site >/dev/null
-exec node scripts/bench.mjs
+node scripts/bench.mjs
+# The lecture's Keras model: ours (native, Wasm in Node and Chromium) against TensorFlow.js.
+exec node scripts/bench-train.mjs

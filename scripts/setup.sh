@@ -39,10 +39,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages: KaTeX and uPlot are served with the page; playwright-core drives Chromium in
-# the tests (it downloads no browser). package-lock.json pins them all.
+# the tests (it downloads no browser); @tensorflow/tfjs(-backend-wasm) is the bench's yardstick.
+# package-lock.json pins them all.
 npm_missing=0
 for m in katex uplot; do [ -d "node_modules/$m" ] || npm_missing=1; done
 [ $want_test = 1 ] && [ ! -d node_modules/playwright-core ] && npm_missing=1
+# TensorFlow.js (CPU and Wasm backends) is what npm run bench races the trainer against.
+[ $want_test = 1 ] && [ ! -d node_modules/@tensorflow/tfjs-backend-wasm ] && npm_missing=1
 if [ $npm_missing = 1 ]; then
   echo "setup: installing npm packages (package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error

@@ -2,6 +2,9 @@
 // Prints one line per case: name, microseconds per step.
 // `nntutor_bench --assignment SESSION.json`: the median milliseconds of the Assignment 4 check
 // (its learning-rate sweep and bisection) over 51 runs.
+// `nntutor_bench --keras MODEL.json SAMPLES EPOCHS`: trains the model on the built-in spectra
+// (SAMPLES, seed 1, split 70/20/10) as the trainer page does, one warm-up epoch then EPOCHS;
+// prints the training samples per second (validation included in the time, as in fit()).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,8 +13,11 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "nntutor/assignment.hpp"
 #include "nntutor/session.hpp"
+#include "nntutor/trainer.hpp"
 
 namespace {
 
@@ -55,12 +61,35 @@ double assignment_milliseconds(const nntutor::Session& session) {
   return ms[25];
 }
 
+/// Training samples per second of the trainer on the built-in spectra.
+double keras_samples_per_second(const std::string& model_json, int samples, int epochs) {
+  using clock = std::chrono::steady_clock;
+  nntutor::keras::Trainer trainer;
+  trainer.load_data("{\"builtin\": {\"samples\": " + std::to_string(samples) + ", \"seed\": 1}}", "");
+  const auto ready = nlohmann::json::parse(trainer.start(model_json));
+  const double train = ready["train"].get<double>();
+  trainer.epoch();  // warm-up: first touches of every buffer
+  const auto start = clock::now();
+  for (int e = 0; e < epochs; ++e) trainer.epoch();
+  const double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  return train * epochs / seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: nntutor_bench NAME=SESSION.json ... | --assignment SESSION.json\n");
     return 2;
+  }
+  if (std::string(argv[1]) == "--keras" && argc == 5) {
+    try {
+      std::printf("%.1f\n", keras_samples_per_second(read_file(argv[2]), std::stoi(argv[3]), std::stoi(argv[4])));
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nntutor_bench: %s: %s\n", argv[2], e.what());
+      return 2;
+    }
   }
   if (std::string(argv[1]) == "--assignment" && argc == 3) {
     try {

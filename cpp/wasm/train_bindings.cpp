@@ -30,6 +30,9 @@ Result epoch(Trainer& t) {
 Result finish(Trainer& t) {
   return guarded([&] { return t.finish(); });
 }
+Result data(const Trainer& t) {
+  return guarded([&] { return t.data_json(); });
+}
 Result model(const Trainer& t) {
   return guarded([&] { return t.model_json(); });
 }
@@ -48,5 +51,6 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
       .function("start", &start)
       .function("epoch", &epoch)
       .function("finish", &finish)
-      .function("model", &model);
+      .function("model", &model)
+      .function("data", &data);
 }

@@ -93,6 +93,19 @@ TEST(Trainer, EpochByEpochIsFitAndTheTestErrorsAreRecomputable) {
   EXPECT_EQ(model_to_json(Sequential(parse_model(saved))), saved);
 }
 
+TEST(Trainer, DataJsonIsTheStandardisedSetsSampleBySample) {
+  Trainer t;
+  EXPECT_SESSION_ERROR(t.data_json(), "data: no data loaded yet");
+  t.load_data(kData, "");
+  const json d = json::parse(t.data_json());
+  const PreparedData data = prepare_data(parse_data_spec(kData), "");
+  ASSERT_EQ(d["train"]["samples"], 280);
+  ASSERT_EQ(d["train"]["x"].size(), 280U * 9);
+  ASSERT_EQ(d["validation"]["y"].size(), 80U * 54);
+  EXPECT_EQ(d["train"]["x"][9 * 5 + 2].get<double>(), data.split.train.X(2, 5));
+  EXPECT_EQ(d["validation"]["y"][54 * 3 + 7].get<double>(), data.split.validation.Y(7, 3));
+}
+
 TEST(Trainer, StopEndsAfterTheEpochThatRan) {
   Trainer t;
   t.load_data(kData, "");

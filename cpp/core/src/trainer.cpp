@@ -234,6 +234,21 @@ std::string Trainer::finish(int max_points) {
   return j.dump();
 }
 
+std::string Trainer::data_json() const {
+  if (!data_) throw SessionError("data: no data loaded yet");
+  const auto side = [](const Eigen::MatrixXd& M) {
+    // Column-major features × samples is row-major samples × features.
+    return ordered(std::vector<double>(M.data(), M.data() + M.size()));
+  };
+  const auto set = [&](const Dataset& d) {
+    return ordered{{"x", side(d.X)}, {"y", side(d.Y)}, {"samples", d.samples()}};
+  };
+  ordered j;
+  j["train"] = set(data_->split.train);
+  j["validation"] = set(data_->split.validation);
+  return j.dump();
+}
+
 std::string Trainer::model_json() const {
   if (!model_) throw SessionError("model: no model trained yet");
   return keras::model_to_json(*model_);

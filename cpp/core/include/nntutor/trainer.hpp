@@ -73,6 +73,10 @@ class Trainer {
   std::string finish(int max_points = 2000);
   /// The model as it is now (model_to_json).
   std::string model_json() const;
+  /// The prepared (standardised) training and validation sets, one array per set and side,
+  /// sample by sample: {"train": {"x": [n·features], "y": [n·targets], "samples": n},
+  /// "validation": {…}} — for benchmarks that train another library on the very same numbers.
+  std::string data_json() const;
 
  private:
   std::unique_ptr<PreparedData> data_;

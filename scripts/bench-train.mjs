@@ -1,0 +1,156 @@
+// Training speed of the lecture's Keras model (9 → 64 → BN → ReLU → 128 → BN → ReLU → 64 → BN →
+// ReLU → 54, mse, Adam 1e-3, batch 64) on the same built-in spectra (10,000 samples, seed 1:
+// 7,000 to train, 2,000 to validate), in one run: our native build, our Wasm module under
+// Node, our Wasm module in headless Chromium (the trainer page, in its Web Worker), and
+// TensorFlow.js under Node with its CPU and its Wasm backends. Prints training samples per
+// second (the validation pass of every epoch included in the time, as fit() runs) and ratios;
+// then one training step of the lecture's 1-1-1 example in each. Build first (scripts/bench.sh).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import createTrainer from '../build/wasm/nntutor_train_wasm.js';
+import { serve } from './serve.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const require = createRequire(import.meta.url);
+const kSamples = 10000;
+const kOurEpochs = 3;  // after one warm-up epoch
+const kTfEpochs = 2;   // after one warm-up epoch (TensorFlow.js is slower: fewer keep the run short)
+const modelText = readFileSync(join(root, 'examples/keras-lecture.json'), 'utf8');
+
+// ---- Ours ----
+
+const native = Number(execFileSync(join(root, 'build/native/nntutor_bench'),
+  ['--keras', join(root, 'examples/keras-lecture.json'), String(kSamples), String(kOurEpochs)], { encoding: 'utf8' }));
+
+const module = await createTrainer();
+const trainer = new module.Trainer();
+const unwrap = (r) => {
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+};
+unwrap(trainer.loadData(JSON.stringify({ builtin: { samples: kSamples, seed: 1 } }), ''));
+const data = JSON.parse(unwrap(trainer.data()));
+const ready = JSON.parse(unwrap(trainer.start(modelText)));
+unwrap(trainer.epoch());
+let t0 = performance.now();
+for (let e = 0; e < kOurEpochs; e += 1) unwrap(trainer.epoch());
+const wasmNode = (ready.train * kOurEpochs) / ((performance.now() - t0) / 1000);
+trainer.delete();
+
+async function inChromium() {
+  const server = await serve(join(root, 'build/site'), { port: 0 });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/trainer.html`);
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+    const set = async (label, value) => {
+      const box = page.getByLabel(label, { exact: true });
+      await box.fill(value);
+      await box.press('Tab');
+    };
+    await set('samples', String(kSamples));
+    await set('epochs', String(kOurEpochs + 1));
+    await page.getByText(`${kSamples} samples:`).waitFor();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByText(/Training ended after/).waitFor({ timeout: 120000 });
+    const ms = await page.evaluate(() => performance.getEntriesByName('nntutor:training').at(-1).duration);
+    // The page's time includes the warm-up (first) epoch: count it too.
+    return (ready.train * (kOurEpochs + 1)) / (ms / 1000);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+const wasmChromium = await inChromium();
+
+// ---- TensorFlow.js, the same model on the same numbers ----
+
+setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+
+function lectureModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 64, inputShape: [9] }));
+  for (const units of [128, 64, 54]) {
+    model.add(tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3 }));
+    model.add(tf.layers.activation({ activation: 'relu' }));
+    model.add(tf.layers.dense({ units }));
+  }
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  return model;
+}
+
+async function tfSamplesPerSecond(backend) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const { train, validation } = data;
+  const x = tf.tensor2d(train.x, [train.samples, 9]);
+  const y = tf.tensor2d(train.y, [train.samples, 54]);
+  const xv = tf.tensor2d(validation.x, [validation.samples, 9]);
+  const yv = tf.tensor2d(validation.y, [validation.samples, 54]);
+  const model = lectureModel();
+  const options = { batchSize: 64, shuffle: true, validationData: [xv, yv], verbose: 0 };
+  await model.fit(x, y, { ...options, epochs: 1 });
+  const start = performance.now();
+  await model.fit(x, y, { ...options, epochs: kTfEpochs });
+  const seconds = (performance.now() - start) / 1000;
+  tf.dispose([x, y, xv, yv]);
+  model.dispose();
+  return (train.samples * kTfEpochs) / seconds;
+}
+
+/// Microseconds per trainOnBatch of the lecture's 1-1-1 (two sigmoid units, x = y = 1,
+/// w1 = 0.5, w2 = 0.8, SGD η = 0.1, ½(ŷ − y)²).
+async function tfStep111(backend) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 1, inputShape: [1], activation: 'sigmoid', weights: [tf.tensor2d([[0.5]]), tf.tensor1d([0])] }));
+  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', weights: [tf.tensor2d([[0.8]]), tf.tensor1d([0])] }));
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: (t, p) => tf.mul(0.5, tf.sum(tf.square(tf.sub(p, t)))) });
+  const x = tf.tensor2d([[1]]);
+  const y = tf.tensor2d([[1]]);
+  for (let i = 0; i < 50; i += 1) await model.trainOnBatch(x, y);
+  const n = 500;
+  const start = performance.now();
+  for (let i = 0; i < n; i += 1) await model.trainOnBatch(x, y);
+  const us = ((performance.now() - start) * 1000) / n;
+  model.dispose();
+  tf.dispose([x, y]);
+  return us;
+}
+
+const originalWarn = console.warn;
+console.warn = () => {};  // TensorFlow.js suggests tfjs-node on every import: not what students get
+const tfCpu = await tfSamplesPerSecond('cpu');
+const tfWasm = await tfSamplesPerSecond('wasm');
+const tfStepCpu = await tfStep111('cpu');
+const tfStepWasm = await tfStep111('wasm');
+console.warn = originalWarn;
+
+// Our 1-1-1 step (the worked-example engine), natively and in Wasm under Node.
+const ourStepNative = Number(execFileSync(join(root, 'build/native/nntutor_bench'), [`lecture=${join(root, 'examples/lecture.json')}`], { encoding: 'utf8' }).split(' ')[1]);
+const engine = await (await import('../build/wasm/nntutor_wasm.js')).default();
+const lectureText = readFileSync(join(root, 'examples/lecture.json'), 'utf8');
+engine.benchSteps(lectureText, 1000);
+t0 = performance.now();
+if (!engine.benchSteps(lectureText, 200000).ok) throw new Error('benchSteps failed');
+const ourStepWasm = ((performance.now() - t0) * 1000) / 200000;
+
+const best = Math.max(tfCpu, tfWasm);
+const row = (name, v, note = '') => console.log(`  ${name.padEnd(40)}${v.toFixed(0).padStart(9)} samples/s${note}`);
+console.log(`Training the lecture's Keras model (21,750 parameters; batch 64, Adam 1e-3; ${ready.train} + 2000 validation samples per epoch)`);
+row('ours, native (g++ -O3)', native);
+row('ours, Wasm under Node', wasmNode, `   ${(native / wasmNode).toFixed(2)}× slower than native (goal ≤ 2×)`);
+row('ours, Wasm in Chromium (Web Worker)', wasmChromium, `   ${(native / wasmChromium).toFixed(2)}× slower than native`);
+row('TensorFlow.js 4.22, CPU backend (Node)', tfCpu);
+row('TensorFlow.js 4.22, Wasm backend (Node)', tfWasm);
+console.log(`  ours (Wasm, Node) is ${(wasmNode / best).toFixed(1)}× the faster TensorFlow.js backend (goal ≥ 5×); in Chromium ${(wasmChromium / best).toFixed(1)}×`);
+console.log('One training step of the lecture\'s 1-1-1 example');
+console.log(`  ours native ${ourStepNative.toFixed(2)} µs, ours Wasm ${ourStepWasm.toFixed(2)} µs (goal < 5 µs); TensorFlow.js trainOnBatch: CPU ${tfStepCpu.toFixed(0)} µs, Wasm ${tfStepWasm.toFixed(0)} µs`);
