@@ -17,6 +17,7 @@
 #include "nntutor/report.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
+#include "nntutor/trainer.hpp"
 #include "nntutor/tutor.hpp"
 #include "nntutor/dataset.hpp"
 #include "nntutor/fit.hpp"
@@ -63,13 +64,16 @@ constexpr const char* kUsage =
     "  shapes, parameter counts and totals, N characters wide (default 88, Keras' 80-column\n"
     "  terminal: 76).\n"
     "usage: nntutor train MODEL.json DATA.csv|--builtin [--features COLS] [--targets COLS]\n"
-    "       [--epochs N] [--samples N] [--history H.csv] [--save OUT.json]\n"
+    "       [--epochs N] [--samples N] [--data-seed S] [--split-seed S] [--history H.csv]\n"
+    "       [--save OUT.json]\n"
     "  Trains the model as Keras' fit does: the data split 70/20/10 and standardised with the\n"
     "  training set's statistics, mini-batches, callbacks, a progress bar on standard error;\n"
     "  prints the last epoch, why training stopped and the test loss. DATA.csv: a header row,\n"
     "  COLS names, 1-based numbers or ranges (2-10), comma-separated (default: the last column\n"
     "  is the target). --builtin: the built-in spectra (9 parameters -> 54 fluxes, N samples,\n"
-    "  default 10000). --epochs overrides fit.epochs. --history writes epoch,loss,val_loss,lr;\n"
+    "  default 10000, drawn from --data-seed, default 1). --split-seed (default 1) shuffles the\n"
+    "  split; the trainer page uses the same seeds, so the numbers are the page's.\n"
+    "  --epochs overrides fit.epochs. --history writes epoch,loss,val_loss,lr;\n"
     "  --save the trained model. Exit 0 on success (also when training diverged), 2 on bad input.\n";
 
 std::string read_all(const std::string& path) {
@@ -440,7 +444,8 @@ int summary(const std::vector<std::string>& args) {
 int train(const std::vector<std::string>& args) {
   namespace k = nntutor::keras;
   const ModelOptions o = parse_model_options(
-      args, {"--features", "--targets", "--epochs", "--samples", "--history", "--save"}, {"--builtin"});
+      args, {"--features", "--targets", "--epochs", "--samples", "--data-seed", "--split-seed", "--history", "--save"},
+      {"--builtin"});
   const bool builtin = o.has("--builtin");
   if (o.files.size() > 2) throw nntutor::SessionError(o.files[2] + ": unexpected argument (train reads a model and a CSV file)");
   if (builtin && o.files.size() == 2)
@@ -450,7 +455,8 @@ int train(const std::vector<std::string>& args) {
     throw nntutor::SessionError("-: only one of MODEL.json and DATA.csv can be standard input");
   for (const char* csv_only : {"--features", "--targets"})
     if (builtin && o.find(csv_only)) throw nntutor::SessionError(std::string(csv_only) + ": only with a CSV file");
-  if (!builtin && o.find("--samples")) throw nntutor::SessionError("--samples: only with --builtin");
+  for (const char* builtin_only : {"--samples", "--data-seed"})
+    if (!builtin && o.find(builtin_only)) throw nntutor::SessionError(std::string(builtin_only) + ": only with --builtin");
 
   k::ModelConfig config = load_model(o.files[0]);
   config.fit.epochs = static_cast<int>(ranged(o, "--epochs", config.fit.epochs, 1, k::ModelLimits::kMaxEpochs));
@@ -459,6 +465,7 @@ int train(const std::vector<std::string>& args) {
   if (builtin) {
     k::SpectrumOptions spectra;
     spectra.samples = static_cast<int>(ranged(o, "--samples", spectra.samples, 10, k::DataLimits::kMaxBuiltinSamples));
+    spectra.seed = static_cast<std::uint64_t>(ranged(o, "--data-seed", 1, 0, 9007199254740992LL));
     data = k::spectrum_dataset(spectra);
   } else {
     source = o.files[1];
@@ -487,13 +494,15 @@ int train(const std::vector<std::string>& args) {
     throw nntutor::SessionError(source + ": " + columns(data.Y.rows(), "target") + " (" +
                                 names(data.target_names) + "), but the model's last layer has " +
                                 std::to_string(model.outputs()) + " units");
-  k::Split split;
+  // The page's trainer prepares its data with the same call: the same seeds give the same numbers.
+  const auto split_seed = static_cast<std::uint64_t>(ranged(o, "--split-seed", 1, 0, 9007199254740992LL));
+  k::PreparedData prepared;
   try {
-    split = k::split_dataset(data, config.fit.seed);
+    prepared = k::prepare_dataset(data, split_seed);
   } catch (const nntutor::SessionError& e) {
     throw nntutor::SessionError(source + ": " + e.what());
   }
-  k::standardize(split);
+  const k::Split& split = prepared.split;
   std::ofstream history = open_output(o.find("--history"), "--history");
   std::ofstream saved = open_output(o.find("--save"), "--save");
 

@@ -329,7 +329,7 @@ TEST(ModelCli, TrainBadInput) {
   const std::string few = nntutor_test::write_temp("few.csv", "a,b,c,y1,y2\n1,2,3,4,5\n");
   expect(m + " '" + few + "' --targets y1,y2", few + ": data: expected at least 10 samples to split 70/20/10, got 1");
   expect(m + " '" + data + "' --epoch 3", "--epoch: unknown option (expected --features, --targets, --epochs, "
-                                          "--samples, --history, --save, --builtin)");
+                                          "--samples, --data-seed, --split-seed, --history, --save, --builtin)");
   expect(m + " '" + data + "' --features a,b,c --targets y1,y2 --save /nonexistent/dir/out.json",
          "--save: cannot write /nonexistent/dir/out.json");
 }

@@ -117,10 +117,14 @@ DataSpec parse_data_spec(std::string_view json_text) {
 
 PreparedData prepare_data(const DataSpec& spec, std::string_view csv) {
   const Dataset all = spec.builtin ? spectrum_dataset(*spec.builtin) : read_csv(csv, *spec.csv);
+  return prepare_dataset(all, spec.split_seed, spec.standardize_targets);
+}
+
+PreparedData prepare_dataset(const Dataset& all, std::uint64_t split_seed, bool standardize_targets) {
   PreparedData d;
-  d.split = split_dataset(all, spec.split_seed);
+  d.split = split_dataset(all, split_seed);
   d.test_truth = d.split.test.Y;
-  d.scalers = standardize(d.split, spec.standardize_targets);
+  d.scalers = standardize(d.split, standardize_targets);
   return d;
 }
 

@@ -35,9 +35,13 @@ struct PreparedData {
   Eigen::MatrixXd test_truth; ///< the test targets in the data's own units
 };
 
-/// Reads the data of `spec` (`csv`: the file's text when the spec says csv), splits it with
-/// spec.split_seed and standardises it.
+/// Reads the data of `spec` (`csv`: the file's text when the spec says csv), then
+/// prepare_dataset with spec.split_seed and spec.standardize_targets.
 PreparedData prepare_data(const DataSpec& spec, std::string_view csv);
+
+/// Splits `all` 70/20/10 with `split_seed` and standardises it with the training statistics
+/// (the targets too if `standardize_targets`): what the page and `nntutor train` both do.
+PreparedData prepare_dataset(const Dataset& all, std::uint64_t split_seed, bool standardize_targets = true);
 
 /// The test set's errors: the loss as trained (standardised units), and RMSE, MAE and R² of
 /// the predictions in the data's own units over every (target, sample) value, with at most
