@@ -3,7 +3,8 @@
 // and Stop; a CSV with a bad row; a bad field; saving and loading the model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { button, field, kPhone, withPage } from './harness.mjs';
 
 /// The trainer page in a fresh context (withPage, which also fails on console errors).
@@ -102,6 +103,26 @@ test('bad input: a field names itself, a CSV names its line, a model file is che
   await page.getByText('Loaded trained.json: Train goes on from its weights; Reset to the lecture\'s model uses the form again.').waitFor();
   await page.locator('#model-load').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"inputs": 2, "layers": []}') });
   await page.locator('#model-file-status').getByText(/^broken\.json: not loaded: /).waitFor();
+}));
+
+test('a CSV over 64 MiB is refused before it is read; the page stays usable', () => withTrainer(async (page) => {
+  await ready(page);
+  const dir = await mkdtemp(`${tmpdir()}/nntutor-big-`);
+  const path = `${dir}/huge.csv`;
+  const file = await open(path, 'w');
+  await file.write('a,b,y\n');
+  await file.truncate(65 * 1024 * 1024);  // sparse: no 65 MB written
+  await file.close();
+  try {
+    await page.getByLabel('a CSV file', { exact: true }).check();
+    await page.locator('#csv-file').setInputFiles(path);
+    await page.locator('#data-status').getByText(/^huge\.csv: the file is too large \(68157440 bytes; at most 67108864\)$/).waitFor();
+    await page.getByLabel('built-in spectra', { exact: true }).check();
+    await page.getByText(/^10000 samples: 7000 for training/).waitFor();
+    assert.equal(await button(page, 'Train').isEnabled(), true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }));
 
 test('on a phone the trainer fits the width', () => withTrainer(async (page) => {
