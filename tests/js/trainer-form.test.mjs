@@ -125,3 +125,12 @@ test('the same seeds give the same training natively (nntutor train) and in Wasm
     assert.equal(h.lr, lr);
   });
 });
+
+test('maxout hidden layers: k pieces, no activation layer, counted by the core', () => {
+  const model = modelFromForm({ ...kLectureForm, hidden: '8', layerType: 'maxout', pieces: '3', batchNorm: false }, 2, 1).value;
+  assert.deepEqual(model.layers, [{ type: 'maxout', units: 8, pieces: 3 }, { type: 'dense', units: 1 }]);
+  const counts = JSON.parse(trainer.summary(JSON.stringify(model)).value);
+  assert.equal(counts.total, 8 * 3 * 2 + 8 * 3 + 8 + 1);
+  assert.equal(modelFromForm({ ...kLectureForm, layerType: 'maxout', pieces: 'two' }, 2, 1).errors.pieces,
+    'maxout pieces: expected a whole number, got "two"');
+});

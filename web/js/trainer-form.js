@@ -6,6 +6,8 @@
 /// The lecture's Keras example (lecture.md section 6) as the form shows it.
 export const kLectureForm = Object.freeze({
   hidden: '64, 128, 64',
+  layerType: 'dense',
+  pieces: '2',
   activation: 'relu',
   batchNorm: true,
   outputActivation: 'linear',
@@ -27,6 +29,7 @@ export const kLectureForm = Object.freeze({
 /// The built-in data set's defaults (docs/model.md "Data").
 export const kBuiltinData = Object.freeze({ samples: '10000', noise: '0.01', dataSeed: '1' });
 
+export const kLayerTypes = ['dense', 'maxout'];
 export const kActivations = ['relu', 'sigmoid', 'tanh', 'elu', 'leaky_relu', 'linear'];
 export const kOutputActivations = ['linear', 'sigmoid', 'softmax', 'relu', 'tanh'];
 export const kLosses = ['mse', 'mae', 'msle', 'bce', 'cross_entropy'];
@@ -78,6 +81,8 @@ export function modelFromForm(form, inputs, outputs) {
     return r.value;
   };
   const hidden = take('hidden', readHidden, 'hidden layers');
+  const maxout = form.layerType === 'maxout';
+  const pieces = maxout ? take('pieces', readWhole, 'maxout pieces') : undefined;
   const learningRate = take('learningRate', readNumber, 'learning rate');
   const batchSize = take('batchSize', readWhole, 'batch size');
   const epochs = take('epochs', readWhole, 'epochs');
@@ -92,9 +97,10 @@ export function modelFromForm(form, inputs, outputs) {
 
   const layers = [];
   for (const units of hidden) {
-    layers.push({ type: 'dense', units });
+    // A maxout unit is its own activation: the max of its k affine pieces.
+    layers.push(maxout ? { type: 'maxout', units, pieces } : { type: 'dense', units });
     if (form.batchNorm) layers.push({ type: 'batch_normalization' });
-    layers.push({ type: 'activation', activation: form.activation });
+    if (!maxout) layers.push({ type: 'activation', activation: form.activation });
   }
   const output = { type: 'dense', units: outputs };
   if (form.outputActivation !== 'linear') output.activation = form.outputActivation;

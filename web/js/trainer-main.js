@@ -2,8 +2,8 @@
 // core in Wasm) → drawings (render-trainer.js). The page never trains or judges anything
 // itself; every message about the model or the data is the core's.
 import {
-  builtinFromForm, csvHeader, kActivations, kLectureForm, kLosses, kOptimizers, kOutputActivations,
-  modelFromForm,
+  builtinFromForm, csvHeader, kActivations, kLayerTypes, kLectureForm, kLosses, kOptimizers,
+  kOutputActivations, modelFromForm,
 } from './trainer-form.js';
 import { Curves, renderProgress, renderTest, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
@@ -41,6 +41,7 @@ const page = {
 function fillSelect(id, names) {
   byId(id).replaceChildren(...names.map((n) => new Option(n, n)));
 }
+fillSelect('layerType', kLayerTypes);
 fillSelect('activation', kActivations);
 fillSelect('outputActivation', kOutputActivations);
 fillSelect('loss', kLosses);
@@ -52,7 +53,16 @@ function setForm(form) {
     if (input.type === 'checkbox') input.checked = Boolean(form[key]);
     else input.value = form[key];
   }
+  showLayerType();
 }
+
+/// Maxout takes a number of pieces and no activation (it is its own).
+function showLayerType() {
+  const maxout = byId('layerType').value === 'maxout';
+  byId('pieces').disabled = !maxout;
+  byId('activation').disabled = maxout;
+}
+byId('layerType').addEventListener('change', showLayerType);
 
 function readForm() {
   const form = {};
