@@ -59,6 +59,8 @@ test('val_loss falls from the first epoch to the last, and Pause, Resume and Sto
   const pausedAt = Number((await trainStatus(page).innerText()).match(/epoch (\d+)/)[1]);
   await page.waitForTimeout(300);
   assert.equal(Number((await page.locator('#progress-label').innerText()).match(/epoch (\d+)/)[1]), pausedAt, 'nothing runs while paused');
+  await setField(page, 'samples', '2500');
+  await page.locator('#data-status').getByText('The data cannot change during training: stop it first.').waitFor();
   await button(page, 'Resume').click();
   await atLeast(pausedAt + 2);
   await button(page, 'Stop').click();
@@ -67,6 +69,8 @@ test('val_loss falls from the first epoch to the last, and Pause, Resume and Sto
   assert.ok(val.length >= 4, `epochs seen: ${epochs.length}`);
   assert.ok(val.at(-1) < val[0], `val_loss fell: ${val[0]} → ${val.at(-1)}`);
   await page.locator('.scatter').waitFor();
+  await setField(page, 'samples', '2600');
+  await page.getByText(/^2600 samples: 1820 for training/).waitFor();
 }));
 
 test('bad input: a field names itself, a CSV names its line, a model file is checked', () => withTrainer(async (page) => {

@@ -55,6 +55,7 @@ async function loop() {
     postMessage({ type: 'paused', elapsed });
     return;
   }
+  paused = false;
   const result = value(trainer.finish(), 'train');
   if (result !== null) postMessage({ type: 'done', result: JSON.parse(result), elapsed });
 }
@@ -78,7 +79,8 @@ onmessage = async (event) => {
   await ready;
   switch (message.type) {
     case 'data':
-      if (!running) await loadData(message.data, message.file);
+      if (running || paused) fail('data', 'The data cannot change during training: stop it first.');
+      else await loadData(message.data, message.file);
       break;
     case 'summary': {
       const summary = value(module.summary(JSON.stringify(message.model)), 'summary');
