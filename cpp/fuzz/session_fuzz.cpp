@@ -54,6 +54,14 @@ void check_same(const Session& a, const Session& b, const std::string& json) {
     mismatch("the loss", json);
   if (!same_bits(a.optimizer.learning_rate, b.optimizer.learning_rate))
     mismatch("the learning rate", json);
+  const auto& oa = a.optimizer;
+  const auto& ob = b.optimizer;
+  if (oa.kind != ob.kind || !same_bits(oa.rho, ob.rho) || !same_bits(oa.beta_1, ob.beta_1) ||
+      !same_bits(oa.beta_2, ob.beta_2) || !same_bits(oa.epsilon, ob.epsilon) ||
+      !same_bits(oa.initial_accumulator_value, ob.initial_accumulator_value) ||
+      oa.mini_batch(a.batch.samples()) != ob.mini_batch(b.batch.samples()) ||
+      (oa.batch_size > 0 && (oa.batch_size != ob.batch_size || oa.shuffle_seed != ob.shuffle_seed)))
+    mismatch("the optimizer", json);
   if (a.steps != b.steps) mismatch("steps", json);
   if (a.seed != b.seed) mismatch("seed", json);
 }

@@ -30,7 +30,8 @@ void expect_derivative_matches_finite_difference(const Activation& f) {
 
 TEST(Activation, NamesInTheLecturesOrder) {
   EXPECT_EQ(nntutor::activation_names(),
-            (std::vector<std::string>{"sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear"}));
+            (std::vector<std::string>{"sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear",
+                                      "softmax"}));
   for (const auto& name : nntutor::activation_names()) EXPECT_EQ(activation_by_name(name).name, name);
 }
 
@@ -137,15 +138,15 @@ TEST(Activation, LinearIsTheIdentity) {
 }
 
 TEST(Activation, UnknownNameNamesTheFieldAndTheChoices) {
-  EXPECT_SESSION_ERROR(activation_by_name("softmax"),
+  EXPECT_SESSION_ERROR(activation_by_name("maxout"),
                        "activation: expected one of sigmoid, tanh, relu, leaky_relu, elu, "
-                       "linear, got \"softmax\"");
+                       "linear, softmax, got \"maxout\"");
   EXPECT_SESSION_ERROR(activation_by_name("ReLU", "layers[2].activation"),
                        "layers[2].activation: expected one of sigmoid, tanh, relu, leaky_relu, "
-                       "elu, linear, got \"ReLU\"");
+                       "elu, linear, softmax, got \"ReLU\"");
   EXPECT_SESSION_ERROR(activation_by_name(""),
                        "activation: expected one of sigmoid, tanh, relu, leaky_relu, elu, "
-                       "linear, got \"\"");
+                       "linear, softmax, got \"\"");
 }
 
 }  // namespace

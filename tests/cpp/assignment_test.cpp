@@ -298,4 +298,20 @@ TEST(AssignmentCli, ExitCodes) {
   EXPECT_EQ(cli("--help").out.find("usage: nntutor assignment SESSION.json [--format text|json]") != std::string::npos, true);
 }
 
+TEST(Assignment, RunsTheSessionsOwnOptimizerAtEachRate) {
+  // Assignment 4 asks about the learning rate; with adam chosen, every run is adam at that rate.
+  auto j = nlohmann::json::parse(nntutor_test::read_text(kPassPath));
+  j["optimizer"] = {{"name", "adam"}, {"learning_rate", 0.001}};
+  const Session s = nntutor::parse_session(j.dump());
+  const auto r = nntutor::assignment_run(s, 0.1);
+  nntutor::Session at = s;
+  at.optimizer.learning_rate = 0.1;
+  nntutor::set_steps(at, 10);
+  const auto trace = nntutor::run(at);
+  ASSERT_EQ(r.losses.size(), trace.steps.size());
+  for (std::size_t k = 0; k < trace.steps.size(); ++k) EXPECT_EQ(r.losses[k], trace.steps[k].loss);
+  const auto plain = nntutor::assignment_run(load(kPassPath), 0.1);
+  EXPECT_NE(plain.losses.back(), r.losses.back());
+}
+
 }  // namespace

@@ -778,4 +778,32 @@ TEST(CheckCli, BadInput) {
   expect_bad("check " + kLecture + " '" + missing + "'", "nntutor: " + missing + ": cannot open the file");
 }
 
+TEST(CheckRefuses, OtherOptimizersLossesAndMiniBatchesByName) {
+  json j = json::parse(lecture_json());
+  const std::string answer = "step,w1\n1,0.5\n";
+  const auto expect = [&](const std::string& message) {
+    const Session s = nntutor::parse_session(j.dump());
+    EXPECT_SESSION_ERROR(nntutor::parse_answer(s, answer), message);
+    EXPECT_SESSION_ERROR(nntutor::check_answer_json(s, answer, CheckMode::kStart), message);
+  };
+  const std::string knows = "check: the checker knows plain gradient descent (sgd on every sample) with "
+                            "the loss half_sse or mse; this session's ";
+  j["optimizer"] = {{"name", "adam"}};
+  expect(knows + "optimizer.name is adam");
+  j["optimizer"] = {{"name", "sgd"}, {"batch_size", 1}};
+  j["inputs"] = {{1}, {0}};
+  j["targets"] = {{1}, {0}};
+  expect(knows + "optimizer.batch_size is 1 (of 2 samples)");
+  j = json::parse(lecture_json());
+  j["loss"] = "mae";
+  expect(knows + "loss is mae");
+  // A batch as large as the data is every sample: checked as before.
+  j = json::parse(lecture_json());
+  j["optimizer"] = {{"name", "sgd"}, {"learning_rate", 0.1}, {"batch_size", 4}};
+  const auto report = nntutor::check_answer(nntutor::parse_session(j.dump()),
+                                            nntutor::parse_answer(nntutor::parse_session(j.dump()), answer),
+                                            CheckMode::kStart);
+  EXPECT_EQ(report.wrong, 0);
+}
+
 }  // namespace

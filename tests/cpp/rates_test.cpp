@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "test_helpers.hpp"
 
 namespace {
@@ -79,6 +81,28 @@ TEST(CompareRates, JsonHasOneTablePerRate) {
   EXPECT_EQ(json.rfind("{\"rates\":[{\"learning_rate\":0.1,\"losses\":[0.07144897080442665,", 0), 0u) << json.substr(0, 200);
   EXPECT_NE(json.find("\"first_rise\":null"), std::string::npos);
   EXPECT_NE(json.find("\"all_fall\":true"), std::string::npos);
+}
+
+TEST(CompareRates, AnyOptimizerVariesItsLearningRate) {
+  // The same adam (and its β, ε) at each rate: each run is run() of the session at that rate.
+  auto j = nlohmann::json::parse(lecture(0.5, "linear", 6));
+  j["optimizer"] = {{"name", "adam"}, {"beta_1", 0.8}};
+  const auto session = nntutor::parse_session(j.dump());
+  const auto c = nntutor::compare_rates(session, {0.01, 0.5});
+  ASSERT_EQ(c.runs.size(), 2u);
+  for (const auto& r : c.runs) {
+    nntutor::Session at = session;
+    at.optimizer.learning_rate = r.learning_rate;
+    const auto trace = nntutor::run(at);
+    ASSERT_EQ(r.trace.steps.size(), trace.steps.size());
+    for (std::size_t k = 0; k < trace.steps.size(); ++k) EXPECT_EQ(r.trace.steps[k].loss, trace.steps[k].loss);
+    EXPECT_EQ(r.trace.steps[1].layers[0].state_W.size(), 2u);  // m and v
+  }
+  EXPECT_NE(c.runs[0].trace.steps[3].loss, c.runs[1].trace.steps[3].loss);
+  // Each table has the state columns.
+  const auto out = nlohmann::json::parse(nntutor::rate_comparison_json(session, c));
+  EXPECT_EQ(out["rates"][0]["table"]["columns"][7]["name"], "m_w1");
+  EXPECT_EQ(out["rates"][0]["table"]["columns"][7]["slot"], "m");
 }
 
 }  // namespace

@@ -255,7 +255,7 @@ TEST(SessionError, UnknownFields) {
   j = lecture();
   j["optimizer"] = {{"name", "sgd"}, {"lerning_rate", 0.1}};
   EXPECT_SESSION_ERROR(parse(j), "optimizer.lerning_rate: unknown field (expected one of "
-                                 "learning_rate, name)");
+                                 "batch_size, learning_rate, name, shuffle_seed)");
   j = lecture();
   j["layers"][1]["unit"] = 1;
   EXPECT_SESSION_ERROR(parse(j), "layers[1].unit: unknown field (expected one of activation, "
@@ -366,9 +366,9 @@ TEST(SessionError, LongStringsAreCutAtACharacterBoundary) {
 
 TEST(SessionError, ActivationAndAlpha) {
   json j = lecture();
-  j["layers"][1]["activation"] = "softmax";
+  j["layers"][1]["activation"] = "softplus";
   EXPECT_SESSION_ERROR(parse(j), "layers[1].activation: expected one of sigmoid, tanh, relu, "
-                                 "leaky_relu, elu, linear, got \"softmax\"");
+                                 "leaky_relu, elu, linear, softmax, got \"softplus\"");
   j["layers"][1]["activation"] = 1;
   EXPECT_SESSION_ERROR(parse(j), "layers[1].activation: expected a string, got number 1");
   j = lecture();
@@ -414,8 +414,9 @@ TEST(SessionError, Biases) {
 
 TEST(SessionError, Loss) {
   json j = lecture();
-  j["loss"] = "mae";
-  EXPECT_SESSION_ERROR(parse(j), "loss: expected one of half_sse, mse, got \"mae\"");
+  j["loss"] = "mape";
+  EXPECT_SESSION_ERROR(parse(j), "loss: expected one of half_sse, mse, mae, msle, bce, "
+                                 "cross_entropy, got \"mape\"");
   j["loss"] = 1;
   EXPECT_SESSION_ERROR(parse(j), "loss: expected a string, got number 1");
 }
@@ -425,8 +426,8 @@ TEST(SessionError, Optimizer) {
   j["optimizer"] = "sgd";
   EXPECT_SESSION_ERROR(parse(j), "optimizer: expected an object like {\"name\": \"sgd\", "
                                  "\"learning_rate\": 0.1}, got string \"sgd\"");
-  j["optimizer"] = {{"name", "adam"}};
-  EXPECT_SESSION_ERROR(parse(j), "optimizer.name: expected \"sgd\", got \"adam\"");
+  j["optimizer"] = {{"name", "adamw"}};
+  EXPECT_SESSION_ERROR(parse(j), "optimizer.name: expected sgd, adagrad, rmsprop or adam, got \"adamw\"");
   j["optimizer"] = {{"name", 1}};
   EXPECT_SESSION_ERROR(parse(j), "optimizer.name: expected a string, got number 1");
   for (const auto& [eta, message] : std::vector<std::pair<json, std::string>>{
@@ -567,6 +568,135 @@ TEST(PageLimits, StatedInLimitsJson) {
   EXPECT_EQ(j["page"], json({{"layers", 8}, {"units", 32}, {"features", 32}, {"samples", 256},
                              {"steps", 1000}}));
   EXPECT_EQ(j["units"], 256);
+}
+
+// ---- Optimizers, mini-batches and Keras' losses ----
+
+TEST(SessionOptimizer, EachOptimizerWithKerasDefaults) {
+  json j = lecture();
+  j["optimizer"] = {{"name", "adam"}};
+  Session s = parse(j);
+  EXPECT_EQ(s.optimizer.kind, nntutor::keras::OptimizerKind::kAdam);
+  EXPECT_EQ(s.optimizer.learning_rate, 0.001);  // Keras' default for adam, rmsprop, adagrad
+  EXPECT_EQ(s.optimizer.beta_1, 0.9);
+  EXPECT_EQ(s.optimizer.beta_2, 0.999);
+  EXPECT_EQ(s.optimizer.epsilon, 1e-7);
+  EXPECT_EQ(s.optimizer.batch_size, 0);  // every sample
+  j["optimizer"] = {{"name", "rmsprop"}, {"learning_rate", 0.02}, {"rho", 0.5}, {"epsilon", 1e-6}};
+  s = parse(j);
+  EXPECT_EQ(s.optimizer.learning_rate, 0.02);
+  EXPECT_EQ(s.optimizer.rho, 0.5);
+  EXPECT_EQ(s.optimizer.epsilon, 1e-6);
+  j["optimizer"] = {{"name", "adagrad"}, {"initial_accumulator_value", 0}};
+  EXPECT_EQ(parse(j).optimizer.initial_accumulator_value, 0.0);
+  j["optimizer"] = {{"name", "sgd"}, {"batch_size", 1}, {"shuffle_seed", 9}};
+  s = parse(j);
+  EXPECT_EQ(s.optimizer.learning_rate, 0.1);  // sgd keeps the lecture's η
+  EXPECT_EQ(s.optimizer.batch_size, 1);
+  EXPECT_EQ(s.optimizer.shuffle_seed, 9u);
+  EXPECT_FALSE(s.optimizer.mini_batch(1));  // one sample: a batch of 1 is every sample
+}
+
+TEST(SessionOptimizer, ToJsonWritesThatOptimizersHyperparametersAndRoundTrips) {
+  json j = lecture();
+  j["inputs"] = {{1}, {0.5}, {-1}};
+  j["targets"] = {{1}, {0}, {0.5}};
+  for (const json& opt : {json{{"name", "adam"}, {"learning_rate", 0.05}, {"batch_size", 2}},
+                          json{{"name", "rmsprop"}}, json{{"name", "adagrad"}, {"epsilon", 1e-5}},
+                          json{{"name", "sgd"}, {"learning_rate", 0.3}, {"batch_size", 2}, {"shuffle_seed", 7}}}) {
+    SCOPED_TRACE(opt.dump());
+    j["optimizer"] = opt;
+    const Session s = parse(j);
+    const std::string text = nntutor::session_to_json(s);
+    const json written = json::parse(text)["optimizer"];
+    EXPECT_EQ(nntutor::session_to_json(parse_session(text)), text);
+    EXPECT_EQ(written["name"], opt["name"]);
+    const auto& o = parse_session(text).optimizer;
+    EXPECT_EQ(o.kind, s.optimizer.kind);
+    EXPECT_EQ(bits(o.learning_rate), bits(s.optimizer.learning_rate));
+    EXPECT_EQ(o.batch_size, s.optimizer.batch_size);
+    EXPECT_EQ(o.shuffle_seed, s.optimizer.shuffle_seed);
+  }
+  j["optimizer"] = {{"name", "adam"}, {"learning_rate", 0.05}, {"batch_size", 2}};
+  EXPECT_EQ(json::parse(nntutor::session_to_json(parse(j)))["optimizer"],
+            json::parse(R"({"name": "adam", "learning_rate": 0.05, "beta_1": 0.9, "beta_2": 0.999,
+                            "epsilon": 1e-7, "batch_size": 2, "shuffle_seed": 1})"));
+  j["optimizer"] = {{"name", "sgd"}};
+  EXPECT_EQ(json::parse(nntutor::session_to_json(parse(j)))["optimizer"],
+            json::parse(R"({"name": "sgd", "learning_rate": 0.1})"));  // as before: unchanged
+}
+
+TEST(SessionOptimizer, SoftmaxAndCrossEntropyGoTogether) {
+  json j = lecture();
+  j["targets"] = {{0, 1}};
+  j["layers"][1] = {{"units", 2}, {"activation", "softmax"}};
+  j["loss"] = "cross_entropy";
+  EXPECT_EQ(parse(j).network.layers[1].f.name, "softmax");
+}
+
+TEST(SessionError, OptimizerHyperparameters) {
+  json j = lecture();
+  const auto with = [&](json opt) {
+    j["optimizer"] = std::move(opt);
+    return parse(j);
+  };
+  EXPECT_SESSION_ERROR(with({{"name", "sgd"}, {"beta_1", 0.9}}), "optimizer.beta_1: only adam takes beta_1, not sgd");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"rho", 0.9}}), "optimizer.rho: only rmsprop takes rho, not adam");
+  EXPECT_SESSION_ERROR(with({{"epsilon", 1e-7}}),
+                       "optimizer.epsilon: only adagrad, rmsprop and adam take epsilon, not sgd");
+  EXPECT_SESSION_ERROR(with({{"name", "rmsprop"}, {"initial_accumulator_value", 1}}),
+                       "optimizer.initial_accumulator_value: only adagrad takes initial_accumulator_value, not rmsprop");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"momentum", 0.9}}),
+                       "optimizer.momentum: unknown field (expected one of batch_size, beta_1, beta_2, "
+                       "epsilon, learning_rate, name, shuffle_seed)");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"beta_1", 1}}),
+                       "optimizer.beta_1: expected a number from 0 up to (not including) 1, got 1");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"beta_2", -0.1}}),
+                       "optimizer.beta_2: expected a number from 0 up to (not including) 1, got -0.1");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"epsilon", 0}}),
+                       "optimizer.epsilon: expected a number greater than 0, got 0");
+  EXPECT_SESSION_ERROR(with({{"name", "rmsprop"}, {"rho", 1.5}}),
+                       "optimizer.rho: expected a number from 0 to 1, got 1.5");
+  EXPECT_SESSION_ERROR(with({{"name", "adagrad"}, {"initial_accumulator_value", -1}}),
+                       "optimizer.initial_accumulator_value: expected a number of at least 0, got -1");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"beta_1", "0.9"}}),
+                       "optimizer.beta_1: expected a number, got string \"0.9\"");
+  EXPECT_SESSION_ERROR(with({{"name", "adam"}, {"learning_rate", 0}}),
+                       "optimizer.learning_rate: expected a number greater than 0, got 0");
+  EXPECT_SESSION_ERROR(with({{"name", "sgd"}, {"batch_size", 0}}),
+                       "optimizer.batch_size: expected a whole number from 1 to 1024, got 0");
+  EXPECT_SESSION_ERROR(with({{"name", "sgd"}, {"batch_size", 2.5}}),
+                       "optimizer.batch_size: expected a whole number, got 2.5");
+  EXPECT_SESSION_ERROR(with({{"name", "sgd"}, {"shuffle_seed", -1}}),
+                       "optimizer.shuffle_seed: expected a whole number from 0 to 9007199254740992, got -1");
+}
+
+TEST(SessionError, SoftmaxCrossEntropyAndProbabilityTargets) {
+  json j = lecture();
+  j["layers"][0]["activation"] = "softmax";
+  EXPECT_SESSION_ERROR(parse(j), "layers[0].activation: softmax is allowed only in the last layer "
+                                 "(with the loss cross_entropy)");
+  j = lecture();
+  j["layers"][1]["activation"] = "softmax";
+  EXPECT_SESSION_ERROR(parse(j), "layers[1].activation: softmax goes with the loss cross_entropy "
+                                 "(then ∂L/∂z = ŷ − y), not half_sse");
+  j = lecture();
+  j["loss"] = "cross_entropy";
+  EXPECT_SESSION_ERROR(parse(j), "loss: cross_entropy needs softmax in the last layer "
+                                 "(layers[1].activation is sigmoid)");
+  j["layers"][1] = {{"units", 2}, {"activation", "softmax"}};
+  j["targets"] = {{0.5, 0.4}};
+  EXPECT_SESSION_ERROR(parse(j), "targets[0]: cross_entropy expects the targets of a sample to add up "
+                                 "to 1 (one class, or probabilities), got 0.9");
+  j["targets"] = {{1.5, -0.5}};
+  EXPECT_SESSION_ERROR(parse(j), "targets[0][0]: cross_entropy expects targets from 0 to 1 "
+                                 "(probabilities), got 1.5");
+  j = lecture();
+  j["loss"] = "bce";
+  j["targets"] = {{2}};
+  EXPECT_SESSION_ERROR(parse(j), "targets[0][0]: bce expects targets from 0 to 1 (probabilities), got 2");
+  j["targets"] = {{-0.25}};
+  EXPECT_SESSION_ERROR(parse(j), "targets[0][0]: bce expects targets from 0 to 1 (probabilities), got -0.25");
 }
 
 }  // namespace

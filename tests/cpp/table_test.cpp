@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -582,6 +583,114 @@ TEST(Cli, UsageAndHelp) {
   const CliResult help = cli("--help");
   EXPECT_EQ(help.status, 0);
   EXPECT_EQ(help.out, none.out);
+}
+
+// ---- The optimizer's state and the mini-batch ----
+
+/// The lecture's network and start values, trained by `optimizer` (a JSON object).
+Session lecture_with(const json& optimizer, int steps = 3) {
+  json j = json::parse(lecture_json());
+  j["optimizer"] = optimizer;
+  j["steps"] = steps;
+  return nntutor::parse_session(j.dump());
+}
+
+TEST(StateColumns, AdamHasMAndVOfEveryParameterAfterItsGradients) {
+  const Session s = lecture_with({{"name", "adam"}, {"learning_rate", 0.1}});
+  const auto columns = nntutor::table_columns(s.network, 1, s.optimizer);
+  EXPECT_EQ(names(columns),
+            (std::vector<std::string>{"step", "w1", "b1", "z1", "y1", "dL/dw1", "dL/db1", "m_w1", "m_b1",
+                                      "v_w1", "v_b1", "w2", "b2", "z2", "y2", "dL/dw2", "dL/db2", "m_w2",
+                                      "m_b2", "v_w2", "v_b2", "L"}));
+  EXPECT_EQ(columns[7].kind, Kind::kState);
+  EXPECT_EQ(columns[7].slot, "m");
+  EXPECT_EQ(columns[7].input, 1);   // a weight
+  EXPECT_EQ(columns[10].slot, "v");
+  EXPECT_EQ(columns[10].input, 0);  // a bias
+  EXPECT_EQ(std::string(nntutor::kind_name(Kind::kState)), "state");
+  // rmsprop v, adagrad a, sgd nothing.
+  EXPECT_EQ(names(nntutor::table_columns(s.network, 1, lecture_with({{"name", "rmsprop"}}).optimizer))[7], "v_w1");
+  EXPECT_EQ(names(nntutor::table_columns(s.network, 1, lecture_with({{"name", "adagrad"}}).optimizer))[8], "a_b1");
+  EXPECT_EQ(nntutor::table_columns(s.network, 1, lecture_with({{"name", "sgd"}}).optimizer).size(), 14u);
+  // Larger layers: the parameter's name after the slot.
+  const Session wide = nntutor::parse_session(R"({"inputs": [[1, 2]], "targets": [[1]],
+      "layers": [{"units": 2, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+      "optimizer": {"name": "rmsprop"}})");
+  const auto wide_names = names(nntutor::table_columns(wide.network, 1, wide.optimizer));
+  EXPECT_NE(std::find(wide_names.begin(), wide_names.end(), "v_w1[2,1]"), wide_names.end());
+  EXPECT_NE(std::find(wide_names.begin(), wide_names.end(), "v_b1[2]"), wide_names.end());
+  EXPECT_NE(std::find(wide_names.begin(), wide_names.end(), "v_w2[1,2]"), wide_names.end());
+}
+
+TEST(StateColumns, RowsHoldTheStateAfterTheStepsUpdateAndRenderEverywhere) {
+  const Session s = lecture_with({{"name", "adam"}, {"learning_rate", 0.1}});
+  const Trace trace = nntutor::run(s);
+  const auto table = nntutor::make_table(s.network, 1, trace, s.optimizer);
+  ASSERT_EQ(table.rows.size(), 3u);
+  // m after step 1 = (1 − β₁)·g, v = (1 − β₂)·g², g = the row's ∂L/∂w1.
+  EXPECT_NEAR(table.rows[0][7], 0.1 * table.rows[0][5], 1e-17);
+  EXPECT_NEAR(table.rows[0][9], 0.001 * table.rows[0][5] * table.rows[0][5], 1e-20);
+  // Step 2's m builds on step 1's: β₁·m + (1 − β₁)·g.
+  EXPECT_NEAR(table.rows[1][7], 0.9 * table.rows[0][7] + 0.1 * table.rows[1][5], 1e-17);
+  const std::string csv = nntutor::render(s, trace, Format::kCsv, 6);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "step,w1,b1,z1,y1,dL/dw1,dL/db1,m_w1,m_b1,v_w1,v_b1,w2,b2,z2,y2,dL/dw2,dL/db2,m_w2,m_b2,v_w2,v_b2,L");
+  EXPECT_NE(csv.find("\n1,0.500000,0.000000,0.500000,0.622459,-0.016710,-0.016710,-0.001671,-0.001671,0.000000,"),
+            std::string::npos)
+      << csv;
+  const std::string md = nntutor::render(s, trace, Format::kMarkdown, 4);
+  EXPECT_NE(md.find("| m_w1 | m_b1 | v_w1 | v_b1 |"), std::string::npos) << md;
+  const std::string tex = nntutor::render(s, trace, Format::kLatex, 4);
+  EXPECT_NE(tex.find("$m_{w_{1}}$ & $m_{b_{1}}$ & $v_{w_{1}}$ & $v_{b_{1}}$"), std::string::npos) << tex;
+  const std::string lines = nntutor::render(s, trace, Format::kJson, 4);
+  const json line = json::parse(lines.substr(0, lines.find('\n')));
+  EXPECT_EQ(line["layers"][0]["state"]["m"]["W"][0][0].get<double>(), trace.steps[0].layers[0].state_W[0](0, 0));
+  EXPECT_EQ(line["layers"][1]["state"]["v"]["b"][0].get<double>(), trace.steps[0].layers[1].state_b[1](0));
+  // The view: "state" keeps or drops them; run_result_json describes them with their slot.
+  View no_state;
+  no_state.kinds = {Kind::kW, Kind::kLoss};
+  EXPECT_EQ(nntutor::render(s, trace, Format::kCsv, 2, no_state).substr(0, 13), "step,w1,w2,L\n");
+  const View state_only = nntutor::parse_view(R"({"columns": ["state"], "layers": [2]})");
+  const json result = json::parse(nntutor::run_result_json(s, trace, state_only));
+  ASSERT_EQ(result["table"]["columns"].size(), 5u);
+  EXPECT_EQ(result["table"]["columns"][1],
+            json::parse(R"({"name": "m_w2", "kind": "state", "layer": 2, "unit": 1, "input": 1, "sample": 0, "slot": "m"})"));
+  EXPECT_EQ(result["steps"][0]["layers"][0]["state"]["v"]["W"][0][0].get<double>(),
+            trace.steps[0].layers[0].state_W[1](0, 0));
+  EXPECT_EQ(result["session"]["optimizer"]["name"], "adam");
+}
+
+TEST(BatchColumns, OneColumnPerSampleSaysWhetherTheStepUsedIt) {
+  const Session s = nntutor::parse_session(R"({"inputs": [[1], [0.5], [-1]], "targets": [[1], [0], [0.5]],
+      "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.5]]}],
+      "optimizer": {"name": "sgd", "batch_size": 2, "shuffle_seed": 3}, "steps": 4})");
+  const Trace trace = nntutor::run(s);
+  const auto table = nntutor::make_table(s.network, 3, trace, s.optimizer);
+  const auto all = names(table.columns);
+  EXPECT_EQ(std::vector<std::string>(all.begin(), all.begin() + 5),
+            (std::vector<std::string>{"step", "batch@1", "batch@2", "batch@3", "w1"}));
+  EXPECT_EQ(table.columns[2].kind, Kind::kBatch);
+  EXPECT_EQ(table.columns[2].sample, 2);
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    double used = 0;
+    for (int c = 1; c <= 3; ++c) {
+      const bool in = std::find(trace.steps[k].batch.begin(), trace.steps[k].batch.end(), c) !=
+                      trace.steps[k].batch.end();
+      EXPECT_EQ(table.rows[k][static_cast<std::size_t>(c)], in ? 1.0 : 0.0);
+      used += table.rows[k][static_cast<std::size_t>(c)];
+    }
+    EXPECT_EQ(used, k % 2 == 0 ? 2 : 1);  // 3 samples in batches of 2: 2, 1, 2, 1
+  }
+  const std::string csv = nntutor::render(s, trace, Format::kCsv, 2);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "step,batch@1,batch@2,batch@3,w1,b1,z1@1,z1@2,z1@3,y1@1,y1@2,y1@3,dL/dw1,dL/db1,L");
+  std::string row1 = "1";  // the batch columns are whole numbers, like the step
+  for (int c = 1; c <= 3; ++c) row1 += table.rows[0][static_cast<std::size_t>(c)] == 1 ? ",1" : ",0";
+  EXPECT_EQ(csv.substr(csv.find('\n') + 1, 7), row1) << csv;
+  EXPECT_NE(nntutor::render(s, trace, Format::kLatex, 2).find("batch$^{(s=1)}$"), std::string::npos);
+  const std::string lines = nntutor::render(s, trace, Format::kJson, 2);
+  EXPECT_EQ(json::parse(lines.substr(0, lines.find('\n')))["batch"], json(trace.steps[0].batch));
+  EXPECT_SESSION_ERROR(nntutor::parse_view(R"({"columns": ["q"]})"),
+                       "options.columns[0]: expected one of w, b, z, y, dw, db, loss, state, batch, got \"q\"");
 }
 
 }  // namespace

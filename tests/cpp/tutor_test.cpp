@@ -242,4 +242,19 @@ TEST(TutorCli, JsonIsTheCoresStepAndBadOptionsExitTwo) {
   EXPECT_EQ(piped.err, "nntutor: -: the tutor reads your answers from standard input; give the session as a file\n");
 }
 
+TEST(Tutor, RefusesOtherOptimizersAndLossesByName) {
+  json j = json::parse(lecture_json());
+  j["optimizer"] = {{"name", "rmsprop"}};
+  const Session s = nntutor::parse_session(j.dump());
+  const std::string message = "tutor: the tutor knows plain gradient descent (sgd on every sample) with the "
+                              "loss half_sse or mse; this session's optimizer.name is rmsprop";
+  EXPECT_SESSION_ERROR(nntutor::tutor_step(s, 1), message);
+  EXPECT_SESSION_ERROR(nntutor::tutor_check(s, 1, "z1", 1, "0.5", 4), message);
+  j = json::parse(lecture_json());
+  j["loss"] = "bce";
+  EXPECT_SESSION_ERROR(nntutor::tutor_step(nntutor::parse_session(j.dump()), 1),
+                       "tutor: the tutor knows plain gradient descent (sgd on every sample) with the "
+                       "loss half_sse or mse; this session's loss is bce");
+}
+
 }  // namespace

@@ -47,6 +47,28 @@ for (const activation of ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linea
       layers: [{ units: 4, activation }, { units: 2, activation: activation === 'relu' ? 'sigmoid' : activation }],
       loss, optimizer: { name: 'sgd', learning_rate: 0.3 }, steps: 20, seed: 7,
     }]);
+// Keras' losses and optimizers, mini-batches (docs/engine-api.md).
+const data3 = { inputs: [[0.3, -1.2], [1.1, 0.4], [-0.7, 0.9]] };
+sessions.push(['2-3-3 softmax + cross_entropy, adam', {
+  ...data3, targets: [[1, 0, 0], [0, 0, 1], [0, 1, 0]], loss: 'cross_entropy',
+  layers: [{ units: 3, activation: 'tanh' }, { units: 3, activation: 'softmax' }],
+  optimizer: { name: 'adam', learning_rate: 0.05 }, steps: 12, seed: 3,
+}]);
+sessions.push(['2-2-1 sigmoid + bce, rmsprop on batches of 2', {
+  ...data3, targets: [[1], [0], [0.25]], loss: 'bce',
+  layers: [{ units: 2, activation: 'elu' }, { units: 1, activation: 'sigmoid' }],
+  optimizer: { name: 'rmsprop', learning_rate: 0.01, rho: 0.8, batch_size: 2, shuffle_seed: 9 }, steps: 12, seed: 4,
+}]);
+sessions.push(['2-3-2 mae, adagrad', {
+  ...data3, targets: [[2, -1], [0.5, 0.5], [-3, 1]], loss: 'mae',
+  layers: [{ units: 3, activation: 'relu' }, { units: 2, activation: 'linear' }],
+  optimizer: { name: 'adagrad', learning_rate: 0.3, initial_accumulator_value: 0.5 }, steps: 12, seed: 5,
+}]);
+sessions.push(['2-3-2 msle, sgd on batches of 1', {
+  ...data3, targets: [[2, 0.1], [0.5, 3], [1, 1]], loss: 'msle',
+  layers: [{ units: 3, activation: 'sigmoid' }, { units: 2, activation: 'sigmoid' }],
+  optimizer: { name: 'sgd', learning_rate: 0.5, batch_size: 1, shuffle_seed: 2 }, steps: 12, seed: 6,
+}]);
 sessions.push(['linear network that overflows', {
   inputs: [[1]], targets: [[2]], layers: [{ units: 1, activation: 'linear', weights: [[1]] }],
   optimizer: { name: 'sgd', learning_rate: 3 }, steps: 1000,
@@ -169,7 +191,7 @@ test('run() options cut the table to the chosen kinds and the trace to one step'
   assert.deepEqual(r.steps.map((s) => s.step), [3]);
   assert.equal(JSON.parse(engine.run(text, '{"trace_step": "none"}').value).steps.length, 0);
   assert.equal(engine.run(text, '{"columns": ["q"]}').error,
-    'options.columns[0]: expected one of w, b, z, y, dw, db, loss, got "q"');
+    'options.columns[0]: expected one of w, b, z, y, dw, db, loss, state, batch, got "q"');
   assert.equal(engine.run(text, '{"trace_step": 0}').error,
     'options.trace_step: expected "all", "none" or a step from 1 to 10000, got 0');
   assert.equal(engine.run(text, '[1]').error, 'options: expected a JSON object like {"columns": ["y", "loss"]}');
@@ -225,4 +247,50 @@ test('format() keeps the columns and layers the page shows', () => {
   const csv = engine.format(text, 'csv', 4, '{"columns": ["y", "loss"], "layers": [2]}').value;
   assert.equal(csv, 'step,y2,L\n1,0.6220,0.0714\n2,0.6250,0.0703\n');
   assert.equal(engine.format(text, 'csv', 4, '{"layers": "x"}').error, 'options.layers: expected an array of layer numbers');
+});
+
+test('the optimizer\'s state and the batch come back as columns, and the equations write the update', () => {
+  const adam = { ...lecture, optimizer: { name: 'adam', learning_rate: 0.1 }, steps: 3 };
+  const r = JSON.parse(engine.run(JSON.stringify(adam), '{"trace_step": 2, "equations": {"precision": 4}}').value);
+  assert.deepEqual(r.table.columns.slice(7, 11).map((c) => [c.name, c.kind, c.slot, c.input]),
+    [['m_w1', 'state', 'm', 1], ['m_b1', 'state', 'm', 0], ['v_w1', 'state', 'v', 1], ['v_b1', 'state', 'v', 0]]);
+  assert.deepEqual(r.session.optimizer, { name: 'adam', learning_rate: 0.1, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 });
+  assert.equal(r.equations.optimizer, 'adam');
+  assert.equal(r.equations.updates.length, 4);
+  // The update of step 2 gives row 3's w1.
+  assert.ok(Math.abs(r.equations.updates[0].lines[2].value - r.table.rows[2][1]) < 1e-15);
+  // The same LaTeX (gradients, then the update) as `nntutor equations`.
+  const text = JSON.stringify(adam);
+  const n = spawnSync(cli, ['equations', '-', '--step', '2'], { input: text, encoding: 'utf8' });
+  assert.equal(n.status, 0, n.stderr);
+  assert.equal(JSON.parse(engine.equations(text, 2, 4, '{}').value).latex, n.stdout);
+  assert.match(n.stdout, /m_\{w_\{1\}\} &\\leftarrow \\beta_1/);
+
+  const batched = { ...sessions.find(([name]) => name.startsWith('2-3-2 msle'))[1], steps: 4 };
+  const b = JSON.parse(engine.run(JSON.stringify(batched), '{"columns": ["batch", "loss"], "trace_step": 2, "equations": {"precision": 4}}').value);
+  assert.deepEqual(b.table.columns.map((c) => c.name), ['step', 'batch@1', 'batch@2', 'batch@3', 'L']);
+  assert.deepEqual(b.table.rows.map((row) => row.slice(1, 4).reduce((x, y) => x + y)), [1, 1, 1, 1]);
+  assert.deepEqual(b.equations.equations[0].samples, b.steps[0].batch);
+  const csv = engine.format(JSON.stringify(batched), 'csv', 4, '{}');
+  assert.equal(csv.value, native(JSON.stringify(batched), '--format', 'csv').stdout);
+});
+
+test('the new bad inputs give the same message natively and in Wasm', () => {
+  const one = { inputs: [[1]], targets: [[1]], layers: [{ units: 1, activation: 'sigmoid' }] };
+  const cases = [
+    [{ ...one, optimizer: { name: 'adamw' } }, 'optimizer.name: expected sgd, adagrad, rmsprop or adam, got "adamw"'],
+    [{ ...one, optimizer: { name: 'sgd', beta_1: 0.9 } }, 'optimizer.beta_1: only adam takes beta_1, not sgd'],
+    [{ ...one, optimizer: { name: 'adam', beta_2: 1 } }, 'optimizer.beta_2: expected a number from 0 up to (not including) 1, got 1'],
+    [{ ...one, optimizer: { name: 'sgd', batch_size: 0 } }, 'optimizer.batch_size: expected a whole number from 1 to 1024, got 0'],
+    [{ ...one, loss: 'cross_entropy' }, 'loss: cross_entropy needs softmax in the last layer (layers[0].activation is sigmoid)'],
+    [{ ...one, layers: [{ units: 1, activation: 'softmax' }] }, 'layers[0].activation: softmax goes with the loss cross_entropy (then ∂L/∂z = ŷ − y), not half_sse'],
+    [{ ...one, targets: [[3]], loss: 'bce' }, 'targets[0][0]: bce expects targets from 0 to 1 (probabilities), got 3'],
+  ];
+  for (const [session, message] of cases) {
+    const text = JSON.stringify(session);
+    assert.equal(engine.run(text, '{}').error, message);
+    const n = native(text);
+    assert.equal(n.status, 2, text);
+    assert.equal(n.stderr.trim(), `nntutor: -: ${message}`);
+  }
 });

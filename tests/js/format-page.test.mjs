@@ -83,3 +83,18 @@ test('lossTrend compares the last two losses the engine returned', () => {
   assert.equal(lossTrend(kLectureColumns, [row(1, 0.1), row(2, 0.2)]).trend, 'rose');
   assert.equal(lossTrend(kLectureColumns, [row(1, 0.1), row(2, 0.1)]).trend, 'same');
 });
+
+test('the optimizer\'s state and the batch: headers from the structure, small state numbers readable', async () => {
+  const { formatCell } = await import('../../web/js/format.js');
+  const shape = tableShape([col('w2[1,3]', 'w', 2, 1, 3)]);
+  const m = { ...col('m_w1', 'state', 1, 1, 1), slot: 'm' };
+  assert.deepEqual(columnHeader(m, tableShape([m])), { prefix: 'm_', symbol: 'w', sub: '1', suffix: '', text: 'm_w1' });
+  assert.equal(columnHeader({ ...col('v_w2[1,3]', 'state', 2, 1, 3), slot: 'v' }, shape).text, 'v_w2[1,3]');
+  assert.equal(columnHeader({ ...col('a_b2', 'state', 2, 1, 0), slot: 'a' }, shape).text, 'a_b2');
+  assert.equal(columnHeader(col('batch@3', 'batch', 0, 0, 0, 3), shape).text, 'batch@3');
+  assert.equal(formatCell(col('batch@3', 'batch'), 1, 4), '1');
+  assert.equal(formatCell(m, 2.79213e-7, 4), '2.79e-7');
+  assert.equal(formatCell(m, -0.0016710, 4), '-0.0017');
+  assert.equal(formatCell(m, 0, 4), '0.0000');
+  assert.equal(formatCell(col('dL/dw1', 'dw', 1, 1, 1), 2.79213e-7, 4), '0.0000', 'only the state');
+});

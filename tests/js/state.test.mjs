@@ -252,3 +252,77 @@ test('which equations are written: all for small networks, one layer or unit for
   assert.equal(m.equationsView(s).tooMany, false);
   assert.equal(m.setUnits(s, 0, 2).equationsOf, null, 'a new shape chooses again');
 });
+
+test('the optimizer: its boxes, the session it builds, and a session back into the boxes', () => {
+  let s = m.setOptimizer(m.step(m.initialState(), 3), 'adam');
+  assert.deepEqual(m.optimizerKeys(s.doc).map((k) => m.cellName(s.doc, k)),
+    ['beta_1', 'beta_2', 'epsilon', 'batch size', 'shuffle seed']);
+  // Empty boxes are the engine's (Keras') defaults: only the name and η are sent.
+  assert.deepEqual(m.buildSession(s).value.optimizer, { name: 'adam', learning_rate: 0.1 });
+  s = m.setCell(s, 'opt:beta_1', '0.8');
+  s = m.setCell(s, 'opt:batch_size', '1');
+  assert.deepEqual(m.buildSession(s).value.optimizer, { name: 'adam', learning_rate: 0.1, beta_1: 0.8, batch_size: 1 });
+  // A box of another optimizer is kept but not sent.
+  s = m.setCell(m.setOptimizer(s, 'rmsprop'), 'opt:rho', '0.5');
+  assert.deepEqual(m.buildSession(s).value.optimizer, { name: 'rmsprop', learning_rate: 0.1, rho: 0.5, batch_size: 1 });
+  assert.equal(m.setOptimizer(s, 'adam').doc.optimizer.beta_1, '0.8');
+  assert.throws(() => m.setOptimizer(s, 'adamw'), /unknown optimizer/);
+  // The engine's normalised session fills the boxes and builds back to itself.
+  const session = {
+    ...kLectureSession, optimizer: { name: 'adagrad', learning_rate: 0.5, initial_accumulator_value: 0.1, epsilon: 1e-7 },
+  };
+  const back = m.stateFromSession(m.initialState(), session);
+  assert.equal(back.doc.optimizer.epsilon, '1e-7');
+  assert.deepEqual(m.buildSession(back).value, session);
+  assert.deepEqual(m.stateFromSession(m.initialState(), kLectureSession).doc.optimizer, m.emptyOptimizer());
+});
+
+test('a bad optimizer box gets its message at the box', () => {
+  let s = m.setOptimizer(m.initialState(), 'adam');
+  const errors = (key, text) => m.buildSession(m.setCell(s, key, text)).errors?.[key];
+  assert.equal(errors('opt:beta_1', '1'), 'beta_1: must be from 0 up to (not including) 1, got 1');
+  assert.equal(errors('opt:beta_2', 'x'), 'beta_2: expected a number, got "x"');
+  assert.equal(errors('opt:epsilon', '0'), 'epsilon: must be greater than 0, got 0');
+  assert.equal(errors('opt:batch_size', '0'), 'batch size: expected a whole number from 1 to 256, got "0"');
+  assert.equal(errors('opt:shuffle_seed', '-1'), `shuffle seed: expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "-1"`);
+  s = m.setOptimizer(s, 'rmsprop');
+  assert.equal(errors('opt:rho', '1.5'), 'rho: must be from 0 to 1, got 1.5');
+  s = m.setOptimizer(s, 'adagrad');
+  assert.equal(errors('opt:initial_accumulator_value', '-1'), 'initial_accumulator_value: must be at least 0, got -1');
+  assert.equal(errors('opt:beta_1', '7'), undefined, 'not adagrad\'s: not checked, not sent');
+});
+
+test('softmax only last, with cross_entropy; bce and cross_entropy targets are probabilities', () => {
+  let s = m.setLoss(m.initialState(), 'cross_entropy');
+  assert.equal(m.buildSession(s).errors.loss, 'loss: cross_entropy needs softmax as the activation of layer 2 (the last)');
+  s = m.setActivation(s, 1, 'softmax');
+  assert.equal(m.buildSession(s).errors, undefined);
+  s = m.setUnits(s, 1, 3);
+  assert.deepEqual(s.doc.targets, [['1', '0', '0']], 'one-hot: the new classes are 0');
+  s = m.setCell(s, 'y:0:1', '0.5');
+  assert.equal(m.buildSession(s).errors['y:0:0'], 'y1: cross_entropy expects the targets of sample 1 to add up to 1, got 1.5');
+  s = m.setLoss(s, 'mse');
+  assert.equal(m.buildSession(s).errors['activation:1'], 'activation of layer 2: softmax goes with the loss cross_entropy, not mse');
+  s = m.setCell(m.setLoss(m.initialState(), 'bce'), 'y:0:0', '2');
+  assert.equal(m.buildSession(s).errors['y:0:0'], 'y: bce expects targets from 0 to 1, got 2');
+  assert.throws(() => m.setActivation(m.initialState(), 0, 'softmax'), /unknown activation "softmax" for layer 1/);
+  assert.deepEqual(m.initSession(m.setActivation(m.initialState(), 1, 'softmax').doc).layers[1],
+    { units: 1, activation: 'linear' }, 'the weights are drawn as for any layer of this shape');
+});
+
+test('the optimizer\'s columns: state for adam, rmsprop and adagrad; batch with mini-batches', () => {
+  const lecture = m.initialState();
+  assert.deepEqual(m.optimizerColumnKinds(lecture.doc), []);
+  let s = m.setOptimizer(lecture, 'adam');
+  assert.deepEqual(m.optimizerColumnKinds(s.doc), ['state']);
+  assert.deepEqual(m.tableView(s).columns, [...m.kColumnKinds, 'state']);
+  assert.equal(m.columnCount(s.doc, m.tableView(s).columns, [1, 2]), 14 + 8, 'm and v of 4 parameters');
+  s = m.toggleColumn(s, 'state', false);
+  assert.deepEqual(m.tableView(s).columns, m.kColumnKinds);
+  assert.deepEqual(s.columns, m.kColumnKinds, 'the other kinds are untouched');
+  s = m.toggleColumn(m.addSample(m.setCell(s, 'opt:batch_size', '1')), 'state', true);
+  assert.deepEqual(m.optimizerColumnKinds(s.doc), ['state', 'batch']);
+  assert.deepEqual(m.tableView(s).columns, [...m.kColumnKinds, 'state', 'batch']);
+  assert.equal(m.columnCount(s.doc, ['batch'], [1, 2]), 1 + 2);
+  assert.deepEqual(m.optimizerColumnKinds(m.setCell(s, 'opt:batch_size', '2').doc), ['state'], 'a batch of every sample');
+});

@@ -39,6 +39,15 @@ const kSymbols = {
 export function columnHeader(column, shape) {
   if (column.kind === 'step') return { prefix: '', symbol: 'step', sub: '', suffix: '', text: 'step' };
   if (column.kind === 'loss') return { prefix: '', symbol: 'L', sub: '', suffix: '', text: 'L' };
+  if (column.kind === 'batch') {
+    return { prefix: '', symbol: 'batch', sub: '', suffix: `@${column.sample}`, text: `batch@${column.sample}` };
+  }
+  if (column.kind === 'state') {
+    // The optimizer's state of a weight or bias: m_w₁, v_b₂[3] (the engine's m_w1, v_b2[3]).
+    const parameter = columnHeader({ ...column, kind: column.input > 0 ? 'w' : 'b' }, shape);
+    const prefix = `${column.slot}_`;
+    return { ...parameter, prefix, text: `${prefix}${parameter.text}` };
+  }
   const [prefix, symbol] = kSymbols[column.kind] ?? ['', column.kind];
   const layer = shape.layers.get(column.layer) ?? { units: 1, inputs: 1 };
   let suffix = '';
@@ -52,6 +61,17 @@ export function columnHeader(column, shape) {
   }
   const sub = String(column.layer);
   return { prefix, symbol, sub, suffix, text: `${prefix}${symbol}${sub}${suffix}` };
+}
+
+/// A table cell: the step and the batch columns as whole numbers, an optimizer's state with
+/// `decimals` decimals or, where those would show 0 (adam's v is often 1e-6 and less), with
+/// three significant digits (7.90e-6); every other number as formatNumber.
+export function formatCell(column, value, decimals) {
+  if (column.kind === 'step' || column.kind === 'batch') return String(value);
+  if (column.kind === 'state' && value !== 0 && Number.isFinite(value) && Math.abs(value) < 0.5 * 10 ** -decimals) {
+    return value.toExponential(2);
+  }
+  return formatNumber(value, decimals);
 }
 
 /// Consecutive columns of the same layer, for the "Layer 1 | Layer 2" header row:

@@ -37,6 +37,8 @@ const view = {
   diverged: byId('diverged'), status: byId('status'), decimals: byId('decimals'),
   version: byId('engine-version'), graphStep: byId('graph-step'), equationsStep: byId('equations-step'),
   columns: [...document.querySelectorAll('.column-chooser input[data-kinds]')],
+  stateColumns: byId('state-columns'), batchColumns: byId('batch-columns'),
+  traceKeyOptimizer: byId('trace-key-optimizer'),
   layerChooser: byId('layer-chooser'), tableNote: byId('table-note'),
   equationsNote: byId('equations-note'), equationsLayer: byId('equations-layer'),
   equationsUnit: byId('equations-unit'),
@@ -56,7 +58,21 @@ let builtFor = { doc: null, built: null };
 
 // ---- Rendering what `shown` holds ----
 
+/// The "optimizer state" and "batch" boxes of the column chooser: shown when the network's
+/// optimizer has them (adam, rmsprop, adagrad; mini-batches), ticked as the state says.
+function renderOptimizerColumns() {
+  const has = model.optimizerColumnKinds(state.doc);
+  view.stateColumns.hidden = !has.includes('state');
+  view.batchColumns.hidden = !has.includes('batch');
+  view.traceKeyOptimizer.hidden = has.length === 0;
+  for (const box of view.columns) {
+    const { kinds } = box.dataset;
+    if (model.kOptimizerColumnKinds.includes(kinds)) box.checked = state.optimizerColumns.includes(kinds);
+  }
+}
+
 function renderResult() {
+  renderOptimizerColumns();
   const tableView = model.tableView(state);
   renderLayerChooser(view.layerChooser, state.doc.layers.length, tableView.layers, (n, checked) => {
     update(model.toggleTableLayer(state, n, checked));
@@ -188,6 +204,7 @@ function update(next) {
   if (state.doc !== builtFor.doc) {
     builtFor = { doc: state.doc, built: model.buildSession({ ...state, stepsShown: 0 }) };
     renderBuilder(view.builder, state, builtFor.built.errors ?? {}, builderHandlers);
+    renderOptimizerColumns();
   }
   const built = builtFor.built.value
     ? { value: { ...builtFor.built.value, steps: state.stepsShown } } : builtFor.built;
@@ -305,6 +322,7 @@ const builderHandlers = {
   },
   onActivation: (l, name) => update(model.setActivation(state, l, name)),
   onLoss: (name) => update(model.setLoss(state, name)),
+  onOptimizer: (name) => update(model.setOptimizer(state, name)),
   onAddLayer: () => update(model.addLayer(state)),
   onRemoveLayer: (l) => update(model.removeLayer(state, l)),
   onAddSample: () => update(model.addSample(state)),
@@ -709,6 +727,7 @@ function autosave() {
   if (!shown) return;
   saveAutosave(globalThis.localStorage, {
     session: sessionForExport(), precision: state.precision, columns: state.columns,
+    optimizerColumns: state.optimizerColumns,
     selectedStep: state.selectedStep, ratesText: rates.text, reportDescription: reportView.description.value,
   });
 }
@@ -729,7 +748,7 @@ function restore() {
   }
   const saved = loadAutosave(globalThis.localStorage);
   if (saved?.saved) {
-    const { session, precision, columns, selectedStep, ratesText } = saved.saved;
+    const { session, precision, columns, selectedStep, ratesText, optimizerColumns } = saved.saved;
     restoreDescription(saved.saved);
     if (typeof ratesText === 'string') rates.text = ratesText;
     if (Number.isInteger(precision) && precision >= 0 && precision <= model.kMaxPrecision) {
@@ -738,7 +757,14 @@ function restore() {
     }
     if (Array.isArray(columns) && columns.every((k) => model.kColumnKinds.includes(k))) {
       state = { ...state, columns };
-      for (const box of view.columns) box.checked = box.dataset.kinds.split(' ').every((k) => columns.includes(k));
+      for (const box of view.columns) {
+        if (!model.kOptimizerColumnKinds.includes(box.dataset.kinds)) {
+          box.checked = box.dataset.kinds.split(' ').every((k) => columns.includes(k));
+        }
+      }
+    }
+    if (Array.isArray(optimizerColumns) && optimizerColumns.every((k) => model.kOptimizerColumnKinds.includes(k))) {
+      state = { ...state, optimizerColumns };
     }
     const error = loadSession(session);
     if (!error) {

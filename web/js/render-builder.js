@@ -1,15 +1,33 @@
-// The network builder: structure (inputs, layers, units, activation, alpha, loss), the training
-// data grid, the weight and bias grids, learning rate and seed. Draws the state it is given and
+// The network builder: structure (inputs, layers, units, activation, alpha, loss), training
+// (optimizer, learning rate, its hyperparameters, batch size, shuffle seed), the training data
+// grid, the weight and bias grids and the seed. Draws the state it is given and
 // reports what the user did through `handlers`; computes nothing. Text goes in through
 // textContent and .value only.
 import { showFieldError } from './render-form.js';
 import {
-  cellName, cellText, kActivations, kAlphaDefaults, kLosses, kPageLimits, layerInputs, outputs,
+  cellName, cellText, kActivations, kAlphaDefaults, kLastActivations, kLosses, kOptimizerDefaults,
+  kOptimizers, kPageLimits, layerInputs, optimizerKeys, outputs,
 } from './state.js';
 
 const kLossLabels = {
   half_sse: 'half_sse — ½Σ(ŷ − y)²',
   mse: 'mse — mean (ŷ − y)²',
+  mae: 'mae — mean |ŷ − y|',
+  msle: 'msle — mean (ln(1+ŷ) − ln(1+y))²',
+  bce: 'bce — binary cross-entropy',
+  cross_entropy: 'cross_entropy — with softmax',
+};
+
+const kOptimizerLabels = {
+  sgd: 'sgd — w ← w − η·g',
+  adagrad: 'adagrad',
+  rmsprop: 'rmsprop',
+  adam: 'adam',
+};
+
+/// What each optimizer box says beside its label.
+const kOptimizerNotes = {
+  rho: 'ρ', beta_1: 'β₁', beta_2: 'β₂', epsilon: 'ε', initial_accumulator_value: 'a₀',
 };
 
 function el(tag, props = {}, children = []) {
@@ -78,9 +96,33 @@ function select(id, options, value, onValue, labels = {}) {
   return node;
 }
 
+/// The optimizer's row: its name, then its hyperparameters (empty = Keras' default, shown as the
+/// placeholder), batch size and shuffle seed.
+function trainingRow(doc, handlers) {
+  const optimizer = select('net-optimizer', kOptimizers, doc.optimizer.name, handlers.onOptimizer, kOptimizerLabels);
+  const fields = optimizerKeys(doc).map((key) => {
+    const name = key.slice(4);
+    const input = cellInput(doc, key, handlers, 'cell-input field-input');
+    if (name === 'batch_size') {
+      input.setAttribute('inputmode', 'numeric');
+      input.placeholder = 'all';
+      return field('batch size', input, { note: 'default all' });
+    }
+    if (name === 'shuffle_seed') {
+      input.setAttribute('inputmode', 'numeric');
+      input.placeholder = '1';
+      return field('shuffle seed', input, { note: 'default 1' });
+    }
+    input.placeholder = String(kOptimizerDefaults[name]);
+    return field(name, input, { note: `${kOptimizerNotes[name]}, default ${kOptimizerDefaults[name]}` });
+  });
+  return el('div', { className: 'field-row training-row' }, [field('optimizer', optimizer), ...fields]);
+}
+
 function structureSection(doc, handlers) {
   const inputs = countInput('net-inputs', doc.features, kPageLimits.features, handlers.onFeatures);
   const loss = select('net-loss', kLosses, doc.loss, handlers.onLoss, kLossLabels);
+  loss.dataset.key = 'loss';
   const rate = cellInput(doc, 'learningRate', handlers, 'cell-input field-input');
   const layers = doc.layers.map((layer, l) => layerFieldset(doc, layer, l, handlers));
   const add = el('button', {
@@ -93,6 +135,7 @@ function structureSection(doc, handlers) {
       field('loss', loss),
       field('learning rate', rate, { note: 'η' }),
     ]),
+    trainingRow(doc, handlers),
     el('ol', { className: 'layer-list' }, layers.map((f) => el('li', {}, [f]))),
     el('p', { className: 'layer-actions' }, [add, el('span', {
       className: 'limit-note',
@@ -106,9 +149,11 @@ function layerFieldset(doc, layer, l, handlers) {
   const last = l === doc.layers.length - 1;
   const units = countInput(`layer-${l}-units`, layer.units, kPageLimits.units, (text) => handlers.onUnits(l, text));
   units.setAttribute('aria-label', `units of layer ${n}`);
-  const activation = select(`layer-${l}-activation`, kActivations, layer.activation,
+  // softmax only for the last layer (with cross_entropy).
+  const activation = select(`layer-${l}-activation`, last ? kLastActivations : kActivations, layer.activation,
     (value) => handlers.onActivation(l, value));
   activation.setAttribute('aria-label', `activation of layer ${n}`);
+  activation.dataset.key = `activation:${l}`;
   const parts = [
     el('legend', { text: last ? `Layer ${n} (output)` : `Layer ${n}` }),
     field('units', units),
@@ -207,7 +252,7 @@ function weightsSection(doc, handlers) {
 
 /// What decides the builder's layout: when it changes the builder is drawn again.
 function shapeKey(doc) {
-  return JSON.stringify([doc.features, doc.inputs.length, doc.loss,
+  return JSON.stringify([doc.features, doc.inputs.length, doc.loss, doc.optimizer.name,
     doc.layers.map((l) => [l.units, l.activation])]);
 }
 
@@ -237,6 +282,10 @@ export function renderBuilder(container, state, errors, handlers) {
     const text = cellText(doc, input.dataset.key) ?? '';
     if (input.value !== text) input.value = text;
     showCellError(input, errors[input.dataset.key]);
+  }
+  // The loss and the activations: what the loss asks of the network (state.js lossErrors).
+  for (const control of container.querySelectorAll('select[data-key]')) {
+    showCellError(control, errors[control.dataset.key]);
   }
 }
 

@@ -74,7 +74,8 @@ function equationLatex(equation, precision) {
   if (samples.length === 1) {
     lines.push(`&= ${samples[0]}`);
   } else {
-    samples.forEach((text, s) => lines.push(`\\text{sample ${s + 1}:}\\quad &\\phantom{=}\\; ${text}`));
+    // With mini-batches the engine names the batch's samples.
+    samples.forEach((text, s) => lines.push(`\\text{sample ${equation.samples?.[s] ?? s + 1}:}\\quad &\\phantom{=}\\; ${text}`));
     if (!nameParts(equation.name).delta) {
       const sum = equation.products.map((p) => factorText(p, precision)).join(' + ');
       lines.push(`&= \\tfrac{1}{${samples.length}}\\big[${sum}\\big] = ${formatNumber(equation.value, precision)}`);
@@ -107,6 +108,44 @@ function drawEquation(equation, precision) {
   globalThis.katex.render(equationLatex(equation, precision), math, kKatexOptions);
   section.append(head, math);
   return section;
+}
+
+/// A state value as LaTeX: `precision` decimals, or 3 significant digits where those would
+/// show 0 (adam's v is often 1e-6 and less), e.g. 7.90\cdot 10^{-6}.
+function stateLatex(value, precision) {
+  if (value === 0 || !Number.isFinite(value) || Math.abs(value) >= 0.5 * 10 ** -precision) {
+    return formatNumber(value, precision);
+  }
+  const [mantissa, exponent] = value.toExponential(2).split('e');
+  return `${mantissa}\\cdot 10^{${Number(exponent)}}`;
+}
+
+/// One parameter's update by the optimizer (adam, rmsprop, adagrad): its state lines, then the
+/// parameter's, each in symbols and with the step's numbers (the engine's `updates`).
+function drawUpdate(update, precision) {
+  const section = el('section', 'eqn');
+  section.setAttribute('aria-label', `update of ${update.name}`);
+  const head = el('div', 'eqn-head');
+  const last = update.lines[update.lines.length - 1];
+  head.append(el('h3', 'eqn-name', `${update.name} for the next step`),
+    el('span', 'eqn-value', `= ${formatNumber(last.value, precision)}`));
+  const lines = update.lines.map((line, i) => {
+    const rhs = line.latex.slice(line.lhs.length).replace(/^\s*\\leftarrow\s*/, '');
+    const value = i === update.lines.length - 1 ? formatNumber(line.value, precision) : stateLatex(line.value, precision);
+    return `${line.lhs} &\\leftarrow ${rhs} \\\\ &= ${line.substituted} = ${value}`;
+  });
+  const math = el('div', 'eqn-math');
+  globalThis.katex.render(`\\begin{aligned}${lines.join(' \\\\[4pt] ')}\\end{aligned}`, math, kKatexOptions);
+  section.append(head, math);
+  return section;
+}
+
+/// The updates as a group like the equations' (pageEnd reads `latex` and `substituted`).
+function updateGroup(result) {
+  const equations = result.updates.map((u) => ({
+    ...u, latex: u.lines.map((l) => l.latex).join(' '), substituted: u.lines.map((l) => l.substituted),
+  }));
+  return { key: 'updates', title: `Update by ${result.optimizer}`, delta: false, updates: true, equations };
 }
 
 /// A standalone LaTeX document around the engine's align* block (for equations.tex).
@@ -167,7 +206,8 @@ function createView(container) {
 function fillGroup(view, group, list, more, to) {
   const { precision } = view.model;
   const fragment = document.createDocumentFragment();
-  for (let i = list.children.length; i < to; i += 1) fragment.append(drawEquation(group.equations[i], precision));
+  const draw = group.updates ? drawUpdate : drawEquation;
+  for (let i = list.children.length; i < to; i += 1) fragment.append(draw(group.equations[i], precision));
   list.append(fragment);
   view.shown.set(group.key, to);
   const total = group.equations.length;
@@ -183,7 +223,8 @@ function drawGroup(view, group, open, shown) {
   const summary = el('summary');
   const count = group.equations.length;
   summary.append(el('span', 'eqn-group-title', group.title),
-    el('span', 'eqn-group-count', `${count} equation${count === 1 ? '' : 's'}`));
+    el('span', 'eqn-group-count', group.updates
+      ? `${count} parameter${count === 1 ? '' : 's'}` : `${count} equation${count === 1 ? '' : 's'}`));
   const list = el('div', 'eqn-list');
   const more = el('div', 'eqn-more');
   const button = el('button');
@@ -194,6 +235,11 @@ function drawGroup(view, group, open, shown) {
     details.append(el('p', 'eqn-note',
       'δ of a neuron is ∂ℓ/∂z for one sample: the output layer\'s comes from the loss, each '
       + 'hidden layer\'s from the δ of the layer after it.'));
+  }
+  if (group.updates) {
+    details.append(el('p', 'eqn-note',
+      'Keras\' update, with this step\'s gradients: first the optimizer\'s state (the table\'s '
+      + 'state columns), then the parameter as the next row holds it. t is the step.'));
   }
   details.append(list, more);
   const firstPage = Math.min(count, Math.max(shown, pageEnd(group.equations, 0)));
@@ -232,7 +278,9 @@ export function renderEquations(container, model, handlers) {
   // By default the first group is open, and the next ones while all so far fit on one page.
   let eager = [];
   const fragment = document.createDocumentFragment();
-  groupEquations(result.equations).forEach((group, i) => {
+  const groups = groupEquations(result.equations);
+  if (result.updates?.length) groups.push(updateGroup(result));
+  groups.forEach((group, i) => {
     const together = eager && eager.concat(group.equations);
     const fits = Boolean(together) && pageEnd(together, 0) === together.length;
     const open = view.open.get(group.key) ?? (i === 0 || fits);

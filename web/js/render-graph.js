@@ -179,6 +179,7 @@ export function graphKeyTarget(layout, at, key) {
 const kActivations = {
   sigmoid: ['σ', 'sigmoid'], tanh: ['tanh', 'tanh'], relu: ['ReLU', 'ReLU'],
   leaky_relu: ['LReLU', 'leaky ReLU'], elu: ['ELU', 'ELU'], linear: ['lin', 'linear'],
+  softmax: ['soft', 'softmax'],
 };
 
 /// Each layer's parameters (the step's, before its update, or the session's), its neurons'

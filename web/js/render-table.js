@@ -1,7 +1,7 @@
 // Writes the trace table, the loss line and the divergence message from what the engine
 // returned. Computes nothing: it formats the numbers it is given. Text goes in through
 // textContent only.
-import { columnGroups, columnHeader, formatNumber, lossTrend, tableShape } from './format.js';
+import { columnGroups, columnHeader, formatCell, formatNumber, lossTrend, tableShape } from './format.js';
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -88,7 +88,7 @@ function drawRow(columns, row, precision, groupStarts) {
       tr.append(th);
       tr.dataset.step = String(row[i]);
     } else {
-      tr.append(el('td', kindClass(column, groupStarts.has(i)), formatNumber(row[i], precision)));
+      tr.append(el('td', kindClass(column, groupStarts.has(i)), formatCell(column, row[i], precision)));
     }
   });
   return tr;

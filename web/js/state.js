@@ -4,27 +4,47 @@
 // state = { doc, stepsShown, precision, columns, selectedStep }
 //   doc          the network and data exactly as typed (texts, so a bad entry is kept and
 //                pointed at): { features, layers: [{ units, activation, alpha, weights, biases }],
-//                inputs, targets, loss, learningRate, seed }. weights[j][i], biases[j],
+//                inputs, targets, loss, learningRate, seed, optimizer: { name, rho, beta_1,
+//                beta_2, epsilon, initial_accumulator_value, batch_size, shuffle_seed } }
+//                (optimizer texts: '' = the engine's default). weights[j][i], biases[j],
 //                inputs[s][i], targets[s][k] are texts; a cell that a shape change created and
 //                that has no value yet is null until fillMissing() gives it one.
 //   stepsShown   how many rows of the trace the table shows (the session's "steps")
 //   precision    decimals shown (0…12)
 //   columns      the column kinds the table shows (engine-api.md: w, b, z, y, dw, db, loss)
+//   optimizerColumns  the optimizer's column kinds shown when the session has them: state
+//                (adam's m and v, rmsprop's v, adagrad's a) and batch (mini-batches)
 //   tableLayers  the layers (1-based) whose columns the table shows; null = chosen by size
 //   equationsOf  { layer, unit } whose equations are written (0 = all); null = chosen by size
 //   selectedStep the step the graph and the equations show; null = the last row
 //
 // Cells are addressed by keys: 'x:s:i', 'y:s:k', 'w:l:j:i', 'b:l:j', 'alpha:l' (0-based),
-// 'learningRate', 'seed'. Their display names (names.js) are the engine's: x, w1, w2[1,3], b1[2].
+// 'learningRate', 'seed', 'opt:beta_1' … (optimizerKeys). Their display names (names.js) are the engine's: x, w1, w2[1,3], b1[2].
 import { biasName, dataName, weightName } from './names.js';
 
 /// The engine's activations and losses (engine-api.md), in the order the page lists them.
 export const kActivations = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'];
-export const kLosses = ['half_sse', 'mse'];
+/// The last layer may also be softmax (only with the loss cross_entropy).
+export const kLastActivations = [...kActivations, 'softmax'];
+export const kLosses = ['half_sse', 'mse', 'mae', 'msle', 'bce', 'cross_entropy'];
+/// The engine's optimizers (Keras'), and each one's hyperparameters besides the learning rate.
+export const kOptimizers = ['sgd', 'adagrad', 'rmsprop', 'adam'];
+export const kOptimizerFields = Object.freeze({
+  sgd: [], adagrad: ['initial_accumulator_value', 'epsilon'], rmsprop: ['rho', 'epsilon'],
+  adam: ['beta_1', 'beta_2', 'epsilon'],
+});
+/// Keras 3's defaults, what the engine uses for an empty box.
+export const kOptimizerDefaults = Object.freeze({
+  rho: 0.9, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, initial_accumulator_value: 0.1,
+});
+/// Every optimizer takes mini-batches: batch size (empty: every sample) and the shuffle seed.
+export const kBatchFields = ['batch_size', 'shuffle_seed'];
 /// Activations that take a parameter alpha, with the engine's default.
 export const kAlphaDefaults = { leaky_relu: 0.1, elu: 1 };
 /// The column kinds of the table, in the engine's order.
 export const kColumnKinds = ['w', 'b', 'z', 'y', 'dw', 'db', 'loss'];
+/// The kinds only some optimizers have: their state after each update, and the mini-batch.
+export const kOptimizerColumnKinds = ['state', 'batch'];
 
 /// What the page lets a network be: every weight and data cell is an input box here. The
 /// engine checks the same numbers (check_page_limits, options {limits: 'page'}).
@@ -61,6 +81,14 @@ export function lectureDoc(learningRate = '0.1') {
     loss: 'half_sse',
     learningRate: String(learningRate),
     seed: '1',
+    optimizer: emptyOptimizer(),
+  };
+}
+
+/// Plain gradient descent, every hyperparameter box empty (the engine's defaults).
+export function emptyOptimizer(name = 'sgd') {
+  return {
+    name, rho: '', beta_1: '', beta_2: '', epsilon: '', initial_accumulator_value: '', batch_size: '', shuffle_seed: '',
   };
 }
 
@@ -68,7 +96,8 @@ export function lectureDoc(learningRate = '0.1') {
 export function initialState() {
   return {
     doc: lectureDoc(), stepsShown: 0, precision: kDefaultPrecision,
-    columns: [...kColumnKinds], tableLayers: null, equationsOf: null, selectedStep: null,
+    columns: [...kColumnKinds], optimizerColumns: [...kOptimizerColumnKinds], tableLayers: null,
+    equationsOf: null, selectedStep: null,
   };
 }
 
@@ -109,8 +138,18 @@ export function cellName(doc, key) {
     case 'alpha': return `alpha of layer ${n[0] + 1}`;
     case 'learningRate': return 'learning rate';
     case 'seed': return 'seed';
+    case 'opt': return kOptimizerLabels[idx[0]] ?? idx[0];
     default: throw new Error(`unknown cell "${key}"`);
   }
+}
+
+/// The boxes' names: Keras' names of the hyperparameters; batch size and shuffle seed.
+const kOptimizerLabels = { batch_size: 'batch size', shuffle_seed: 'shuffle seed' };
+
+/// The keys of the optimizer's boxes in `doc`: its hyperparameters, then batch size and shuffle
+/// seed ('opt:beta_1', …, 'opt:batch_size', 'opt:shuffle_seed').
+export function optimizerKeys(doc) {
+  return [...kOptimizerFields[doc.optimizer.name], ...kBatchFields].map((f) => `opt:${f}`);
 }
 
 /// The key of the parameter called `name` (w1, w2[1,3], b2[1]) in `doc`, or null.
@@ -138,6 +177,7 @@ export function cellText(doc, key) {
     case 'alpha': return doc.layers[n[0]].alpha;
     case 'learningRate': return doc.learningRate;
     case 'seed': return doc.seed;
+    case 'opt': return doc.optimizer[idx[0]];
     default: throw new Error(`unknown cell "${key}"`);
   }
 }
@@ -169,6 +209,7 @@ export function setCell(state, key, text) {
     case 'alpha': doc.layers[n[0]].alpha = text; break;
     case 'learningRate': doc.learningRate = text; break;
     case 'seed': doc.seed = text; break;
+    case 'opt': doc.optimizer[idx[0]] = text; break;
     default: throw new Error(`unknown cell "${key}"`);
   }
   return { ...state, doc };
@@ -180,6 +221,7 @@ export function parseCell(doc, key) {
   const name = cellName(doc, key);
   const text = cellText(doc, key);
   if (key === 'seed') return parseWhole(text, name, 0, Number.MAX_SAFE_INTEGER);
+  if (key.startsWith('opt:')) return parseOptimizerField(key.slice(4), name, text);
   if (key.startsWith('alpha:') && String(text ?? '').trim() === '') return { value: undefined };
   if (text === null) return { error: `${name}: has no value yet` };
   const parsed = parseNumber(text, name);
@@ -190,13 +232,70 @@ export function parseCell(doc, key) {
   return parsed;
 }
 
-/// Every bad cell's message, `{ 'w:0:0:0': 'w1: expected a number, got "abc"' }`.
+/// One optimizer box: empty is the default (`{ value: undefined }`); else a number in the
+/// engine's range (docs/engine-api.md), the batch size a whole number up to the page's samples.
+function parseOptimizerField(field, name, text) {
+  if (String(text ?? '').trim() === '') return { value: undefined };
+  if (field === 'batch_size') return parseWhole(text, name, 1, kPageLimits.samples);
+  if (field === 'shuffle_seed') return parseWhole(text, name, 0, Number.MAX_SAFE_INTEGER);
+  const parsed = parseNumber(text, name);
+  if (parsed.error) return parsed;
+  const v = parsed.value;
+  const got = String(text).trim();
+  const rule = {
+    beta_1: [v >= 0 && v < 1, 'from 0 up to (not including) 1'],
+    beta_2: [v >= 0 && v < 1, 'from 0 up to (not including) 1'],
+    rho: [v >= 0 && v <= 1, 'from 0 to 1'],
+    epsilon: [v > 0, 'greater than 0'],
+    initial_accumulator_value: [v >= 0, 'at least 0'],
+  }[field];
+  return rule && !rule[0] ? { error: `${name}: must be ${rule[1]}, got ${got}` } : parsed;
+}
+
+/// Every bad cell's message, `{ 'w:0:0:0': 'w1: expected a number, got "abc"' }`, with the
+/// optimizer's boxes and the loss's rules (lossErrors).
 export function cellErrors(doc) {
   const errors = {};
-  for (const key of cellKeys(doc)) {
+  for (const key of [...cellKeys(doc), ...optimizerKeys(doc)]) {
     const parsed = parseCell(doc, key);
     if (parsed.error) errors[key] = parsed.error;
   }
+  return { ...lossErrors(doc, errors), ...errors };
+}
+
+/// What the loss asks of the network and the data, said at the control (the engine says the
+/// same for a session from a file): cross_entropy goes with a softmax last layer and back
+/// ('loss', 'activation:l'); bce and cross_entropy targets are probabilities, and a sample's
+/// cross_entropy targets add up to 1 (at the sample's first target, 'y:s:0').
+export function lossErrors(doc, cellErrorsSoFar = {}) {
+  const errors = {};
+  const last = doc.layers.length - 1;
+  const softmax = doc.layers[last].activation === 'softmax';
+  if (doc.loss === 'cross_entropy' && !softmax) {
+    errors.loss = `loss: cross_entropy needs softmax as the activation of layer ${last + 1} (the last)`;
+  } else if (softmax && doc.loss !== 'cross_entropy') {
+    errors[`activation:${last}`] = `activation of layer ${last + 1}: softmax goes with the loss cross_entropy, not ${doc.loss}`;
+  }
+  if (doc.loss !== 'bce' && doc.loss !== 'cross_entropy') return errors;
+  doc.targets.forEach((row, s) => {
+    let sum = 0;
+    let readable = true;
+    row.forEach((text, k) => {
+      const key = `y:${s}:${k}`;
+      const parsed = parseNumber(text ?? '', cellName(doc, key));
+      if (parsed.error || cellErrorsSoFar[key]) {
+        readable = false;
+        return;
+      }
+      sum += parsed.value;
+      if (parsed.value < 0 || parsed.value > 1) {
+        errors[key] = `${cellName(doc, key)}: ${doc.loss} expects targets from 0 to 1, got ${String(text).trim()}`;
+      }
+    });
+    if (doc.loss === 'cross_entropy' && readable && Math.abs(sum - 1) > 1e-6 && !errors[`y:${s}:0`]) {
+      errors[`y:${s}:0`] = `${cellName(doc, `y:${s}:0`)}: cross_entropy expects the targets of sample ${s + 1} to add up to 1, got ${Number(sum.toPrecision(12))}`;
+    }
+  });
   return errors;
 }
 
@@ -250,7 +349,10 @@ export function setUnits(state, l, count) {
 
 /// Sets the activation of layer `l`; alpha is kept as typed (used by leaky_relu and elu).
 export function setActivation(state, l, activation) {
-  if (!kActivations.includes(activation)) throw new Error(`unknown activation "${activation}"`);
+  if (activation === 'softmax' && l !== state.doc.layers.length - 1) {
+    throw new Error(`unknown activation "softmax" for layer ${l + 1}: softmax is only for the last layer`);
+  }
+  if (!kLastActivations.includes(activation)) throw new Error(`unknown activation "${activation}"`);
   const doc = structuredClone(state.doc);
   doc.layers[l].activation = activation;
   return { ...state, doc };
@@ -260,6 +362,20 @@ export function setActivation(state, l, activation) {
 export function setLoss(state, loss) {
   if (!kLosses.includes(loss)) throw new Error(`unknown loss "${loss}"`);
   return { ...state, doc: { ...structuredClone(state.doc), loss } };
+}
+
+/// Sets the optimizer; every box keeps its text (a box of another optimizer is not sent).
+export function setOptimizer(state, name) {
+  if (!kOptimizers.includes(name)) throw new Error(`unknown optimizer "${name}"`);
+  const doc = structuredClone(state.doc);
+  doc.optimizer.name = name;
+  return { ...state, doc };
+}
+
+/// True when each step uses a mini-batch: a batch size below the number of samples.
+export function miniBatch(doc) {
+  const size = parseWhole(doc.optimizer.batch_size, 'batch size', 1, kPageLimits.samples);
+  return !size.error && size.value < doc.inputs.length;
 }
 
 /// Inserts a hidden layer of kNewLayerUnits sigmoid units before the output layer (up to the
@@ -281,6 +397,7 @@ export function removeLayer(state, l) {
   if (state.doc.layers.length <= 1) return state;
   const doc = structuredClone(state.doc);
   doc.layers.splice(l, 1);
+  // softmax stays the last layer's: removing the last layer leaves the one before it last.
   if (l < doc.layers.length) doc.layers[l].weights = [];
   return withDoc(state, doc);
 }
@@ -327,13 +444,17 @@ export function fillMissing(state, layers, { all = false } = {}) {
   return { ...state, doc };
 }
 
-/// The session of `doc` without weights: what the engine initialises from the seed.
+/// The session of `doc` without weights: what the engine initialises from the seed. The draws
+/// depend on the shapes only, so a softmax layer asks as a linear one (softmax would need the
+/// loss cross_entropy and targets that add up to 1).
 export function initSession(doc) {
   const seed = parseWhole(doc.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   return {
     inputs: doc.inputs.map((row) => row.map(() => 0)),
     targets: doc.targets.map((row) => row.map(() => 0)),
-    layers: doc.layers.map((layer) => ({ units: layer.units, activation: layer.activation })),
+    layers: doc.layers.map((layer) => ({
+      units: layer.units, activation: layer.activation === 'softmax' ? 'linear' : layer.activation,
+    })),
     steps: 0,
     seed: seed.error ? 1 : seed.value,
   };
@@ -362,11 +483,22 @@ export function buildSession(state) {
       return out;
     }),
     loss: doc.loss,
-    optimizer: { name: 'sgd', learning_rate: num('learningRate') },
+    optimizer: optimizerOf(doc, num),
     steps: state.stepsShown,
     seed: num('seed'),
   };
   return { value: session };
+}
+
+/// The session's optimizer: its name, η, the boxes of that optimizer that hold a value (the
+/// engine's defaults for the others), the batch size and shuffle seed when given.
+function optimizerOf(doc, num) {
+  const optimizer = { name: doc.optimizer.name, learning_rate: num('learningRate') };
+  for (const key of optimizerKeys(doc)) {
+    const value = num(key);
+    if (value !== undefined) optimizer[key.slice(4)] = value;
+  }
+  return optimizer;
 }
 
 /// The doc of a session the engine has validated and normalised (weights filled in): numbers
@@ -387,6 +519,9 @@ export function docFromSession(session) {
     loss: session.loss ?? 'half_sse',
     learningRate: text(session.optimizer?.learning_rate ?? 0.1),
     seed: text(session.seed ?? 1),
+    optimizer: Object.fromEntries(Object.entries(emptyOptimizer(session.optimizer?.name ?? 'sgd')).map(
+      ([field, empty]) => [field, field === 'name' || session.optimizer?.[field] === undefined
+        ? empty : text(session.optimizer[field])])),
   };
 }
 
@@ -495,6 +630,11 @@ export function selectStep(state, k) {
 
 /// Shows or hides a column kind in the table (the step column is always there).
 export function toggleColumn(state, kind, shown) {
+  if (kOptimizerColumnKinds.includes(kind)) {
+    const set = new Set(state.optimizerColumns ?? kOptimizerColumnKinds);
+    if (shown) set.add(kind); else set.delete(kind);
+    return { ...state, optimizerColumns: kOptimizerColumnKinds.filter((k) => set.has(k)) };
+  }
   if (!kColumnKinds.includes(kind)) throw new Error(`unknown column kind "${kind}"`);
   const set = new Set(state.columns);
   if (shown) set.add(kind); else set.delete(kind);
@@ -508,16 +648,29 @@ export const kAutoColumns = 300;
 /// The most numbers the table draws (rows × columns); beyond it, only the loss.
 export const kMaxTableCells = 200000;
 
+/// The optimizer's state per parameter: adam m and v, rmsprop v, adagrad a, sgd none.
+export function stateSlots(doc) {
+  return { sgd: [], adagrad: ['a'], rmsprop: ['v'], adam: ['m', 'v'] }[doc.optimizer.name];
+}
+
+/// The optimizer's column kinds this doc's table can have: state (not for sgd), batch (with
+/// mini-batches).
+export function optimizerColumnKinds(doc) {
+  return kOptimizerColumnKinds.filter((k) => (k === 'state' ? stateSlots(doc).length > 0 : miniBatch(doc)));
+}
+
 /// Columns of the table for `kinds` of `layers` (1-based), the step column included.
 export function columnCount(doc, kinds, layers) {
   const samples = doc.inputs.length;
-  let count = 1 + (kinds.includes('loss') ? 1 : 0);
+  let count = 1 + (kinds.includes('loss') ? 1 : 0) + (kinds.includes('batch') && miniBatch(doc) ? samples : 0);
   for (const n of layers) {
     const layer = doc.layers[n - 1];
     if (!layer) continue;
+    const parameters = layer.units * (layerInputs(doc, n - 1) + 1);
     const per = {
       w: layer.units * layerInputs(doc, n - 1), b: layer.units, z: layer.units * samples,
       y: layer.units * samples, dw: layer.units * layerInputs(doc, n - 1), db: layer.units,
+      state: stateSlots(doc).length * parameters,
     };
     for (const kind of kinds) count += per[kind] ?? 0;
   }
@@ -533,12 +686,15 @@ export function tableView(state) {
   const all = doc.layers.map((_, l) => l + 1);
   let layers = state.tableLayers?.filter((n) => n <= all.length) ?? all;
   let note = '';
-  if (state.tableLayers === null && columnCount(doc, state.columns, all) > kAutoColumns) {
+  // The optimizer's state and the batch, when this optimizer has them and they are ticked.
+  const extra = optimizerColumnKinds(doc).filter((k) => (state.optimizerColumns ?? kOptimizerColumnKinds).includes(k));
+  const kinds = extra.length > 0 ? [...state.columns, ...extra] : state.columns;
+  if (state.tableLayers === null && columnCount(doc, kinds, all) > kAutoColumns) {
     layers = [all.length];
-    note = `This network's table would have ${columnCount(doc, state.columns, all).toLocaleString('en')} columns: `
+    note = `This network's table would have ${columnCount(doc, kinds, all).toLocaleString('en')} columns: `
       + `it shows layer ${all.length} (the output) only. Tick other layers to add them.`;
   }
-  let columns = state.columns;
+  let columns = kinds;
   const cells = columnCount(doc, columns, layers) * Math.max(1, state.stepsShown);
   if (cells > kMaxTableCells) {
     columns = ['loss'];

@@ -1,6 +1,7 @@
 #include "nntutor/activation.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "nntutor/error.hpp"
 
@@ -41,11 +42,26 @@ const std::vector<Entry>& table() {
       {{"linear", 0, [](double z, double) { return z; },
         [](double, double, double) { return 1.0; }},
        false},
+      // softmax y_i = e^(z_i − m)/Σ_j e^(z_j − m) is not element-wise: forward() computes it per
+      // sample (network.cpp), and it is allowed only as the last layer with cross_entropy, whose
+      // gradient ∂L/∂z_i = ŷ_i − y_i is taken from the logits. These element-wise entries are never
+      // meant to be called; NaN makes a mistake show at once.
+      {{"softmax", 0, [](double, double) { return std::numeric_limits<double>::quiet_NaN(); },
+        [](double, double, double) { return std::numeric_limits<double>::quiet_NaN(); }},
+       false},
   };
   return kTable;
 }
 
 }  // namespace
+
+void softmax(const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y) {
+  for (Eigen::Index s = 0; s < z.cols(); ++s) {
+    const double m = z.col(s).maxCoeff();  // e^(z − m) ≤ 1: nothing overflows
+    y.col(s).array() = (z.col(s).array() - m).exp();
+    y.col(s) /= y.col(s).sum();
+  }
+}
 
 bool Activation::has_alpha() const {
   for (const auto& e : table())

@@ -62,7 +62,7 @@ const std::vector<double>& assignment_sweep_rates() {
 }
 
 AssignmentRun assignment_run(const Session& session, double learning_rate, int steps) {
-  Sgd opt;
+  OptimizerSettings opt = session.optimizer;  // its optimizer, batches and all, at this η
   opt.learning_rate = learning_rate;
   const Trace trace = run(session.network, session.batch, session.loss, opt, steps);
   AssignmentRun r;

@@ -332,7 +332,23 @@ AnswerCell read_answer_number(std::string_view text, const std::string& where) {
   throw SessionError(where + ": expected a number, got " + in_quotes(cell));
 }
 
+void require_gradient_descent(const Session& session, const std::string& who) {
+  const std::string what = who == "tutor" ? "the tutor" : "the checker";
+  const std::string knows = who + ": " + what +
+                            " knows plain gradient descent (sgd on every sample) with the loss half_sse "
+                            "or mse; this session's ";
+  const OptimizerSettings& o = session.optimizer;
+  if (o.kind != keras::OptimizerKind::kSgd)
+    throw SessionError(knows + "optimizer.name is " + keras::optimizer_name(o.kind));
+  if (o.mini_batch(session.batch.samples()))
+    throw SessionError(knows + "optimizer.batch_size is " + std::to_string(o.batch_size) + " (of " +
+                       std::to_string(session.batch.samples()) + " samples)");
+  if (session.loss.name != "half_sse" && session.loss.name != "mse")
+    throw SessionError(knows + "loss is " + session.loss.name);
+}
+
 Answer parse_answer(const Session& session, std::string_view text) {
+  require_gradient_descent(session, "check");
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
   const std::vector<Column> table = table_columns(session.network, session.batch.samples());
   std::map<std::string, std::size_t> by_name;
@@ -544,6 +560,7 @@ Layout layout_of(const std::vector<Column>& columns, const Network& net, int sam
       case Kind::kY: at.Y[l](j, s) = n; break;
       case Kind::kDW: at.dW[l](j, i) = n; break;
       case Kind::kDB: at.db[l](j) = n; break;
+      case Kind::kState: case Kind::kBatch: break;  // never: the checker refuses such sessions
     }
   }
   return at;
@@ -1136,7 +1153,7 @@ class Checker {
             "The gradient was taken after the update; take it first, then update the parameters.");
         break;
       }
-      case Kind::kStep: break;
+      case Kind::kStep: case Kind::kState: case Kind::kBatch: break;
     }
     if (row_ > 1 && col.kind != Kind::kW && col.kind != Kind::kB && std::isfinite(prev_given_[c]))
       add("copied", prev_given_[c], "This is " + col.name + " of the row above: it was not recomputed.");
@@ -1230,7 +1247,7 @@ class Checker {
             if (e.name == delta) text += ", where " + plain(e.lhs) + " = " + plain(e.symbolic());
         return text;
       }
-      case Kind::kStep: break;
+      case Kind::kStep: case Kind::kState: case Kind::kBatch: break;
     }
     return "";
   }
@@ -1458,6 +1475,7 @@ json cell_json(const CellCheck& c) {
 }  // namespace
 
 CheckReport check_answer(const Session& session, const Answer& answer, CheckMode mode) {
+  require_gradient_descent(session, "check");
   return Checker(session, answer, mode).check();
 }
 

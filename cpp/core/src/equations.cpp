@@ -1,6 +1,8 @@
 #include "nntutor/equations.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -51,7 +53,14 @@ class Builder {
  public:
   Builder(const Session& session, const StepTrace& step, int precision)
       : session_(session), step_(step), precision_(precision), sym_(session.network),
-        samples_(session.batch.samples()), layers_(static_cast<int>(session.network.layers.size())) {
+        layers_(static_cast<int>(session.network.layers.size())),
+        combined_(session.loss.from_logits(session.network.layers.back().f)) {
+    // The samples of the step's batch (0-based; every sample without mini-batches).
+    if (step.batch.empty())
+      for (int s = 0; s < session.batch.samples(); ++s) batch_.push_back(s);
+    else
+      for (int s : step.batch) batch_.push_back(s - 1);
+    samples_ = static_cast<int>(batch_.size());
     compute_deltas();
   }
 
@@ -60,6 +69,7 @@ class Builder {
       return list.empty() || std::find(list.begin(), list.end(), n) != list.end();
     };
     std::vector<Equation> out;
+    const std::vector<int> numbers = step_.batch;  // 1-based samples of a mini-batch, else none
     for (int l = 1; l <= layers_; ++l) {
       if (!chosen(layers, l)) continue;
       for (int j = 1; j <= sym_.units(l); ++j)
@@ -71,6 +81,7 @@ class Builder {
     for (int l = 1; l <= layers_; ++l)
       for (int j = 1; j <= sym_.units(l); ++j)
         if (needed_.count(key(l, j))) out.push_back(delta_equation(l, j));
+    for (auto& e : out) e.samples = numbers;
     return out;
   }
 
@@ -85,9 +96,13 @@ class Builder {
   const Activation& activation(int l) const {
     return session_.network.layers[static_cast<std::size_t>(l - 1)].f;
   }
-  double y_value(int l, int j, int s) const {
+  /// y_l[j] (x for l = 0) of the b-th sample of the step's batch.
+  double y_value(int l, int j, int b) const {
+    const int s = batch_[static_cast<std::size_t>(b)];
     return l == 0 ? session_.batch.X(j - 1, s) : layer(l).y(j - 1, s);
   }
+  double z_of(int l, int j, int b) const { return layer(l).z(j - 1, batch_[static_cast<std::size_t>(b)]); }
+  double y_of(int l, int j, int b) const { return layer(l).y(j - 1, batch_[static_cast<std::size_t>(b)]); }
   static std::size_t key(int l, int j) { return static_cast<std::size_t>(l) * 100000 + static_cast<std::size_t>(j); }
   /// δ_l[j] per sample = ∂ℓ_s/∂z_l[j], recomputed from the trace (independently of backward()).
   void compute_deltas() {
@@ -100,29 +115,67 @@ class Builder {
               l == layers_ ? loss_factor(j, s).value
                            : (layer(l + 1).W.col(j - 1).array() *  // this step's weights
                               delta_[static_cast<std::size_t>(l) + 1].col(s).array()).sum();
-          d(j - 1, s) = upstream * activation(l).derivative(layer(l).z(j - 1, s), layer(l).y(j - 1, s));
+          // The last layer of bce after sigmoid or cross_entropy after softmax: the loss factor
+          // is already ∂ℓ/∂z (the combined δ = ŷ − y).
+          d(j - 1, s) = l == layers_ && combined_
+                            ? upstream
+                            : upstream * activation(l).derivative(z_of(l, j, s), y_of(l, j, s));
         }
       delta_[static_cast<std::size_t>(l)] = d;
     }
   }
 
-  /// ∂ℓ/∂ŷ_k of one sample: half_sse (y_L − y), mse (2/K)(y_L − y).
-  Factor loss_factor(int k, int s) const {
+  /// The chain rule's first factor for output k of the b-th sample of the batch: ∂ℓ/∂ŷ_k —
+  /// half_sse (ŷ − y), mse (2/K)(ŷ − y), mae sign(ŷ − y)/K, msle 2(ln(1 + ŷ) − ln(1 + y))/((1 + ŷ)K),
+  /// bce (ŷ − y)/(ŷ(1 − ŷ)K) (0 where ŷ or y is clipped) — or, for bce after sigmoid and
+  /// cross_entropy after softmax, ∂ℓ/∂z_k itself: (ŷ − y)/K and ŷ_i − y_i (the lecture's).
+  Factor loss_factor(int k, int b) const {
+    const int s = batch_[static_cast<std::size_t>(b)];
     const double y = layer(layers_).y(k - 1, s), t = session_.batch.Y(k - 1, s);
     const std::string out = sym_.y(layers_, k), target = sym_.target(k);
-    if (session_.loss.name == "mse") {
-      const int outputs = session_.network.outputs();
+    const std::string& loss = session_.loss.name;
+    const int outputs = session_.network.outputs();
+    const double K = outputs;
+    const std::string over_k = outputs == 1 ? "" : "\\frac{1}{" + std::to_string(outputs) + "}";
+    const std::string diff = "(" + out + " - " + target + ")", diff_num = "(" + num(y) + " - " + num(t) + ")";
+    if (loss == "mse") {
       const std::string scale = outputs == 1 ? "2" : "\\frac{2}{" + std::to_string(outputs) + "}";
-      return {scale + "(" + out + " - " + target + ")", scale + "(" + num(y) + " - " + num(t) + ")",
-              2.0 / outputs * (y - t)};
+      return {scale + diff, scale + diff_num, 2.0 / outputs * (y - t)};
     }
-    return {"(" + out + " - " + target + ")", "(" + num(y) + " - " + num(t) + ")", y - t};
+    if (loss == "mae") {  // sign(0) = 0, as Keras' gradient of |·|
+      const double sign = y > t ? 1.0 : y < t ? -1.0 : 0.0;
+      return {over_k + "\\operatorname{sign}" + diff, over_k + "\\operatorname{sign}" + diff_num, sign / K};
+    }
+    if (loss == "msle") {  // ŷ and y below ε are raised to ε; ŷ's clip has gradient 0
+      const double eps = keras::kClipEpsilon, q = std::max(y, eps), r = std::max(t, eps);
+      const double d = std::log1p(q) - std::log1p(r);
+      const std::string scale = outputs == 1 ? "2" : "\\frac{2}{" + std::to_string(outputs) + "}";
+      return {scale + "\\frac{\\ln(1 + " + out + ") - \\ln(1 + " + target + ")}{1 + " + out + "}",
+              scale + "\\frac{\\ln(1 + " + num(q) + ") - \\ln(1 + " + num(r) + ")}{1 + " + num(q) + "}",
+              y >= eps ? 2 * d / ((1 + q) * K) : 0.0};
+    }
+    if (loss == "bce" && !combined_) {  // p = clip(ŷ, ε, 1 − ε); outside the clip the gradient is 0
+      const double eps = keras::kClipEpsilon, p = std::clamp(y, eps, 1 - eps);
+      const bool inside = y >= eps && y <= 1 - eps;
+      return {over_k + "\\frac{" + out + " - " + target + "}{" + out + "(1 - " + out + ")}",
+              over_k + "\\frac{" + num(p) + " - " + num(t) + "}{" + num(p) + "(1 - " + num(p) + ")}",
+              inside ? (p - t) / (p * (1 - p) * K) : 0.0};
+    }
+    if (loss == "bce") return {over_k + diff, over_k + diff_num, (y - t) / K};  // σ: (ŷ − y)/K
+    if (loss == "cross_entropy") {
+      // ∂ℓ/∂z_i = ŷ_i·Σ_j y_j − y_i = ŷ_i − y_i: the targets of a sample add up to 1.
+      double sum = 0;
+      for (int i = 1; i <= outputs; ++i) sum += session_.batch.Y(i - 1, s);
+      return {diff, diff_num, y * sum - t};
+    }
+    return {diff, diff_num, y - t};
   }
 
   /// f'(z_l[j]) of one sample in the lecture's form, or nothing for a linear unit (f' = 1).
   std::optional<Factor> derivative_factor(int l, int j, int s) const {
     const Activation& f = activation(l);
-    const double z = layer(l).z(j - 1, s), y = layer(l).y(j - 1, s);
+    if (l == layers_ && combined_) return std::nullopt;  // inside the combined δ = ŷ − y
+    const double z = z_of(l, j, s), y = y_of(l, j, s);
     const double value = f.derivative(z, y);
     const std::string Y = sym_.y(l, j), Z = sym_.z(l, j);
     if (f.name == "sigmoid")
@@ -144,7 +197,7 @@ class Builder {
   }
 
   Equation finish(std::string name, std::string lhs, std::vector<std::vector<Factor>> factors) const {
-    Equation e{std::move(name), std::move(lhs), std::move(factors), 0};
+    Equation e{std::move(name), std::move(lhs), std::move(factors), 0, {}};
     for (const auto& fs : e.factors) {
       double p = 1;
       for (const auto& f : fs) p *= f.value;
@@ -228,7 +281,10 @@ class Builder {
   const StepTrace& step_;
   int precision_;
   Symbols sym_;
-  int samples_, layers_;
+  int layers_;
+  bool combined_;  ///< the loss factor is ∂ℓ/∂z of the last layer (bce + sigmoid, cross_entropy + softmax)
+  std::vector<int> batch_;  ///< the step's samples, 0-based
+  int samples_ = 0;         ///< batch_.size()
   std::vector<Eigen::MatrixXd> delta_;
   std::set<std::size_t> needed_;
 };
@@ -247,11 +303,180 @@ std::string substituted_rhs(const Equation& e) {
   return s + "\\Big]";
 }
 
+/// A hyperparameter as LaTeX: 0.9, 0.999, 10^{-7}, 2.5\cdot 10^{-8}.
+std::string hyper(double v) {
+  std::string t = exact_text(v);
+  const auto e = t.find('e');
+  if (e == std::string::npos) return t;
+  const std::string mantissa = t.substr(0, e);
+  const int exponent = std::stoi(t.substr(e + 1));
+  return (mantissa == "1" ? "" : mantissa + "\\cdot ") + "10^{" + std::to_string(exponent) + "}";
+}
+
+/// An optimizer's state value: `precision` decimals, or 3 significant digits where those
+/// decimals would show 0 (adam's v is a mean of squared gradients: often 1e-6 and less);
+/// negative numbers in parentheses when `as_factor`.
+std::string state_text(double v, int precision, bool as_factor) {
+  std::string out;
+  if (v == 0 || std::fabs(v) >= std::pow(10.0, -precision)) {
+    out = fixed(v, precision);
+  } else {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2e", v);
+    const std::string t = text;
+    const auto e = t.find('e');
+    out = t.substr(0, e) + "\\cdot 10^{" + std::to_string(std::stoi(t.substr(e + 1))) + "}";
+  }
+  return as_factor && out[0] == '-' ? "(" + out + ")" : out;
+}
+
+/// The update lines of one parameter (keras::Optimizer's formulas; docs/model.md "Optimizers").
+class Updater {
+ public:
+  Updater(const Session& session, const StepTrace& step, const StepTrace* previous, int precision)
+      : s_(session), step_(step), previous_(previous), precision_(precision),
+        sym_(session.network), slots_(session.optimizer.slots()) {}
+
+  /// `i` ≥ 1: w_l[j,i]; `i` = 0: b_l[j].
+  UpdateEquation parameter(int l, int j, int i) const {
+    const OptimizerSettings& o = s_.optimizer;
+    const LayerTrace& t = step_.layers[static_cast<std::size_t>(l - 1)];
+    const bool w = i > 0;
+    const double theta = w ? t.W(j - 1, i - 1) : t.b(j - 1);
+    const double g = w ? t.dW(j - 1, i - 1) : t.db(j - 1);
+    const std::string p = w ? sym_.w(l, j, i) : sym_.b(l, j);
+    const std::string grad = "\\frac{\\partial L}{\\partial " + p + "}";
+    const auto after = [&](std::size_t k) {
+      return w ? t.state_W[k](j - 1, i - 1) : t.state_b[k](j - 1);
+    };
+    const auto before = [&](std::size_t k) {
+      if (!previous_) return o.kind == keras::OptimizerKind::kAdagrad ? o.initial_accumulator_value : 0.0;
+      const LayerTrace& pt = previous_->layers[static_cast<std::size_t>(l - 1)];
+      return w ? pt.state_W[k](j - 1, i - 1) : pt.state_b[k](j - 1);
+    };
+    const auto state = [&](std::size_t k) { return slots_[k] + "_{" + p + "}"; };
+    UpdateEquation u;
+    u.name = quantity_name(w ? Column::Kind::kW : Column::Kind::kB, s_.network, 1, l, j, i);
+    const std::string eta = hyper(o.learning_rate), eps = hyper(o.epsilon);
+    const std::string g_num = factor(g), theta_num = num(theta);
+    double next = theta;
+    switch (o.kind) {
+      case keras::OptimizerKind::kSgd:
+        next = theta - o.learning_rate * g;
+        u.lines.push_back({p, p + " - \\eta\\," + grad, theta_num + " - " + eta + "\\cdot " + g_num, next});
+        break;
+      case keras::OptimizerKind::kAdagrad: {
+        const double a = after(0);
+        u.lines.push_back({state(0), state(0) + " + \\left(" + grad + "\\right)^{2}",
+                           small(before(0)) + " + " + g_num + "^{2}", a});
+        next = theta - o.learning_rate * g / std::sqrt(a + o.epsilon);
+        u.lines.push_back({p, p + " - \\eta\\,\\frac{" + grad + "}{\\sqrt{" + state(0) + " + \\epsilon}}",
+                           theta_num + " - " + eta + "\\cdot\\frac{" + g_num + "}{\\sqrt{" + small(a) +
+                               " + " + eps + "}}",
+                           next});
+        break;
+      }
+      case keras::OptimizerKind::kRmsprop: {
+        const double v = after(0), rho = o.rho;
+        u.lines.push_back({state(0), "\\rho\\," + state(0) + " + (1 - \\rho)\\left(" + grad + "\\right)^{2}",
+                           hyper(rho) + "\\cdot " + small(before(0)) + " + (1 - " + hyper(rho) + ")\\cdot " +
+                               g_num + "^{2}",
+                           v});
+        next = theta - o.learning_rate * g / std::sqrt(v + o.epsilon);
+        u.lines.push_back({p, p + " - \\eta\\,\\frac{" + grad + "}{\\sqrt{" + state(0) + " + \\epsilon}}",
+                           theta_num + " - " + eta + "\\cdot\\frac{" + g_num + "}{\\sqrt{" + small(v) +
+                               " + " + eps + "}}",
+                           next});
+        break;
+      }
+      case keras::OptimizerKind::kAdam: {
+        const double m = after(0), v = after(1), b1 = o.beta_1, b2 = o.beta_2;
+        const double k = static_cast<double>(step_.step);  // t: the updates so far, this one included
+        u.lines.push_back({state(0), "\\beta_1\\," + state(0) + " + (1 - \\beta_1)\\," + grad,
+                           hyper(b1) + "\\cdot " + small(before(0)) + " + (1 - " + hyper(b1) + ")\\cdot " + g_num, m});
+        u.lines.push_back({state(1),
+                           "\\beta_2\\," + state(1) + " + (1 - \\beta_2)\\left(" + grad + "\\right)^{2}",
+                           hyper(b2) + "\\cdot " + small(before(1)) + " + (1 - " + hyper(b2) + ")\\cdot " + g_num +
+                               "^{2}",
+                           v});
+        // Keras: α_t = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ), θ ← θ − α_t·m/(√v + ε) (ε outside the root).
+        const double alpha = o.learning_rate * std::sqrt(1 - std::pow(b2, k)) / (1 - std::pow(b1, k));
+        next = theta - m * alpha / (std::sqrt(v) + o.epsilon);
+        const std::string t_text = std::to_string(step_.step);
+        u.lines.push_back({p,
+                           p + " - \\eta\\,\\frac{\\sqrt{1 - \\beta_2^{t}}}{1 - \\beta_1^{t}}\\cdot\\frac{" +
+                               state(0) + "}{\\sqrt{" + state(1) + "} + \\epsilon}",
+                           theta_num + " - " + eta + "\\cdot\\frac{\\sqrt{1 - " + hyper(b2) + "^{" + t_text +
+                               "}}}{1 - " + hyper(b1) + "^{" + t_text + "}}\\cdot\\frac{" + small(m) +
+                               "}{\\sqrt{" + small(v) + "} + " + eps + "}",
+                           next});
+        break;
+      }
+    }
+    return u;
+  }
+
+ private:
+  std::string num(double v) const { return fixed(v, precision_); }
+  std::string factor(double v) const {
+    const std::string t = num(v);
+    return t[0] == '-' ? "(" + t + ")" : t;
+  }
+  std::string small(double v) const { return state_text(v, precision_, true); }
+
+  const Session& s_;
+  const StepTrace& step_;
+  const StepTrace* previous_;
+  int precision_;
+  Symbols sym_;
+  std::vector<std::string> slots_;
+};
+
+std::string updates_latex(const std::vector<UpdateEquation>& updates, int precision) {
+  std::string out = "\\begin{align*}\n";
+  for (std::size_t n = 0; n < updates.size(); ++n)
+    for (std::size_t k = 0; k < updates[n].lines.size(); ++k) {
+      const UpdateLine& line = updates[n].lines[k];
+      const bool last = n + 1 == updates.size() && k + 1 == updates[n].lines.size();
+      out += line.lhs + " &\\leftarrow " + line.symbolic + " \\\\\n";
+      const bool parameter = k + 1 == updates[n].lines.size();  // the last line; the others are state
+      out += " &= " + line.substituted + " = " +
+             (parameter ? fixed(line.value, precision) : state_text(line.value, precision, false)) +
+             (last ? "\n" : k + 1 == updates[n].lines.size() ? " \\\\[6pt]\n" : " \\\\\n");
+    }
+  return out + "\\end{align*}\n";
+}
+
 }  // namespace
+
+std::vector<UpdateEquation> update_equations(const Session& session, const StepTrace& step,
+                                             const StepTrace* previous, int precision,
+                                             const std::vector<int>& layers,
+                                             const std::vector<int>& units) {
+  std::vector<UpdateEquation> out;
+  if (session.optimizer.kind == keras::OptimizerKind::kSgd) return out;
+  const auto chosen = [](const std::vector<int>& list, int n) {
+    return list.empty() || std::find(list.begin(), list.end(), n) != list.end();
+  };
+  const Updater updater(session, step, previous, precision);
+  const Network& net = session.network;
+  for (int l = 1; l <= static_cast<int>(net.layers.size()); ++l) {
+    if (!chosen(layers, l)) continue;
+    const Layer& layer = net.layers[static_cast<std::size_t>(l - 1)];
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int i = 1; i <= layer.inputs() && chosen(units, j); ++i) out.push_back(updater.parameter(l, j, i));
+    for (int j = 1; j <= layer.units(); ++j)
+      if (chosen(units, j)) out.push_back(updater.parameter(l, j, 0));
+  }
+  return out;
+}
 
 std::string Equation::symbolic() const {
   const std::string p = product(factors.front(), false);
-  if (factors.size() == 1 || lhs.rfind("\\delta", 0) == 0) return p;
+  if (lhs.rfind("\\delta", 0) == 0) return p;
+  // A mini-batch B: the mean over its samples (a batch of one is still a choice of sample).
+  if (!samples.empty()) return "\\frac{1}{|B|}\\sum_{s \\in B} " + p;
+  if (factors.size() == 1) return p;
   return "\\frac{1}{S}\\sum_{s=1}^{S} " + p;
 }
 
@@ -292,9 +517,11 @@ nlohmann::ordered_json equations_to_json(const std::vector<Equation>& equations,
       substituted.push_back(product(fs, true) + " = " + fixed(p, precision));
       products.push_back(p);
     }
-    all.push_back({{"name", e.name}, {"lhs", e.lhs}, {"latex", e.lhs + " = " + e.symbolic()},
-                   {"substituted", std::move(substituted)}, {"factors", std::move(factors)},
-                   {"products", std::move(products)}, {"value", e.value}});
+    json one = {{"name", e.name}, {"lhs", e.lhs}, {"latex", e.lhs + " = " + e.symbolic()},
+                {"substituted", std::move(substituted)}, {"factors", std::move(factors)},
+                {"products", std::move(products)}, {"value", e.value}};
+    if (!e.samples.empty()) one["samples"] = e.samples;
+    all.push_back(std::move(one));
   }
   return all;
 }
@@ -313,17 +540,19 @@ std::string equations_for_step(Session session, long long step, int precision,
     throw SessionError("step: the run diverged at step " + std::to_string(trace.diverged->at) +
                        " (" + trace.diverged->reason + "), so step " + std::to_string(step) +
                        " has no numbers");
-  return step_equations_json(session, trace.steps.back(), precision, layers, units);
+  const StepTrace* previous = trace.steps.size() > 1 ? &trace.steps[trace.steps.size() - 2] : nullptr;
+  return step_equations_json(session, trace.steps.back(), precision, layers, units, previous);
 }
 
 std::string step_equations_json(const Session& session, const StepTrace& step, int precision,
-                                const std::vector<int>& layers, const std::vector<int>& units) {
-  return step_equations(session, step, precision, layers, units).dump();
+                                const std::vector<int>& layers, const std::vector<int>& units,
+                                const StepTrace* previous) {
+  return step_equations(session, step, precision, layers, units, previous).dump();
 }
 
 nlohmann::ordered_json step_equations(const Session& session, const StepTrace& step,
                                       int precision, const std::vector<int>& layers,
-                                      const std::vector<int>& units) {
+                                      const std::vector<int>& units, const StepTrace* previous) {
   if (precision < 0 || precision > 17)
     throw SessionError("precision: expected a whole number from 0 to 17, got " +
                        std::to_string(precision));
@@ -332,6 +561,20 @@ nlohmann::ordered_json step_equations(const Session& session, const StepTrace& s
   out["step"] = step.step;
   out["latex"] = equations_latex(session, eqs, precision);
   out["equations"] = equations_to_json(eqs, precision);
+  const auto updates = update_equations(session, step, previous, precision, layers, units);
+  if (!updates.empty()) {
+    out["latex"] = out["latex"].get<std::string>() + updates_latex(updates, precision);
+    out["optimizer"] = keras::optimizer_name(session.optimizer.kind);
+    json list = json::array();
+    for (const auto& u : updates) {
+      json lines = json::array();
+      for (const auto& line : u.lines)
+        lines.push_back({{"lhs", line.lhs}, {"latex", line.lhs + " \\leftarrow " + line.symbolic},
+                         {"substituted", line.substituted}, {"value", line.value}});
+      list.push_back({{"name", u.name}, {"lines", std::move(lines)}});
+    }
+    out["updates"] = std::move(list);
+  }
   return out;
 }
 

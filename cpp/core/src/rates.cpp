@@ -99,14 +99,9 @@ std::string rate_comparison_json(const Session& session, const RateComparison& c
   for (const auto& r : comparison.runs) {
     json losses = json::array();
     for (const auto& t : r.trace.steps) losses.push_back(t.loss);
-    const Table table = make_table(session.network, session.batch.samples(), r.trace);
+    const Table table = make_table(session.network, session.batch.samples(), r.trace, session.optimizer);
     const std::vector<std::size_t> keep = view_columns(table, view);
-    json columns = json::array();
-    for (std::size_t i : keep) {
-      const Column& c = table.columns[i];
-      columns.push_back({{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
-                         {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}});
-    }
+    json columns = columns_json(table.columns, keep);
     json rows = json::array();
     for (const auto& row : table.rows) {
       json kept = json::array();

@@ -237,6 +237,43 @@ std::string activation_text(const Activation& f) {
   return f.name + " (α = " + exact_text(f.alpha) + ")";
 }
 
+/// The loss as the report states it, e.g. "Loss: mse, L = (1/K) Σ (ŷ − y)² over the K = 2 outputs."
+std::string loss_text(const std::string& loss, int outputs) {
+  const std::string K = std::to_string(outputs);
+  if (loss == "half_sse") return "Loss: half_sse, L = ½ Σ (ŷ − y)² over the outputs.";
+  if (loss == "mse") return "Loss: mse, L = (1/K) Σ (ŷ − y)² over the K = " + K + " outputs.";
+  if (loss == "mae") return "Loss: mae, L = (1/K) Σ |ŷ − y| over the K = " + K + " outputs.";
+  if (loss == "msle")
+    return "Loss: msle, L = (1/K) Σ (log(1 + ŷ) − log(1 + y))² over the K = " + K + " outputs.";
+  if (loss == "bce")
+    return "Loss: bce, L = −(1/K) Σ [y·log ŷ + (1 − y)·log(1 − ŷ)] over the K = " + K + " outputs.";
+  return "Loss: cross_entropy, L = −Σ y·log ŷ over the " + K + " softmax outputs.";
+}
+
+/// The optimizer as the report states it, e.g. "gradient descent, w ← w − η·∂L/∂w".
+std::string optimizer_text(const OptimizerSettings& o, int samples) {
+  std::string text;
+  switch (o.kind) {
+    case keras::OptimizerKind::kSgd: text = "gradient descent, w ← w − η·∂L/∂w"; break;
+    case keras::OptimizerKind::kAdagrad:
+      text = "adagrad (Keras), a ← a + g², w ← w − η·g/√(a + ε), a₀ = " + exact_text(o.initial_accumulator_value) +
+             ", ε = " + exact_text(o.epsilon);
+      break;
+    case keras::OptimizerKind::kRmsprop:
+      text = "rmsprop (Keras), v ← ρ·v + (1 − ρ)·g², w ← w − η·g/√(v + ε), ρ = " + exact_text(o.rho) +
+             ", ε = " + exact_text(o.epsilon);
+      break;
+    case keras::OptimizerKind::kAdam:
+      text = "adam (Keras), m ← β₁·m + (1 − β₁)·g, v ← β₂·v + (1 − β₂)·g², w ← w − η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·m/(√v + ε), "
+             "β₁ = " + exact_text(o.beta_1) + ", β₂ = " + exact_text(o.beta_2) + ", ε = " + exact_text(o.epsilon);
+      break;
+  }
+  if (o.mini_batch(samples))
+    text += ", on mini-batches of " + std::to_string(o.batch_size) + " samples (shuffled each epoch from seed " +
+            std::to_string(o.shuffle_seed) + ")";
+  return text;
+}
+
 void describe_network(Report& rep) {
   const Network& net = rep.session.network;
   const int n = static_cast<int>(net.layers.size());
@@ -251,35 +288,38 @@ void describe_network(Report& rep) {
   f.push_back("Structure: " + rep.structure + ", fully connected: every unit takes every output of the layer before.");
   f.push_back("Inputs: " + plural(net.inputs(), "feature", "features") + " per sample; training data: " +
               plural(samples, "sample", "samples") +
-              (samples > 1 ? ", so the loss and every gradient are means over the " + std::to_string(samples) +
-                                 " samples (full-batch gradient descent)."
-                           : "."));
+              (rep.session.optimizer.mini_batch(samples)
+                   ? ", of which each step uses a mini-batch of " + std::to_string(rep.session.optimizer.batch_size) +
+                         " (the loss and the gradients are means over the batch)."
+               : samples > 1 ? ", so the loss and every gradient are means over the " + std::to_string(samples) +
+                                   (rep.session.optimizer.kind == keras::OptimizerKind::kSgd
+                                        ? " samples (full-batch gradient descent)."
+                                        : " samples (full batch).")
+                             : "."));
   for (int l = 1; l <= n; ++l) {
     const Layer& layer = net.layers[static_cast<std::size_t>(l - 1)];
     f.push_back("Layer " + std::to_string(l) + (l == n ? " (output)" : " (hidden)") + ": " +
                 plural(layer.units(), "unit", "units") + ", " + activation_text(layer.f) + ".");
   }
-  f.push_back(rep.session.loss.name == "mse"
-                  ? "Loss: mse, L = (1/K) Σ (ŷ − y)² over the K = " + std::to_string(net.outputs()) + " outputs."
-                  : "Loss: half_sse, L = ½ Σ (ŷ − y)² over the outputs.");
+  f.push_back(loss_text(rep.session.loss.name, net.outputs()));
   f.push_back("Neurons: " + std::to_string(rep.check.neurons) +
               " (the units of the hidden and output layers; the inputs are not neurons).");
   f.push_back("Parameters: " + plural(net.parameters(), "weight or bias", "weights and biases") +
               "; their start values are row 1 of the tables (part 4).");
-  f.push_back("Training: gradient descent, w ← w − η·∂L/∂w, for " + std::to_string(kAssignmentSteps) +
-              " steps from the same start values at each learning rate.");
+  f.push_back("Training: " + optimizer_text(rep.session.optimizer, samples) + ", for " +
+              std::to_string(kAssignmentSteps) + " steps from the same start values at each learning rate.");
 }
 
 /// The tables' columns: every column, unless the page would leave some out (docs/page.md).
 void choose_columns(Report& rep) {
   const Network& net = rep.session.network;
   const int samples = rep.session.batch.samples();
-  const std::size_t all = table_columns(net, samples).size();
+  const std::size_t all = table_columns(net, samples, rep.session.optimizer).size();
   const int n = static_cast<int>(net.layers.size());
   std::size_t kept = all;
   if (all > kReportMaxColumns && n > 1) {
     rep.table_view.layers = {n};
-    Table empty{table_columns(net, samples), {}};
+    Table empty{table_columns(net, samples, rep.session.optimizer), {}};
     kept = view_columns(empty, rep.table_view).size();
     rep.table_note = "This network's table would have " + std::to_string(all) + " columns: as on the page, the tables show layer " +
                      std::to_string(n) + " (the output) only; `nntutor table SESSION --steps 10` prints every column.";
@@ -312,7 +352,9 @@ void choose_equations(Report& rep) {
 ReportRun traced_run(const Session& s, double eta) {
   ReportRun r;
   r.learning_rate = eta;
-  r.trace = run(s.network, s.batch, s.loss, Sgd{eta}, kAssignmentSteps);
+  OptimizerSettings opt = s.optimizer;
+  opt.learning_rate = eta;
+  r.trace = run(s.network, s.batch, s.loss, opt, kAssignmentSteps);
   return r;
 }
 

@@ -1,6 +1,9 @@
 #include "nntutor/session.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -37,6 +40,16 @@ std::string describe(const json& j) {
 
 [[noreturn]] void fail(const std::string& field, const std::string& message) {
   throw SessionError(field + ": " + message);
+}
+
+/// The shortest text that reads back as `v`: 2, 0.5, 1e-07.
+std::string exact_number(double v) {
+  char buffer[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
+    if (std::strtod(buffer, nullptr) == v) break;
+  }
+  return buffer;
 }
 
 double finite_number(const json& j, const std::string& field) {
@@ -170,16 +183,104 @@ void check_work(const Session& s, const std::string& field) {
                     plural(s.batch.samples(), "sample") + " × " +
                     plural(s.network.parameters(), "parameter") +
                     ", more than the limit of 2e8; use fewer steps or a smaller network");
-  // Each recorded step holds W, b, ∂L/∂W, ∂L/∂b, and z, y per unit and sample.
+  // Each recorded step holds W, b, ∂L/∂W, ∂L/∂b, the optimizer's state, z and y per unit and
+  // sample, and with mini-batches the batch.
   long units = 0;
   for (const auto& layer : s.network.layers) units += layer.units();
-  const double per_step = 2.0 * static_cast<double>(s.network.parameters()) +
-                          2.0 * static_cast<double>(units) * s.batch.samples() + 1;
+  const double slots = static_cast<double>(s.optimizer.slots().size());
+  const double per_step = (2.0 + slots) * static_cast<double>(s.network.parameters()) +
+                          2.0 * static_cast<double>(units) * s.batch.samples() + 1 +
+                          (s.optimizer.mini_batch(s.batch.samples()) ? s.batch.samples() : 0);
   if (static_cast<double>(s.steps) * per_step > Limits::kMaxTraceNumbers)
     fail(field, "a table of " + std::to_string(s.steps) + " steps × " +
                     std::to_string(static_cast<long>(per_step)) +
                     " numbers is more than the limit of 5e6 numbers; use fewer steps or a "
                     "smaller network");
+}
+
+/// The optimizer object: its name, then only that optimizer's hyperparameters (Keras 3's
+/// defaults; learning_rate 0.1 for sgd as in the lecture, Keras' 0.001 for the others), and for
+/// every optimizer the mini-batches: batch_size and shuffle_seed.
+void parse_optimizer(const json& o, Session& s) {
+  if (!o.is_object())
+    fail("optimizer", "expected an object like {\"name\": \"sgd\", \"learning_rate\": 0.1}, got " +
+                          describe(o));
+  using keras::OptimizerKind;
+  OptimizerSettings& opt = s.optimizer;
+  if (o.contains("name"))
+    opt.kind = keras::parse_optimizer_kind(text(o["name"], "optimizer.name"), "optimizer.name");
+  if (opt.kind != OptimizerKind::kSgd) opt.learning_rate = keras::default_optimizer(opt.kind).learning_rate;
+  // Which optimizers take each hyperparameter (keras/src/optimizers/*.py).
+  struct Hyper {
+    const char* name;
+    std::vector<OptimizerKind> kinds;
+    const char* who;
+    double OptimizerSettings::*field;
+  };
+  static const std::vector<Hyper> kHypers = {
+      {"rho", {OptimizerKind::kRmsprop}, "rmsprop", &OptimizerSettings::rho},
+      {"beta_1", {OptimizerKind::kAdam}, "adam", &OptimizerSettings::beta_1},
+      {"beta_2", {OptimizerKind::kAdam}, "adam", &OptimizerSettings::beta_2},
+      {"epsilon", {OptimizerKind::kAdagrad, OptimizerKind::kRmsprop, OptimizerKind::kAdam},
+       "adagrad, rmsprop and adam", &OptimizerSettings::epsilon},
+      {"initial_accumulator_value", {OptimizerKind::kAdagrad}, "adagrad",
+       &OptimizerSettings::initial_accumulator_value},
+  };
+  std::set<std::string> allowed = {"name", "learning_rate", "batch_size", "shuffle_seed"};
+  for (const auto& h : kHypers) {
+    const bool takes = std::find(h.kinds.begin(), h.kinds.end(), opt.kind) != h.kinds.end();
+    if (takes) allowed.insert(h.name);
+    else if (o.contains(h.name))
+      fail(std::string("optimizer.") + h.name, std::string("only ") + h.who + " take" +
+                                                   (h.kinds.size() == 1 ? "s " : " ") + h.name +
+                                                   ", not " + keras::optimizer_name(opt.kind));
+  }
+  only_fields(o, "optimizer", allowed);
+  if (o.contains("learning_rate")) {
+    const double eta = finite_number(o["learning_rate"], "optimizer.learning_rate");
+    if (!(eta > 0))
+      fail("optimizer.learning_rate", "expected a number greater than 0, got " + o["learning_rate"].dump());
+    opt.learning_rate = eta;
+  }
+  for (const auto& h : kHypers)
+    if (allowed.count(h.name) && o.contains(h.name))
+      opt.*h.field = finite_number(o[h.name], std::string("optimizer.") + h.name);
+  keras::validate(opt.keras_config(), "optimizer");  // the ranges, named optimizer.beta_1 …
+  if (o.contains("batch_size"))
+    opt.batch_size = static_cast<int>(whole_number(o["batch_size"], "optimizer.batch_size", 1, Limits::kMaxSamples));
+  if (o.contains("shuffle_seed"))
+    opt.shuffle_seed = static_cast<std::uint64_t>(whole_number(o["shuffle_seed"], "optimizer.shuffle_seed", 0, 1LL << 53));
+}
+
+/// softmax only as the last layer and only with cross_entropy (its gradient ŷ − y is taken from
+/// the logits); cross_entropy only after softmax; bce and cross_entropy targets are
+/// probabilities (cross_entropy's add up to 1 per sample, so that ∂L/∂z_i = ŷ_i − y_i).
+void check_loss_and_outputs(const Session& s) {
+  const auto& layers = s.network.layers;
+  const std::size_t last = layers.size() - 1;
+  for (std::size_t l = 0; l < last; ++l)
+    if (layers[l].f.is_softmax())
+      fail("layers[" + std::to_string(l) + "].activation",
+           "softmax is allowed only in the last layer (with the loss cross_entropy)");
+  const std::string at_last = "layers[" + std::to_string(last) + "]";
+  if (layers[last].f.is_softmax() && s.loss.name != "cross_entropy")
+    fail(at_last + ".activation",
+         "softmax goes with the loss cross_entropy (then ∂L/∂z = ŷ − y), not " + s.loss.name);
+  if (s.loss.name == "cross_entropy" && !layers[last].f.is_softmax())
+    fail("loss", "cross_entropy needs softmax in the last layer (" + at_last + ".activation is " +
+                     layers[last].f.name + ")");
+  if (s.loss.name != "bce" && s.loss.name != "cross_entropy") return;
+  const Eigen::MatrixXd& Y = s.batch.Y;  // outputs × samples
+  for (Eigen::Index n = 0; n < Y.cols(); ++n) {
+    for (Eigen::Index k = 0; k < Y.rows(); ++k)
+      if (!(Y(k, n) >= 0 && Y(k, n) <= 1))
+        fail("targets[" + std::to_string(n) + "][" + std::to_string(k) + "]",
+             s.loss.name + " expects targets from 0 to 1 (probabilities), got " + exact_number(Y(k, n)));
+    if (s.loss.name == "cross_entropy" && std::fabs(Y.col(n).sum() - 1) > 1e-6)
+      fail("targets[" + std::to_string(n) + "]",
+           "cross_entropy expects the targets of a sample to add up to 1 (one class, or "
+           "probabilities), got " + exact_number(Y.col(n).sum()));
+  }
 }
 
 }  // namespace
@@ -259,18 +360,7 @@ Session parse_session(std::string_view json_text) {
     s.steps = static_cast<int>(whole_number(root["steps"], "steps", 0, Limits::kMaxSteps));
   if (root.contains("loss")) s.loss = loss_by_name(text(root["loss"], "loss"), "loss");
   else s.loss = loss_by_name("half_sse");
-  if (root.contains("optimizer")) {
-    const json& o = root["optimizer"];
-    if (!o.is_object()) fail("optimizer", "expected an object like {\"name\": \"sgd\", \"learning_rate\": 0.1}, got " + describe(o));
-    only_fields(o, "optimizer", {"name", "learning_rate"});
-    if (o.contains("name") && text(o["name"], "optimizer.name") != "sgd")
-      fail("optimizer.name", "expected \"sgd\", got \"" + o["name"].get<std::string>() + "\"");
-    if (o.contains("learning_rate")) {
-      const double eta = finite_number(o["learning_rate"], "optimizer.learning_rate");
-      if (!(eta > 0)) fail("optimizer.learning_rate", "expected a number greater than 0, got " + o["learning_rate"].dump());
-      s.optimizer.learning_rate = eta;
-    }
-  }
+  if (root.contains("optimizer")) parse_optimizer(root["optimizer"], s);
 
   const json& layers = root["layers"];
   if (!layers.is_array()) fail("layers", "expected an array of layers, got " + describe(layers));
@@ -314,6 +404,7 @@ Session parse_session(std::string_view json_text) {
     fail("layers[" + std::to_string(layers.size() - 1) + "].units",
          "expected " + std::to_string(s.batch.Y.rows()) +
              " (the number of target columns), got " + std::to_string(outputs));
+  check_loss_and_outputs(s);
   check_work(s, "steps");
   return s;
 }
@@ -334,7 +425,29 @@ std::string session_to_json(const Session& s) {
   }
   j["layers"] = std::move(layers);
   j["loss"] = s.loss.name;
-  j["optimizer"] = {{"name", "sgd"}, {"learning_rate", s.optimizer.learning_rate}};
+  const OptimizerSettings& o = s.optimizer;
+  nlohmann::ordered_json opt = {{"name", keras::optimizer_name(o.kind)}, {"learning_rate", o.learning_rate}};
+  switch (o.kind) {
+    case keras::OptimizerKind::kSgd: break;
+    case keras::OptimizerKind::kAdagrad:
+      opt["initial_accumulator_value"] = o.initial_accumulator_value;
+      opt["epsilon"] = o.epsilon;
+      break;
+    case keras::OptimizerKind::kRmsprop:
+      opt["rho"] = o.rho;
+      opt["epsilon"] = o.epsilon;
+      break;
+    case keras::OptimizerKind::kAdam:
+      opt["beta_1"] = o.beta_1;
+      opt["beta_2"] = o.beta_2;
+      opt["epsilon"] = o.epsilon;
+      break;
+  }
+  if (o.batch_size > 0) {  // absent: every sample each step (and no shuffling to write)
+    opt["batch_size"] = o.batch_size;
+    opt["shuffle_seed"] = o.shuffle_seed;
+  }
+  j["optimizer"] = std::move(opt);
   j["steps"] = s.steps;
   j["seed"] = s.seed;
   return j.dump();

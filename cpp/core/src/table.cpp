@@ -34,6 +34,14 @@ double column_value(const Column& c, const StepTrace& t) {
     case Kind::kY: return t.layers[l].y(j, s);
     case Kind::kDW: return t.layers[l].dW(j, i);
     case Kind::kDB: return t.layers[l].db(j);
+    case Kind::kState: {
+      const auto k = static_cast<std::size_t>(c.slot_index);
+      return c.input > 0 ? t.layers[l].state_W[k](j, i) : t.layers[l].state_b[k](j);
+    }
+    case Kind::kBatch:
+      return t.batch.empty() || std::find(t.batch.begin(), t.batch.end(), c.sample) != t.batch.end()
+                 ? 1
+                 : 0;
   }
   return 0;
 }
@@ -56,12 +64,23 @@ json vector_json(const Eigen::VectorXd& v) {
   return a;
 }
 
-json step_json(const StepTrace& t) {
+/// One step's trace; `slots` are the optimizer's state letters (m, v, a) of LayerTrace::state_*.
+json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
   json layers = json::array();
-  for (const auto& l : t.layers)
-    layers.push_back({{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
-                      {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}});
-  return {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
+  for (const auto& l : t.layers) {
+    json layer = {{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
+                  {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}};
+    if (!l.state_W.empty()) {
+      json state = json::object();
+      for (std::size_t k = 0; k < slots.size() && k < l.state_W.size(); ++k)
+        state[slots[k]] = {{"W", matrix_json(l.state_W[k])}, {"b", vector_json(l.state_b[k])}};
+      layer["state"] = std::move(state);
+    }
+    layers.push_back(std::move(layer));
+  }
+  json step = {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
+  if (!t.batch.empty()) step["batch"] = t.batch;
+  return step;
 }
 
 std::string csv_field(const std::string& s) {
@@ -75,6 +94,13 @@ std::string csv_field(const std::string& s) {
 std::string latex_header(const Column& c, const Network& net, int samples) {
   if (c.kind == Kind::kStep) return "step";
   if (c.kind == Kind::kLoss) return "$L$";
+  if (c.kind == Kind::kBatch) return "batch$^{(s=" + std::to_string(c.sample) + ")}$";
+  if (c.kind == Kind::kState) {
+    Column param = c;
+    param.kind = c.input > 0 ? Kind::kW : Kind::kB;
+    const std::string p = latex_header(param, net, samples);  // $w_{1}$
+    return "$" + c.slot + "_{" + p.substr(1, p.size() - 2) + "}$";
+  }
   const Layer& layer = net.layers[static_cast<std::size_t>(c.layer - 1)];
   const char* symbol = c.kind == Kind::kW || c.kind == Kind::kDW   ? "w"
                        : c.kind == Kind::kB || c.kind == Kind::kDB ? "b"
@@ -106,6 +132,8 @@ const char* kind_name(Kind kind) {
     case Kind::kDW: return "dw";
     case Kind::kDB: return "db";
     case Kind::kLoss: return "loss";
+    case Kind::kState: return "state";
+    case Kind::kBatch: return "batch";
   }
   return "";
 }
@@ -114,6 +142,7 @@ std::string quantity_name(Kind kind, const Network& net, int samples, int layer,
                           int input, int sample) {
   if (kind == Kind::kStep) return "step";
   if (kind == Kind::kLoss) return "L";
+  if (kind == Kind::kBatch) return "batch@" + std::to_string(sample);
   const Layer& l = net.layers[static_cast<std::size_t>(layer - 1)];
   std::string name;
   switch (kind) {
@@ -134,13 +163,21 @@ std::string quantity_name(Kind kind, const Network& net, int samples, int layer,
   return name;
 }
 
-std::vector<Column> table_columns(const Network& net, int samples) {
+std::string state_name(const std::string& slot, Kind parameter, const Network& net, int layer,
+                       int unit, int input) {
+  return slot + "_" + quantity_name(parameter, net, 1, layer, unit, input);
+}
+
+std::vector<Column> table_columns(const Network& net, int samples, const OptimizerSettings& opt) {
   std::vector<Column> cols;
   const auto add = [&](Kind kind, int layer, int unit, int input, int sample) {
     cols.push_back({kind, layer, unit, input, sample,
-                    quantity_name(kind, net, samples, layer, unit, input, sample)});
+                    quantity_name(kind, net, samples, layer, unit, input, sample), "", 0});
   };
+  const std::vector<std::string> slots = opt.slots();
   add(Kind::kStep, 0, 0, 0, 0);
+  if (opt.mini_batch(samples))
+    for (int s = 1; s <= samples; ++s) add(Kind::kBatch, 0, 0, 0, s);
   for (std::size_t li = 0; li < net.layers.size(); ++li) {
     const int l = static_cast<int>(li) + 1;
     const Layer& layer = net.layers[li];
@@ -153,13 +190,35 @@ std::vector<Column> table_columns(const Network& net, int samples) {
     for (int j = 1; j <= layer.units(); ++j)
       for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kDW, l, j, i, 0);
     for (int j = 1; j <= layer.units(); ++j) add(Kind::kDB, l, j, 0, 0);
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      const auto state = [&](Kind parameter, int unit, int input) {
+        cols.push_back({Kind::kState, l, unit, input, 0,
+                        state_name(slots[k], parameter, net, l, unit, input), slots[k],
+                        static_cast<int>(k)});
+      };
+      for (int j = 1; j <= layer.units(); ++j)
+        for (int i = 1; i <= layer.inputs(); ++i) state(Kind::kW, j, i);
+      for (int j = 1; j <= layer.units(); ++j) state(Kind::kB, j, 0);
+    }
   }
   add(Kind::kLoss, 0, 0, 0, 0);
   return cols;
 }
 
-Table make_table(const Network& net, int samples, const Trace& trace) {
-  Table table{table_columns(net, samples), {}};
+json columns_json(const std::vector<Column>& columns, const std::vector<std::size_t>& keep) {
+  json out = json::array();
+  for (std::size_t i : keep) {
+    const Column& c = columns[i];
+    json j = {{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
+              {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}};
+    if (c.kind == Kind::kState) j["slot"] = c.slot;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Table make_table(const Network& net, int samples, const Trace& trace, const OptimizerSettings& opt) {
+  Table table{table_columns(net, samples, opt), {}};
   table.rows.reserve(trace.steps.size());
   for (const auto& t : trace.steps) {
     std::vector<double> row;
@@ -210,12 +269,13 @@ std::string render(const Session& session, const Trace& trace, Format format, in
   const Network& net = session.network;
   std::string out;
   if (format == Format::kJson) {
-    for (const auto& t : trace.steps) out += step_json(t).dump() + "\n";
+    const std::vector<std::string> slots = session.optimizer.slots();
+    for (const auto& t : trace.steps) out += step_json(t, slots).dump() + "\n";
     if (trace.diverged)
       out += json{{"diverged_at", trace.diverged->at}, {"reason", trace.diverged->reason}}.dump() + "\n";
     return out;
   }
-  const Table full = make_table(net, session.batch.samples(), trace);
+  const Table full = make_table(net, session.batch.samples(), trace, session.optimizer);
   Table table;  // the columns `view` keeps
   const std::vector<std::size_t> keep = view_columns(full, view);
   for (std::size_t i : keep) table.columns.push_back(full.columns[i]);
@@ -226,7 +286,8 @@ std::string render(const Session& session, const Trace& trace, Format format, in
     table.rows.push_back(std::move(kept));
   }
   const auto number = [&](const Column& c, double v) {
-    return c.kind == Kind::kStep ? std::to_string(static_cast<long>(v)) : fixed(v, precision);
+    return c.kind == Kind::kStep || c.kind == Kind::kBatch ? std::to_string(static_cast<long>(v))
+                                                           : fixed(v, precision);
   };
   const std::size_t n = table.columns.size();
   if (format == Format::kCsv) {
@@ -256,7 +317,8 @@ std::string render(const Session& session, const Trace& trace, Format format, in
     out += " \\\\\n\\hline\n";
     for (const auto& row : table.rows) {
       for (std::size_t i = 0; i < n; ++i)
-        out += (i ? " & " : "") + (table.columns[i].kind == Kind::kStep
+        out += (i ? " & " : "") + (table.columns[i].kind == Kind::kStep ||
+                                           table.columns[i].kind == Kind::kBatch
                                        ? number(table.columns[i], row[i])
                                        : "$" + number(table.columns[i], row[i]) + "$");
       out += " \\\\\n";
@@ -289,14 +351,16 @@ View parse_view(const std::string& json_text) {
     view.kinds.clear();
     for (std::size_t i = 0; i < c.size(); ++i) {
       bool found = false;
-      for (Kind k : {Kind::kW, Kind::kB, Kind::kZ, Kind::kY, Kind::kDW, Kind::kDB, Kind::kLoss})
+      for (Kind k : {Kind::kW, Kind::kB, Kind::kZ, Kind::kY, Kind::kDW, Kind::kDB, Kind::kLoss,
+                     Kind::kState, Kind::kBatch})
         if (c[i].is_string() && c[i].get<std::string>() == kind_name(k)) {
           view.kinds.push_back(k);
           found = true;
         }
       if (!found)
         throw SessionError("options.columns[" + std::to_string(i) +
-                           "]: expected one of w, b, z, y, dw, db, loss, got " + c[i].dump());
+                           "]: expected one of w, b, z, y, dw, db, loss, state, batch, got " +
+                           c[i].dump());
     }
   }
   // "layers" and "units": arrays of 1-based numbers up to the engine's limits.
@@ -372,14 +436,9 @@ std::vector<std::size_t> view_columns(const Table& table, const View& view) {
 }
 
 std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
-  Table table = make_table(session.network, session.batch.samples(), trace);
+  Table table = make_table(session.network, session.batch.samples(), trace, session.optimizer);
   const std::vector<std::size_t> keep = view_columns(table, view);
-  json columns = json::array();
-  for (std::size_t i : keep) {
-    const Column& c = table.columns[i];
-    columns.push_back({{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
-                       {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}});
-  }
+  json columns = columns_json(table.columns, keep);
   json rows = json::array();
   for (const auto& row : table.rows) {
     json r = json::array();
@@ -387,17 +446,19 @@ std::string run_result_json(const Session& session, const Trace& trace, const Vi
     rows.push_back(std::move(r));
   }
   json steps = json::array();
+  const std::vector<std::string> slots = session.optimizer.slots();
   for (const auto& t : trace.steps)
     if (view.steps == View::Steps::kAll || (view.steps == View::Steps::kOne && t.step == view.trace_step))
-      steps.push_back(step_json(t));
+      steps.push_back(step_json(t, slots));
   json result;
   if (view.session) result["session"] = json::parse(session_to_json(session));
   json equations;
   if (view.equations && view.steps == View::Steps::kOne)
-    for (const auto& t : trace.steps)
-      if (t.step == view.trace_step)
-        equations = step_equations(session, t, view.equations->precision, view.equations->layers,
-                                   view.equations->units);
+    for (std::size_t k = 0; k < trace.steps.size(); ++k)
+      if (trace.steps[k].step == view.trace_step)
+        equations = step_equations(session, trace.steps[k], view.equations->precision,
+                                   view.equations->layers, view.equations->units,
+                                   k > 0 ? &trace.steps[k - 1] : nullptr);
   result["steps"] = std::move(steps);
   result["diverged"] = trace.diverged
                            ? json{{"at", trace.diverged->at}, {"reason", trace.diverged->reason}}

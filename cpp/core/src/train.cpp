@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <numeric>
 
+#include "nntutor/dataset.hpp"
 #include "nntutor/table.hpp"
 
 namespace nntutor {
@@ -31,11 +33,71 @@ std::string first_non_finite(const Eigen::MatrixXd& m, Column::Kind kind, const 
   return {};
 }
 
+/// Copies every layer's W (column-major) then b into one vector, layer by layer.
+template <typename Get>
+void flatten(const Network& net, Eigen::VectorXd& out, Get get) {
+  Eigen::Index at = 0;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const auto& [W, b] = get(l);
+    out.segment(at, W.size()) = Eigen::Map<const Eigen::VectorXd>(W.data(), W.size());
+    at += W.size();
+    out.segment(at, b.size()) = b;
+    at += b.size();
+  }
+}
+
 }  // namespace
 
-std::optional<Divergence> train_step(Network& net, const Batch& batch, const Loss& loss,
-                                     const Sgd& opt, int step, Pass& pass, StepTrace* trace) {
-  const int samples = batch.samples();
+keras::OptimizerConfig OptimizerSettings::keras_config() const {
+  keras::OptimizerConfig c = keras::default_optimizer(kind);
+  c.learning_rate = learning_rate;
+  c.rho = rho;
+  c.beta_1 = beta_1;
+  c.beta_2 = beta_2;
+  c.epsilon = epsilon;
+  c.initial_accumulator_value = initial_accumulator_value;
+  return c;
+}
+
+std::vector<std::string> OptimizerSettings::slots() const {
+  std::vector<std::string> letters;
+  const keras::Optimizer optimizer(keras_config(), 0);
+  for (const auto& name : optimizer.slot_names())
+    letters.push_back(name.substr(0, 1));  // momentum → m, velocity → v, accumulator → a
+  return letters;
+}
+
+OptimizerState::OptimizerState(const OptimizerSettings& settings, const Network& net, int samples)
+    : settings_(settings),
+      optimizer_(settings.keras_config(), net.parameters()),
+      theta_(net.parameters()),
+      gradient_(net.parameters()),
+      order_(static_cast<std::size_t>(samples)),
+      engine_(settings.shuffle_seed),
+      slots_(settings.slots()) {
+  std::iota(order_.begin(), order_.end(), Eigen::Index{0});
+}
+
+const std::vector<int>& OptimizerState::next_batch() {
+  const std::size_t samples = order_.size();
+  const bool mini = settings_.mini_batch(static_cast<int>(samples));
+  if (!mini && batch_.size() == samples) return batch_;  // every sample, in order, every step
+  // keras::fit: each epoch shuffles the order the last one left, then takes batches of
+  // batch_size in that order; the last batch of an epoch may be smaller.
+  if (mini && position_ == 0) keras::shuffle(order_, engine_);
+  const std::size_t n = mini ? std::min<std::size_t>(static_cast<std::size_t>(settings_.batch_size),
+                                                     samples - position_)
+                             : samples;
+  batch_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) batch_[i] = static_cast<int>(order_[position_ + i]);
+  position_ = mini ? (position_ + n) % samples : 0;
+  return batch_;
+}
+
+std::optional<Divergence> train_step(Network& net, const Batch& data, const Loss& loss,
+                                     OptimizerState& state, int step, Pass& pass,
+                                     StepTrace* trace) {
+  const int samples = data.samples();
   const auto diverged = [&](std::string reason) {
     return std::optional<Divergence>(Divergence{step, std::move(reason)});
   };
@@ -47,24 +109,51 @@ std::optional<Divergence> train_step(Network& net, const Batch& batch, const Los
       if (!r.empty())
         return diverged(step > 1 ? r + " in the update of step " + std::to_string(step - 1) : r);
   }
-  forward(net, batch, loss, pass);
+  // z and y of every sample (the table shows them all); the loss and the gradients are those of
+  // the step's batch, which with mini-batches is a selection of those columns.
+  forward(net, data, loss, pass);
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const int layer = static_cast<int>(l) + 1;
     for (auto r : {first_non_finite(pass.Z[l], Column::Kind::kZ, net, samples, layer),
                    first_non_finite(pass.A[l], Column::Kind::kY, net, samples, layer)})
       if (!r.empty()) return diverged(r);
   }
-  if (!std::isfinite(pass.loss)) return diverged("L" + what_happened(pass.loss));
-  backward(net, batch, loss, pass);
+  const std::vector<int>& batch = state.next_batch();
+  const bool mini = static_cast<int>(batch.size()) < samples;
+  Pass& used = mini ? state.pass_ : pass;
+  const Batch& batch_data = mini ? state.data_ : data;
+  if (mini) {
+    const auto n = static_cast<Eigen::Index>(batch.size());
+    state.data_.X.resize(data.X.rows(), n);
+    state.data_.Y.resize(data.Y.rows(), n);
+    used.Z.resize(net.layers.size());
+    used.A.resize(net.layers.size());
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      used.Z[l].resize(pass.Z[l].rows(), n);
+      used.A[l].resize(pass.A[l].rows(), n);
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Eigen::Index s = batch[static_cast<std::size_t>(i)];
+      state.data_.X.col(i) = data.X.col(s);
+      state.data_.Y.col(i) = data.Y.col(s);
+      for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        used.Z[l].col(i) = pass.Z[l].col(s);
+        used.A[l].col(i) = pass.A[l].col(s);
+      }
+    }
+    used.loss = loss_of(net, loss, used, state.data_.Y);
+  }
+  if (!std::isfinite(used.loss)) return diverged("L" + what_happened(used.loss));
+  backward(net, batch_data, loss, used);
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const int layer = static_cast<int>(l) + 1;
-    for (auto r : {first_non_finite(pass.dW[l], Column::Kind::kDW, net, samples, layer),
-                   first_non_finite(pass.db[l], Column::Kind::kDB, net, samples, layer)})
+    for (auto r : {first_non_finite(used.dW[l], Column::Kind::kDW, net, samples, layer),
+                   first_non_finite(used.db[l], Column::Kind::kDB, net, samples, layer)})
       if (!r.empty()) return diverged(r);
   }
   if (trace) {
     trace->step = step;
-    trace->loss = pass.loss;
+    trace->loss = used.loss;
     trace->layers.resize(net.layers.size());
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
       LayerTrace& t = trace->layers[l];
@@ -72,25 +161,80 @@ std::optional<Divergence> train_step(Network& net, const Batch& batch, const Los
       t.b = net.layers[l].b;
       t.z = pass.Z[l];
       t.y = pass.A[l];
-      t.dW = pass.dW[l];
-      t.db = pass.db[l];
+      t.dW = used.dW[l];
+      t.db = used.db[l];
     }
+    trace->batch.clear();
+    if (mini)
+      for (int s : batch) trace->batch.push_back(s + 1);
   }
   // The update comes last: the row shows the parameters this step's gradients were taken at.
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    net.layers[l].W -= opt.learning_rate * pass.dW[l];  // w ← w − η·∂L/∂w
-    net.layers[l].b -= opt.learning_rate * pass.db[l];  // b ← b − η·∂L/∂b
+  // keras::Optimizer updates every parameter at once, from one vector (W column-major, then b).
+  flatten(net, state.theta_, [&](std::size_t l) {
+    return std::pair<const Eigen::MatrixXd&, const Eigen::VectorXd&>(net.layers[l].W, net.layers[l].b);
+  });
+  flatten(net, state.gradient_, [&](std::size_t l) {
+    return std::pair<const Eigen::MatrixXd&, const Eigen::VectorXd&>(used.dW[l], used.db[l]);
+  });
+  state.optimizer_.apply(state.theta_, state.gradient_);  // e.g. sgd: w ← w − η·∂L/∂w
+  const std::vector<std::string>& slots = state.slots_;
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    const Eigen::VectorXd& slot = state.optimizer_.slot(k);
+    if (slot.allFinite()) continue;
+    Eigen::Index at = 0;
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      const Layer& layer = net.layers[l];
+      for (Eigen::Index i = 0; i < layer.W.size(); ++i, ++at)
+        if (!std::isfinite(slot(at)))
+          return diverged(state_name(slots[k], Column::Kind::kW, net, static_cast<int>(l) + 1,
+                                     static_cast<int>(i % layer.units()) + 1,
+                                     static_cast<int>(i / layer.units()) + 1) +
+                          what_happened(slot(at)));
+      for (Eigen::Index j = 0; j < layer.b.size(); ++j, ++at)
+        if (!std::isfinite(slot(at)))
+          return diverged(state_name(slots[k], Column::Kind::kB, net, static_cast<int>(l) + 1,
+                                     static_cast<int>(j) + 1, 0) +
+                          what_happened(slot(at)));
+    }
   }
+  Eigen::Index at = 0;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    Layer& layer = net.layers[l];
+    const auto W_size = layer.W.size(), b_size = layer.b.size();
+    Eigen::Map<Eigen::VectorXd>(layer.W.data(), W_size) = state.theta_.segment(at, W_size);
+    layer.b = state.theta_.segment(at + W_size, b_size);
+    if (trace) {
+      LayerTrace& t = trace->layers[l];
+      t.state_W.resize(slots.size());
+      t.state_b.resize(slots.size());
+      for (std::size_t k = 0; k < slots.size(); ++k) {
+        const Eigen::VectorXd& slot = state.optimizer_.slot(k);
+        t.state_W[k] = Eigen::Map<const Eigen::MatrixXd>(slot.data() + at, layer.units(), layer.inputs());
+        t.state_b[k] = slot.segment(at + W_size, b_size);
+      }
+    }
+    at += W_size + b_size;
+  }
+  pass.loss = used.loss;  // the step's loss: that of its batch
   return std::nullopt;
 }
 
-Trace run(Network net, const Batch& batch, const Loss& loss, const Sgd& opt, int steps) {
+std::optional<Divergence> train_step(Network& net, const Batch& batch, const Loss& loss,
+                                     const OptimizerSettings& opt, int step, Pass& pass,
+                                     StepTrace* trace) {
+  OptimizerState state(opt, net, batch.samples());
+  return train_step(net, batch, loss, state, step, pass, trace);
+}
+
+Trace run(Network net, const Batch& batch, const Loss& loss, const OptimizerSettings& opt,
+          int steps) {
   Trace trace;
   trace.steps.reserve(static_cast<std::size_t>(steps));
   Pass pass;
+  OptimizerState state(opt, net, batch.samples());
   for (int k = 1; k <= steps; ++k) {
     StepTrace row;
-    if (auto d = train_step(net, batch, loss, opt, k, pass, &row)) {
+    if (auto d = train_step(net, batch, loss, state, k, pass, &row)) {
       trace.diverged = std::move(d);
       break;
     }
@@ -99,11 +243,12 @@ Trace run(Network net, const Batch& batch, const Loss& loss, const Sgd& opt, int
   return trace;
 }
 
-double train_silently(Network& net, const Batch& batch, const Loss& loss, const Sgd& opt,
-                      int steps) {
+double train_silently(Network& net, const Batch& batch, const Loss& loss,
+                      const OptimizerSettings& opt, int steps) {
   Pass pass;
+  OptimizerState state(opt, net, batch.samples());
   for (int k = 1; k <= steps; ++k)
-    if (train_step(net, batch, loss, opt, k, pass, nullptr))
+    if (train_step(net, batch, loss, state, k, pass, nullptr))
       return std::numeric_limits<double>::quiet_NaN();
   return pass.loss;
 }

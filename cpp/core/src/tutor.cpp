@@ -32,6 +32,7 @@ Trace run_to(const Session& session, int steps, int asked) {
 }  // namespace
 
 TutorStep tutor_step(const Session& session, int step) {
+  require_gradient_descent(session, "tutor");
   if (step < 1) throw SessionError("tutor: the step must be 1 or more, got " + std::to_string(step));
   const Network& net = session.network;
   const int samples = session.batch.samples();

@@ -35,7 +35,7 @@ struct AssignmentRun {
   bool monotone() const { return !first_not_falling && !diverged; }
 };
 
-/// Runs `session` from its start values for `steps` steps at `learning_rate`.
+/// Runs `session` from its start values for `steps` steps of its optimizer at `learning_rate`.
 AssignmentRun assignment_run(const Session& session, double learning_rate,
                              int steps = kAssignmentSteps);
 
@@ -71,7 +71,9 @@ struct AssignmentReport {
 };
 
 /// Checks the four requirements on `session` (its network, data, loss and start weights; its
-/// own learning rate and steps are not used). Throws SessionError if 10 steps exceed the limits.
+/// own learning rate and steps are not used; its optimizer is, at each rate tried — plain
+/// gradient descent unless the session chose another). Throws SessionError if 10 steps exceed
+/// the limits.
 AssignmentReport check_assignment(const Session& session);
 
 /// {"requirements": [{"id", "title", "passed", "evidence", …structured fields}], "passed",

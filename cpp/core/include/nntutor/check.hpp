@@ -55,6 +55,12 @@ struct Answer {
   std::vector<AnswerRow> rows;
 };
 
+/// Throws SessionError when `session` is not what the checker and the tutor know: plain gradient
+/// descent (sgd on every sample) with half_sse or mse; `who` (check or tutor) starts the message,
+/// which names the field, e.g. "check: the checker knows plain gradient descent (sgd on every
+/// sample) with the loss half_sse or mse; this session's optimizer.name is adam".
+void require_gradient_descent(const Session& session, const std::string& who);
+
 /// Reads one number as a student writes it (-0.5, −0.5, 1.25e-3, $0.5$, **0.5**). Throws
 /// SessionError starting with `where` for an empty cell, text, a decimal comma or an overflow.
 AnswerCell read_answer_number(std::string_view text, const std::string& where);

@@ -23,7 +23,26 @@ struct Equation {
   std::string lhs;     ///< LaTeX left-hand side
   std::vector<std::vector<Factor>> factors;  ///< [sample][factor]
   double value = 0;    ///< mean over samples of the product of the factors
+  /// With mini-batches: the 1-based samples of the step's batch, one per entry of `factors`;
+  /// empty when the step used every sample (factors[s] is then sample s + 1).
+  std::vector<int> samples;
   std::string symbolic() const;  ///< LaTeX right-hand side in symbols
+};
+
+/// One line of an optimizer's update of one parameter, e.g. for adam
+/// m_{w_{1}} ← β₁·m_{w_{1}} + (1 − β₁)·∂L/∂w_{1} with the step's numbers.
+struct UpdateLine {
+  std::string lhs;          ///< LaTeX, e.g. m_{w_{1}} or w_{1}
+  std::string symbolic;     ///< LaTeX right-hand side in symbols
+  std::string substituted;  ///< the same with the numbers
+  double value = 0;         ///< the value after the update (the table's next row has it too)
+};
+
+/// The update of one weight or bias by the session's optimizer in one step: the state lines
+/// (adam m and v, rmsprop v, adagrad a), then the parameter's.
+struct UpdateEquation {
+  std::string name;  ///< the table's name of the parameter: w1, b2[3]
+  std::vector<UpdateLine> lines;
 };
 
 /// The equations of step `step` (1-based) of `trace`: one per weight and bias in table order,
@@ -38,6 +57,16 @@ std::vector<Equation> gradient_equations(const Session& session, const StepTrace
                                          int precision, const std::vector<int>& layers = {},
                                          const std::vector<int>& units = {});
 
+/// The updates of step `step` by the session's optimizer (keras::Optimizer's formulas written
+/// out), for the parameters that `layers` and `units` choose (empty = all), in table order.
+/// `previous` is the step before (its state is the state before this step's update); null for
+/// step 1 (the optimizer's start values). Empty for plain gradient descent (w ← w − η·∂L/∂w),
+/// which the lecture writes once.
+std::vector<UpdateEquation> update_equations(const Session& session, const StepTrace& step,
+                                             const StepTrace* previous, int precision,
+                                             const std::vector<int>& layers = {},
+                                             const std::vector<int>& units = {});
+
 /// The equations as a LaTeX `align*` block (symbols, then numbers, then the value).
 std::string equations_latex(const Session& session, const std::vector<Equation>& equations,
                             int precision);
@@ -49,15 +78,20 @@ std::string equations_json(const std::vector<Equation>& equations, int precision
 /// The same as a JSON value (no text round trip when it goes into a larger document).
 nlohmann::ordered_json equations_to_json(const std::vector<Equation>& equations, int precision);
 
-/// {"step", "latex", "equations"} of one recorded step (see equations_for_step).
+/// {"step", "latex", "equations"} of one recorded step (see equations_for_step), and for an
+/// optimizer other than plain gradient descent "optimizer" (its name) and "updates":
+/// [{"name", "lines": [{"lhs", "latex", "substituted", "value"}]}], whose align* block follows the
+/// equations' in "latex". `previous`: the step before, as for update_equations.
 std::string step_equations_json(const Session& session, const StepTrace& step, int precision,
                                 const std::vector<int>& layers = {},
-                                const std::vector<int>& units = {});
+                                const std::vector<int>& units = {},
+                                const StepTrace* previous = nullptr);
 
 /// The same as a JSON value.
 nlohmann::ordered_json step_equations(const Session& session, const StepTrace& step,
                                       int precision, const std::vector<int>& layers = {},
-                                      const std::vector<int>& units = {});
+                                      const std::vector<int>& units = {},
+                                      const StepTrace* previous = nullptr);
 
 /// Runs `session` to step `step` (1-based) and returns {"step", "latex": equations_latex,
 /// "equations": equations_json}; throws SessionError if the step is out of range or the run

@@ -45,11 +45,17 @@ struct Pass {
   Eigen::MatrixXd delta, grad;      ///< scratch: ∂L/∂z and ∂L/∂y of the current layer
 };
 
-/// Forward pass: Z_l = W_l·A_{l−1} + b_l, A_l = f_l(Z_l) with A_0 = X; then L = loss(A_last, Y).
+/// Forward pass: Z_l = W_l·A_{l−1} + b_l, A_l = f_l(Z_l) with A_0 = X; then L = loss(A_last, Y)
+/// (from the logits Z_last when loss.from_logits: bce after sigmoid, cross_entropy after softmax).
 void forward(const Network& net, const Batch& batch, const Loss& loss, Pass& pass);
 
+/// L of the outputs in `pass` (after `forward`) against the targets Y: loss.mean(A_last, Y), or
+/// from the logits Z_last when loss.from_logits.
+double loss_of(const Network& net, const Loss& loss, const Pass& pass, const Eigen::MatrixXd& Y);
+
 /// Backward pass by the chain rule, after `forward` on the same arguments:
-/// δ_last = ∂L/∂ŷ ⊙ f'(z); δ_{l−1} = (W_lᵀ·δ_l) ⊙ f'(z_{l−1}); ∂L/∂W_l = δ_l·A_{l−1}ᵀ;
+/// δ_last = ∂L/∂ŷ ⊙ f'(z) (from the logits: δ_last = ∂L/∂z directly, e.g. (ŷ − y)/S for
+/// softmax with cross_entropy); δ_{l−1} = (W_lᵀ·δ_l) ⊙ f'(z_{l−1}); ∂L/∂W_l = δ_l·A_{l−1}ᵀ;
 /// ∂L/∂b_l = Σ_s δ_l[:, s].
 void backward(const Network& net, const Batch& batch, const Loss& loss, Pass& pass);
 

@@ -41,7 +41,7 @@ struct Session {
   Network network;
   Batch batch;
   Loss loss;
-  Sgd optimizer;
+  OptimizerSettings optimizer;  ///< default: the lecture's gradient descent, η = 0.1
   int steps = 5;
   std::uint64_t seed = 1;
 };
@@ -62,7 +62,7 @@ void set_steps(Session& session, long long steps, const std::string& field = "st
 /// e.g. "layers[2].units: the page allows at most 32 units per layer, got 40".
 void check_page_limits(const Session& session);
 
-/// Runs the session's steps of gradient descent and records each.
+/// Runs the session's steps of its optimizer and records each.
 Trace run(const Session& session);
 
 }  // namespace nntutor

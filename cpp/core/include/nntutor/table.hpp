@@ -1,6 +1,7 @@
 #pragma once
 /// The lecture's per-step table: named columns from the network's shape, rows from a trace,
 /// and the text formats the CLI and the page export (JSON Lines, CSV, Markdown, LaTeX).
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,11 +11,16 @@
 namespace nntutor {
 
 /// What a column holds; indices are 1-based, 0 where they do not apply.
+/// kState: the optimizer's state of one weight (input ≥ 1) or bias (input 0) after the step's
+/// update, `slot` naming which (m, v or a); kBatch: 1 if sample `sample` was in the step's
+/// mini-batch, else 0.
 struct Column {
-  enum class Kind { kStep, kW, kB, kZ, kY, kDW, kDB, kLoss };
+  enum class Kind { kStep, kW, kB, kZ, kY, kDW, kDB, kLoss, kState, kBatch };
   Kind kind = Kind::kStep;
   int layer = 0, unit = 0, input = 0, sample = 0;
-  std::string name;  ///< e.g. w1, dL/dw2[1,3], z1@2 (docs/engine-api.md gives the scheme)
+  std::string name;  ///< e.g. w1, dL/dw2[1,3], z1@2, m_w1, batch@3 (docs/engine-api.md)
+  std::string slot;  ///< kState: m (adam's momentum), v (velocity), a (adagrad's accumulator)
+  int slot_index = 0;  ///< kState: index into OptimizerSettings::slots() and LayerTrace::state_*
 };
 
 /// Columns and numeric rows (one row per step).
@@ -23,7 +29,7 @@ struct Table {
   std::vector<std::vector<double>> rows;
 };
 
-/// The text form of a Column::Kind: step, w, b, z, y, dw, db, loss.
+/// The text form of a Column::Kind: step, w, b, z, y, dw, db, loss, state, batch.
 const char* kind_name(Column::Kind kind);
 
 /// Name of a quantity of `net` by the documented scheme: brackets only where there is a choice
@@ -31,11 +37,25 @@ const char* kind_name(Column::Kind kind);
 std::string quantity_name(Column::Kind kind, const Network& net, int samples, int layer,
                           int unit, int input = 0, int sample = 0);
 
-/// The columns for a network of this shape and this many samples.
-std::vector<Column> table_columns(const Network& net, int samples);
+/// The name of the optimizer's state `slot` (m, v, a) of a weight (kW) or bias (kB):
+/// the slot, "_" and the parameter's name, e.g. m_w1, v_w2[1,3], a_b1[2].
+std::string state_name(const std::string& slot, Column::Kind parameter, const Network& net,
+                       int layer, int unit, int input = 0);
+
+/// The columns for a network of this shape and this many samples, trained by `opt`: with
+/// mini-batches `batch@s` for every sample after the step; after each layer's gradients its
+/// optimizer state, slot by slot (weights, then biases).
+std::vector<Column> table_columns(const Network& net, int samples,
+                                  const OptimizerSettings& opt = {});
 
 /// The table of a trace: one row per computed step.
-Table make_table(const Network& net, int samples, const Trace& trace);
+Table make_table(const Network& net, int samples, const Trace& trace,
+                 const OptimizerSettings& opt = {});
+
+/// The columns' JSON descriptions {"name", "kind", "layer", "unit", "input", "sample"} (and
+/// "slot" for state columns) of `columns[keep[…]]`.
+nlohmann::ordered_json columns_json(const std::vector<Column>& columns,
+                                    const std::vector<std::size_t>& keep);
 
 /// Output formats of `nntutor table` and of the page's exports.
 enum class Format { kJson, kCsv, kMarkdown, kLatex };
@@ -61,9 +81,9 @@ std::string render(const Session& session, const Trace& trace, Format format, in
 /// What of a run the page asks for: which column kinds go into the table (step always does)
 /// and which steps' full traces go into "steps" (all, none, or one step k).
 struct View {
-  std::vector<Column::Kind> kinds = {Column::Kind::kW,  Column::Kind::kB,  Column::Kind::kZ,
-                                     Column::Kind::kY,  Column::Kind::kDW, Column::Kind::kDB,
-                                     Column::Kind::kLoss};
+  std::vector<Column::Kind> kinds = {Column::Kind::kW,    Column::Kind::kB,    Column::Kind::kZ,
+                                     Column::Kind::kY,    Column::Kind::kDW,   Column::Kind::kDB,
+                                     Column::Kind::kLoss, Column::Kind::kState, Column::Kind::kBatch};
   enum class Steps { kAll, kNone, kOne } steps = Steps::kAll;
   int trace_step = 0;  ///< with Steps::kOne: the 1-based step whose trace is included
   bool page_limits = false;  ///< "limits": "page": the session must fit PageLimits
@@ -89,7 +109,7 @@ std::vector<std::size_t> view_columns(const Table& table, const View& view);
 std::string render(const Session& session, const Trace& trace, Format format, int precision,
                    const View& view);
 
-/// Parses {"columns": ["w","b","z","y","dw","db","loss"], "layers": [1, 3], "units": [2],
+/// Parses {"columns": ["w","b","z","y","dw","db","loss","state","batch"], "layers": [1, 3], "units": [2],
 /// "trace_step": k | "all" | "none", "limits": "engine" | "page", "session": true | false,
 /// "equations": {"precision": p, "layers": [l], "units": [j]}};
 /// "" or "{}" is the default View (everything). SessionError names the option.
