@@ -139,7 +139,7 @@ TEST(Trainer, ReadsACsvWithChosenColumns) {
 }
 
 TEST(Trainer, BadSpecsNameTheField) {
-  EXPECT_SESSION_ERROR(parse_data_spec("{"), "data: not JSON ([json.exception.parse_error.101] parse error at line 1, column 2: syntax error while parsing object key - unexpected end of input; expected string literal)");
+  EXPECT_SESSION_ERROR(parse_data_spec("{"), "data: not valid JSON (parse error at line 1, column 2: syntax error while parsing object key - unexpected end of input; expected string literal)");
   EXPECT_SESSION_ERROR(parse_data_spec("{}"), "data: expected exactly one of builtin and csv");
   EXPECT_SESSION_ERROR(parse_data_spec(R"({"builtin": {"samples": 5}})"),
                        "data.builtin.samples: expected a whole number from 10 to 100000, got 5");

@@ -2,6 +2,7 @@
 // with a colour *and* a symbol (✓ correct, ≈ rounding, ✗ wrong), the expected value and the
 // formula on hover and focus, the first real slip summarised above. Draws what the core
 // returned; judges nothing. Text goes in through textContent only.
+import { el } from './dom.js';
 
 const kMarks = {
   correct: { symbol: '✓', word: 'correct' },
@@ -9,13 +10,6 @@ const kMarks = {
   follows: { symbol: '↳', word: 'follows the earlier slip' },
   wrong: { symbol: '✗', word: 'wrong' },
 };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /// A message the table could not be read for (it names the line and column), announced.
 function alertParagraph(text) {

@@ -4,19 +4,13 @@
 // `katex`) builds the formulas as DOM nodes; all other text goes in through textContent.
 import { copyText, downloadText } from './download.js';
 import { formatNumber } from './format.js';
+import { el } from './dom.js';
 
 /// A page of equations, typeset at once: at most 24 equations and 3000 characters of LaTeX
 /// (one δ of a 32-unit layer alone is ~1900), so that no page takes long to typeset.
 const kPageEquations = 24;
 const kPageChars = 3000;
 const kKatexOptions = { throwOnError: false, displayMode: true, trust: false };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /// The parts of an equation's name, from the engine's naming scheme (docs/engine-api.md):
 /// "dL/dw2[1,3]" → { prefix: '∂L/∂', symbol: 'w', layer: 2, suffix: '[1,3]' }, "delta2[1]" →

@@ -8,6 +8,7 @@
 import { downloadBlob, downloadText } from './download.js';
 import { formatNumber } from './format.js';
 import { biasName, weightName } from './names.js';
+import { el } from './dom.js';
 
 const kSvgNs = 'http://www.w3.org/2000/svg';
 
@@ -257,13 +258,6 @@ function caption(step, sample, samples, precision) {
 function svgEl(tag, className) {
   const node = document.createElementNS(kSvgNs, tag);
   if (className) node.setAttribute('class', className);
-  return node;
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
   return node;
 }
 

@@ -5,6 +5,7 @@
 import { parseNumber } from './state.js';
 import { formatNumber } from './format.js';
 import { renderTable } from './render-table.js';
+import { el } from './dom.js';
 
 /// At most this many rates in one comparison (the engine's limit, rates.hpp kMaxRates).
 export const kMaxRates = 8;
@@ -36,13 +37,6 @@ export function parseRates(text) {
     value.push(parsed.value);
   }
   return { value };
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /// "η = 0.1": the rate as JavaScript writes it shortest.

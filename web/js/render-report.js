@@ -4,6 +4,7 @@
 // SVG; computes nothing. Text goes in through textContent only; the graph is an <img> of the
 // SVG text, the equations are typeset by KaTeX (the global `katex`) from the core's LaTeX.
 import { renderTable } from './render-table.js';
+import { el } from './dom.js';
 
 /// The most numbers one table draws on the page; a larger one is in the downloads only.
 export const kReportMaxCells = 20000;
@@ -11,13 +12,6 @@ export const kReportMaxCells = 20000;
 /// blocks of as many columns as fit (each repeating the step column).
 const kPrintChars = 104;
 const kKatexOptions = { throwOnError: false, displayMode: true, trust: false };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /// `text` with `code` spans (as the core writes command lines) as <code> elements.
 function withCode(tag, className, text) {

@@ -2,13 +2,7 @@
 // returned. Computes nothing: it formats the numbers it is given. Text goes in through
 // textContent only.
 import { columnGroups, columnHeader, formatCell, formatNumber, lossTrend, tableShape } from './format.js';
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { el } from './dom.js';
 
 /// A header cell's content: prefix + symbol, the layer as a subscript, then indices.
 function headerContent(header) {

@@ -2,15 +2,9 @@
 // global `uPlot`), the progress line, and the test set's predicted-against-true plot (SVG).
 // Draws the numbers the core sent; computes only where they go on screen.
 import { eta, formatDuration } from './trainer-form.js';
+import { el } from './dom.js';
 
 const kSvg = 'http://www.w3.org/2000/svg';
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function svg(tag, attributes = {}) {
   const node = document.createElementNS(kSvg, tag);

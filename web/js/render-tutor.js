@@ -3,6 +3,7 @@
 // Reveal, later ones hidden), the feedback on the last try, the hint after a wrong one, and
 // "Add step N to the table" at the end. Draws what it is given; text goes in via textContent.
 import { currentCell, isComplete, tally } from './tutor.js';
+import { el } from './dom.js';
 
 const kStages = {
   forward: 'Forward pass',
@@ -18,13 +19,6 @@ const kMarks = {
   more_decimals: ['…', 'more decimals, please'],
   unreadable: ['!', 'not a number'],
 };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /// The engine's name as the lecture writes it: dL/dw2 → ∂L/∂w2.
 export function displayName(column) {

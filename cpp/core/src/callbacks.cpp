@@ -7,24 +7,15 @@
 #include <cstdlib>
 #include <utility>
 
+#include "common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor::keras {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& field, const std::string& message) {
-  throw SessionError(field + ": " + message);
-}
-
-std::string number_text(double v) {
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-    if (std::strtod(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
+using common::fail;
+const auto number_text = common::shortest_number;
 
 constexpr int kMaxEpochs = 10000;  // as ModelLimits::kMaxEpochs
 

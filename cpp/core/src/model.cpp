@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor::keras {
@@ -17,19 +18,9 @@ using MutRef = Eigen::Ref<Matrix>;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& field, const std::string& message) {
-  throw SessionError(field + ": " + message);
-}
-
-/// The shortest text that reads back as `v` (as a JSON number would be written).
-std::string number_text(double v) {
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-    if (std::strtod(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
+using common::fail;
+using common::Uniform;
+const auto number_text = common::shortest_number;
 
 std::string at(std::size_t l, const std::string& field) {
   return "layers[" + std::to_string(l) + "]." + field;
@@ -41,16 +32,6 @@ void whole(long long v, long long lo, long long hi, const std::string& field) {
                     ", got " + std::to_string(v));
 }
 
-/// Uniform draws in [0, 1) that are the same on every platform: the raw 64-bit output of
-/// std::mt19937_64 scaled by hand, (next() >> 11)·2⁻⁵³, as the session's initialisation.
-class Uniform {
- public:
-  explicit Uniform(std::uint64_t seed) : engine_(seed) {}
-  double operator()() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-
- private:
-  std::mt19937_64 engine_;
-};
 
 // ---- Activations: each formula beside its derivative (Keras 3, keras/src/activations). ----
 

@@ -5,60 +5,22 @@
 #include <set>
 
 #include "nntutor/dataset.hpp"
+#include "common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor::keras {
 
 namespace {
 
+using common::describe;
+using common::fail;
+using common::finite_number;
+using common::whole_number;
+using common::plural;
+
 using nlohmann::json;
 using nlohmann::ordered_json;
 using Eigen::Index;
-
-// The same checks and wording as the session format (session.cpp).
-
-std::string plural(long long n, const std::string& word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
-/// How a JSON value looks to the user: `string "abc"`, `an array of 3 items`, `number 1.5`.
-std::string describe(const json& j) {
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    if (s.size() > 40) {
-      std::size_t n = 40;
-      while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // UTF-8 boundary
-      s = s.substr(0, n) + "…";
-    }
-    return "string \"" + s + "\"";
-  }
-  if (j.is_number()) return "number " + j.dump();
-  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
-  if (j.is_array()) return "an array of " + plural(static_cast<long long>(j.size()), "item");
-  if (j.is_object()) return "an object";
-  return "null";
-}
-
-[[noreturn]] void fail(const std::string& field, const std::string& message) {
-  throw SessionError(field + ": " + message);
-}
-
-double finite_number(const json& j, const std::string& field) {
-  if (!j.is_number()) fail(field, "expected a number, got " + describe(j));
-  const double v = j.get<double>();
-  if (!std::isfinite(v)) fail(field, "expected a finite number, got one too large for a double");
-  return v;
-}
-
-long long whole_number(const json& j, const std::string& field, long long lo, long long hi) {
-  if (!j.is_number()) fail(field, "expected a whole number, got " + describe(j));
-  const double v = j.get<double>();
-  if (!std::isfinite(v) || v != std::floor(v)) fail(field, "expected a whole number, got " + j.dump());
-  if (v < static_cast<double>(lo) || v > static_cast<double>(hi))
-    fail(field, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                    ", got " + j.dump());
-  return static_cast<long long>(v);
-}
 
 std::string text(const json& j, const std::string& field) {
   if (!j.is_string()) fail(field, "expected a string, got " + describe(j));
@@ -322,19 +284,7 @@ ordered_json rows_json(const Eigen::Ref<const Eigen::MatrixXd>& m) {
 }  // namespace
 
 ModelConfig parse_model(std::string_view json_text) {
-  json root;
-  try {
-    root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] "; the rest is the useful part.
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    throw SessionError("model: not valid JSON (" + what + ")");
-  } catch (const json::out_of_range& e) {
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    throw SessionError("model: " + what + " (expected a finite number)");
-  }
+  const json root = common::parse_json(json_text, "model");
   if (!root.is_object()) fail("model", "expected a JSON object, got " + describe(root));
   only_fields(root, "", {"name", "inputs", "layers", "loss", "optimizer", "fit", "seed"});
   require(root, "", {"inputs", "layers", "loss"});

@@ -8,67 +8,22 @@
 #include <random>
 #include <set>
 
+#include "common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor {
 
 namespace {
 
+using common::describe;
+using common::fail;
+using common::finite_number;
+using common::whole_number;
+using common::Uniform;
+using common::plural;
+const auto exact_number = common::shortest_number;
+
 using nlohmann::json;
-
-std::string plural(long n, const std::string& word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
-/// How a JSON value looks to the user: `string "abc"`, `array`, `number 1.5`.
-std::string describe(const json& j) {
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    if (s.size() > 40) {
-      std::size_t n = 40;
-      while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // UTF-8 boundary
-      s = s.substr(0, n) + "…";
-    }
-    return "string \"" + s + "\"";
-  }
-  if (j.is_number()) return "number " + j.dump();
-  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
-  if (j.is_array()) return "an array of " + plural(static_cast<long>(j.size()), "item");
-  if (j.is_object()) return "an object";
-  return "null";
-}
-
-[[noreturn]] void fail(const std::string& field, const std::string& message) {
-  throw SessionError(field + ": " + message);
-}
-
-/// The shortest text that reads back as `v`: 2, 0.5, 1e-07.
-std::string exact_number(double v) {
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-    if (std::strtod(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
-
-double finite_number(const json& j, const std::string& field) {
-  if (!j.is_number()) fail(field, "expected a number, got " + describe(j));
-  const double v = j.get<double>();
-  if (!std::isfinite(v)) fail(field, "expected a finite number, got one too large for a double");
-  return v;
-}
-
-long long whole_number(const json& j, const std::string& field, long long lo, long long hi) {
-  if (!j.is_number()) fail(field, "expected a whole number, got " + describe(j));
-  const double v = j.get<double>();
-  if (!std::isfinite(v) || v != std::floor(v))
-    fail(field, "expected a whole number, got " + j.dump());
-  if (v < static_cast<double>(lo) || v > static_cast<double>(hi))
-    fail(field, "expected a whole number from " + std::to_string(lo) + " to " +
-                    std::to_string(hi) + ", got " + j.dump());
-  return static_cast<long long>(v);
-}
 
 std::string text(const json& j, const std::string& field) {
   if (!j.is_string()) fail(field, "expected a string, got " + describe(j));
@@ -115,17 +70,6 @@ Eigen::MatrixXd sample_matrix(const json& j, const std::string& field, int max_c
           j[s][c], field + "[" + std::to_string(s) + "][" + std::to_string(c) + "]");
   return m;
 }
-
-/// Uniform draws in [0, 1) that are the same on every platform (library distributions differ
-/// between libstdc++ and libc++, so the raw 64-bit engine output is scaled by hand).
-class Uniform {
- public:
-  explicit Uniform(std::uint64_t seed) : engine_(seed) {}
-  double operator()() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-
- private:
-  std::mt19937_64 engine_;
-};
 
 Eigen::MatrixXd parse_weights(const json& j, const std::string& field, int units, int inputs) {
   const auto shape = plural(units, "row") + " of " + plural(inputs, "number");
@@ -327,20 +271,7 @@ void set_steps(Session& session, long long steps, const std::string& field) {
 }
 
 Session parse_session(std::string_view json_text) {
-  json root;
-  try {
-    root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] "; the rest is the useful part.
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    throw SessionError("session: not valid JSON (" + what + ")");
-  } catch (const json::out_of_range& e) {
-    // nlohmann reports a literal too large for a double ("1e999") this way, without its path.
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    throw SessionError("session: " + what + " (expected a finite number)");
-  }
+  const json root = common::parse_json(json_text, "session");
   if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
   only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"});
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/model_json.hpp"
 #include "nntutor/table.hpp"
@@ -11,15 +12,12 @@ namespace nntutor::keras {
 
 namespace {
 
+using common::fail;
 using nntutor::exact_text;
 
 using json = nlohmann::json;
 using ordered = nlohmann::ordered_json;
 using Eigen::Index;
-
-[[noreturn]] void fail(const std::string& field, const std::string& message) {
-  throw SessionError(field + ": " + message);
-}
 
 std::string shown(const json& v) {
   std::string text = v.dump();
@@ -73,12 +71,7 @@ ordered finite(double v) { return std::isfinite(v) ? ordered(v) : ordered(nullpt
 }  // namespace
 
 DataSpec parse_data_spec(std::string_view json_text) {
-  json j;
-  try {
-    j = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    fail("data", std::string("not JSON (") + e.what() + ")");
-  }
+  const json j = common::parse_json(json_text, "data");
   only(j, "data", {"builtin", "csv", "split_seed", "standardize_targets"});
   DataSpec spec;
   if (j.contains("builtin") == j.contains("csv"))
