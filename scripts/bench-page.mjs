@@ -145,7 +145,7 @@ async function pageWeight(browser, url) {
     raw += body.length;
     gz += z;
     const part = path.includes('/katex/') ? 'KaTeX (JS, CSS, fonts used)' : path.includes('/uplot/') ? 'uPlot'
-      : path.endsWith('nntutor_wasm.js') ? 'engine (Wasm in JS)' : 'page (HTML, CSS, modules)';
+      : /nntutor_wasm\.(js|wasm)$/.test(path) ? 'engine (JS + .wasm)' : 'page (HTML, CSS, modules)';
     parts.set(part, (parts.get(part) ?? 0) + z);
   }
   console.log(`page: downloaded ${files.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped (target < 400 KB)`);

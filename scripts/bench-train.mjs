@@ -136,7 +136,9 @@ console.warn = originalWarn;
 
 // Our 1-1-1 step (the worked-example engine), natively and in Wasm under Node.
 const ourStepNative = Number(execFileSync(join(root, 'build/native/nntutor_bench'), [`lecture=${join(root, 'examples/lecture.json')}`], { encoding: 'utf8' }).split(' ')[1]);
-const engine = await (await import('../build/wasm/nntutor_wasm.js')).default();
+const engine = await (await import('../build/wasm/nntutor_wasm.js')).default({
+  wasmBinary: readFileSync(join(root, 'build/wasm/nntutor_wasm.wasm')),
+});
 const lectureText = readFileSync(join(root, 'examples/lecture.json'), 'utf8');
 engine.benchSteps(lectureText, 1000);
 t0 = performance.now();

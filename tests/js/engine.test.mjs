@@ -9,7 +9,8 @@ import createEngine from '../../build/wasm/nntutor_wasm.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = process.env.NNTUTOR_CLI ?? `${root}build/native/nntutor`;
-const engine = await createEngine();
+// The engine's Wasm is a file of its own: Node's fetch cannot read a path, so it is given here.
+const engine = await createEngine({ wasmBinary: readFileSync(`${root}build/wasm/nntutor_wasm.wasm`) });
 
 /// Runs `nntutor table - ARGS…` with the session on standard input.
 function native(session, ...args) {

@@ -10,10 +10,8 @@ import {
 import { graphSvgText, renderGraph } from './render-graph.js';
 import { renderEquations } from './render-equations.js';
 import { parseRates, renderRates } from './render-rates.js';
-import { renderAssignment, renderCheck } from './render-check.js';
-import { renderReport } from './render-report.js';
-import { renderTutor } from './render-tutor.js';
 import * as tutorModel from './tutor.js';
+import { el } from './dom.js';
 import { copyText, downloadText } from './download.js';
 import {
   clearAutosave, loadAutosave, readShareHash, saveAutosave, shareHash,
@@ -27,6 +25,16 @@ const kMaxImportBytes = 2_000_000;
 const kFormats = { csv: ['table.csv', 'text/csv'], markdown: ['table.md', 'text/markdown'], latex: ['table.tex', 'application/x-tex'] };
 
 const byId = (id) => document.getElementById(id);
+
+/// A module fetched on first use: the panels that draw only after a click (check, report,
+/// tutor) do not weigh on the first table.
+function lazy(load) {
+  let module = null;
+  return () => (module ??= load());
+}
+const checkViews = lazy(() => import('./render-check.js'));
+const reportViews = lazy(() => import('./render-report.js'));
+const tutorViews = lazy(() => import('./render-tutor.js'));
 const controls = {
   step: byId('step'), run: byId('run'), back: byId('back'), reset: byId('reset'),
   presets: [...document.querySelectorAll('button.preset')], note: byId('controls-note'),
@@ -423,6 +431,7 @@ async function checkAnswer(text) {
   if (!engine || !shown) return;
   const button = byId('check-run');
   button.disabled = true;
+  const { renderCheck } = await checkViews();
   if (!checker) renderCheck(box, { note: 'Loading the checker…' });
   try {
     const { check } = await getChecker();
@@ -444,6 +453,7 @@ byId('assignment-run').addEventListener('click', async () => {
   if (!engine || !shown) return;
   const button = byId('assignment-run');
   button.disabled = true;
+  const { renderAssignment } = await checkViews();
   if (!checker) renderAssignment(box, {});
   try {
     const { assignment, report: reportOf } = await getChecker();
@@ -469,14 +479,17 @@ const reportView = {
 };
 let report = null;  // { session, description, precision, parts, graph: { svg, label } }
 
-function drawReport() {
-  renderReport(reportView.box, report
-    ? { parts: report.parts, graph: report.graph, katexError: vendorError.katex }
-    : { hint: 'Write a description above and press Check Assignment 4: the report appears here.' }, {
-    onDownloadGraph: () => downloadText('network.svg', report.graph.svg, 'image/svg+xml'),
-  });
+async function drawReport() {
   for (const button of reportView.buttons) button.disabled = !report;
   reportView.stale.hidden = !report || report.description === reportView.description.value;
+  if (!report) {
+    reportView.box.replaceChildren(el('p', 'report-empty', 'Write a description above and press Check Assignment 4: the report appears here.'));
+    return;
+  }
+  const { renderReport } = await reportViews();
+  renderReport(reportView.box, { parts: report.parts, graph: report.graph, katexError: vendorError.katex }, {
+    onDownloadGraph: () => downloadText('network.svg', report.graph.svg, 'image/svg+xml'),
+  });
 }
 
 /// The report of the network shown; a bad description is said at its box, the last report stays.
@@ -538,6 +551,7 @@ byId('check-file').addEventListener('change', async () => {
   input.value = '';
   if (!file) return;
   if (file.size > kMaxAnswerBytes) {
+    const { renderCheck } = await checkViews();
     renderCheck(byId('check-result'), {
       error: `${file.name}: the file is too large (${file.size} bytes; a table is at most ${kMaxAnswerBytes})`,
     });
@@ -563,15 +577,17 @@ function tutorSession() {
   return { ...shown.session, steps: shown.table.rows.length + 1 };
 }
 
-function drawTutor() {
+async function drawTutor() {
   tutorToggle.textContent = tutor.on ? 'Stop the tutor' : 'Start the tutor';
   tutorToggle.setAttribute('aria-pressed', String(tutor.on));
   tutorToggle.disabled = !engine || !shown;
+  tutorModel.saveTutor(globalThis.localStorage, tutorModel.progressOf(tutor.on, tutor.t));
+  if (!tutor.on && tutorBox.childElementCount === 0) return;  // nothing drawn, nothing to draw
+  const { renderTutor } = await tutorViews();
   renderTutor(tutorBox, {
     phase: tutor.on ? tutor.phase : 'off', error: tutor.error, tutor: tutor.t,
     learningRate: shown?.session.optimizer.learning_rate,
   }, tutorHandlers);
-  tutorModel.saveTutor(globalThis.localStorage, tutorModel.progressOf(tutor.on, tutor.t));
 }
 
 /// Brings the tutor to the step after the table's last row of the network shown: the same
