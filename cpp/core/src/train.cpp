@@ -169,6 +169,17 @@ std::optional<Divergence> train_step(Network& net, const Batch& data, const Loss
       for (int s : batch) trace->batch.push_back(s + 1);
   }
   // The update comes last: the row shows the parameters this step's gradients were taken at.
+  if (state.slots_.empty() && state.optimizer_.config().kind == keras::OptimizerKind::kSgd) {
+    // Plain gradient descent has no state: w ← w − η·∂L/∂w in place, the same arithmetic as
+    // keras::Optimizer's sgd without copying every parameter into one vector and back.
+    const double eta = state.optimizer_.learning_rate();
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      net.layers[l].W.array() -= eta * used.dW[l].array();
+      net.layers[l].b.array() -= eta * used.db[l].array();
+    }
+    pass.loss = used.loss;
+    return std::nullopt;
+  }
   // keras::Optimizer updates every parameter at once, from one vector (W column-major, then b).
   flatten(net, state.theta_, [&](std::size_t l) {
     return std::pair<const Eigen::MatrixXd&, const Eigen::VectorXd&>(net.layers[l].W, net.layers[l].b);
