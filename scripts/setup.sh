@@ -18,6 +18,7 @@ declare -A probe=(
 )
 if [ $want_test = 1 ]; then
   probe[libgtest-dev]=/usr/include/gtest/gtest.h
+  probe[ccache]=/usr/bin/ccache  # CMake uses it when present: rebuilds recompile only what changed
   probe[chromium]=/usr/bin/chromium
   probe[clang-14]=/usr/bin/clang++-14
   probe[libclang-rt-14-dev]='/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "nntutor/dataset.hpp"
-#include "common.hpp"
+#include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor::keras {

@@ -7,7 +7,7 @@
 #include <map>
 #include <random>
 
-#include "common.hpp"
+#include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor::keras {

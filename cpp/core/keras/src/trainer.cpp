@@ -3,7 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "common.hpp"
+#include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/model_json.hpp"
 #include "nntutor/table.hpp"

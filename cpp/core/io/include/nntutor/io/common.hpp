@@ -1,7 +1,7 @@
 #pragma once
 // What the core's parsers and initialisers share: the wording of a bad value (so a session, a
 // model and a data spec describe it the same way), reading JSON text, and the platform-exact
-// uniform draw of the weight initialisation. Internal to cpp/core/src (not a public header).
+// uniform draw of the weight initialisation. Internal to the core: the tutor and keras layers include it, the math layer never does.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

@@ -8,7 +8,7 @@
 #include <random>
 #include <set>
 
-#include "common.hpp"
+#include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor {

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <utility>
 
-#include "common.hpp"
+#include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
 namespace nntutor::keras {
