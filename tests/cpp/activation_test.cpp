@@ -31,7 +31,7 @@ void expect_derivative_matches_finite_difference(const Activation& f) {
 TEST(Activation, NamesInTheLecturesOrder) {
   EXPECT_EQ(nntutor::activation_names(),
             (std::vector<std::string>{"sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear",
-                                      "softmax"}));
+                                      "softplus", "swish", "softmax"}));
   for (const auto& name : nntutor::activation_names()) EXPECT_EQ(activation_by_name(name).name, name);
 }
 
@@ -140,13 +140,59 @@ TEST(Activation, LinearIsTheIdentity) {
 TEST(Activation, UnknownNameNamesTheFieldAndTheChoices) {
   EXPECT_SESSION_ERROR(activation_by_name("maxout"),
                        "activation: expected one of sigmoid, tanh, relu, leaky_relu, elu, "
-                       "linear, softmax, got \"maxout\"");
+                       "linear, softplus, swish, softmax, got \"maxout\"");
   EXPECT_SESSION_ERROR(activation_by_name("ReLU", "layers[2].activation"),
                        "layers[2].activation: expected one of sigmoid, tanh, relu, leaky_relu, "
-                       "elu, linear, softmax, got \"ReLU\"");
+                       "elu, linear, softplus, swish, softmax, got \"ReLU\"");
   EXPECT_SESSION_ERROR(activation_by_name(""),
                        "activation: expected one of sigmoid, tanh, relu, leaky_relu, elu, "
-                       "linear, softmax, got \"\"");
+                       "linear, softplus, swish, softmax, got \"\"");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Activation, SoftplusAsKeras) {
+  const Activation f = activation_by_name("softplus");
+  EXPECT_DOUBLE_EQ(f(0), std::log(2.0));                      // ln(1 + e^0)
+  EXPECT_DOUBLE_EQ(f(2), std::log1p(std::exp(2.0)));
+  EXPECT_DOUBLE_EQ(f(-3), std::log1p(std::exp(-3.0)));
+  EXPECT_EQ(f(1000), 1000.0);                                 // no overflow of e^z
+  EXPECT_GT(f(-1000), -1e-300);
+  EXPECT_DOUBLE_EQ(f.derivative(0.7, f(0.7)), nntutor::sigmoid(0.7));  // softplus′ = σ
+  EXPECT_FALSE(f.has_alpha());
+  expect_derivative_matches_finite_difference(f);
+}
+
+TEST(Activation, SwishAsKeras) {
+  const Activation f = activation_by_name("swish");
+  EXPECT_DOUBLE_EQ(f(1), 1 / (1 + std::exp(-1.0)));          // z·σ(z)
+  EXPECT_DOUBLE_EQ(f(-2), -2 / (1 + std::exp(2.0)));
+  EXPECT_EQ(f(0), 0.0);
+  EXPECT_EQ(f(-1000), 0.0);                                   // no overflow of e^−z
+  const double s = nntutor::sigmoid(0.4);
+  EXPECT_DOUBLE_EQ(f.derivative(0.4, f(0.4)), s * (1 + 0.4 * (1 - s)));
+  EXPECT_FALSE(f.has_alpha());
+  expect_derivative_matches_finite_difference(f);
+}
+
+TEST(Activation, EveryRowHasItsFormsAndRange) {
+  for (const auto& row : nntutor::activations()) {
+    SCOPED_TRACE(std::string(row.name));
+    EXPECT_FALSE(row.title.empty());
+    EXPECT_FALSE(row.latex_f.empty());
+    EXPECT_FALSE(row.latex_df.empty());
+    EXPECT_LT(row.output.lo, row.output.hi);
+    EXPECT_EQ(&nntutor::activation_info(row.kind), &row);
+    if (row.kind == nntutor::ActivationKind::kSoftmax) continue;
+    // Each y = f(z) at a few points lies in the stated output range.
+    for (double z : kPoints) {
+      const double y = row.f(z, row.alpha.value_or(0));
+      EXPECT_GE(y, row.output.lo);
+      EXPECT_LE(y, row.output.hi);
+    }
+  }
 }
 
 }  // namespace

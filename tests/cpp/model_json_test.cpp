@@ -237,9 +237,9 @@ TEST(ModelJsonError, Units) {
 
 TEST(ModelJsonError, Activations) {
   json j = small();
-  j["layers"][0]["activation"] = "swish";
-  EXPECT_SESSION_ERROR(parse(j), "layers[0].activation: expected linear, relu, sigmoid, tanh, softmax, leaky_relu or "
-                                 "elu, got \"swish\"");
+  j["layers"][0]["activation"] = "gelu";
+  EXPECT_SESSION_ERROR(parse(j), "layers[0].activation: expected sigmoid, tanh, relu, leaky_relu, elu, linear, "
+                                 "softplus, swish or softmax, got \"gelu\"");
   j["layers"][0]["activation"] = "relu";
   j["layers"][0]["alpha"] = 0.1;
   EXPECT_SESSION_ERROR(parse(j), "layers[0].alpha: only leaky_relu and elu take alpha, not relu");

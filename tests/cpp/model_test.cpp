@@ -20,7 +20,8 @@ using nntutor_test::matrix;
 using A = ActivationKind;
 
 const std::vector<A> kActivations = {A::kLinear, A::kRelu,      A::kSigmoid, A::kTanh,
-                                     A::kSoftmax, A::kLeakyRelu, A::kElu};
+                                     A::kSoftmax, A::kLeakyRelu, A::kElu,     A::kSoftplus,
+                                     A::kSwish};
 
 /// rows × cols numbers uniform in [lo, hi), the same on every run.
 Matrix random_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed, double lo = -1,
@@ -265,9 +266,9 @@ TEST(ModelLoss, ShapesAndNamesAreChecked) {
                        "loss: only bce and cross_entropy are computed from logits, not mse");
   EXPECT_SESSION_ERROR(parse_loss("hinge", "loss"),
                        "loss: expected mse, mae, msle, bce or cross_entropy, got \"hinge\"");
-  EXPECT_SESSION_ERROR(parse_activation("swish", "layers[0].activation"),
-                       "layers[0].activation: expected linear, relu, sigmoid, tanh, softmax, leaky_relu or "
-                       "elu, got \"swish\"");
+  EXPECT_SESSION_ERROR(parse_activation("gelu", "layers[0].activation"),
+                       "layers[0].activation: expected sigmoid, tanh, relu, leaky_relu, elu, linear, "
+                       "softplus, swish or softmax, got \"gelu\"");
 }
 
 // ---- Batch normalization's statistics ----

@@ -366,9 +366,9 @@ TEST(SessionError, LongStringsAreCutAtACharacterBoundary) {
 
 TEST(SessionError, ActivationAndAlpha) {
   json j = lecture();
-  j["layers"][1]["activation"] = "softplus";
+  j["layers"][1]["activation"] = "gelu";
   EXPECT_SESSION_ERROR(parse(j), "layers[1].activation: expected one of sigmoid, tanh, relu, "
-                                 "leaky_relu, elu, linear, softmax, got \"softplus\"");
+                                 "leaky_relu, elu, linear, softplus, swish, softmax, got \"gelu\"");
   j["layers"][1]["activation"] = 1;
   EXPECT_SESSION_ERROR(parse(j), "layers[1].activation: expected a string, got number 1");
   j = lecture();

@@ -33,170 +33,10 @@ void whole(long long v, long long lo, long long hi, const std::string& field) {
 }
 
 
-// ---- Activations: each formula beside its derivative (Keras 3, keras/src/activations). ----
+// Activations are the math layer's (activation.hpp): nntutor::activate and activate_backward.
 
-/// y = f(z), column by column for softmax.
-void activate(ActivationKind f, double alpha, const ConstRef& z, MutRef y) {
-  switch (f) {
-    case ActivationKind::kLinear:  // y = z
-      y = z;
-      break;
-    case ActivationKind::kRelu:  // y = max(0, z)
-      y = z.cwiseMax(0.0);
-      break;
-    case ActivationKind::kSigmoid:  // y = 1/(1 + e^−z), from e^−|z| so that nothing overflows
-      y.array() = (-z.array().abs()).exp();
-      y.array() = (z.array() >= 0).select(1 / (1 + y.array()), y.array() / (1 + y.array()));
-      break;
-    case ActivationKind::kTanh:  // y = tanh z
-      y.array() = z.array().tanh();
-      break;
-    case ActivationKind::kSoftmax:  // y_i = e^(z_i − m)/Σ_j e^(z_j − m), m = max_j z_j
-      for (Index s = 0; s < z.cols(); ++s) {
-        const double m = z.col(s).maxCoeff();
-        y.col(s).array() = (z.col(s).array() - m).exp();
-        y.col(s) /= y.col(s).sum();
-      }
-      break;
-    case ActivationKind::kLeakyRelu:  // y = z if z > 0 else α·z
-      y.array() = (z.array() > 0).select(z.array(), alpha * z.array());
-      break;
-    case ActivationKind::kElu:  // y = z if z > 0 else α·(e^z − 1)
-      y.array() = (z.array() > 0).select(z.array(), alpha * z.array().expm1());
-      break;
-  }
-}
+// Losses are the math layer's (loss.hpp): nntutor::output_loss and logits_loss.
 
-/// dz = ∂L/∂z from dy = ∂L/∂y, given z and y = f(z).
-void activate_backward(ActivationKind f, double alpha, const ConstRef& z, const ConstRef& y,
-                       const ConstRef& dy, MutRef dz) {
-  switch (f) {
-    case ActivationKind::kLinear:  // f' = 1
-      dz = dy;
-      break;
-    case ActivationKind::kRelu:  // f' = 1 if z > 0 else 0
-      dz.array() = (z.array() > 0).select(dy.array(), 0.0);
-      break;
-    case ActivationKind::kSigmoid:  // σ' = σ(1 − σ)
-      dz.array() = dy.array() * y.array() * (1 - y.array());
-      break;
-    case ActivationKind::kTanh:  // tanh' = 1 − tanh²
-      dz.array() = dy.array() * (1 - y.array().square());
-      break;
-    case ActivationKind::kSoftmax:  // ∂y_i/∂z_j = y_i(δ_ij − y_j): dz = y ⊙ (dy − dy·y)
-      for (Index s = 0; s < z.cols(); ++s) {
-        const double dot = dy.col(s).dot(y.col(s));
-        dz.col(s).array() = y.col(s).array() * (dy.col(s).array() - dot);
-      }
-      break;
-    case ActivationKind::kLeakyRelu:  // f' = 1 if z > 0 else α
-      dz.array() = (z.array() > 0).select(dy.array(), alpha * dy.array());
-      break;
-    case ActivationKind::kElu:  // f' = 1 if z > 0 else α·e^z = y + α
-      dz.array() = (z.array() > 0).select(dy.array(), dy.array() * (y.array() + alpha));
-      break;
-  }
-}
-
-// ---- Losses: L = mean over samples; each formula beside its gradient. ----
-
-/// From the outputs ŷ (`p`); the gradient ∂L/∂ŷ into *grad if given.
-double output_loss(LossKind loss, const ConstRef& p, const ConstRef& t, MutRef* grad) {
-  const Index K = p.rows(), S = p.cols();
-  const double KS = static_cast<double>(K * S);
-  const double eps = kClipEpsilon;
-  double total = 0;
-  switch (loss) {
-    case LossKind::kMse:  // ℓ = (1/K)Σ(ŷ − y)², ∂L/∂ŷ = 2(ŷ − y)/(K·S)
-      total = (p - t).squaredNorm();
-      if (grad) *grad = (2 / KS) * (p - t);
-      return total / KS;
-    case LossKind::kMae:  // ℓ = (1/K)Σ|ŷ − y|, ∂L/∂ŷ = sign(ŷ − y)/(K·S), sign(0) = 0
-      total = (p - t).cwiseAbs().sum();
-      if (grad) grad->array() = (p - t).array().sign() / KS;
-      return total / KS;
-    case LossKind::kMsle:  // ℓ = (1/K)Σ(log1p(max(ŷ, ε)) − log1p(max(y, ε)))²
-      for (Index s = 0; s < S; ++s)
-        for (Index k = 0; k < K; ++k) {
-          const double q = std::max(p(k, s), eps);
-          const double d = std::log1p(q) - std::log1p(std::max(t(k, s), eps));
-          total += d * d;
-          // ∂/∂ŷ = 2d/(1 + ŷ) where ŷ ≥ ε; below ε the clip's gradient is 0
-          if (grad) (*grad)(k, s) = p(k, s) >= eps ? 2 * d / ((1 + q) * KS) : 0.0;
-        }
-      return total / KS;
-    case LossKind::kBce:  // ℓ = −(1/K)Σ[y·log p + (1 − y)·log(1 − p)], p = clip(ŷ, ε, 1 − ε)
-      for (Index s = 0; s < S; ++s)
-        for (Index k = 0; k < K; ++k) {
-          const double y = t(k, s), q = std::clamp(p(k, s), eps, 1 - eps);
-          total -= y * std::log(q) + (1 - y) * std::log(1 - q);
-          // ∂/∂p = (p − y)/(p(1 − p)) inside the clip, 0 outside
-          if (grad) {
-            const bool inside = p(k, s) >= eps && p(k, s) <= 1 - eps;
-            (*grad)(k, s) = inside ? (q - y) / (q * (1 - q) * KS) : 0.0;
-          }
-        }
-      return total / KS;
-    case LossKind::kCrossEntropy:  // ℓ = −Σ y_i·log q_i, q = clip(ŷ/Σŷ, ε, 1 − ε)
-      for (Index s = 0; s < S; ++s) {
-        const double sum = p.col(s).sum();
-        double inside_y = 0;  // Σ_i y_i over the unclipped outputs
-        for (Index k = 0; k < K; ++k) {
-          const double r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
-          total -= t(k, s) * std::log(q);
-          if (r >= eps && r <= 1 - eps) inside_y += t(k, s);
-        }
-        // ∂ℓ/∂ŷ_j = (Σ_i y_i [i unclipped] − y_j/q_j [j unclipped]) / Σŷ
-        if (grad)
-          for (Index k = 0; k < K; ++k) {
-            const double r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
-            const double own = r >= eps && r <= 1 - eps ? t(k, s) / q : 0.0;
-            (*grad)(k, s) = (inside_y - own) / (sum * static_cast<double>(S));
-          }
-      }
-      return total / static_cast<double>(S);
-  }
-  return 0;
-}
-
-/// From the logits z of a sigmoid (bce) or softmax (cross_entropy) output; ∂L/∂z into *grad.
-double logits_loss(LossKind loss, const ConstRef& z, const ConstRef& t, MutRef* grad) {
-  const Index K = z.rows(), S = z.cols();
-  double total = 0;
-  if (loss == LossKind::kBce) {
-    const double KS = static_cast<double>(K * S);
-    for (Index s = 0; s < S; ++s)
-      for (Index k = 0; k < K; ++k) {
-        const double x = z(k, s), y = t(k, s);
-        // ℓ = max(z, 0) − z·y + log1p(e^−|z|)   (tf.nn.sigmoid_cross_entropy_with_logits)
-        total += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::fabs(x)));
-        if (grad) {  // ∂ℓ/∂z = σ(z) − y
-          const double e = std::exp(-std::fabs(x));
-          const double sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-          (*grad)(k, s) = (sigma - y) / KS;
-        }
-      }
-    return total / KS;
-  }
-  for (Index s = 0; s < S; ++s) {
-    const double m = z.col(s).maxCoeff();
-    const double lse = m + std::log((z.col(s).array() - m).exp().sum());
-    const double sum_y = t.col(s).sum();
-    total += sum_y * lse - t.col(s).dot(z.col(s));  // ℓ = Σ_i y_i(lse − z_i)
-    if (grad)  // ∂ℓ/∂z_i = ŷ_i·Σy − y_i, ŷ = softmax(z)
-      grad->col(s) = ((z.col(s).array() - lse).exp() * sum_y - t.col(s).array()).matrix() /
-                     static_cast<double>(S);
-  }
-  return total / static_cast<double>(S);
-}
-
-void check_same_shape(const Matrix& a, const Matrix& b, const char* a_name, const char* b_name) {
-  if (a.rows() != b.rows() || a.cols() != b.cols())
-    fail(b_name, "expected the shape of " + std::string(a_name) + " (" + std::to_string(a.rows()) +
-                     " × " + std::to_string(a.cols()) + "), got " + std::to_string(b.rows()) +
-                     " × " + std::to_string(b.cols()));
-  if (a.size() == 0) fail(a_name, "expected at least 1 sample, got none");
-}
 
 /// Outputs of a layer given its inputs, and its parameter counts.
 struct Shape {
@@ -248,22 +88,19 @@ void check_vector(const Vector& v, Index size, const std::string& field, const c
 // ---- Names ----
 
 const std::string& activation_name(ActivationKind f) {
-  static const std::string names[] = {"linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu"};
-  return names[static_cast<int>(f)];
+  return activation_names()[static_cast<std::size_t>(f)];
 }
 
 ActivationKind parse_activation(const std::string& name, const std::string& field) {
-  for (int i = 0; i <= static_cast<int>(ActivationKind::kElu); ++i)
-    if (name == activation_name(static_cast<ActivationKind>(i))) return static_cast<ActivationKind>(i);
-  const std::string shown = name.size() > 40 ? name.substr(0, 40) + "…" : name;
-  fail(field, "expected linear, relu, sigmoid, tanh, softmax, leaky_relu or elu, got \"" + shown + "\"");
+  if (const ActivationInfo* row = find_activation(name)) return row->kind;
+  const auto& names = activation_names();
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  fail(field, "expected " + list + ", got \"" + name + "\"");
 }
 
-std::optional<double> default_alpha(ActivationKind f) {
-  if (f == ActivationKind::kLeakyRelu) return 0.2;
-  if (f == ActivationKind::kElu) return 1.0;
-  return std::nullopt;
-}
+std::optional<double> default_alpha(ActivationKind f) { return activation_info(f).keras_alpha; }
 
 const std::string& layer_type_name(LayerKind kind) {
   static const std::string names[] = {"dense", "batch_normalization", "activation", "maxout"};
@@ -304,34 +141,18 @@ LayerConfig maxout(int units, int pieces) {
   return c;
 }
 
-const std::string& loss_name(LossKind loss) {
-  static const std::string names[] = {"mse", "mae", "msle", "bce", "cross_entropy"};
-  return names[static_cast<int>(loss)];
-}
+const std::string& loss_name(LossKind loss) { return loss_names()[static_cast<std::size_t>(loss)]; }
 
 LossKind parse_loss(const std::string& name, const std::string& field) {
-  for (int i = 0; i <= static_cast<int>(LossKind::kCrossEntropy); ++i)
-    if (name == loss_name(static_cast<LossKind>(i))) return static_cast<LossKind>(i);
-  const std::string shown = name.size() > 40 ? name.substr(0, 40) + "…" : name;
-  fail(field, "expected mse, mae, msle, bce or cross_entropy, got \"" + shown + "\"");
-}
-
-double compute_loss(LossKind loss, const Matrix& y_hat, const Matrix& y, Matrix* d_y_hat) {
-  check_same_shape(y_hat, y, "y_hat", "y");
-  if (!d_y_hat) return output_loss(loss, y_hat, y, nullptr);
-  d_y_hat->resize(y_hat.rows(), y_hat.cols());
-  MutRef g(*d_y_hat);
-  return output_loss(loss, y_hat, y, &g);
-}
-
-double compute_loss_from_logits(LossKind loss, const Matrix& z, const Matrix& y, Matrix* d_z) {
-  if (loss != LossKind::kBce && loss != LossKind::kCrossEntropy)
-    fail("loss", "only bce and cross_entropy are computed from logits, not " + loss_name(loss));
-  check_same_shape(z, y, "z", "y");
-  if (!d_z) return logits_loss(loss, z, y, nullptr);
-  d_z->resize(z.rows(), z.cols());
-  MutRef g(*d_z);
-  return logits_loss(loss, z, y, &g);
+  const LossInfo* row = find_loss(name);
+  if (row && row->keras) return row->kind;
+  std::vector<std::string> names;
+  for (const auto& r : losses())
+    if (r.keras) names.emplace_back(r.name);
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  fail(field, "expected " + list + ", got \"" + name + "\"");
 }
 
 // ---- Configuration ----

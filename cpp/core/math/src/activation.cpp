@@ -16,44 +16,162 @@ double sigmoid(double z) {
 
 namespace {
 
-struct Entry {
-  Activation activation;
-  bool has_alpha;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Each activation: f beside f′ (f′ receives y = f(z) for the lecture's forms), as inline
+// functions that the descriptor row points to and that activate() inlines into its loops.
+
+struct Sigmoid {  // σ(z) = 1/(1 + e^−z);  σ′ = σ(1 − σ)
+  static double f(double z, double) { return sigmoid(z); }
+  static double df(double, double y, double) { return y * (1 - y); }
+};
+struct Tanh {  // tanh z;  tanh′ = 1 − tanh²
+  static double f(double z, double) { return std::tanh(z); }
+  static double df(double, double y, double) { return 1 - y * y; }
+};
+struct Relu {  // max(0, z);  1 if z > 0 else 0
+  static double f(double z, double) { return z > 0 ? z : 0.0; }
+  static double df(double z, double, double) { return z > 0 ? 1.0 : 0.0; }
+};
+struct LeakyRelu {  // z if z > 0 else α·z;  1 or α
+  static double f(double z, double a) { return z > 0 ? z : a * z; }
+  static double df(double z, double, double a) { return z > 0 ? 1.0 : a; }
+};
+struct Elu {  // z if z ≥ 0 else α(e^z − 1);  1 or αe^z (the lecture's z ≥ 0: f′(0) = 1)
+  static double f(double z, double a) { return z >= 0 ? z : a * std::expm1(z); }
+  static double df(double z, double, double a) { return z >= 0 ? 1.0 : a * std::exp(z); }
+};
+struct Linear {  // z;  1
+  static double f(double z, double) { return z; }
+  static double df(double, double, double) { return 1.0; }
+};
+struct Softplus {  // ln(1 + e^z), from e^−|z| so that nothing overflows;  softplus′ = σ(z)
+  static double f(double z, double) { return std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z))); }
+  static double df(double z, double, double) { return sigmoid(z); }
+};
+struct Swish {  // z·σ(z) (Keras' silu/swish);  swish′ = σ(z)(1 + z(1 − σ(z))) = y + σ(z)(1 − y)
+  static double f(double z, double) { return z * sigmoid(z); }
+  static double df(double z, double y, double) { return y + sigmoid(z) * (1 - y); }
+};
+// softmax y_i = e^(z_i − m)/Σ_j e^(z_j − m) is not element-wise: softmax() computes it per sample,
+// and it is allowed only as the last layer with cross_entropy, whose gradient ∂L/∂z_i = ŷ_i − y_i is
+// taken from the logits. Its element-wise entries are never meant to be called; NaN makes a
+// mistake show at once.
+struct Softmax {
+  static double f(double, double) { return kNaN; }
+  static double df(double, double, double) { return kNaN; }
 };
 
-// Each formula beside its derivative; df receives y = f(z) for the lecture's forms.
-const std::vector<Entry>& table() {
-  static const std::vector<Entry> kTable = {
-      {{"sigmoid", 0, [](double z, double) { return sigmoid(z); },
-        [](double, double y, double) { return y * (1 - y); }},  // σ' = σ(1 − σ)
-       false},
-      {{"tanh", 0, [](double z, double) { return std::tanh(z); },
-        [](double, double y, double) { return 1 - y * y; }},  // tanh' = 1 − tanh²
-       false},
-      {{"relu", 0, [](double z, double) { return z > 0 ? z : 0.0; },
-        [](double z, double, double) { return z > 0 ? 1.0 : 0.0; }},  // 1 if z > 0 else 0
-       false},
-      {{"leaky_relu", 0.1, [](double z, double a) { return z > 0 ? z : a * z; },
-        [](double z, double, double a) { return z > 0 ? 1.0 : a; }},  // 1 or α
-       true},
-      {{"elu", 1.0, [](double z, double a) { return z >= 0 ? z : a * std::expm1(z); },
-        [](double z, double, double a) { return z >= 0 ? 1.0 : a * std::exp(z); }},  // 1 or αe^z
-       true},
-      {{"linear", 0, [](double z, double) { return z; },
-        [](double, double, double) { return 1.0; }},
-       false},
-      // softmax y_i = e^(z_i − m)/Σ_j e^(z_j − m) is not element-wise: forward() computes it per
-      // sample (network.cpp), and it is allowed only as the last layer with cross_entropy, whose
-      // gradient ∂L/∂z_i = ŷ_i − y_i is taken from the logits. These element-wise entries are never
-      // meant to be called; NaN makes a mistake show at once.
-      {{"softmax", 0, [](double, double) { return std::numeric_limits<double>::quiet_NaN(); },
-        [](double, double, double) { return std::numeric_limits<double>::quiet_NaN(); }},
-       false},
+using Latex = std::optional<std::string>;
+
+const std::vector<ActivationInfo>& table() {
+  static const std::vector<ActivationInfo> kTable = {
+      {ActivationKind::kSigmoid, "sigmoid", "sigmoid σ", "σ", "σ",
+       "\\sigma(z) = \\frac{1}{1 + e^{-z}}", "\\sigma(z)\\,(1 - \\sigma(z)) = (1 - y)\\,y", std::nullopt,
+       std::nullopt, {0, 1, false, false}, false, true, Sigmoid::f, Sigmoid::df,
+       [](const Operands& o, double) -> Latex { return "(1 - " + o.y + ")" + o.y; },
+       [](const Operands& o) { return "(1 − " + o.y + ")" + o.y; },
+       [](const std::string& y, const std::string& z, const std::string&) { return y + " = σ(" + z + ")"; }},
+      {ActivationKind::kTanh, "tanh", "tanh", "tanh", "tanh",
+       "\\tanh(z) = \\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", "1 - \\tanh^{2}(z) = 1 - y^{2}", std::nullopt,
+       std::nullopt, {-1, 1, false, false}, false, true, Tanh::f, Tanh::df,
+       [](const Operands& o, double) -> Latex { return "(1 - " + o.y + "^{2})"; },
+       [](const Operands& o) { return "1 − " + o.y + "²"; },
+       [](const std::string& y, const std::string& z, const std::string&) { return y + " = tanh(" + z + ")"; }},
+      {ActivationKind::kRelu, "relu", "ReLU", "relu", "ReLU", "\\max(0, z)",
+       "\\mathbb{1}[z > 0]", std::nullopt, std::nullopt, {0, kInf, true, false}, false, false,
+       Relu::f, Relu::df,
+       [](const Operands& o, double) -> Latex { return "\\mathbb{1}[" + o.z + " > 0]"; },
+       [](const Operands& o) { return "1 if " + o.z + " > 0, else 0"; },
+       [](const std::string& y, const std::string& z, const std::string&) { return y + " = max(0, " + z + ")"; }},
+      {ActivationKind::kLeakyRelu, "leaky_relu", "leaky ReLU", "lrelu", "LReLU",
+       "\\max(\\alpha z, z)", "1 \\text{ if } z > 0 \\text{, else } \\alpha", 0.1, 0.2,
+       {-kInf, kInf, false, false}, false, false, LeakyRelu::f, LeakyRelu::df,
+       [](const Operands& o, double) -> Latex { return "\\mathrm{lrelu}'(" + o.z + ")"; },
+       [](const Operands& o) { return "1 if " + o.z + " > 0, else " + o.alpha; },
+       [](const std::string& y, const std::string& z, const std::string& a) {
+         return y + " = max(" + a + "·" + z + ", " + z + ")";
+       }},
+      {ActivationKind::kElu, "elu", "ELU", "elu", "ELU",
+       "z \\text{ if } z \\ge 0 \\text{, else } \\alpha(e^{z} - 1)",
+       "1 \\text{ if } z \\ge 0 \\text{, else } \\alpha e^{z}", 1.0, 1.0, {-1, kInf, false, false},
+       false, false, Elu::f, Elu::df,
+       [](const Operands& o, double) -> Latex { return "\\mathrm{elu}'(" + o.z + ")"; },
+       [](const Operands& o) { return "1 if " + o.z + " ≥ 0, else " + o.alpha + "·e^" + o.z; },
+       [](const std::string& y, const std::string& z, const std::string& a) {
+         return y + " = " + z + " if " + z + " ≥ 0, else " + a + "·(e^" + z + " − 1)";
+       }},
+      {ActivationKind::kLinear, "linear", "linear", "linear", "lin", "z", "1", std::nullopt,
+       std::nullopt, {-kInf, kInf, false, false}, false, false, Linear::f, Linear::df,
+       [](const Operands&, double) -> Latex { return std::nullopt; },
+       [](const Operands&) { return std::string("1"); },
+       [](const std::string& y, const std::string& z, const std::string&) { return y + " = " + z; }},
+      {ActivationKind::kSoftplus, "softplus", "softplus", "softplus", "sp",
+       "\\ln(1 + e^{z})", "\\sigma(z) = \\frac{1}{1 + e^{-z}}", std::nullopt, std::nullopt,
+       {0, kInf, false, false}, false, false, Softplus::f, Softplus::df,
+       [](const Operands& o, double) -> Latex { return "\\sigma(" + o.z + ")"; },
+       [](const Operands& o) { return "σ(" + o.z + ")"; },
+       [](const std::string& y, const std::string& z, const std::string&) {
+         return y + " = ln(1 + e^" + z + ")";
+       }},
+      {ActivationKind::kSwish, "swish", "swish (SiLU)", "swish", "swish", "z\\,\\sigma(z)",
+       "\\sigma(z)\\,(1 + z(1 - \\sigma(z))) = y + \\sigma(z)(1 - y)", std::nullopt, std::nullopt,
+       {-0.27846454276107379, kInf, true, false}, false, false, Swish::f, Swish::df,
+       [](const Operands& o, double) -> Latex {
+         return "(" + o.y + " + \\sigma(" + o.z + ")(1 - " + o.y + "))";
+       },
+       [](const Operands& o) { return o.y + " + σ(" + o.z + ")(1 − " + o.y + ")"; },
+       [](const std::string& y, const std::string& z, const std::string&) {
+         return y + " = " + z + "·σ(" + z + ")";
+       }},
+      {ActivationKind::kSoftmax, "softmax", "softmax", "softmax", "soft",
+       "\\frac{e^{z_i}}{\\sum_j e^{z_j}}", "\\hat{y}_i(\\delta_{ij} - \\hat{y}_j)", std::nullopt,
+       std::nullopt, {0, 1, false, false}, true, true, Softmax::f, Softmax::df,
+       [](const Operands&, double) -> Latex { return std::nullopt; },
+       [](const Operands&) { return std::string("1"); },
+       [](const std::string& y, const std::string& z, const std::string&) {
+         return y + " = softmax(" + z + ")";
+       }},
   };
   return kTable;
 }
 
+/// y = F(z) element by element: the row's own inline function, so the loop can be vectorised.
+template <class F>
+void map(double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y) {
+  y = z.unaryExpr([alpha](double v) { return F::f(v, alpha); });
+}
+
+/// dz = dy ⊙ F′(z, y).
+template <class F>
+void map_backward(double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
+                  const Eigen::Ref<const Eigen::MatrixXd>& y, const Eigen::Ref<const Eigen::MatrixXd>& dy,
+                  Eigen::Ref<Eigen::MatrixXd> dz) {
+  for (Eigen::Index s = 0; s < z.cols(); ++s)
+    for (Eigen::Index j = 0; j < z.rows(); ++j) dz(j, s) = dy(j, s) * F::df(z(j, s), y(j, s), alpha);
+}
+
 }  // namespace
+
+const std::vector<ActivationInfo>& activations() { return table(); }
+
+const ActivationInfo& activation_info(ActivationKind kind) {
+  return table()[static_cast<std::size_t>(kind)];
+}
+
+const ActivationInfo* find_activation(std::string_view name) {
+  for (const auto& row : table())
+    if (row.name == name) return &row;
+  return nullptr;
+}
+
+const ActivationInfo& activation_info(const std::string& name, const std::string& field) {
+  if (const ActivationInfo* row = find_activation(name)) return *row;
+  std::string list;
+  for (const auto& n : activation_names()) list += (list.empty() ? "" : ", ") + n;
+  throw SessionError(field + ": expected one of " + list + ", got \"" + name + "\"");
+}
 
 void softmax(const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y) {
   for (Eigen::Index s = 0; s < z.cols(); ++s) {
@@ -63,27 +181,57 @@ void softmax(const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::Matri
   }
 }
 
-bool Activation::has_alpha() const {
-  for (const auto& e : table())
-    if (e.activation.name == name) return e.has_alpha;
-  return false;
-}
-
 Activation activation_by_name(const std::string& name, const std::string& field) {
-  for (const auto& e : table())
-    if (e.activation.name == name) return e.activation;
-  std::string list;
-  for (const auto& n : activation_names()) list += (list.empty() ? "" : ", ") + n;
-  throw SessionError(field + ": expected one of " + list + ", got \"" + name + "\"");
+  const ActivationInfo& row = activation_info(name, field);
+  return Activation{std::string(row.name), row.alpha.value_or(0), row.kind, row.f, row.df};
 }
 
 const std::vector<std::string>& activation_names() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> names;
-    for (const auto& e : table()) names.push_back(e.activation.name);
+    for (const auto& row : table()) names.emplace_back(row.name);
     return names;
   }();
   return kNames;
+}
+
+void activate(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
+              Eigen::Ref<Eigen::MatrixXd> y) {
+  switch (kind) {
+    case ActivationKind::kSigmoid:  // from e^−|z| so that nothing overflows
+      y.array() = (-z.array().abs()).exp();
+      y.array() = (z.array() >= 0).select(1 / (1 + y.array()), y.array() / (1 + y.array()));
+      return;
+    case ActivationKind::kTanh: y.array() = z.array().tanh(); return;
+    case ActivationKind::kRelu: y = z.cwiseMax(0.0); return;
+    case ActivationKind::kLeakyRelu: return map<LeakyRelu>(alpha, z, y);
+    case ActivationKind::kElu: return map<Elu>(alpha, z, y);
+    case ActivationKind::kLinear: y = z; return;
+    case ActivationKind::kSoftplus: return map<Softplus>(alpha, z, y);
+    case ActivationKind::kSwish: return map<Swish>(alpha, z, y);
+    case ActivationKind::kSoftmax: return softmax(z, y);
+  }
+}
+
+void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
+                       const Eigen::Ref<const Eigen::MatrixXd>& y,
+                       const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz) {
+  switch (kind) {
+    case ActivationKind::kSigmoid: dz.array() = dy.array() * y.array() * (1 - y.array()); return;
+    case ActivationKind::kTanh: dz.array() = dy.array() * (1 - y.array().square()); return;
+    case ActivationKind::kRelu: dz.array() = (z.array() > 0).select(dy.array(), 0.0); return;
+    case ActivationKind::kLeakyRelu: return map_backward<LeakyRelu>(alpha, z, y, dy, dz);
+    case ActivationKind::kElu: return map_backward<Elu>(alpha, z, y, dy, dz);
+    case ActivationKind::kLinear: dz = dy; return;
+    case ActivationKind::kSoftplus: return map_backward<Softplus>(alpha, z, y, dy, dz);
+    case ActivationKind::kSwish: return map_backward<Swish>(alpha, z, y, dy, dz);
+    case ActivationKind::kSoftmax:  // ∂y_i/∂z_j = y_i(δ_ij − y_j): dz = y ⊙ (dy − dy·y)
+      for (Eigen::Index s = 0; s < z.cols(); ++s) {
+        const double dot = dy.col(s).dot(y.col(s));
+        dz.col(s).array() = y.col(s).array() * (dy.col(s).array() - dot);
+      }
+      return;
+  }
 }
 
 }  // namespace nntutor

@@ -147,7 +147,7 @@ class Builder {
       return {over_k + "\\operatorname{sign}" + diff, over_k + "\\operatorname{sign}" + diff_num, sign / K};
     }
     if (loss == "msle") {  // ŷ and y below ε are raised to ε; ŷ's clip has gradient 0
-      const double eps = keras::kClipEpsilon, q = std::max(y, eps), r = std::max(t, eps);
+      const double eps = kClipEpsilon, q = std::max(y, eps), r = std::max(t, eps);
       const double d = std::log1p(q) - std::log1p(r);
       const std::string scale = outputs == 1 ? "2" : "\\frac{2}{" + std::to_string(outputs) + "}";
       return {scale + "\\frac{\\ln(1 + " + out + ") - \\ln(1 + " + target + ")}{1 + " + out + "}",
@@ -155,7 +155,7 @@ class Builder {
               y >= eps ? 2 * d / ((1 + q) * K) : 0.0};
     }
     if (loss == "bce" && !combined_) {  // p = clip(ŷ, ε, 1 − ε); outside the clip the gradient is 0
-      const double eps = keras::kClipEpsilon, p = std::clamp(y, eps, 1 - eps);
+      const double eps = kClipEpsilon, p = std::clamp(y, eps, 1 - eps);
       const bool inside = y >= eps && y <= 1 - eps;
       return {over_k + "\\frac{" + out + " - " + target + "}{" + out + "(1 - " + out + ")}",
               over_k + "\\frac{" + num(p) + " - " + num(t) + "}{" + num(p) + "(1 - " + num(p) + ")}",

@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "nntutor/activation.hpp"
 #include "nntutor/callbacks.hpp"
+#include "nntutor/loss.hpp"
 #include "nntutor/optimizer.hpp"
 
 namespace nntutor::keras {
@@ -33,11 +35,10 @@ struct ModelLimits {
   static constexpr double kMaxWork = 1e12;  ///< fit: epochs × training samples × parameters
 };
 
-/// Element-wise activations y = f(z) (softmax: per sample, over the units). Formulas beside
-/// their derivatives in model.cpp and docs/model.md.
-enum class ActivationKind { kLinear, kRelu, kSigmoid, kTanh, kSoftmax, kLeakyRelu, kElu };
+/// The activations are the math layer's descriptor rows (activation.hpp).
+using nntutor::ActivationKind;
 
-/// `linear`, `relu`, `sigmoid`, `tanh`, `softmax`, `leaky_relu`, `elu`.
+/// `linear`, `relu`, `sigmoid`, … : the row's name.
 const std::string& activation_name(ActivationKind f);
 /// The activation called `name`; SessionError naming `field` if there is none.
 ActivationKind parse_activation(const std::string& name, const std::string& field);
@@ -79,34 +80,17 @@ LayerConfig batch_normalization();
 LayerConfig activation(ActivationKind f);
 LayerConfig maxout(int units, int pieces = 2);
 
-/// The losses, each the mean over the samples of a batch (Keras' "sum_over_batch_size").
-enum class LossKind { kMse, kMae, kMsle, kBce, kCrossEntropy };
+/// The losses are the math layer's descriptor rows (loss.hpp): each the mean over the samples
+/// of a batch (Keras' "sum_over_batch_size"), computed by nntutor::compute_loss. The model takes
+/// Keras' own: mse, mae, msle, bce, cross_entropy (not the lecture's half_sse).
+using nntutor::LossKind;
+using nntutor::kClipEpsilon;
+using nntutor::compute_loss;
+using nntutor::compute_loss_from_logits;
 /// `mse`, `mae`, `msle`, `bce`, `cross_entropy`.
 const std::string& loss_name(LossKind loss);
-/// The loss called `name`; SessionError naming `field` if there is none.
+/// The Keras loss called `name`; SessionError naming `field` if there is none.
 LossKind parse_loss(const std::string& name, const std::string& field);
-
-/// Keras' fuzz factor, keras.backend.epsilon(): where the logarithmic losses clip.
-constexpr double kClipEpsilon = 1e-7;
-
-/// L = (1/S)·Σ_s ℓ(ŷ_s, y_s) for outputs × samples matrices ŷ (`y_hat`) and y, and ∂L/∂ŷ into
-/// `d_y_hat` if given. ℓ per sample, over its K outputs (Keras 3, keras/src/losses/losses.py):
-///   mse   (1/K)Σ(ŷ − y)²
-///   mae   (1/K)Σ|ŷ − y|
-///   msle  (1/K)Σ(log1p(max(ŷ, ε)) − log1p(max(y, ε)))²     (ε = kClipEpsilon)
-///   bce   −(1/K)Σ[y·log p + (1 − y)·log(1 − p)],  p = clip(ŷ, ε, 1 − ε)
-///   cross_entropy  −Σ y_i·log q_i,  q = clip(ŷ/Σŷ, ε, 1 − ε)
-/// Where a value is clipped its gradient is 0, as the clip's is in Keras.
-double compute_loss(LossKind loss, const Matrix& y_hat, const Matrix& y, Matrix* d_y_hat = nullptr);
-
-/// The same from the logits z of a sigmoid (bce) or softmax (cross_entropy) output, as Keras'
-/// TensorFlow backend does when the output layer is one of those: no clipping, and ∂L/∂z:
-///   bce            ℓ = (1/K)Σ[max(z, 0) − z·y + log1p(e^−|z|)],  ∂L/∂z = (σ(z) − y)/(K·S)
-///   cross_entropy  ℓ = Σ_i y_i·(lse(z) − z_i),  lse(z) = m + log Σ_j e^(z_j − m), m = max z,
-///                  ∂L/∂z_i = (ŷ_i·Σ_j y_j − y_i)/S = (ŷ_i − y_i)/S for one-hot y
-/// SessionError for other losses.
-double compute_loss_from_logits(LossKind loss, const Matrix& z, const Matrix& y,
-                                Matrix* d_z = nullptr);
 
 /// The fit() settings (Keras' model.fit arguments and callbacks).
 struct FitConfig {

@@ -1,16 +1,80 @@
 #pragma once
-/// Activation functions y = f(z), each with its derivative, as a table of data.
+/// Activation functions y = f(z): one descriptor row each (activations()), holding everything
+/// the product says about the function — f beside f′ in the lecture's form, their LaTeX and
+/// plain-text forms, the parameter α and its defaults, the output range, the Keras name. The
+/// session and model parsers, the worked-example network, the Keras-style model, the equations,
+/// the checker and the page (through schema()) all read this table; nothing else spells them.
 #include <Eigen/Dense>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nntutor {
 
-/// One activation: the formula f(z) beside its derivative f'(z), written with y = f(z) where
-/// that is the lecture's form (σ' = σ(1 − σ), tanh' = 1 − tanh²).
+/// The activations, in the lecture's order; softmax last (only for the last layer).
+enum class ActivationKind {
+  kSigmoid, kTanh, kRelu, kLeakyRelu, kElu, kLinear, kSoftplus, kSwish, kSoftmax
+};
+
+/// An interval of values an output can take: (0, 1) for σ, [0, ∞) for ReLU.
+struct Range {
+  double lo, hi;
+  bool lo_closed, hi_closed;
+};
+
+/// How a derivative or function is written with given operands: the symbols z and y
+/// (z_{1}, y_{2}) or the step's numbers, already formatted by the caller. `factor` forms put a
+/// negative number in parentheses, as a factor of a product must be.
+struct Operands {
+  std::string z, y, alpha;                      ///< as written alone
+  std::string z_factor, y_factor, alpha_factor;  ///< as a factor of a product
+};
+
+/// One activation: everything the product knows of it.
+struct ActivationInfo {
+  ActivationKind kind;
+  std::string_view name;    ///< the session's, the model's and Keras' name: sigmoid, leaky_relu
+  std::string_view title;   ///< how the page names it: "sigmoid σ", "leaky ReLU"
+  std::string_view symbol;  ///< in plain-text formulas: σ, tanh, relu, lrelu, elu, softplus, swish
+  std::string_view short_label;  ///< on a neuron of the graph: σ, tanh, ReLU, LReLU, ELU, lin
+  std::string_view latex_f;      ///< f(z) in LaTeX: \sigma(z) = \frac{1}{1 + e^{-z}}
+  std::string_view latex_df;     ///< f′(z) in LaTeX, the lecture's form: \sigma(z)(1 - \sigma(z))
+  std::optional<double> alpha;        ///< the session's default α (leaky_relu 0.1 as on the slide, elu 1)
+  std::optional<double> keras_alpha;  ///< Keras' default α (leaky_relu 0.2, elu 1)
+  Range output;                       ///< the values y can take
+  bool last_layer_only;               ///< softmax: per sample, only as the last layer
+  bool derivative_reads_y;            ///< f′ is written with y = f(z) (σ, tanh), else with z
+  /// y = f(z) (NaN for softmax, which is not element-wise: see softmax()).
+  double (*f)(double z, double alpha);
+  /// f′(z), given y = f(z) (NaN for softmax).
+  double (*df)(double z, double y, double alpha);
+  /// f′ in an equation's LaTeX with symbols or numbers: (1 - y_{2})y_{2}; nullopt for linear.
+  std::optional<std::string> (*latex_derivative)(const Operands& o, double z);
+  /// f′ in plain text, as the checker's formulas write it: (1 − y1)y1, 1 if z1 > 0, else 0.
+  std::string (*text_derivative)(const Operands& o);
+  /// y = f(z) in plain text for the checker's formulas, with `y` the output's and `z` the sum's
+  /// symbol: y1 = σ(z1), y1 = max(0, z1).
+  std::string (*text_function)(const std::string& y, const std::string& z, const std::string& alpha);
+};
+
+/// Every activation, in the lecture's order (ActivationKind's order), softmax last.
+const std::vector<ActivationInfo>& activations();
+
+/// The row of `kind`.
+const ActivationInfo& activation_info(ActivationKind kind);
+
+/// The row called `name`, or nullptr.
+const ActivationInfo* find_activation(std::string_view name);
+
+/// The row called `name`; SessionError "field: expected one of sigmoid, …, got \"name\"".
+const ActivationInfo& activation_info(const std::string& name, const std::string& field);
+
+/// One activation of the worked-example network: its row and its α.
 struct Activation {
-  std::string name;  ///< sigmoid, tanh, relu, leaky_relu, elu, linear, softmax
+  std::string name;  ///< the row's name
   double alpha = 0;  ///< slope of leaky_relu for z ≤ 0, scale of elu for z < 0; unused otherwise
+  ActivationKind kind = ActivationKind::kLinear;
   double (*f)(double z, double alpha) = nullptr;
   double (*df)(double z, double y, double alpha) = nullptr;
 
@@ -18,10 +82,12 @@ struct Activation {
   double operator()(double z) const { return f(z, alpha); }
   /// f'(z), given y = f(z)
   double derivative(double z, double y) const { return df(z, y, alpha); }
+  /// This activation's descriptor row.
+  const ActivationInfo& info() const { return activation_info(kind); }
   /// True for the activations that take a parameter α (leaky_relu, elu).
-  bool has_alpha() const;
+  bool has_alpha() const { return info().alpha.has_value(); }
   /// True for softmax, which is not element-wise: y = softmax(z) per sample (see softmax()).
-  bool is_softmax() const { return name == "softmax"; }
+  bool is_softmax() const { return kind == ActivationKind::kSoftmax; }
 };
 
 /// The activation called `name` with its default α (leaky_relu 0.1 as on the slide, elu 1);
@@ -38,5 +104,15 @@ double sigmoid(double z);
 /// Softmax per sample (column): y_i = e^(z_i − m)/Σ_j e^(z_j − m) with m = max_j z_j, so that no
 /// exponential overflows (the same as keras.activations.softmax).
 void softmax(const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y);
+
+/// y = f(z) element by element (softmax: per column), for the Keras-style model's matrices. The
+/// same formulas as the rows' f, inlined per kind so the loops stay fast.
+void activate(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
+              Eigen::Ref<Eigen::MatrixXd> y);
+
+/// dz = ∂L/∂z from dy = ∂L/∂y, given z and y = f(z) (softmax: its Jacobian per column).
+void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
+                       const Eigen::Ref<const Eigen::MatrixXd>& y,
+                       const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz);
 
 }  // namespace nntutor

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "nntutor/numbers.hpp"
 #include "nntutor/session.hpp"
 
 namespace nntutor {
@@ -62,13 +63,6 @@ enum class Format { kJson, kCsv, kMarkdown, kLatex };
 
 /// Parses json, csv, markdown or latex; throws SessionError naming `field` otherwise.
 Format parse_format(const std::string& text, const std::string& field = "--format");
-
-/// A number with `precision` decimals, never "-0.0000"; scientific (1.2345e+20) from 1e15 on.
-std::string fixed(double value, int precision);
-
-/// The shortest %g text that reads back as the same number, written plainly where it is
-/// short: 0.1, 1, 10, 1e-05 (learning rates in messages).
-std::string exact_text(double value);
 
 /// The value of column `c` in recorded step `t`.
 double column_value(const Column& c, const StepTrace& t);

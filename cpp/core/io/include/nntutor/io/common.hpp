@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "nntutor/error.hpp"
+#include "nntutor/numbers.hpp"
 
 namespace nntutor::common {
 
@@ -62,15 +63,7 @@ inline long long whole_number(const nlohmann::json& j, const std::string& field,
   return static_cast<long long>(v);
 }
 
-/// The shortest %g text that reads back as `v`: 2, 0.5, 1e-07 (as a JSON number is written).
-inline std::string shortest_number(double v) {
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-    if (std::strtod(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
+using nntutor::shortest_number;  ///< numbers.hpp: the shortest %g text that reads back as v
 
 /// Parses JSON text; a syntax error or a number too large for a double becomes a SessionError
 /// starting with `what` ("session: not valid JSON (parse error at line 1, column 2: …)").
