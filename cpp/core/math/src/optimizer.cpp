@@ -5,87 +5,110 @@
 #include <cstdlib>
 
 #include "nntutor/error.hpp"
+#include "nntutor/numbers.hpp"
 
 namespace nntutor::keras {
 
 namespace {
 
-/// The shortest text that reads back as `v` (as a JSON number would be written).
-std::string number(double v) {
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-    if (std::strtod(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
-
 [[noreturn]] void fail(const std::string& field, const std::string& message) {
   throw SessionError(field + ": " + message);
 }
 
+constexpr double kInf = HUGE_VAL;
+
 }  // namespace
+
+const std::vector<HyperparameterInfo>& hyperparameters() {
+  static const std::vector<HyperparameterInfo> kRows = {
+      {"momentum", "\\mu", &OptimizerConfig::momentum, 0, 1, false, false, "a number from 0 to 1",
+       "momentum: how much of the last update carries over", false},
+      {"rho", "\\rho", &OptimizerConfig::rho, 0, 1, false, false, "a number from 0 to 1",
+       "decay of the moving mean square of the gradients", true},
+      {"beta_1", "\\beta_1", &OptimizerConfig::beta_1, 0, 1, false, true,
+       "a number from 0 up to (not including) 1", "decay of the first moment (mean of g)", true},
+      {"beta_2", "\\beta_2", &OptimizerConfig::beta_2, 0, 1, false, true,
+       "a number from 0 up to (not including) 1", "decay of the second moment (mean of g²)", true},
+      {"epsilon", "\\epsilon", &OptimizerConfig::epsilon, 0, kInf, true, false,
+       "a number greater than 0", "keeps the division away from 0", true},
+      {"initial_accumulator_value", "a_0", &OptimizerConfig::initial_accumulator_value, 0, kInf,
+       false, false, "a number of at least 0", "the accumulator's start value", true},
+  };
+  return kRows;
+}
+
+const HyperparameterInfo& hyperparameter(std::string_view name) {
+  for (const auto& row : hyperparameters())
+    if (row.name == name) return row;
+  throw SessionError("hyperparameter: no row called " + std::string(name));
+}
+
+const std::vector<OptimizerInfo>& optimizers() {
+  static const std::vector<OptimizerInfo> kRows = {
+      {OptimizerKind::kSgd, "sgd", "gradient descent (sgd)", 0.01, {"momentum"}, {"momentum"},
+       "\\theta \\leftarrow \\theta - \\eta\\, g"},
+      {OptimizerKind::kAdagrad, "adagrad", "adagrad", 0.001, {"initial_accumulator_value", "epsilon"},
+       {"accumulator"}, "a \\leftarrow a + g^2,\\quad \\theta \\leftarrow \\theta - \\eta\\,\\frac{g}{\\sqrt{a + \\epsilon}}"},
+      {OptimizerKind::kRmsprop, "rmsprop", "rmsprop", 0.001, {"rho", "epsilon"}, {"velocity"},
+       "v \\leftarrow \\rho v + (1 - \\rho) g^2,\\quad \\theta \\leftarrow \\theta - \\eta\\,\\frac{g}{\\sqrt{v + \\epsilon}}"},
+      {OptimizerKind::kAdam, "adam", "adam", 0.001, {"beta_1", "beta_2", "epsilon"},
+       {"momentum", "velocity"},
+       "m \\leftarrow \\beta_1 m + (1 - \\beta_1) g,\\quad v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2,\\quad "
+       "\\theta \\leftarrow \\theta - \\eta\\,\\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}\\,\\frac{m}{\\sqrt{v} + \\epsilon}"},
+  };
+  return kRows;
+}
+
+const OptimizerInfo& optimizer_info(OptimizerKind kind) {
+  return optimizers()[static_cast<std::size_t>(kind)];
+}
 
 OptimizerConfig default_optimizer(OptimizerKind kind) {
   OptimizerConfig c;
   c.kind = kind;
-  c.learning_rate = kind == OptimizerKind::kSgd ? 0.01 : 0.001;
+  c.learning_rate = optimizer_info(kind).keras_learning_rate;
   return c;
 }
 
 const std::string& optimizer_name(OptimizerKind kind) {
-  static const std::string names[] = {"sgd", "adagrad", "rmsprop", "adam"};
-  return names[static_cast<int>(kind)];
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const auto& row : optimizers()) names.emplace_back(row.name);
+    return names;
+  }();
+  return kNames[static_cast<std::size_t>(kind)];
 }
 
 OptimizerKind parse_optimizer_kind(const std::string& name, const std::string& field) {
-  for (auto kind : {OptimizerKind::kSgd, OptimizerKind::kAdagrad, OptimizerKind::kRmsprop,
-                    OptimizerKind::kAdam})
-    if (name == optimizer_name(kind)) return kind;
+  const auto& rows = optimizers();
+  for (const auto& row : rows)
+    if (row.name == name) return row.kind;
+  std::string list;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    list += std::string(i == 0 ? "" : i + 1 == rows.size() ? " or " : ", ") + std::string(rows[i].name);
   std::string shown = name.size() > 40 ? name.substr(0, 40) + "…" : name;
-  fail(field, "expected sgd, adagrad, rmsprop or adam, got \"" + shown + "\"");
+  fail(field, "expected " + list + ", got \"" + shown + "\"");
 }
 
 void validate(const OptimizerConfig& c, const std::string& field) {
-  const auto check = [&](const char* name, double v, double lo, bool lo_open, double hi,
-                         bool hi_open, const std::string& rule) {
+  const auto check = [&](std::string_view name, double v, double lo, bool lo_open, double hi,
+                         bool hi_open, std::string_view rule) {
     const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
-    if (!ok) fail(field + "." + name, "expected " + rule + ", got " + number(v));
+    if (!ok) fail(field + "." + std::string(name), "expected " + std::string(rule) + ", got " + shortest_number(v));
   };
-  const double inf = HUGE_VAL;
-  check("learning_rate", c.learning_rate, 0, true, inf, false, "a number greater than 0");
-  switch (c.kind) {
-    case OptimizerKind::kSgd:
-      check("momentum", c.momentum, 0, false, 1, false, "a number from 0 to 1");
-      break;
-    case OptimizerKind::kAdagrad:
-      check("initial_accumulator_value", c.initial_accumulator_value, 0, false, inf, false,
-            "a number of at least 0");
-      check("epsilon", c.epsilon, 0, true, inf, false, "a number greater than 0");
-      break;
-    case OptimizerKind::kRmsprop:
-      check("rho", c.rho, 0, false, 1, false, "a number from 0 to 1");
-      check("epsilon", c.epsilon, 0, true, inf, false, "a number greater than 0");
-      break;
-    case OptimizerKind::kAdam:
-      check("beta_1", c.beta_1, 0, false, 1, true, "a number from 0 up to (not including) 1");
-      check("beta_2", c.beta_2, 0, false, 1, true, "a number from 0 up to (not including) 1");
-      check("epsilon", c.epsilon, 0, true, inf, false, "a number greater than 0");
-      break;
+  check("learning_rate", c.learning_rate, 0, true, kInf, false, "a number greater than 0");
+  for (std::string_view name : optimizer_info(c.kind).hyperparameters) {
+    const HyperparameterInfo& h = hyperparameter(name);
+    check(h.name, c.*h.field, h.lo, h.lo_open, h.hi, h.hi_open, h.rule);
   }
 }
 
 Optimizer::Optimizer(const OptimizerConfig& config, Eigen::Index parameters)
     : config_(config), parameters_(parameters) {
   validate(config_);
-  switch (config_.kind) {
-    case OptimizerKind::kSgd:
-      if (config_.momentum != 0) slot_names_ = {"momentum"};
-      break;
-    case OptimizerKind::kAdagrad: slot_names_ = {"accumulator"}; break;
-    case OptimizerKind::kRmsprop: slot_names_ = {"velocity"}; break;
-    case OptimizerKind::kAdam: slot_names_ = {"momentum", "velocity"}; break;
-  }
+  // Keras' slots; plain sgd (no momentum) keeps none.
+  if (!(config_.kind == OptimizerKind::kSgd && config_.momentum == 0))
+    for (std::string_view slot : optimizer_info(config_.kind).slots) slot_names_.emplace_back(slot);
   slots_.assign(slot_names_.size(), Eigen::VectorXd(parameters_));
   reset();
 }

@@ -154,30 +154,25 @@ void parse_optimizer(const json& o, Session& s) {
   if (o.contains("name"))
     opt.kind = keras::parse_optimizer_kind(text(o["name"], "optimizer.name"), "optimizer.name");
   if (opt.kind != OptimizerKind::kSgd) opt.learning_rate = keras::default_optimizer(opt.kind).learning_rate;
-  // Which optimizers take each hyperparameter (keras/src/optimizers/*.py).
-  struct Hyper {
-    const char* name;
-    std::vector<OptimizerKind> kinds;
-    const char* who;
-    double OptimizerSettings::*field;
-  };
-  static const std::vector<Hyper> kHypers = {
-      {"rho", {OptimizerKind::kRmsprop}, "rmsprop", &OptimizerSettings::rho},
-      {"beta_1", {OptimizerKind::kAdam}, "adam", &OptimizerSettings::beta_1},
-      {"beta_2", {OptimizerKind::kAdam}, "adam", &OptimizerSettings::beta_2},
-      {"epsilon", {OptimizerKind::kAdagrad, OptimizerKind::kRmsprop, OptimizerKind::kAdam},
-       "adagrad, rmsprop and adam", &OptimizerSettings::epsilon},
-      {"initial_accumulator_value", {OptimizerKind::kAdagrad}, "adagrad",
-       &OptimizerSettings::initial_accumulator_value},
-  };
+  // Which optimizers take each hyperparameter: the math layer's rows (keras/src/optimizers/*.py).
+  keras::OptimizerConfig config = opt.keras_config();
   std::set<std::string> allowed = {"name", "learning_rate", "batch_size", "shuffle_seed"};
-  for (const auto& h : kHypers) {
-    const bool takes = std::find(h.kinds.begin(), h.kinds.end(), opt.kind) != h.kinds.end();
-    if (takes) allowed.insert(h.name);
-    else if (o.contains(h.name))
-      fail(std::string("optimizer.") + h.name, std::string("only ") + h.who + " take" +
-                                                   (h.kinds.size() == 1 ? "s " : " ") + h.name +
-                                                   ", not " + keras::optimizer_name(opt.kind));
+  for (const auto& h : keras::hyperparameters()) {
+    if (!h.worked_example) continue;
+    std::vector<std::string> who;
+    for (const auto& row : keras::optimizers())
+      for (std::string_view name : row.hyperparameters)
+        if (name == h.name) who.emplace_back(row.name);
+    const auto& own = keras::optimizer_info(opt.kind).hyperparameters;
+    if (std::find(own.begin(), own.end(), h.name) != own.end()) {
+      allowed.emplace(h.name);
+    } else if (o.contains(h.name)) {
+      std::string list;
+      for (std::size_t i = 0; i < who.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == who.size() ? " and " : ", ") + who[i];
+      fail("optimizer." + std::string(h.name), "only " + list + " take" + (who.size() == 1 ? "s " : " ") +
+                                                   std::string(h.name) + ", not " + keras::optimizer_name(opt.kind));
+    }
   }
   only_fields(o, "optimizer", allowed);
   if (o.contains("learning_rate")) {
@@ -186,43 +181,57 @@ void parse_optimizer(const json& o, Session& s) {
       fail("optimizer.learning_rate", "expected a number greater than 0, got " + o["learning_rate"].dump());
     opt.learning_rate = eta;
   }
-  for (const auto& h : kHypers)
-    if (allowed.count(h.name) && o.contains(h.name))
-      opt.*h.field = finite_number(o[h.name], std::string("optimizer.") + h.name);
-  keras::validate(opt.keras_config(), "optimizer");  // the ranges, named optimizer.beta_1 …
+  config.learning_rate = opt.learning_rate;
+  for (const auto& h : keras::hyperparameters()) {
+    const std::string name(h.name);
+    if (allowed.count(name) && o.contains(name))
+      config.*h.field = finite_number(o[name], "optimizer." + name);
+  }
+  keras::validate(config, "optimizer");  // the ranges, named optimizer.beta_1 …
+  opt.set_config(config);
   if (o.contains("batch_size"))
     opt.batch_size = static_cast<int>(whole_number(o["batch_size"], "optimizer.batch_size", 1, Limits::kMaxSamples));
   if (o.contains("shuffle_seed"))
     opt.shuffle_seed = static_cast<std::uint64_t>(whole_number(o["shuffle_seed"], "optimizer.shuffle_seed", 0, 1LL << 53));
 }
 
-/// softmax only as the last layer and only with cross_entropy (its gradient ŷ − y is taken from
-/// the logits); cross_entropy only after softmax; bce and cross_entropy targets are
-/// probabilities (cross_entropy's add up to 1 per sample, so that ∂L/∂z_i = ŷ_i − y_i).
+/// The rows' pairings (math/loss.hpp, activation.hpp): an activation for the last layer only
+/// (softmax) only there and only with the loss that requires it (cross_entropy, whose gradient
+/// ŷ − y is taken from the logits), and that loss only after it; the targets each loss takes
+/// (bce's and cross_entropy's are probabilities; cross_entropy's add up to 1 per sample, so that
+/// ∂L/∂z_i = ŷ_i − y_i).
 void check_loss_and_outputs(const Session& s) {
   const auto& layers = s.network.layers;
   const std::size_t last = layers.size() - 1;
+  const LossInfo& loss = s.loss.info();
+  const auto loss_requiring = [](ActivationKind f) -> std::string {
+    for (const auto& row : losses())
+      if (row.requires_output == f) return std::string(row.name);
+    return "";
+  };
   for (std::size_t l = 0; l < last; ++l)
-    if (layers[l].f.is_softmax())
+    if (layers[l].f.info().last_layer_only)
       fail("layers[" + std::to_string(l) + "].activation",
-           "softmax is allowed only in the last layer (with the loss cross_entropy)");
+           layers[l].f.name + " is allowed only in the last layer (with the loss " +
+               loss_requiring(layers[l].f.kind) + ")");
   const std::string at_last = "layers[" + std::to_string(last) + "]";
-  if (layers[last].f.is_softmax() && s.loss.name != "cross_entropy")
-    fail(at_last + ".activation",
-         "softmax goes with the loss cross_entropy (then ∂L/∂z = ŷ − y), not " + s.loss.name);
-  if (s.loss.name == "cross_entropy" && !layers[last].f.is_softmax())
-    fail("loss", "cross_entropy needs softmax in the last layer (" + at_last + ".activation is " +
-                     layers[last].f.name + ")");
-  if (s.loss.name != "bce" && s.loss.name != "cross_entropy") return;
+  const Activation& out = layers[last].f;
+  if (out.info().last_layer_only && loss.requires_output != out.kind)
+    fail(at_last + ".activation", out.name + " goes with the loss " + loss_requiring(out.kind) +
+                                      " (then ∂L/∂z = ŷ − y), not " + s.loss.name);
+  if (loss.requires_output && *loss.requires_output != out.kind)
+    fail("loss", s.loss.name + " needs " + std::string(activation_info(*loss.requires_output).name) +
+                     " in the last layer (" + at_last + ".activation is " + out.name + ")");
+  if (loss.targets == Targets::kAny) return;
   const Eigen::MatrixXd& Y = s.batch.Y;  // outputs × samples
   for (Eigen::Index n = 0; n < Y.cols(); ++n) {
     for (Eigen::Index k = 0; k < Y.rows(); ++k)
       if (!(Y(k, n) >= 0 && Y(k, n) <= 1))
         fail("targets[" + std::to_string(n) + "][" + std::to_string(k) + "]",
              s.loss.name + " expects targets from 0 to 1 (probabilities), got " + exact_number(Y(k, n)));
-    if (s.loss.name == "cross_entropy" && std::fabs(Y.col(n).sum() - 1) > 1e-6)
+    if (loss.targets == Targets::kDistribution && std::fabs(Y.col(n).sum() - 1) > 1e-6)
       fail("targets[" + std::to_string(n) + "]",
-           "cross_entropy expects the targets of a sample to add up to 1 (one class, or "
+           s.loss.name + " expects the targets of a sample to add up to 1 (one class, or "
            "probabilities), got " + exact_number(Y.col(n).sum()));
   }
 }
@@ -290,7 +299,7 @@ Session parse_session(std::string_view json_text) {
   if (root.contains("steps"))
     s.steps = static_cast<int>(whole_number(root["steps"], "steps", 0, Limits::kMaxSteps));
   if (root.contains("loss")) s.loss = loss_by_name(text(root["loss"], "loss"), "loss");
-  else s.loss = loss_by_name("half_sse");
+  else s.loss = loss_by_name(std::string(loss_info(LossKind::kHalfSse).name));
   if (root.contains("optimizer")) parse_optimizer(root["optimizer"], s);
 
   const json& layers = root["layers"];

@@ -59,6 +59,16 @@ keras::OptimizerConfig OptimizerSettings::keras_config() const {
   return c;
 }
 
+void OptimizerSettings::set_config(const keras::OptimizerConfig& c) {
+  kind = c.kind;
+  learning_rate = c.learning_rate;
+  rho = c.rho;
+  beta_1 = c.beta_1;
+  beta_2 = c.beta_2;
+  epsilon = c.epsilon;
+  initial_accumulator_value = c.initial_accumulator_value;
+}
+
 std::vector<std::string> OptimizerSettings::slots() const {
   std::vector<std::string> letters;
   const keras::Optimizer optimizer(keras_config(), 0);

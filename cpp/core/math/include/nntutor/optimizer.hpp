@@ -4,6 +4,7 @@
 /// docs/model.md gives each formula with its Keras source file.
 #include <Eigen/Dense>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nntutor::keras {
@@ -24,6 +25,40 @@ struct OptimizerConfig {
   double epsilon = 1e-7;                          ///< adagrad, rmsprop, adam: ε
   double initial_accumulator_value = 0.1;         ///< adagrad: the accumulator's start value
 };
+
+/// One hyperparameter of an optimizer: its name, its symbol, its allowed range and what it
+/// means. The session and model parsers, validate(), the equations and the page read these rows.
+struct HyperparameterInfo {
+  std::string_view name;   ///< rho, beta_1, …: the JSON field and Keras' argument
+  std::string_view latex;  ///< \rho, \beta_1, \epsilon
+  double OptimizerConfig::*field;
+  double lo, hi;           ///< the allowed range
+  bool lo_open, hi_open;   ///< whether lo and hi themselves are excluded
+  std::string_view rule;   ///< the range in words, for messages: "a number from 0 to 1"
+  std::string_view meaning;  ///< one line for the page: "decay of the mean square"
+  bool worked_example;     ///< the worked-example session offers it (sgd's momentum is Keras-only)
+};
+
+/// One optimizer: its name, Keras' default learning rate, its hyperparameters in Keras'
+/// argument order, its per-parameter state (Keras' slot names) and its update in LaTeX.
+struct OptimizerInfo {
+  OptimizerKind kind;
+  std::string_view name;   ///< sgd, adagrad, rmsprop, adam
+  std::string_view title;  ///< how the page names it
+  double keras_learning_rate;  ///< Keras 3's default η (sgd 0.01, the others 0.001)
+  std::vector<std::string_view> hyperparameters;  ///< names of rows of hyperparameters()
+  std::vector<std::string_view> slots;  ///< Keras' slot names: momentum, velocity, accumulator
+  std::string_view latex_update;        ///< θ's update in LaTeX, g the gradient
+};
+
+/// Every optimizer, in OptimizerKind's order.
+const std::vector<OptimizerInfo>& optimizers();
+/// The row of `kind`.
+const OptimizerInfo& optimizer_info(OptimizerKind kind);
+/// Every hyperparameter (learning_rate excepted: every optimizer takes it, greater than 0).
+const std::vector<HyperparameterInfo>& hyperparameters();
+/// The hyperparameter row called `name` (it must exist).
+const HyperparameterInfo& hyperparameter(std::string_view name);
 
 /// Keras 3's defaults for `kind`.
 OptimizerConfig default_optimizer(OptimizerKind kind);

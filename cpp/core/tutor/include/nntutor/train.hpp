@@ -37,6 +37,8 @@ struct OptimizerSettings {
 
   /// The same as keras::OptimizerConfig (whose validate() and Optimizer this reuses).
   keras::OptimizerConfig keras_config() const;
+  /// Takes kind, learning rate and hyperparameters from `config` (the inverse of keras_config).
+  void set_config(const keras::OptimizerConfig& config);
   /// True when a step uses fewer than all `samples`.
   bool mini_batch(int samples) const { return batch_size > 0 && batch_size < samples; }
   /// True for the lecture's gradient descent: sgd on every sample.
