@@ -1,7 +1,7 @@
-// The network graph's layout and keyboard moves (web/js/render-graph.js): pure, no DOM.
+// The network graph's layout and keyboard moves (web/js/graph-layout.js): pure, no DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { edgeLabelSpots, graphKeyTarget, graphLayout } from '../../web/js/render-graph.js';
+import { edgeLabelSpots, graphKeyTarget, graphLayout } from '../../web/js/graph-layout.js';
 
 const kShapes = [
   { inputs: 1, units: [1, 1] },

@@ -1,8 +1,8 @@
-// The learning-rates field (web/js/render-rates.js parseRates): separators, the decimal rule,
+// The learning-rates field (web/js/parse.js parseRates): separators, the decimal rule,
 // the limit, and messages that name the entry they refuse. The module imports without a DOM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kDefaultRatesText, kMaxRates, parseRates } from '../../web/js/render-rates.js';
+import { kDefaultRatesText, kMaxRates, parseRates } from '../../web/js/parse.js';
 
 const kExpected = 'learning rates: expected numbers greater than 0 separated by commas';
 

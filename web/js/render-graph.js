@@ -1,179 +1,23 @@
 // The network graph panel: neurons by layer, connections drawn by the sign and size of their
-// weight, each part's numbers on hover and focus, and an in-place editor for weights and
-// biases. Computes nothing: it draws the numbers the engine returned. The parts are one tab
-// stop (a roving tabindex, as in the WAI-ARIA grid pattern): the arrow keys move between them
-// (see graphKeyTarget), so Tab enters and leaves the graph in one press. Every element is built
-// with createElement(NS) and every text goes in through textContent (the page's CSP forbids
-// inline styles; nothing from the session is ever parsed as markup).
-import { downloadBlob, downloadText } from './download.js';
+// weight, each part's numbers on hover and focus. Computes nothing: it draws the numbers the
+// engine returned. Its geometry is graph-layout.js (pure), its keyboard and in-place editor
+// graph-editor.js, its SVG and PNG files graph-export.js. Every element is built with
+// createElement(NS) and every text goes in through textContent (the page's CSP forbids inline
+// styles; nothing from the session is ever parsed as markup).
+import { downloadText } from './download.js';
 import { formatNumber } from './format.js';
 import { biasName, weightName } from './names.js';
 import { el } from './dom.js';
+import { edgeLabelSpots, graphLayout, kCharWidth, kLine, spotOf } from './graph-layout.js';
+import {
+  closeEditor, nextSerial, onPartKey, openEditor, placeEditor, placeTabStop, setTabStop,
+} from './graph-editor.js';
+import { exportPng as exportPngFile, standaloneSvg } from './graph-export.js';
 
 const kSvgNs = 'http://www.w3.org/2000/svg';
 
-// How big neurons are drawn and how far apart, by the most nodes in one column: small networks
-// show each neuron's numbers under it (`values`), larger ones on hover and focus only.
-const kDetails = [
-  { name: 'values', most: 4, radius: 22, pitch: 122, minGap: 150, maxStroke: 6, values: true },
-  { name: 'medium', most: 12, radius: 13, pitch: 40, minGap: 110, maxStroke: 3.5, values: false },
-  { name: 'dense', most: Infinity, radius: 7, pitch: 21, minGap: 88, maxStroke: 2, values: false },
-];
-const kLine = 14; // px between lines of 12px text
-const kCharWidth = 7; // px per character of 12px text (an upper bound for digits)
-const kValueLines = 4; // b, z, y, ∂L/∂b under a neuron
-const kHeader = 54; // caption and column titles above the nodes
-const kFooter = 34; // the legend below them
-const kMaxGap = 240;
 const kWidthLevels = 16; // steps of stroke width between the thinnest and the thickest edge
 const kFewEdges = 64; // layers with at most this many edges get a wide hit path per edge
-const kLabelAt = [0.5, 0.38, 0.62, 0.28, 0.72]; // where along an edge its label may sit
-
-/// Positions of the nodes and the list of edges of a fully connected network, without a DOM.
-/// `shape` is `{ inputs: n, units: [u1, u2, …] }`; `size` (optional) is `{ width, labelWidth }`:
-/// the width available (columns spread to fill it, up to 240 px apart) and the widest text
-/// written under a node. Returns `{ width, height, detail, radius, below, values, maxStroke, labelWidth,
-/// columns: [{ x, count }], nodes: [{ column, index, x, y }], edges: [{ layer, unit, input,
-/// from, to }] }`: column 0 holds the inputs, column l layer l; `index`, `layer`, `unit`,
-/// `input` are 1-based; `from`/`to` index `nodes`; `below` is the height of the text under a node.
-export function graphLayout(shape, size = {}) {
-  const counts = [shape.inputs, ...shape.units];
-  const most = Math.max(...counts);
-  const detail = kDetails.find((d) => most <= d.most);
-  const { radius: r, pitch, values } = detail;
-  const labelWidth = values ? size.labelWidth ?? 0 : 0;
-  const below = values ? 6 + kValueLines * kLine : 0;
-  // Input names and output marks sit beside the nodes when the nodes are too small for them.
-  const left = Math.max(values ? r + 16 : r + 30, labelWidth / 2 + 4);
-  const right = Math.max(values ? r + 36 : r + 46, labelWidth / 2 + 4);
-  const spans = counts.length - 1;
-  let gap = Math.max(detail.minGap, labelWidth + 20);
-  if (size.width > left + right + spans * gap) {
-    gap = Math.min(kMaxGap, (size.width - left - right) / spans);
-  }
-  const block = (most - 1) * pitch;
-  const middle = kHeader + r + block / 2;
-  const columns = [];
-  const nodes = [];
-  counts.forEach((count, column) => {
-    const x = left + column * gap;
-    // Short columns spread out (up to twice the pitch) so they do not huddle in the middle.
-    const step = count > 1 ? Math.min(pitch * (values ? 1 : 2), block / (count - 1)) : 0;
-    columns.push({ x, count });
-    for (let j = 0; j < count; j += 1) {
-      nodes.push({ column, index: j + 1, x, y: middle + (j - (count - 1) / 2) * step });
-    }
-  });
-  const edges = [];
-  let first = 0;
-  for (let l = 1; l < counts.length; l += 1) {
-    const into = first + counts[l - 1];
-    for (let j = 1; j <= counts[l]; j += 1) {
-      for (let i = 1; i <= counts[l - 1]; i += 1) {
-        edges.push({ layer: l, unit: j, input: i, from: first + i - 1, to: into + j - 1 });
-      }
-    }
-    first = into;
-  }
-  return {
-    width: left + spans * gap + right,
-    height: kHeader + block + 2 * r + below + kFooter,
-    detail: detail.name, radius: r, below, values, maxStroke: detail.maxStroke, labelWidth, columns, nodes, edges,
-  };
-}
-
-const overlaps = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-
-/// Where the labels of `edges` (one layer's, from `layout.edges`) can be printed: the point at
-/// fraction t along each edge, for the first t at which no label overlaps another, a node or
-/// the numbers under it, or leaves the gap between the two columns. `box` is a label's
-/// `{ width, height }`. Returns one `{ x, y }` per edge, or null when no t fits.
-export function edgeLabelSpots(layout, edges, box) {
-  if (edges.length === 0) return [];
-  const { nodes, radius: r, below, labelWidth } = layout;
-  const from = nodes[edges[0].from].column;
-  const west = layout.columns[from].x + r + 2;
-  const east = layout.columns[from + 1].x - r - 2;
-  const obstacles = [];
-  for (const n of nodes) {
-    if (n.column !== from && n.column !== from + 1) continue;
-    obstacles.push([n.x - r, n.y - r, n.x + r, n.y + r]);
-    if (below > 0) obstacles.push([n.x - labelWidth / 2, n.y + r, n.x + labelWidth / 2, n.y + r + below]);
-  }
-  const pad = 2;
-  for (const t of kLabelAt) {
-    const spots = edges.map((e) => {
-      const a = nodes[e.from];
-      const b = nodes[e.to];
-      return { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) };
-    });
-    const boxes = spots.map(({ x, y }) => [
-      x - box.width / 2 - pad, y - box.height / 2 - pad, x + box.width / 2 + pad, y + box.height / 2 + pad,
-    ]);
-    const fits = boxes.every((a, k) => a[0] >= west && a[2] <= east
-      && !obstacles.some((o) => overlaps(a, o))
-      && !boxes.some((b, m) => m > k && overlaps(a, b)));
-    if (fits) return spots;
-  }
-  return null;
-}
-
-/// Where a key moves the keyboard focus between the parts of the graph, without a DOM. `at` is
-/// the focused part: `{ node }`, a neuron by its index in `layout.nodes`, or `{ edge, pivot }`,
-/// a connection by its index in `layout.edges` and the end it is seen from: 'to' among the
-/// connections into one neuron (a row of W), 'from' among those out of one (a column of W).
-/// `key` is a KeyboardEvent key, after 'Ctrl+' and 'Shift+' when those are held. On a neuron:
-/// ↑/↓ the neuron above/below, ←/→ the nearest one in the layer before/after, Shift+←/Shift+→
-/// its first incoming/outgoing connection. On a connection: ↑/↓ the one above/below around the
-/// same end, ←/→ the neuron it comes from/goes into. Home/End the first/last of the column or
-/// of the connections around the same end; Ctrl+Home/Ctrl+End the first neuron of layer 1 and
-/// the last of the output layer. Returns the part to focus (`at` itself where there is none
-/// that way, so that the key still does nothing else), or null for a key that moves nothing.
-export function graphKeyTarget(layout, at, key) {
-  const [, ctrl, shift, name] = /^(Ctrl\+)?(Shift\+)?(.*)$/.exec(key);
-  const counts = layout.columns.map((c) => c.count);
-  const last = counts.length - 1;
-  const nodeStart = [0];
-  const edgeStart = [0, 0];
-  for (let c = 1; c <= last; c += 1) {
-    nodeStart.push(nodeStart[c - 1] + counts[c - 1]);
-    edgeStart.push(edgeStart[c] + counts[c] * counts[c - 1]);
-  }
-  const neuron = (c, j) => ({ node: nodeStart[c] + j - 1 });
-  const edge = (l, j, i, pivot) => ({ edge: edgeStart[l] + (j - 1) * counts[l - 1] + i - 1, pivot });
-  // The neuron of column c at the height nearest y (columns of different sizes are centred).
-  const nearest = (c, y) => {
-    const distance = (j) => Math.abs(layout.nodes[nodeStart[c] + j - 1].y - y);
-    let best = 1;
-    for (let j = 2; j <= counts[c]; j += 1) if (distance(j) < distance(best)) best = j;
-    return neuron(c, best);
-  };
-  // ↑/↓/Home/End along a row of `length` parts, from the one at `place` (1-based).
-  const along = (place, length, part) => {
-    const to = { ArrowUp: place - 1, ArrowDown: place + 1, Home: 1, End: length }[name];
-    if (to === undefined) return null;
-    return to >= 1 && to <= length && to !== place ? part(to) : at;
-  };
-
-  if (ctrl) {
-    if (shift) return null;
-    return { Home: neuron(1, 1), End: neuron(last, counts[last]) }[name] ?? null;
-  }
-  if (at.edge === undefined) {
-    const { column: c, index: j, y } = layout.nodes[at.node];
-    if (name === 'ArrowLeft' && shift) return counts[c - 1] > 0 ? edge(c, j, 1, 'to') : at;
-    if (name === 'ArrowRight' && shift) return c < last ? edge(c + 1, 1, j, 'from') : at;
-    if (name === 'ArrowLeft') return c > 1 ? nearest(c - 1, y) : at;
-    if (name === 'ArrowRight') return c < last ? nearest(c + 1, y) : at;
-    return along(j, counts[c], (k) => neuron(c, k));
-  }
-  const { layer: l, unit: j, input: i } = layout.edges[at.edge];
-  if (name === 'ArrowLeft') return l > 1 ? neuron(l - 1, i) : at;
-  if (name === 'ArrowRight') return neuron(l, j);
-  return at.pivot === 'from'
-    ? along(j, counts[l], (k) => edge(l, k, i, 'from'))
-    : along(i, counts[l - 1], (k) => edge(l, j, k, 'to'));
-}
 
 // ---- What is drawn: the numbers of the selected step and sample, as text -----------------
 
@@ -303,14 +147,6 @@ const partNames = new WeakMap();
 function makePart(node) {
   node.setAttribute('tabindex', '-1');
   node.setAttribute('role', 'button');
-}
-
-/// Makes `element` the graph's one tab stop, and the part that had it a part like any other.
-function setTabStop(drawn, element) {
-  if (drawn.stop === element) return;
-  drawn.stop?.setAttribute('tabindex', '-1');
-  element.setAttribute('tabindex', '0');
-  drawn.stop = element;
 }
 
 /// Caption and column titles (layer number and activation).
@@ -604,19 +440,6 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
   setLabelsLater(drawn);
 }
 
-/// Where the box and the editor of a part go: an edge's middle, just under a neuron.
-function spotOf(layout, part) {
-  if (part.edge !== undefined) {
-    const e = layout.edges[part.edge];
-    const a = layout.nodes[e.from];
-    const b = layout.nodes[e.to];
-    return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-  }
-  const n = layout.nodes[part.node];
-  return { x: n.x, y: n.y + layout.radius + 8 };
-}
-
-/// Shows the numbers of part `name` next to it in a box on top (unless they are printed
 /// already); hides the box for null.
 function showFloat(drawn, name) {
   const { float } = drawn.groups;
@@ -644,7 +467,6 @@ const kKeys = 'Keys: ↑ ↓ within a layer, ← → between layers; Shift+← /
   + 'outgoing connections, then ↑ ↓ through them and ← → to their ends; Home / End the ends of a column '
   + '(Ctrl+Home / Ctrl+End of the graph); Enter or Space edits the value, Escape cancels.';
 const panels = new WeakMap();
-let serial = 0;
 
 /// The part the pointer is over, else the focused one: its numbers in the readout and float.
 function showActive(panel) {
@@ -652,27 +474,6 @@ function showActive(panel) {
   const part = name && panel.drawn.parts.get(name);
   panel.readout.textContent = part ? part.text : kHint;
   showFloat(panel.drawn, part ? name : null);
-}
-
-/// Where part `name` is, for graphKeyTarget: a connection reached by the keys keeps the end it
-/// was seen from (`panel.pivot`), one focused otherwise is seen from the neuron it goes into.
-function positionOf(panel, name) {
-  const part = panel.drawn.parts.get(name);
-  if (part.edge === undefined) return { node: part.node };
-  return { edge: part.edge, pivot: panel.pivot?.name === name ? panel.pivot.pivot : 'to' };
-}
-
-/// The part at a position of graphKeyTarget.
-function partAt(drawn, at) {
-  return at.edge === undefined ? drawn.neurons[at.node - drawn.layout.columns[0].count] : drawn.edges[at.edge];
-}
-
-/// Gives the tab stop to the part last focused if it is still drawn, else to the first
-/// neuron of layer 1.
-function placeTabStop(panel) {
-  const { drawn } = panel;
-  const part = drawn.parts.get(panel.roving) ?? drawn.neurons[0];
-  if (part) setTabStop(drawn, part.element);
 }
 
 /// The parameter name of the part that `target` is in, or null.
@@ -686,7 +487,7 @@ function partName(target) {
 /// Builds the toolbar, readout, scroll box and key hint once; the SVG inside is redrawn by
 /// renderGraph.
 function createPanel(container) {
-  serial += 1;
+  const serial = nextSerial();
   container.classList.add('graph');
   const toolbar = el('div', 'graph-toolbar');
   const gradients = el('input');
@@ -732,7 +533,7 @@ function createPanel(container) {
   gradients.addEventListener('change', () => redraw(panel));
   sample.addEventListener('change', () => redraw(panel));
   exportSvg.addEventListener('click', () => downloadText('network.svg', graphSvgText(container), 'image/svg+xml'));
-  exportPng.addEventListener('click', () => exportPngFile(panel));
+  exportPng.addEventListener('click', () => exportPngFile(document, graphSvgText(container), panel.drawn.layout));
   // Listening on the box, not the <svg>: Chromium makes an <svg> with focus listeners a tab stop.
   scroll.addEventListener('pointerover', (e) => { panel.hovered = partName(e.target); showActive(panel); });
   scroll.addEventListener('pointerleave', () => { panel.hovered = null; showActive(panel); });
@@ -756,20 +557,7 @@ function createPanel(container) {
   scroll.addEventListener('scroll', () => { if (panel.editor) placeEditor(panel); });
   scroll.addEventListener('keydown', (e) => {
     const name = partName(e.target);
-    if (!name) return;
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      openEditor(panel, name);
-      return;
-    }
-    if (e.altKey || e.metaKey) return;
-    const key = `${e.ctrlKey ? 'Ctrl+' : ''}${e.shiftKey ? 'Shift+' : ''}${e.key}`;
-    const at = graphKeyTarget(panel.drawn.layout, positionOf(panel, name), key);
-    if (!at) return;
-    e.preventDefault();
-    const part = partAt(panel.drawn, at);
-    panel.pivot = at.edge === undefined ? null : { name: part.name, pivot: at.pivot };
-    part.element.focus();
+    if (name) onPartKey(panel, name, e);
   });
   panels.set(container, panel);
   return panel;
@@ -820,162 +608,9 @@ export function renderGraph(container, model, handlers) {
   redraw(panel);
 }
 
-// ---- Editor ------------------------------------------------------------------------------
-
-/// Opens the in-place editor for parameter `name`, pre-filled with its full value.
-function openEditor(panel, name) {
-  closeEditor(panel, false);
-  const part = panel.drawn.parts.get(name);
-  serial += 1;
-  const form = el('form', 'graph-editor');
-  const input = el('input');
-  input.type = 'text';
-  input.id = `graph-edit-${serial}`;
-  input.value = String(part.value);
-  input.inputMode = 'decimal';
-  input.autocomplete = 'off';
-  input.spellcheck = false;
-  const label = el('label', '', `new value of ${name}`);
-  label.htmlFor = input.id;
-  const error = el('p', 'graph-editor-error');
-  error.id = `${input.id}-error`;
-  error.hidden = true;
-  const apply = el('button', 'primary', 'Apply');
-  apply.type = 'submit';
-  const cancel = el('button', '', 'Cancel');
-  cancel.type = 'button';
-  const buttons = el('div', 'graph-editor-buttons');
-  buttons.append(apply, cancel);
-  form.append(label, input, error, buttons);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    applyEdit(panel, name, input.value);
-  });
-  cancel.addEventListener('click', () => closeEditor(panel, true));
-  form.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      closeEditor(panel, true);
-    }
-  });
-  panel.container.append(form);
-  panel.editor = { form, name, input, error };
-  placeEditor(panel);
-  input.focus();
-  input.select();
-}
-
-/// Hands the text to the page; keeps the editor open with the page's message if it refuses.
-function applyEdit(panel, name, text) {
-  const result = panel.handlers.onEdit?.(name, text);
-  const message = result && typeof result === 'object' ? result.error : null;
-  if (!message || !panel.editor) {
-    closeEditor(panel, true);
-    return;
-  }
-  const { input, error } = panel.editor;
-  error.textContent = message;
-  error.hidden = false;
-  input.setAttribute('aria-invalid', 'true');
-  input.setAttribute('aria-describedby', error.id);
-  input.focus();
-}
-
-/// Closes the editor; with `refocus`, focus goes back to the part it edited.
-function closeEditor(panel, refocus) {
-  if (!panel.editor) return;
-  const { form, name } = panel.editor;
-  panel.editor = null;
-  form.remove();
-  if (refocus) panel.drawn?.parts.get(name)?.element.focus({ preventScroll: true });
-}
-
-/// Puts the editor just below its part (above it when the graph ends there), within the
-/// panel's width. It sits in the panel, not in the graph's scroll box, which would clip it.
-function placeEditor(panel) {
-  const { form, name } = panel.editor;
-  const { svg, layout, parts } = panel.drawn;
-  const { container, scroll } = panel;
-  const at = spotOf(layout, parts.get(name));
-  const frame = container.getBoundingClientRect();
-  const area = svg.getBoundingClientRect();
-  const box = scroll.getBoundingClientRect();
-  const scale = area.width / layout.width;
-  const x = area.left - frame.left + at.x * scale;
-  const y = area.top - frame.top + at.y * scale;
-  const width = form.offsetWidth;
-  const height = form.offsetHeight;
-  const left = Math.max(Math.min(x - width / 2, frame.width - width - 4), 4);
-  const fitsBelow = y + 10 + height <= box.bottom - frame.top || y - height - 14 < box.top - frame.top;
-  form.style.left = `${left}px`;
-  form.style.top = `${fitsBelow ? y + 10 : y - height - 14}px`;
-}
-
-// ---- Export ------------------------------------------------------------------------------
-
-// The look of the standalone file: the page's light colours, fonts every viewer has.
-const kExportCss = `
-text { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 12px; fill: #1a1d23; text-anchor: middle; }
-.graph-caption { text-anchor: start; font-weight: bold; font-size: 13px; }
-.graph-col { font-weight: bold; fill: #555e6b; }
-.graph-col-sub { font-weight: normal; font-size: 11px; }
-.graph-sym, .graph-act { font-family: "DejaVu Serif", "Times New Roman", serif; font-style: italic; font-size: 15px; }
-.graph-act { font-style: normal; font-size: 13px; fill: #3730a3; }
-.graph-side { font-size: 12px; text-anchor: start; }
-.graph-side-left { text-anchor: end; }
-.graph-value { font-size: 11.5px; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
-.graph-label text { font-size: 11.5px; }
-.graph-label rect { fill: #ffffff; }
-.graph-grad { fill: #9a5b00; }
-.graph-key { font-size: 11px; text-anchor: start; fill: #555e6b; }
-.graph-line { fill: none; stroke: #0a6ebd; }
-.graph-line.neg, .neg .graph-line { stroke: #d55e00; stroke-dasharray: 6 3; }
-.graph-line.zero, .zero .graph-line { stroke: #8a94a3; }
-.graph-dense .graph-line { stroke-opacity: 0.6; }
-.graph-node { fill: #eef0fd; stroke: #4338ca; stroke-width: 2px; }
-.graph-node-input { fill: #ffffff; stroke: #1a1d23; stroke-width: 1.5px; }
-.graph-out-arrow { fill: none; stroke: #555e6b; stroke-width: 1.5px; }
-`;
-
 /// A standalone SVG document of what is drawn in `container` (white background, its own
 /// styles, no focus or hover state): the text of Export SVG. Empty before the first render.
 export function graphSvgText(container) {
   const drawn = panels.get(container)?.drawn;
-  if (!drawn) return '';
-  const copy = drawn.svg.cloneNode(true);
-  copy.querySelector('.graph-float')?.remove();
-  for (const hit of copy.querySelectorAll('.graph-hit')) hit.remove();
-  for (const part of copy.querySelectorAll('[tabindex]')) {
-    for (const attribute of ['tabindex', 'role', 'aria-label']) part.removeAttribute(attribute);
-  }
-  for (const attribute of ['role', 'aria-label', 'aria-describedby', 'style']) copy.removeAttribute(attribute);
-  const title = svgEl('title');
-  title.textContent = drawn.svg.getAttribute('aria-label');
-  const style = svgEl('style');
-  style.textContent = kExportCss;
-  const background = svgEl('rect');
-  background.setAttribute('width', '100%');
-  background.setAttribute('height', '100%');
-  background.setAttribute('fill', '#ffffff');
-  copy.prepend(title, style, background);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
-}
-
-/// Draws the exported SVG onto a canvas at twice its size and offers it as network.png.
-async function exportPngFile(panel) {
-  const { layout } = panel.drawn;
-  const url = URL.createObjectURL(new Blob([graphSvgText(panel.container)], { type: 'image/svg+xml' }));
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.ceil(layout.width * 2);
-    canvas.height = Math.ceil(layout.height * 2);
-    canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise((done) => canvas.toBlob(done, 'image/png'));
-    downloadBlob('network.png', blob);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  return drawn ? standaloneSvg(drawn.svg) : '';
 }

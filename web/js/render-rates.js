@@ -2,42 +2,18 @@
 // uPlot chart (the global `uPlot`), where the loss first rises or the run diverges, the
 // engine's explanation and the lecture's table for each rate. Computes nothing beyond placing
 // the engine's numbers; text goes in through textContent and attributes only.
-import { parseNumber } from './state.js';
+import { kMaxRates } from './parse.js';
 import { formatNumber } from './format.js';
 import { renderTable } from './render-table.js';
 import { el } from './dom.js';
 
-/// At most this many rates in one comparison (the engine's limit, rates.hpp kMaxRates).
-export const kMaxRates = 8;
-/// The text the rates field starts with: the lecture's three rates.
-export const kDefaultRatesText = '0.1, 1, 10';
-
 // The first rate's table starts open up to this many cells.
 const kOpenCells = 5000;
 const kLabel = 'learning rates';
-const kExpected = `${kLabel}: expected numbers greater than 0 separated by commas`;
 // One dash pattern per series, so the curves differ without colour too.
 const kDashes = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4], [16, 6], [6, 3, 1, 3], [1, 4]];
 // The nearest CSS border style, for uPlot's legend markers.
 const kLegendDashes = ['solid', 'dashed', 'dotted', 'dashed', 'dashed', 'dashed', 'dashed', 'dotted'];
-
-/// Parses the rates field: numbers separated by commas, semicolons or spaces ("0.1, 1, 10",
-/// "0.1 1 10", "0.1;1;10"), each a finite decimal > 0 (the rule of parseNumber), at most 8.
-/// Returns `{ value: [0.1, 1, 10] }` or `{ error }` naming the entry it refuses.
-export function parseRates(text) {
-  const entries = String(text).split(/[\s,;]+/).filter((entry) => entry !== '');
-  if (entries.length === 0) return { error: `${kExpected}, got nothing` };
-  if (entries.length > kMaxRates) {
-    return { error: `${kLabel}: expected at most ${kMaxRates} rates, got ${entries.length}` };
-  }
-  const value = [];
-  for (const entry of entries) {
-    const parsed = parseNumber(entry, kLabel);
-    if (parsed.error || !(parsed.value > 0)) return { error: `${kExpected}, got "${entry}"` };
-    value.push(parsed.value);
-  }
-  return { value };
-}
 
 /// "η = 0.1": the rate as JavaScript writes it shortest.
 const rateName = (rate) => `η = ${rate.learning_rate}`;

@@ -21,6 +21,9 @@
 // Cells are addressed by keys: 'x:s:i', 'y:s:k', 'w:l:j:i', 'b:l:j', 'alpha:l' (0-based),
 // 'learningRate', 'seed', 'opt:beta_1' … (optimizerKeys). Their display names (names.js) are the engine's: x, w1, w2[1,3], b1[2].
 import { biasName, dataName, weightName } from './names.js';
+import { parseNumber, parseWhole, readSpreadsheet } from './parse.js';
+
+export { parseNumber, parseWhole };
 
 /// The engine's activations and losses (engine-api.md), in the order the page lists them.
 export const kActivations = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'];
@@ -64,9 +67,6 @@ export const kMaxPrecision = 12;
 /// Units of a layer that "Add layer" inserts.
 export const kNewLayerUnits = 2;
 
-// A plain decimal number: "2", "-0.5", ".5", "1e-3". Not "1,5", "0x10" or "Infinity".
-const kDecimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
 /// The lecture's network and start values (section 3): x = 1, y = 1, w1 = 0.5, b1 = 0,
 /// w2 = 0.8, b2 = 0, two sigmoid neurons, ½(ŷ − y)², η = 0.1.
 export function lectureDoc(learningRate = '0.1') {
@@ -101,25 +101,7 @@ export function initialState() {
   };
 }
 
-// ---- Numbers ----
-
-/// Parses one finite decimal number: `{ value }` or `{ error }` naming the field.
-export function parseNumber(text, name) {
-  const trimmed = String(text ?? '').trim();
-  const value = Number(trimmed);
-  return kDecimal.test(trimmed) && Number.isFinite(value)
-    ? { value }
-    : { error: `${name}: expected a number, got "${text ?? ''}"` };
-}
-
-/// Parses a whole number from `min` to `max`: `{ value }` or `{ error }` naming the field.
-export function parseWhole(text, name, min, max) {
-  const trimmed = String(text ?? '').trim();
-  const value = Number(trimmed);
-  return /^\d+$/.test(trimmed) && value >= min && value <= max
-    ? { value }
-    : { error: `${name}: expected a whole number from ${min} to ${max}, got "${text ?? ''}"` };
-}
+// ---- Numbers: parseNumber and parseWhole (parse.js) ----
 
 // ---- Cells ----
 
@@ -545,38 +527,13 @@ export function stateFromSession(state, session) {
 /// and column.
 export function pasteData(state, text) {
   const { doc } = state;
-  const width = doc.features + outputs(doc);
-  const lines = String(text).split(/\r\n|\n|\r/)
-    .map((line, n) => ({ line, n: n + 1 }))
-    .filter(({ line }) => line.trim() !== '');
-  if (lines.length === 0) return { error: 'pasted data: nothing to read (it is empty)' };
-  const separator = lines[0].line.includes('\t') ? '\t' : (lines[0].line.includes(';') ? ';' : ',');
-  const split = ({ line }) => line.split(separator).map((c) => c.trim());
-  const isHeader = split(lines[0]).every((c) => parseNumber(c, '').error);
-  const rows = isHeader ? lines.slice(1) : lines;
-  if (rows.length === 0) return { error: 'pasted data: only a header row, no samples' };
-  if (rows.length > kPageLimits.samples) {
-    return { error: `pasted data: the page allows at most ${kPageLimits.samples} samples, got ${rows.length}` };
-  }
-  const inputs = [];
-  const targets = [];
-  for (const row of rows) {
-    const cells = split(row);
-    if (cells.length !== width) {
-      return {
-        error: `pasted data, line ${row.n}: expected ${width} values (${doc.features} inputs, `
-          + `${outputs(doc)} targets), got ${cells.length}`,
-      };
-    }
-    for (let c = 0; c < cells.length; ++c) {
-      if (parseNumber(cells[c], '').error) {
-        const hint = /^[+-]?\d+,\d+$/.test(cells[c]) ? ' (write decimals with a point)' : '';
-        return { error: `pasted data, line ${row.n}, column ${c + 1}: expected a number, got "${cells[c]}"${hint}` };
-      }
-    }
-    inputs.push(cells.slice(0, doc.features));
-    targets.push(cells.slice(doc.features));
-  }
+  const read = readSpreadsheet(text, {
+    width: doc.features + outputs(doc), widthNote: `${doc.features} inputs, ${outputs(doc)} targets`,
+    maxRows: kPageLimits.samples,
+  });
+  if (read.error) return { error: read.error };
+  const inputs = read.rows.map((cells) => cells.slice(0, doc.features));
+  const targets = read.rows.map((cells) => cells.slice(doc.features));
   return { state: withDoc(state, { ...structuredClone(doc), inputs, targets }) };
 }
 
