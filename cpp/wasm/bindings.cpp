@@ -9,6 +9,7 @@
 
 #include "nntutor/equations.hpp"
 #include "nntutor/rates.hpp"
+#include "nntutor/schema.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "result.hpp"
@@ -71,6 +72,8 @@ std::string version() { return NNTUTOR_VERSION; }
 
 std::string limits() { return nntutor::limits_json(); }
 
+std::string schema() { return nntutor::schema_json(); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nntutor) {
@@ -81,5 +84,6 @@ EMSCRIPTEN_BINDINGS(nntutor) {
   emscripten::function("compareRates", &compare_rates);
   emscripten::function("benchSteps", &bench_steps);
   emscripten::function("limits", &limits);
+  emscripten::function("schema", &schema);
   emscripten::function("version", &version);
 }
