@@ -81,16 +81,6 @@ double blackbody(double lambda, double T) {
 
 }  // namespace
 
-double uniform01(std::mt19937_64& engine) { return static_cast<double>(engine() >> 11) * 0x1.0p-53; }
-
-void shuffle(std::vector<Index>& order, std::mt19937_64& engine) {
-  for (std::size_t i = order.size(); i-- > 1;) {
-    const double u = uniform01(engine);
-    const auto j = std::min<std::size_t>(i, static_cast<std::size_t>(u * static_cast<double>(i + 1)));
-    std::swap(order[i], order[j]);
-  }
-}
-
 std::vector<double> spectrum_wavelengths() {
   std::vector<double> lambda;
   for (int i = 0; i < 54; ++i) lambda.push_back(355 + 10 * i);

@@ -312,11 +312,9 @@ Sequential::Sequential(ModelConfig config) : config_(std::move(config)) {
       if (c.weights.size() != 0) {
         W = c.weights;
       } else {
-        // Glorot uniform, as Keras' Dense: U(−limit, limit), limit = √(6/(fan_in + fan_out)),
-        // drawn row by row; a maxout layer counts as a dense layer of units·pieces outputs.
-        const double limit = std::sqrt(6.0 / static_cast<double>(W.cols() + W.rows()));
-        for (Index r = 0; r < W.rows(); ++r)
-          for (Index col = 0; col < W.cols(); ++col) W(r, col) = (2 * uniform() - 1) * limit;
+        // Glorot uniform, as Keras' Dense; a maxout layer counts as a dense layer of
+        // units·pieces outputs.
+        glorot_uniform(W, uniform);
       }
       if (c.use_bias) {
         auto b = biases(li);

@@ -6,14 +6,14 @@
 #include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/model_json.hpp"
-#include "nntutor/table.hpp"
+#include "nntutor/numbers.hpp"
 
 namespace nntutor::keras {
 
 namespace {
 
 using common::fail;
-using nntutor::exact_text;
+using nntutor::exact_text;  // numbers.hpp
 
 using json = nlohmann::json;
 using ordered = nlohmann::ordered_json;

@@ -111,7 +111,8 @@ AssignmentReport check_assignment(const Session& session) {
     const std::string& name = net.layers[l].f.name;
     rep.activations.push_back(name);
     all += (l ? ", " : "") + std::string("layer ") + std::to_string(l + 1) + " " + name;
-    if (name == "relu" || name == "sigmoid") {
+    const ActivationKind kind = net.layers[l].f.kind;
+    if (kind == ActivationKind::kRelu || kind == ActivationKind::kSigmoid) {
       rep.relu_sigmoid_layers.push_back(static_cast<int>(l) + 1);
       used += (used.empty() ? "" : ", ") + std::string("layer ") + std::to_string(l + 1) + " (" + name + ")";
     }

@@ -133,20 +133,20 @@ class Builder {
     const int s = batch_[static_cast<std::size_t>(b)];
     const double y = layer(layers_).y(k - 1, s), t = session_.batch.Y(k - 1, s);
     const std::string out = sym_.y(layers_, k), target = sym_.target(k);
-    const std::string& loss = session_.loss.name;
+    const LossKind loss = session_.loss.kind;
     const int outputs = session_.network.outputs();
     const double K = outputs;
     const std::string over_k = outputs == 1 ? "" : "\\frac{1}{" + std::to_string(outputs) + "}";
     const std::string diff = "(" + out + " - " + target + ")", diff_num = "(" + num(y) + " - " + num(t) + ")";
-    if (loss == "mse") {
+    if (loss == LossKind::kMse) {
       const std::string scale = outputs == 1 ? "2" : "\\frac{2}{" + std::to_string(outputs) + "}";
       return {scale + diff, scale + diff_num, 2.0 / outputs * (y - t)};
     }
-    if (loss == "mae") {  // sign(0) = 0, as Keras' gradient of |·|
+    if (loss == LossKind::kMae) {  // sign(0) = 0, as Keras' gradient of |·|
       const double sign = y > t ? 1.0 : y < t ? -1.0 : 0.0;
       return {over_k + "\\operatorname{sign}" + diff, over_k + "\\operatorname{sign}" + diff_num, sign / K};
     }
-    if (loss == "msle") {  // ŷ and y below ε are raised to ε; ŷ's clip has gradient 0
+    if (loss == LossKind::kMsle) {  // ŷ and y below ε are raised to ε; ŷ's clip has gradient 0
       const double eps = kClipEpsilon, q = std::max(y, eps), r = std::max(t, eps);
       const double d = std::log1p(q) - std::log1p(r);
       const std::string scale = outputs == 1 ? "2" : "\\frac{2}{" + std::to_string(outputs) + "}";
@@ -154,15 +154,15 @@ class Builder {
               scale + "\\frac{\\ln(1 + " + num(q) + ") - \\ln(1 + " + num(r) + ")}{1 + " + num(q) + "}",
               y >= eps ? 2 * d / ((1 + q) * K) : 0.0};
     }
-    if (loss == "bce" && !combined_) {  // p = clip(ŷ, ε, 1 − ε); outside the clip the gradient is 0
+    if (loss == LossKind::kBce && !combined_) {  // p = clip(ŷ, ε, 1 − ε); outside the clip the gradient is 0
       const double eps = kClipEpsilon, p = std::clamp(y, eps, 1 - eps);
       const bool inside = y >= eps && y <= 1 - eps;
       return {over_k + "\\frac{" + out + " - " + target + "}{" + out + "(1 - " + out + ")}",
               over_k + "\\frac{" + num(p) + " - " + num(t) + "}{" + num(p) + "(1 - " + num(p) + ")}",
               inside ? (p - t) / (p * (1 - p) * K) : 0.0};
     }
-    if (loss == "bce") return {over_k + diff, over_k + diff_num, (y - t) / K};  // σ: (ŷ − y)/K
-    if (loss == "cross_entropy") {
+    if (loss == LossKind::kBce) return {over_k + diff, over_k + diff_num, (y - t) / K};  // σ: (ŷ − y)/K
+    if (loss == LossKind::kCrossEntropy) {
       // ∂ℓ/∂z_i = ŷ_i·Σ_j y_j − y_i = ŷ_i − y_i: the targets of a sample add up to 1.
       double sum = 0;
       for (int i = 1; i <= outputs; ++i) sum += session_.batch.Y(i - 1, s);
@@ -177,19 +177,14 @@ class Builder {
     if (l == layers_ && combined_) return std::nullopt;  // inside the combined δ = ŷ − y
     const double z = z_of(l, j, s), y = y_of(l, j, s);
     const double value = f.derivative(z, y);
+    // The row's forms (math/activation.cpp): with the symbols, then with the step's numbers.
     const std::string Y = sym_.y(l, j), Z = sym_.z(l, j);
-    if (f.name == "sigmoid")
-      return Factor{"(1 - " + Y + ")" + Y, "(1 - " + num(y) + ")\\cdot " + factor_num(y), value};
-    if (f.name == "tanh")
-      return Factor{"(1 - " + Y + "^{2})", "(1 - " + factor_num(y) + "^{2})", value};
-    if (f.name == "relu")
-      return Factor{"\\mathbb{1}[" + Z + " > 0]", "\\mathbb{1}[" + num(z) + " > 0]", value};
-    if (f.name == "leaky_relu")
-      return Factor{"\\mathrm{lrelu}'(" + Z + ")", z > 0 ? "1" : num(f.alpha), value};
-    if (f.name == "elu")
-      return Factor{"\\mathrm{elu}'(" + Z + ")",
-                    z >= 0 ? "1" : factor_num(f.alpha) + "\\,e^{" + num(z) + "}", value};
-    return std::nullopt;
+    const ActivationInfo& row = f.info();
+    const auto symbolic = row.latex_derivative({Z, Y, "\\alpha", Z, Y, "\\alpha"}, z, false);
+    if (!symbolic) return std::nullopt;
+    const auto numbers = row.latex_derivative(
+        {num(z), num(y), num(f.alpha), factor_num(z), factor_num(y), factor_num(f.alpha)}, z, true);
+    return Factor{*symbolic, *numbers, value};
   }
 
   void add(std::vector<Factor>& fs, std::optional<Factor> f) const {

@@ -20,10 +20,12 @@ using json = nlohmann::ordered_json;
 /// y but can never pass it, and the loss cannot overshoot.
 bool targets_unreachable(const Session& s, std::string& why) {
   const Activation& f = s.network.layers.back().f;
-  double lo = 0, hi = 0;
-  if (f.name == "sigmoid") lo = 0, hi = 1;
-  else if (f.name == "tanh") lo = -1, hi = 1;
-  else return false;
+  // An output range with open, finite ends (the row's: σ ∈ (0, 1), tanh ∈ (−1, 1)).
+  const Range& range = f.info().output;
+  if (f.is_softmax() || range.lo_closed || range.hi_closed || !std::isfinite(range.lo) ||
+      !std::isfinite(range.hi))
+    return false;
+  const double lo = range.lo, hi = range.hi;
   const Eigen::MatrixXd& Y = s.batch.Y;
   for (Eigen::Index k = 0; k < Y.rows(); ++k) {
     const bool all_high = (Y.row(k).array() >= hi).all();
@@ -31,13 +33,14 @@ bool targets_unreachable(const Session& s, std::string& why) {
     if (!all_high && !all_low) return false;
   }
   const bool one = Y.size() == 1;
-  why = "The output is " + std::string(f.name == "sigmoid" ? "σ(z), which stays strictly between 0 and 1"
-                                                           : "tanh(z), which stays strictly between −1 and 1") +
+  const std::string symbol(f.info().symbol);
+  why = "The output is " + symbol + "(z), which stays strictly between " + (lo < 0 ? "−" : "") +
+        exact_text(std::fabs(lo)) + " and " + exact_text(hi) +
         (one ? ", and the target y = " + exact_text(Y(0, 0)) + " lies on its bound"
              : ", and every target lies on (or beyond) one of its bounds") +
         ": ŷ can approach y but never reach or pass it, so no step overshoots and the loss falls "
         "at every learning rate. To see it rise, use a target inside the output's range (e.g. y = " +
-        (f.name == "sigmoid" ? "0.5" : "0") + ") or a linear output.";
+        exact_text((lo + hi) / 2) + ") or a linear output.";
   return true;
 }
 

@@ -237,18 +237,9 @@ std::string activation_text(const Activation& f) {
   return f.name + " (α = " + exact_text(f.alpha) + ")";
 }
 
-/// The loss as the report states it, e.g. "Loss: mse, L = (1/K) Σ (ŷ − y)² over the K = 2 outputs."
-std::string loss_text(const std::string& loss, int outputs) {
-  const std::string K = std::to_string(outputs);
-  if (loss == "half_sse") return "Loss: half_sse, L = ½ Σ (ŷ − y)² over the outputs.";
-  if (loss == "mse") return "Loss: mse, L = (1/K) Σ (ŷ − y)² over the K = " + K + " outputs.";
-  if (loss == "mae") return "Loss: mae, L = (1/K) Σ |ŷ − y| over the K = " + K + " outputs.";
-  if (loss == "msle")
-    return "Loss: msle, L = (1/K) Σ (log(1 + ŷ) − log(1 + y))² over the K = " + K + " outputs.";
-  if (loss == "bce")
-    return "Loss: bce, L = −(1/K) Σ [y·log ŷ + (1 − y)·log(1 − ŷ)] over the K = " + K + " outputs.";
-  return "Loss: cross_entropy, L = −Σ y·log ŷ over the " + K + " softmax outputs.";
-}
+/// The loss as the report states it (the row's sentence), e.g. "Loss: mse, L = (1/K) Σ (ŷ − y)²
+/// over the K = 2 outputs."
+std::string loss_text(const Loss& loss, int outputs) { return loss.info().sentence(outputs); }
 
 /// The optimizer as the report states it, e.g. "gradient descent, w ← w − η·∂L/∂w".
 std::string optimizer_text(const OptimizerSettings& o, int samples) {
@@ -301,7 +292,7 @@ void describe_network(Report& rep) {
     f.push_back("Layer " + std::to_string(l) + (l == n ? " (output)" : " (hidden)") + ": " +
                 plural(layer.units(), "unit", "units") + ", " + activation_text(layer.f) + ".");
   }
-  f.push_back(loss_text(rep.session.loss.name, net.outputs()));
+  f.push_back(loss_text(rep.session.loss, net.outputs()));
   f.push_back("Neurons: " + std::to_string(rep.check.neurons) +
               " (the units of the hidden and output layers; the inputs are not neurons).");
   f.push_back("Parameters: " + plural(net.parameters(), "weight or bias", "weights and biases") +

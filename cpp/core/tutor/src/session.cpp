@@ -328,11 +328,8 @@ Session parse_session(std::string_view json_text) {
     if (jl.contains("weights")) {
       layer.W = parse_weights(jl["weights"], at + ".weights", units, inputs);
     } else {
-      // Glorot uniform, as Keras' Dense: U(−limit, limit), limit = √(6/(fan_in + fan_out)).
-      const double limit = std::sqrt(6.0 / (inputs + units));
       layer.W.resize(units, inputs);
-      for (int r = 0; r < units; ++r)
-        for (int c = 0; c < inputs; ++c) layer.W(r, c) = (2 * uniform() - 1) * limit;
+      glorot_uniform(layer.W, uniform);  // as Keras' Dense
     }
     layer.b = jl.contains("biases") ? parse_biases(jl["biases"], at + ".biases", units)
                                     : Eigen::VectorXd::Zero(units);

@@ -4,7 +4,7 @@
 #include <limits>
 #include <numeric>
 
-#include "nntutor/dataset.hpp"
+#include "nntutor/init.hpp"
 #include "nntutor/table.hpp"
 
 namespace nntutor {
@@ -94,7 +94,7 @@ const std::vector<int>& OptimizerState::next_batch() {
   if (!mini && batch_.size() == samples) return batch_;  // every sample, in order, every step
   // keras::fit: each epoch shuffles the order the last one left, then takes batches of
   // batch_size in that order; the last batch of an epoch may be smaller.
-  if (mini && position_ == 0) keras::shuffle(order_, engine_);
+  if (mini && position_ == 0) shuffle(order_, engine_);
   const std::size_t n = mini ? std::min<std::size_t>(static_cast<std::size_t>(settings_.batch_size),
                                                      samples - position_)
                              : samples;

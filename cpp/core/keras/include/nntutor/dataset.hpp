@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nntutor/init.hpp"
+
 namespace nntutor::keras {
 
 /// Limits that keep a data set within a browser tab's memory.
@@ -27,12 +29,9 @@ struct Dataset {
   Eigen::Index samples() const { return X.cols(); }
 };
 
-/// A uniform draw in [0, 1) that is the same on every platform: (next() >> 11)·2⁻⁵³.
-double uniform01(std::mt19937_64& engine);
-
-/// Fisher–Yates: for i = n − 1 down to 1, j = min(i, ⌊u·(i + 1)⌋) with u = uniform01(engine),
-/// swap order[i] and order[j]. The same permutation natively and in WebAssembly.
-void shuffle(std::vector<Eigen::Index>& order, std::mt19937_64& engine);
+/// The platform-exact draws and Fisher–Yates shuffle are the math layer's (init.hpp).
+using nntutor::shuffle;
+using nntutor::uniform01;
 
 /// The built-in data set (docs/model.md gives the formula): spectra of a source with a
 /// blackbody and a power-law continuum and Hα and Hβ emission lines, redshifted.

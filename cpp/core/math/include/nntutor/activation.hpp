@@ -49,8 +49,10 @@ struct ActivationInfo {
   double (*f)(double z, double alpha);
   /// f′(z), given y = f(z) (NaN for softmax).
   double (*df)(double z, double y, double alpha);
-  /// f′ in an equation's LaTeX with symbols or numbers: (1 - y_{2})y_{2}; nullopt for linear.
-  std::optional<std::string> (*latex_derivative)(const Operands& o, double z);
+  /// f′ in an equation's LaTeX, with the symbols ((1 - y_{2})y_{2}) or, when `numbers`, with the
+  /// step's numbers ((1 - 0.6220)\cdot 0.6220; `z` picks the branch of a piecewise f′);
+  /// nullopt where f′ = 1 (linear) or is folded into the loss (softmax).
+  std::optional<std::string> (*latex_derivative)(const Operands& o, double z, bool numbers);
   /// f′ in plain text, as the checker's formulas write it: (1 − y1)y1, 1 if z1 > 0, else 0.
   std::string (*text_derivative)(const Operands& o);
   /// y = f(z) in plain text for the checker's formulas, with `y` the output's and `z` the sum's

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "nntutor/error.hpp"
+#include "nntutor/init.hpp"
 #include "nntutor/numbers.hpp"
 
 namespace nntutor::common {
@@ -83,15 +84,6 @@ inline nlohmann::json parse_json(std::string_view text, const std::string& what)
   }
 }
 
-/// Uniform draws in [0, 1) that are the same on every platform (library distributions differ
-/// between libstdc++ and libc++): the raw 64-bit output of std::mt19937_64, (next() >> 11)·2⁻⁵³.
-class Uniform {
- public:
-  explicit Uniform(std::uint64_t seed) : engine_(seed) {}
-  double operator()() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-
- private:
-  std::mt19937_64 engine_;
-};
+using nntutor::Uniform;  ///< init.hpp: platform-exact uniform draws
 
 }  // namespace nntutor::common
