@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nntutor/check_detail.hpp"
+#include "nntutor/check_rounded.hpp"
 #include "nntutor/check_slips.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/table.hpp"
@@ -31,8 +32,6 @@ constexpr int kMaxDiagnosed = 1000;  // slips matched against the known ones, pe
 // Checking: every quantity of a row recomputed twice, exactly (the engine's run) and from the
 // student's own numbers (their previous row's parameters and gradients, this row's z and y),
 // with how far rounding of those numbers can move it.
-
-using Origins = Eigen::Matrix<Origin, Eigen::Dynamic, Eigen::Dynamic>;
 
 double unit(int decimals) { return std::pow(10.0, -decimals); }
 
@@ -74,10 +73,6 @@ Layout layout_of(const std::vector<Column>& columns, const Network& net, int sam
   }
   return at;
 }
-
-/// f'(z, y) reads y for σ and tanh (σ' = σ(1 − σ)), z for the rest, nothing for linear.
-bool derivative_reads_y(const Activation& f) { return f.name == "sigmoid" || f.name == "tanh"; }
-bool derivative_reads_z(const Activation& f) { return !derivative_reads_y(f) && f.name != "linear"; }
 
 /// How one given number compares, from the start values and from the student's own numbers.
 struct Judgement {
@@ -213,7 +208,27 @@ class Checker {
   Eigen::VectorXd gather(const std::vector<double>& v, const Eigen::VectorXi& where) const {
     return where.unaryExpr([&](int c) { return v[static_cast<std::size_t>(c)]; });
   }
-  Origin origin(int c) const { return origin_[static_cast<std::size_t>(c)]; }
+  /// Column c's number as the student has it (given, else computed), with its radius and slip.
+  Rounded used(std::size_t c) const { return {used_[c], used_radius_[c], origin_[c]}; }
+  /// The numbers at `where` (table columns) as the student has them.
+  template <class Where>
+  RoundedMatrix gather(const Where& where) const {
+    RoundedMatrix m;
+    m.resize(where.rows(), where.cols());
+    for (Eigen::Index j = 0; j < where.cols(); ++j)
+      for (Eigen::Index i = 0; i < where.rows(); ++i) {
+        const Rounded r = used(static_cast<std::size_t>(where(i, j)));
+        m.value(i, j) = r.value, m.radius(i, j) = r.radius, m.origin(i, j) = r.origin;
+      }
+    return m;
+  }
+  /// Settles every number of `m` into its column at `where`, unit by unit.
+  template <class Where>
+  void settle_all(const Where& where, const RoundedMatrix& m) {
+    for (Eigen::Index i = 0; i < where.rows(); ++i)
+      for (Eigen::Index j = 0; j < where.cols(); ++j)
+        settle(static_cast<std::size_t>(where(i, j)), m.value(i, j), m.radius(i, j), m.origin(i, j));
+  }
 
   /// Row k's parameters: the session's start values in row 1, then the previous row's
   /// w − η·∂L/∂w (w ← w − η·∂L/∂w).
@@ -235,129 +250,39 @@ class Checker {
     }
   }
 
-  /// The input of layer l (0-based) as the student has it: x, or the layer below's y.
-  void input_of(int l, Eigen::MatrixXd& A, Eigen::MatrixXd& rA) const {
-    if (l == 0) {
-      A = s_.batch.X;
-      rA = Eigen::MatrixXd::Zero(A.rows(), A.cols());
-    } else {
-      A = gather(used_, at_.Y[static_cast<std::size_t>(l - 1)]);
-      rA = gather(used_radius_, at_.Y[static_cast<std::size_t>(l - 1)]);
-    }
-  }
-  Origin input_origin(int l, int i, int s) const {
-    return l == 0 ? -1 : origin(at_.Y[static_cast<std::size_t>(l - 1)](i, s));
+  /// The input of layer l (0-based) as the student has it: x (exact), or the layer below's y.
+  RoundedMatrix input_of(int l) const {
+    return l == 0 ? RoundedMatrix::exact(s_.batch.X) : gather(at_.Y[static_cast<std::size_t>(l - 1)]);
   }
 
-  /// z = W·a + b, then y = f(z), then L, each from the student's own numbers where given.
-  /// The radius of a result bounds how far rounding its inputs can move it (to first order:
-  /// |a|·r_b + |b|·r_a + r_a·r_b for a product; f at z ± r for an activation).
+  /// The engine's forward pass (network.hpp: affine, activate) on the student's own numbers:
+  /// each z, y and L is settled (judged, then replaced by the number the student gave) before
+  /// the next step reads it.
   void forward() {
     for (int l = 0; l < layers_; ++l) {
       const auto ul = static_cast<std::size_t>(l);
-      const Layer& layer = net_.layers[ul];
-      const Eigen::MatrixXd W = gather(used_, at_.W[ul]), rW = gather(used_radius_, at_.W[ul]);
-      const Eigen::VectorXd b = gather(used_, at_.b[ul]), rb = gather(used_radius_, at_.b[ul]);
-      Eigen::MatrixXd A, rA;
-      input_of(l, A, rA);
-      Eigen::MatrixXd Z = W * A;
-      Z.colwise() += b;
-      Eigen::MatrixXd rZ = W.cwiseAbs() * rA + rW * A.cwiseAbs() + rW * rA;
-      rZ.colwise() += rb;
-      for (int j = 0; j < layer.units(); ++j)
-        for (int s = 0; s < samples_; ++s) {
-          Origin o = origin(at_.b[ul](j));
-          for (int i = 0; i < layer.inputs(); ++i)
-            o = earlier(o, earlier(origin(at_.W[ul](j, i)), input_origin(l, i, s)));
-          settle(static_cast<std::size_t>(at_.Z[ul](j, s)), Z(j, s), rZ(j, s), o);
-        }
-      for (int j = 0; j < layer.units(); ++j)
-        for (int s = 0; s < samples_; ++s) {
-          const auto c = static_cast<std::size_t>(at_.Z[ul](j, s));
-          const double z = used_[c], r = used_radius_[c], y = layer.f(z);
-          const double ry = std::max(std::fabs(layer.f(z + r) - y), std::fabs(layer.f(z - r) - y));
-          settle(static_cast<std::size_t>(at_.Y[ul](j, s)), y, ry, origin_[c]);
-        }
+      RoundedMatrix Z, Y;
+      affine(gather(at_.W[ul]), gather(at_.b[ul]), input_of(l), Z);  // z = W·a + b
+      settle_all(at_.Z[ul], Z);
+      activate(net_.layers[ul].f, gather(at_.Z[ul]), Y);  // y = f(z)
+      settle_all(at_.Y[ul], Y);
     }
-    const auto last = static_cast<std::size_t>(layers_ - 1);
-    const Eigen::MatrixXd Y = gather(used_, at_.Y[last]), rY = gather(used_radius_, at_.Y[last]);
-    Eigen::MatrixXd G;
-    s_.loss.mean_gradient(Y, s_.batch.Y, G);
-    Origin o = -1;
-    for (Eigen::Index i = 0; i < at_.Y[last].size(); ++i) o = earlier(o, origin(at_.Y[last](i)));
-    settle(static_cast<std::size_t>(at_.L), s_.loss.mean(Y, s_.batch.Y),
-           G.cwiseAbs().cwiseProduct(rY).sum() + rY.squaredNorm(), o);
+    const Rounded L = mean_loss(s_.loss, gather(at_.Y.back()), s_.batch.Y);
+    settle(static_cast<std::size_t>(at_.L), L.value, L.radius, L.origin);
   }
 
-  /// δ = ∂L/∂z layer by layer from the student's y, z and w, then ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ.
+  /// The engine's backward pass (network.hpp: delta, gradients, backprop) on the student's
+  /// own y, z and w; each ∂L/∂W and ∂L/∂b is settled.
   void backward() {
-    const auto last = static_cast<std::size_t>(layers_ - 1);
-    const Eigen::MatrixXd YL = gather(used_, at_.Y[last]), rYL = gather(used_radius_, at_.Y[last]);
-    Eigen::MatrixXd G, Gp, Gm;
-    s_.loss.mean_gradient(YL, s_.batch.Y, G);  // ∂L/∂ŷ
-    s_.loss.mean_gradient(YL + rYL, s_.batch.Y, Gp);
-    s_.loss.mean_gradient(YL - rYL, s_.batch.Y, Gm);
-    Eigen::MatrixXd D, rD;
-    Origins oD;
+    RoundedMatrix Up, D, dW, db;
+    mean_loss_gradient(s_.loss, gather(at_.Y.back()), s_.batch.Y, Up);  // ∂L/∂ŷ
     for (int l = layers_ - 1; l >= 0; --l) {
       const auto ul = static_cast<std::size_t>(l);
-      const Layer& layer = net_.layers[ul];
-      const int units = layer.units();
-      Eigen::MatrixXd Up, rUp;
-      Origins oUp(units, samples_);
-      if (l == layers_ - 1) {
-        Up = G;
-        rUp = (Gp - G).cwiseAbs().cwiseMax((Gm - G).cwiseAbs());
-        for (int j = 0; j < units; ++j)
-          for (int s = 0; s < samples_; ++s) oUp(j, s) = origin(at_.Y[ul](j, s));
-      } else {
-        const Eigen::MatrixXd W = gather(used_, at_.W[ul + 1]), rW = gather(used_radius_, at_.W[ul + 1]);
-        Up = W.transpose() * D;  // ∂L/∂y = Wᵀ·δ of the layer above
-        rUp = W.cwiseAbs().transpose() * rD + rW.transpose() * D.cwiseAbs() + rW.transpose() * rD;
-        for (int j = 0; j < units; ++j)
-          for (int s = 0; s < samples_; ++s) {
-            Origin o = -1;
-            for (Eigen::Index k = 0; k < W.rows(); ++k)
-              o = earlier(o, earlier(origin(at_.W[ul + 1](static_cast<int>(k), j)), oD(k, s)));
-            oUp(j, s) = o;
-          }
-      }
-      Eigen::MatrixXd F(units, samples_), rF(units, samples_);
-      Origins oF(units, samples_);
-      for (int j = 0; j < units; ++j)
-        for (int s = 0; s < samples_; ++s) {
-          const auto cz = static_cast<std::size_t>(at_.Z[ul](j, s));
-          const auto cy = static_cast<std::size_t>(at_.Y[ul](j, s));
-          const double z = used_[cz], y = used_[cy], rz = used_radius_[cz], ry = used_radius_[cy];
-          const double f = layer.f.derivative(z, y);  // the lecture's f'(z), e.g. (1 − y)y
-          F(j, s) = f;
-          rF(j, s) = std::max({std::fabs(layer.f.derivative(z + rz, y) - f),
-                               std::fabs(layer.f.derivative(z - rz, y) - f),
-                               std::fabs(layer.f.derivative(z, y + ry) - f),
-                               std::fabs(layer.f.derivative(z, y - ry) - f)});
-          oF(j, s) = earlier(derivative_reads_z(layer.f) ? origin_[cz] : -1,
-                             derivative_reads_y(layer.f) ? origin_[cy] : -1);
-        }
-      rD = Up.cwiseAbs().cwiseProduct(rF) + rUp.cwiseProduct(F.cwiseAbs()) + rUp.cwiseProduct(rF);
-      D = Up.cwiseProduct(F);  // δ = ∂L/∂y ⊙ f'(z)
-      oD.resize(units, samples_);
-      for (int j = 0; j < units; ++j)
-        for (int s = 0; s < samples_; ++s) oD(j, s) = earlier(oUp(j, s), oF(j, s));
-      Eigen::MatrixXd A, rA;
-      input_of(l, A, rA);
-      const Eigen::MatrixXd dW = D * A.transpose();
-      const Eigen::MatrixXd rdW = D.cwiseAbs() * rA.transpose() + rD * A.cwiseAbs().transpose() + rD * rA.transpose();
-      const Eigen::VectorXd db = D.rowwise().sum(), rdb = rD.rowwise().sum();
-      for (int j = 0; j < units; ++j) {
-        Origin ob = -1;
-        for (int s = 0; s < samples_; ++s) ob = earlier(ob, oD(j, s));
-        for (int i = 0; i < layer.inputs(); ++i) {
-          Origin o = ob;
-          for (int s = 0; s < samples_; ++s) o = earlier(o, input_origin(l, i, s));
-          settle(static_cast<std::size_t>(at_.dW[ul](j, i)), dW(j, i), rdW(j, i), o);
-        }
-        settle(static_cast<std::size_t>(at_.db[ul](j)), db(j), rdb(j), ob);
-      }
+      if (l < layers_ - 1) backprop(gather(at_.W[ul + 1]), D, Up);  // ∂L/∂y = Wᵀ·δ of the layer above
+      delta(net_.layers[ul].f, Up, gather(at_.Z[ul]), gather(at_.Y[ul]), D);  // δ = ∂L/∂y ⊙ f'(z)
+      gradients(D, input_of(l), dW, db);  // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ
+      settle_all(at_.dW[ul], dW);
+      settle_all(at_.db[ul], db);
     }
   }
 
@@ -399,32 +324,32 @@ class Checker {
     return *after_;
   }
 
-  /// ∂L/∂W and ∂L/∂b of layer `layer` (1-based) from the row's own numbers, with one slip.
+  /// ∂L/∂W and ∂L/∂b of layer `layer` (1-based) from the row's own numbers with one slip: the
+  /// engine's backward steps with one link changed.
   const std::pair<Eigen::MatrixXd, Eigen::VectorXd>& chain(const ChainSlip& slip, int layer) {
     const auto key = std::make_pair(slip, layer);
     const auto found = chains_.find(key);
     if (found != chains_.end()) return found->second;
     const Mats& m = mats();
-    Eigen::MatrixXd G, D;
-    s_.loss.mean_gradient(m.Y.back(), s_.batch.Y, G);
+    Eigen::MatrixXd Up, D;
+    s_.loss.mean_gradient(m.Y.back(), s_.batch.Y, Up);
     for (int l = layers_; l >= layer; --l) {
       const auto ul = static_cast<std::size_t>(l - 1);
-      const Activation& f = net_.layers[ul].f;
-      Eigen::MatrixXd Up;
-      if (l == layers_) Up = G;
-      else if (slip.no_weights == l + 1) Up = Eigen::MatrixXd::Ones(m.W[ul + 1].rows(), m.W[ul + 1].cols()).transpose() * D;
-      else Up = m.W[ul + 1].transpose() * D;
-      Eigen::MatrixXd F(Up.rows(), Up.cols());
-      for (Eigen::Index j = 0; j < F.rows(); ++j)
-        for (Eigen::Index s = 0; s < F.cols(); ++s)
-          F(j, s) = slip.activation_for_derivative == l ? m.Y[ul](j, s)
-                    : slip.no_derivative == l           ? 1.0
-                                                        : f.derivative(m.Z[ul](j, s), m.Y[ul](j, s));
-      D = Up.cwiseProduct(F);
+      const Eigen::MatrixXd &Z = m.Z[ul], &Y = m.Y[ul];
+      if (l < layers_ && slip.no_weights == l + 1)
+        backprop(Eigen::MatrixXd(Eigen::MatrixXd::Ones(m.W[ul + 1].rows(), m.W[ul + 1].cols())), D, Up);
+      else if (l < layers_)
+        backprop(m.W[ul + 1], D, Up);
+      if (slip.activation_for_derivative == l) delta_with(Up, Z, Y, [](double, double y) { return y; }, D);
+      else if (slip.no_derivative == l) delta_with(Up, Z, Y, [](double, double) { return 1.0; }, D);
+      else delta(net_.layers[ul].f, Up, Z, Y, D);
     }
     const Eigen::MatrixXd& A = slip.z_input && layer > 1 ? m.Z[static_cast<std::size_t>(layer - 2)] : input(layer);
-    return chains_[key] = {D * A.transpose(), D.rowwise().sum()};
+    std::pair<Eigen::MatrixXd, Eigen::VectorXd>& out = chains_[key];
+    gradients(D, A, out.first, out.second);
+    return out;
   }
+
   /// The known slips for column c in this row, in the slip table's order (check_slips.cpp).
   std::vector<Candidate> candidates(std::size_t c) {
     const SlipInputs in{s_, net_, samples_, layers_, row_, columns_, at_, own_, used_, prev_used_,
