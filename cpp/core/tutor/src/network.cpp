@@ -16,14 +16,12 @@ void forward(const Network& net, const Batch& batch, const Loss& loss, Pass& pas
     const Layer& layer = net.layers[l];
     const Eigen::MatrixXd& input = l == 0 ? batch.X : pass.A[l - 1];
     Eigen::MatrixXd& z = pass.Z[l];
-    z.resize(layer.units(), input.cols());
-    z.noalias() = layer.W * input;
-    z.colwise() += layer.b;  // z = W·a + b
+    affine(layer.W, layer.b, input, z);  // z = W·a + b
     if (layer.f.is_softmax()) {
       pass.A[l].resize(z.rows(), z.cols());
       softmax(z, pass.A[l]);  // y = softmax(z), per sample
     } else {
-      pass.A[l] = z.unaryExpr([&](double v) { return layer.f(v); });  // y = f(z)
+      activate(layer.f, z, pass.A[l]);  // y = f(z)
     }
   }
   pass.loss = loss_of(net, loss, pass, batch.Y);
@@ -47,20 +45,10 @@ void backward(const Network& net, const Batch& batch, const Loss& loss, Pass& pa
     const Eigen::MatrixXd& z = pass.Z[l];
     const Eigen::MatrixXd& y = pass.A[l];
     // δ = ∂L/∂z = ∂L/∂y ⊙ f'(z): the chain rule through this layer's activation.
-    if (!(logits && l + 1 == n)) {
-      pass.delta.resize(z.rows(), z.cols());
-      for (Eigen::Index s = 0; s < z.cols(); ++s)
-        for (Eigen::Index j = 0; j < z.rows(); ++j)
-          pass.delta(j, s) = pass.grad(j, s) * layer.f.derivative(z(j, s), y(j, s));
-    }
+    if (!(logits && l + 1 == n)) delta(layer.f, pass.grad, z, y, pass.delta);
     const Eigen::MatrixXd& input = l == 0 ? batch.X : pass.A[l - 1];
-    pass.dW[l].resize(layer.units(), layer.inputs());
-    pass.dW[l].noalias() = pass.delta * input.transpose();  // ∂L/∂W = δ·aᵀ
-    pass.db[l] = pass.delta.rowwise().sum();                // ∂L/∂b = δ
-    if (l > 0) {
-      pass.grad.resize(layer.inputs(), z.cols());
-      pass.grad.noalias() = layer.W.transpose() * pass.delta;  // ∂L/∂a = Wᵀ·δ
-    }
+    gradients(pass.delta, input, pass.dW[l], pass.db[l]);  // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ
+    if (l > 0) backprop(layer.W, pass.delta, pass.grad);    // ∂L/∂a = Wᵀ·δ
   }
 }
 

@@ -45,6 +45,70 @@ struct Pass {
   Eigen::MatrixXd delta, grad;      ///< scratch: ∂L/∂z and ∂L/∂y of the current layer
 };
 
+// ---------------------------------------------------------------------------------------------
+// One layer's steps. forward() and backward() are made of these; the checker (check.cpp) runs
+// the same steps on its own number type, which carries each value's rounding radius and slip
+// (check_rounded.hpp): the templates below call the operations by name, and overloads for that
+// type compute the values with these double ones.
+
+/// C = A·B (Eigen's GEMM on doubles).
+inline void multiply(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, Eigen::MatrixXd& C) {
+  C.resize(A.rows(), B.cols());
+  C.noalias() = A * B;
+}
+/// C = Aᵀ·B.
+inline void multiply_at(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, Eigen::MatrixXd& C) {
+  C.resize(A.cols(), B.cols());
+  C.noalias() = A.transpose() * B;
+}
+/// C = A·Bᵀ.
+inline void multiply_bt(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, Eigen::MatrixXd& C) {
+  C.resize(A.rows(), B.rows());
+  C.noalias() = A * B.transpose();
+}
+/// Z[:, s] += b for every column s.
+inline void add_to_columns(Eigen::MatrixXd& Z, const Eigen::VectorXd& b) { Z.colwise() += b; }
+/// s_j = Σ_k D[j, k].
+inline void row_sums(const Eigen::MatrixXd& D, Eigen::VectorXd& s) { s = D.rowwise().sum(); }
+
+/// y = f(z), element by element (not softmax, which is per sample: softmax()).
+inline void activate(const Activation& f, const Eigen::MatrixXd& Z, Eigen::MatrixXd& Y) {
+  Y = Z.unaryExpr([&](double v) { return f(v); });
+}
+
+/// δ = ∂L/∂y ⊙ f'(z) with the derivative given as df(z, y): the chain rule through an
+/// activation (the checker passes a wrong df to reproduce a slip).
+template <class Derivative>
+void delta_with(const Eigen::MatrixXd& dY, const Eigen::MatrixXd& Z, const Eigen::MatrixXd& Y,
+                Derivative&& df, Eigen::MatrixXd& D) {
+  D.resize(Z.rows(), Z.cols());
+  for (Eigen::Index s = 0; s < Z.cols(); ++s)
+    for (Eigen::Index j = 0; j < Z.rows(); ++j) D(j, s) = dY(j, s) * df(Z(j, s), Y(j, s));
+}
+/// δ = ∂L/∂y ⊙ f'(z), f'(z) in the lecture's form f.derivative(z, y), e.g. (1 − y)y for σ.
+inline void delta(const Activation& f, const Eigen::MatrixXd& dY, const Eigen::MatrixXd& Z,
+                  const Eigen::MatrixXd& Y, Eigen::MatrixXd& D) {
+  delta_with(dY, Z, Y, [&f](double z, double y) { return f.derivative(z, y); }, D);
+}
+
+/// z = W·a + b, one column per sample, for any number type with multiply and add_to_columns.
+template <class Matrix, class Vector>
+void affine(const Matrix& W, const Vector& b, const Matrix& A, Matrix& Z) {
+  multiply(W, A, Z);
+  add_to_columns(Z, b);
+}
+/// ∂L/∂W = δ·aᵀ and ∂L/∂b = Σ_s δ[:, s].
+template <class Matrix, class Vector>
+void gradients(const Matrix& D, const Matrix& A, Matrix& dW, Vector& db) {
+  multiply_bt(D, A, dW);
+  row_sums(D, db);
+}
+/// ∂L/∂a = Wᵀ·δ: what the layer below receives as its ∂L/∂y.
+template <class Matrix>
+void backprop(const Matrix& W, const Matrix& D, Matrix& dA) {
+  multiply_at(W, D, dA);
+}
+
 /// Forward pass: Z_l = W_l·A_{l−1} + b_l, A_l = f_l(Z_l) with A_0 = X; then L = loss(A_last, Y)
 /// (from the logits Z_last when loss.from_logits: bce after sigmoid, cross_entropy after softmax).
 void forward(const Network& net, const Batch& batch, const Loss& loss, Pass& pass);

@@ -1,0 +1,123 @@
+#pragma once
+/// What the checker's parts share (check_table.cpp, check.cpp, check_slips.cpp,
+/// check_report.cpp): where each quantity sits among the table's columns, the row's numbers as
+/// matrices, and the words formulas and slips are written with. Not part of check.hpp's API.
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "nntutor/equations.hpp"
+#include "nntutor/session.hpp"
+#include "nntutor/table.hpp"
+
+namespace nntutor::check_detail {
+
+/// A missing number (an empty cell, a value that cannot be computed).
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+/// Beyond this many decimals a double has no more digits to compare.
+constexpr int kMaxDecimals = 17;
+
+/// Replaces every `from` in `s` by `to`, left to right.
+inline void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
+}
+
+/// A number in a sentence: up to 10 significant digits (%.10g).
+inline std::string short_number(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.10g", v);
+  return text;
+}
+
+/// A slip's address: (row − 1)·columns + column; −1 for none. Earlier rows come first.
+using Origin = std::int64_t;
+
+/// The earlier of two slips (−1, none, loses to any).
+inline Origin earlier(Origin a, Origin b) { return a < 0 ? b : b < 0 ? a : std::min(a, b); }
+
+/// Where each quantity of the network sits among the table's columns.
+struct Layout {
+  std::vector<Eigen::MatrixXi> W, Z, Y, dW;  ///< per layer: units × inputs, units × samples
+  std::vector<Eigen::VectorXi> b, db;
+  int L = 0;
+};
+
+/// The row's numbers as the student has them (given, else as computed), as matrices.
+struct Mats {
+  std::vector<Eigen::MatrixXd> W, Z, Y;
+  std::vector<Eigen::VectorXd> b;
+};
+
+/// The chain rule with one known slip in it (values only).
+struct ChainSlip {
+  int activation_for_derivative = 0;  ///< layer whose f'(z) is replaced by y = f(z)
+  int no_derivative = 0;              ///< layer whose f'(z) is left out
+  int no_weights = 0;                 ///< layer whose weights are left out of the chain
+  bool z_input = false;               ///< ∂L/∂w = δ·z of the layer below instead of δ·y
+  bool operator<(const ChainSlip& o) const {
+    return std::tie(activation_for_derivative, no_derivative, no_weights, z_input) <
+           std::tie(o.activation_for_derivative, o.no_derivative, o.no_weights, o.z_input);
+  }
+};
+
+/// The activation's symbol in formulas: σ, tanh, relu, lrelu, elu.
+inline std::string symbol(const Activation& f) {
+  if (f.name == "sigmoid") return "σ";
+  if (f.name == "leaky_relu") return "lrelu";
+  return f.name;
+}
+
+/// The lecture's forms of f'(z) in terms of y = f(z) or z.
+inline std::string derivative_text(const Activation& f, const std::string& y, const std::string& z) {
+  if (f.name == "sigmoid") return "(1 − " + y + ")" + y;
+  if (f.name == "tanh") return "1 − " + y + "²";
+  if (f.name == "relu") return "1 if " + z + " > 0, else 0";
+  if (f.name == "leaky_relu") return "1 if " + z + " > 0, else " + short_number(f.alpha);
+  if (f.name == "elu") return "1 if " + z + " ≥ 0, else " + short_number(f.alpha) + "·e^" + z;
+  return "1";
+}
+
+/// y of layer l (x for l = 0) for unit j, sample s (1-based), as the table names it.
+inline std::string y_name(const Network& net, int samples, int l, int j, int s) {
+  if (l > 0) return quantity_name(Column::Kind::kY, net, samples, l, j, 0, s);
+  return (net.inputs() == 1 ? std::string("x") : "x[" + std::to_string(j) + "]") +
+         (samples > 1 ? "@" + std::to_string(s) : "");
+}
+
+/// Layer l's symbol for a sentence: y2 where the layer has one unit, else "layer 2's y".
+inline std::string layer_symbol(const Network& net, char what, int l) {
+  const int units = net.layers[static_cast<std::size_t>(l - 1)].units();
+  return units == 1 ? std::string(1, what) + std::to_string(l)
+                    : std::string("layer ") + std::to_string(l) + "'s " + what;
+}
+
+/// The formula beside a cell in plain text (z2 = w2·y1 + b2; a gradient from the equations
+/// module's symbols), kept per column once written (a parameter's names the step).
+class Formulas {
+ public:
+  /// The formulas of `session`'s table `columns`.
+  Formulas(const Session& session, const std::vector<Column>& columns);
+  /// The formula of column c in row `row` (1-based).
+  std::string of(std::size_t c, int row);
+
+ private:
+  std::string compute(std::size_t c, int row);
+
+  const Session& s_;
+  const Network& net_;
+  int samples_, layers_;
+  const std::vector<Column>& columns_;
+  std::map<std::pair<int, int>, std::vector<Equation>> equations_;  ///< (layer, unit) → ∂L/∂… symbols
+  std::map<std::size_t, std::string> cache_;
+};
+
+}  // namespace nntutor::check_detail
