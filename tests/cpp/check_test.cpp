@@ -807,3 +807,40 @@ TEST(CheckRefuses, OtherOptimizersLossesAndMiniBatchesByName) {
 }
 
 }  // namespace
+
+namespace {
+
+// ---- A new activation is one row: softplus and swish are checked like the lecture's ----
+
+TEST(CheckNewActivations, SoftplusAndSwishTablesAndTheirFormulas) {
+  const Session s = nntutor::parse_session(
+      R"({"inputs": [[1]], "targets": [[1]],
+          "layers": [{"units": 1, "activation": "softplus", "weights": [[0.5]], "biases": [0]},
+                     {"units": 1, "activation": "swish", "weights": [[0.8]], "biases": [0]}],
+          "steps": 3})");
+  const std::string csv = exact_csv(s, 3);
+  for (CheckMode mode : {CheckMode::kStart, CheckMode::kStep}) {
+    const CheckReport r = check(s, csv, mode);
+    EXPECT_EQ(r.wrong, 0) << r.summary;
+    EXPECT_EQ(r.cells.size(), 3u * 13);
+  }
+  const CheckReport r = check(s, csv, CheckMode::kStart);
+  EXPECT_EQ(find(r, 1, "y1")->formula, "y1 = ln(1 + e^z1)");
+  EXPECT_EQ(find(r, 1, "y2")->formula, "y2 = z2·σ(z2)");
+  EXPECT_EQ(find(r, 1, "dL/dw1")->formula,
+            "dL/dw1 = (y2 − y)·(y2 + σ(z2)(1 − y2))·w2·σ(z1)·x");
+
+  // y1 written as z1 (the activation left out) is wrong, and what follows from it follows.
+  auto rows = csv_cells(csv);
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin());
+  };
+  rows[1][col("y1")] = rows[1][col("z1")];
+  const CheckReport slip = check(s, join_csv(rows), CheckMode::kStart);
+  const CellCheck* y1 = find(slip, 1, "y1");
+  ASSERT_NE(y1, nullptr);
+  EXPECT_EQ(y1->verdict, Verdict::kWrong);
+  EXPECT_EQ(y1->formula, "y1 = ln(1 + e^z1)");
+}
+
+}  // namespace

@@ -69,7 +69,7 @@ const std::vector<ActivationInfo>& table() {
   static const std::vector<ActivationInfo> kTable = {
       {ActivationKind::kSigmoid, "sigmoid", "sigmoid σ", "σ", "σ",
        "\\sigma(z) = \\frac{1}{1 + e^{-z}}", "\\sigma(z)\\,(1 - \\sigma(z)) = (1 - y)\\,y", std::nullopt,
-       std::nullopt, {0, 1, false, false}, false, true, Sigmoid::f, Sigmoid::df,
+       std::nullopt, {0, 1, false, false}, false, true, false, Sigmoid::f, Sigmoid::df,
        [](const Operands& o, double, bool numbers) -> Latex {
          return "(1 - " + o.y + ")" + (numbers ? "\\cdot " + o.y_factor : o.y);
        },
@@ -77,19 +77,19 @@ const std::vector<ActivationInfo>& table() {
        [](const std::string& y, const std::string& z, const std::string&) { return y + " = σ(" + z + ")"; }},
       {ActivationKind::kTanh, "tanh", "tanh", "tanh", "tanh",
        "\\tanh(z) = \\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", "1 - \\tanh^{2}(z) = 1 - y^{2}", std::nullopt,
-       std::nullopt, {-1, 1, false, false}, false, true, Tanh::f, Tanh::df,
+       std::nullopt, {-1, 1, false, false}, false, true, false, Tanh::f, Tanh::df,
        [](const Operands& o, double, bool) -> Latex { return "(1 - " + o.y_factor + "^{2})"; },
        [](const Operands& o) { return "1 − " + o.y + "²"; },
        [](const std::string& y, const std::string& z, const std::string&) { return y + " = tanh(" + z + ")"; }},
       {ActivationKind::kRelu, "relu", "ReLU", "relu", "ReLU", "\\max(0, z)",
-       "\\mathbb{1}[z > 0]", std::nullopt, std::nullopt, {0, kInf, true, false}, false, false,
+       "\\mathbb{1}[z > 0]", std::nullopt, std::nullopt, {0, kInf, true, false}, false, false, true,
        Relu::f, Relu::df,
        [](const Operands& o, double, bool) -> Latex { return "\\mathbb{1}[" + o.z + " > 0]"; },
        [](const Operands& o) { return "1 if " + o.z + " > 0, else 0"; },
        [](const std::string& y, const std::string& z, const std::string&) { return y + " = max(0, " + z + ")"; }},
       {ActivationKind::kLeakyRelu, "leaky_relu", "leaky ReLU", "lrelu", "LReLU",
        "\\max(\\alpha z, z)", "1 \\text{ if } z > 0 \\text{, else } \\alpha", 0.1, 0.2,
-       {-kInf, kInf, false, false}, false, false, LeakyRelu::f, LeakyRelu::df,
+       {-kInf, kInf, false, false}, false, false, true, LeakyRelu::f, LeakyRelu::df,
        [](const Operands& o, double z, bool numbers) -> Latex {
          if (!numbers) return "\\mathrm{lrelu}'(" + o.z + ")";
          return z > 0 ? std::string("1") : o.alpha;
@@ -101,7 +101,7 @@ const std::vector<ActivationInfo>& table() {
       {ActivationKind::kElu, "elu", "ELU", "elu", "ELU",
        "z \\text{ if } z \\ge 0 \\text{, else } \\alpha(e^{z} - 1)",
        "1 \\text{ if } z \\ge 0 \\text{, else } \\alpha e^{z}", 1.0, 1.0, {-1, kInf, false, false},
-       false, false, Elu::f, Elu::df,
+       false, false, true, Elu::f, Elu::df,
        [](const Operands& o, double z, bool numbers) -> Latex {
          if (!numbers) return "\\mathrm{elu}'(" + o.z + ")";
          return z >= 0 ? std::string("1") : o.alpha_factor + "\\,e^{" + o.z + "}";
@@ -111,13 +111,13 @@ const std::vector<ActivationInfo>& table() {
          return y + " = " + z + " if " + z + " ≥ 0, else " + a + "·(e^" + z + " − 1)";
        }},
       {ActivationKind::kLinear, "linear", "linear", "linear", "lin", "z", "1", std::nullopt,
-       std::nullopt, {-kInf, kInf, false, false}, false, false, Linear::f, Linear::df,
+       std::nullopt, {-kInf, kInf, false, false}, false, false, false, Linear::f, Linear::df,
        [](const Operands&, double, bool) -> Latex { return std::nullopt; },
        [](const Operands&) { return std::string("1"); },
        [](const std::string& y, const std::string& z, const std::string&) { return y + " = " + z; }},
       {ActivationKind::kSoftplus, "softplus", "softplus", "softplus", "sp",
        "\\ln(1 + e^{z})", "\\sigma(z) = \\frac{1}{1 + e^{-z}}", std::nullopt, std::nullopt,
-       {0, kInf, false, false}, false, false, Softplus::f, Softplus::df,
+       {0, kInf, false, false}, false, false, true, Softplus::f, Softplus::df,
        [](const Operands& o, double, bool) -> Latex { return "\\sigma(" + o.z + ")"; },
        [](const Operands& o) { return "σ(" + o.z + ")"; },
        [](const std::string& y, const std::string& z, const std::string&) {
@@ -125,7 +125,7 @@ const std::vector<ActivationInfo>& table() {
        }},
       {ActivationKind::kSwish, "swish", "swish (SiLU)", "swish", "swish", "z\\,\\sigma(z)",
        "\\sigma(z)\\,(1 + z(1 - \\sigma(z))) = y + \\sigma(z)(1 - y)", std::nullopt, std::nullopt,
-       {-0.27846454276107379, kInf, true, false}, false, false, Swish::f, Swish::df,
+       {-0.27846454276107379, kInf, true, false}, false, true, true, Swish::f, Swish::df,
        [](const Operands& o, double, bool) -> Latex {
          return "(" + o.y + " + \\sigma(" + o.z + ")(1 - " + o.y + "))";
        },
@@ -135,7 +135,7 @@ const std::vector<ActivationInfo>& table() {
        }},
       {ActivationKind::kSoftmax, "softmax", "softmax", "softmax", "soft",
        "\\frac{e^{z_i}}{\\sum_j e^{z_j}}", "\\hat{y}_i(\\delta_{ij} - \\hat{y}_j)", std::nullopt,
-       std::nullopt, {0, 1, false, false}, true, true, Softmax::f, Softmax::df,
+       std::nullopt, {0, 1, false, false}, true, true, false, Softmax::f, Softmax::df,
        [](const Operands&, double, bool) -> Latex { return std::nullopt; },
        [](const Operands&) { return std::string("1"); },
        [](const std::string& y, const std::string& z, const std::string&) {

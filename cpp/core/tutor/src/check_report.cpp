@@ -25,7 +25,8 @@ std::string plain(std::string s) {
   const std::pair<std::string_view, std::string_view> kReplace[] = {
       {" \\cdot ", "·"},     {"\\cdot ", "·"},          {"\\delta", "δ"},  {"\\left(", "("},
       {"\\right)", ")"},     {"\\,", "·"},               {"\\mathbb{1}[", "1["},
-      {"\\mathrm{lrelu}'", "lrelu′"}, {"\\mathrm{elu}'", "elu′"}, {"^{2}", "²"}, {" - ", " − "}};
+      {"\\mathrm{lrelu}'", "lrelu′"}, {"\\mathrm{elu}'", "elu′"}, {"\\sigma", "σ"}, {"^{2}", "²"},
+      {" - ", " − "}};
   for (const auto& [from, to] : kReplace) replace_all(s, from, to);
   for (std::size_t p = s.find("_{"); p != std::string::npos; p = s.find("_{")) {
     const std::size_t close = s.find('}', p);
@@ -79,13 +80,7 @@ std::string Formulas::compute(std::size_t c, int row) {
     case Kind::kY: {
       const Activation& f = net_.layers[static_cast<std::size_t>(l - 1)].f;
       const std::string z = quantity_name(Kind::kZ, net_, samples_, l, j, 0, s);
-      if (f.name == "linear") return col.name + " = " + z;
-      if (f.name == "relu") return col.name + " = max(0, " + z + ")";
-      if (f.name == "leaky_relu")
-        return col.name + " = max(" + short_number(f.alpha) + "·" + z + ", " + z + ")";
-      if (f.name == "elu")
-        return col.name + " = " + z + " if " + z + " ≥ 0, else " + short_number(f.alpha) + "·(e^" + z + " − 1)";
-      return col.name + " = " + symbol(f) + "(" + z + ")";
+      return f.info().text_function(col.name, z, short_number(f.alpha));  // the row's y = f(z)
     }
     case Kind::kLoss: {
       const int K = net_.outputs();
@@ -93,7 +88,7 @@ std::string Formulas::compute(std::size_t c, int row) {
       const std::string target = std::string("y") + (K > 1 ? "[k]" : "") + (samples_ > 1 ? "@s" : "");
       std::string one = "(" + out + " − " + target + ")²";
       if (K > 1) one = "Σ_k" + one;
-      one = (s_.loss.name == "mse" ? (K > 1 ? "(1/" + std::to_string(K) + ")" : "") : "½") + one;
+      one = (s_.loss.kind == LossKind::kMse ? (K > 1 ? "(1/" + std::to_string(K) + ")" : "") : "½") + one;
       return "L = " + (samples_ > 1 ? "(1/" + std::to_string(samples_) + ")Σ_s " : std::string()) + one;
     }
     case Kind::kDW:

@@ -114,10 +114,10 @@ class Former {
     const Activation* f = l_ > 0 ? &in_.net.layers[ul_].f : nullptr;
     if ((when & kLaterRow) && in_.row <= 1) return false;
     if ((when & kHiddenInput) && l_ <= 1) return false;
-    if ((when & kNonlinear) && (!f || f->name == "linear")) return false;
-    if ((when & kSigmoid) && (!f || f->name != "sigmoid")) return false;
-    if ((when & kHalfSse) && in_.session.loss.name != "half_sse") return false;
-    if ((when & kMse) && in_.session.loss.name == "half_sse") return false;
+    if ((when & kNonlinear) && (!f || f->kind == ActivationKind::kLinear)) return false;
+    if ((when & kSigmoid) && (!f || f->kind != ActivationKind::kSigmoid)) return false;
+    if ((when & kHalfSse) && in_.session.loss.kind != LossKind::kHalfSse) return false;
+    if ((when & kMse) && in_.session.loss.kind == LossKind::kHalfSse) return false;
     if ((when & kSamples) && in_.samples <= 1) return false;
     if ((when & kWeight) && col_.kind != Kind::kDW) return false;
     return true;
@@ -138,7 +138,7 @@ class Former {
       }
       case Over::kNonlinearLayersDown:
         for (int k = in_.layers; k >= l_; --k)
-          if (in_.net.layers[static_cast<std::size_t>(k - 1)].f.name != "linear") out.push_back({k, 0});
+          if (in_.net.layers[static_cast<std::size_t>(k - 1)].f.kind != ActivationKind::kLinear) out.push_back({k, 0});
         break;
       case Over::kLayersAbove:
         for (int k = in_.layers; k > l_; --k) out.push_back({k, 0});

@@ -324,7 +324,7 @@ void require_gradient_descent(const Session& session, const std::string& who) {
   if (o.mini_batch(session.batch.samples()))
     throw SessionError(knows + "optimizer.batch_size is " + std::to_string(o.batch_size) + " (of " +
                        std::to_string(session.batch.samples()) + " samples)");
-  if (session.loss.name != "half_sse" && session.loss.name != "mse")
+  if (session.loss.kind != LossKind::kHalfSse && session.loss.kind != LossKind::kMse)
     throw SessionError(knows + "loss is " + session.loss.name);
 }
 

@@ -44,7 +44,8 @@ struct ActivationInfo {
   std::optional<double> keras_alpha;  ///< Keras' default α (leaky_relu 0.2, elu 1)
   Range output;                       ///< the values y can take
   bool last_layer_only;               ///< softmax: per sample, only as the last layer
-  bool derivative_reads_y;            ///< f′ is written with y = f(z) (σ, tanh), else with z
+  bool derivative_reads_y;            ///< f′ is written with y = f(z) (σ, tanh, swish)
+  bool derivative_reads_z;            ///< f′ is written with z (ReLU, ELU, softplus, swish)
   /// y = f(z) (NaN for softmax, which is not element-wise: see softmax()).
   double (*f)(double z, double alpha);
   /// f′(z), given y = f(z) (NaN for softmax).

@@ -69,21 +69,13 @@ struct ChainSlip {
   }
 };
 
-/// The activation's symbol in formulas: σ, tanh, relu, lrelu, elu.
-inline std::string symbol(const Activation& f) {
-  if (f.name == "sigmoid") return "σ";
-  if (f.name == "leaky_relu") return "lrelu";
-  return f.name;
-}
+/// The activation's symbol in formulas: σ, tanh, relu, lrelu, elu (the row's).
+inline std::string symbol(const Activation& f) { return std::string(f.info().symbol); }
 
-/// The lecture's forms of f'(z) in terms of y = f(z) or z.
+/// The lecture's forms of f'(z) in terms of y = f(z) or z (the row's plain text).
 inline std::string derivative_text(const Activation& f, const std::string& y, const std::string& z) {
-  if (f.name == "sigmoid") return "(1 − " + y + ")" + y;
-  if (f.name == "tanh") return "1 − " + y + "²";
-  if (f.name == "relu") return "1 if " + z + " > 0, else 0";
-  if (f.name == "leaky_relu") return "1 if " + z + " > 0, else " + short_number(f.alpha);
-  if (f.name == "elu") return "1 if " + z + " ≥ 0, else " + short_number(f.alpha) + "·e^" + z;
-  return "1";
+  const std::string a = short_number(f.alpha);
+  return f.info().text_derivative({z, y, a, z, y, a});
 }
 
 /// y of layer l (x for l = 0) for unit j, sample s (1-based), as the table names it.

@@ -112,10 +112,11 @@ inline void activate(const Activation& f, const RoundedMatrix& Z, RoundedMatrix&
   Y.origin = Z.origin;
 }
 
-/// f'(z, y) reads y for σ and tanh (σ' = σ(1 − σ)), z for the rest, nothing for linear.
-inline bool derivative_reads_y(const Activation& f) { return f.name == "sigmoid" || f.name == "tanh"; }
+/// f'(z, y) reads y for σ and tanh (σ' = σ(1 − σ)), z for ReLU and the rest, both for swish,
+/// nothing for linear: the activation's row says.
+inline bool derivative_reads_y(const Activation& f) { return f.info().derivative_reads_y; }
 /// See derivative_reads_y.
-inline bool derivative_reads_z(const Activation& f) { return !derivative_reads_y(f) && f.name != "linear"; }
+inline bool derivative_reads_z(const Activation& f) { return f.info().derivative_reads_z; }
 
 /// δ = ∂L/∂y ⊙ f'(z, y); f' moves by at most the largest change of f'(z ± r_z, y) and
 /// f'(z, y ± r_y), and the radius of the product is as for multiply.

@@ -19,7 +19,7 @@ inline nlohmann::ordered_json bound(double v) {
 }
 
 /// [{name, title, label, latex_f, latex_df, alpha, keras_alpha, output: {lo, hi, lo_closed,
-/// hi_closed}, last_layer_only, derivative_reads}] in the rows' order.
+/// hi_closed}, last_layer_only, derivative_reads: ["z", "y"]}] in the rows' order.
 inline nlohmann::ordered_json activations_json() {
   auto list = nlohmann::ordered_json::array();
   for (const auto& row : activations()) {
@@ -34,7 +34,10 @@ inline nlohmann::ordered_json activations_json() {
     a["output"] = {{"lo", bound(row.output.lo)}, {"hi", bound(row.output.hi)},
                    {"lo_closed", row.output.lo_closed}, {"hi_closed", row.output.hi_closed}};
     a["last_layer_only"] = row.last_layer_only;
-    a["derivative_reads"] = row.derivative_reads_y ? "y" : "z";
+    auto reads = nlohmann::ordered_json::array();
+    if (row.derivative_reads_z) reads.push_back("z");
+    if (row.derivative_reads_y) reads.push_back("y");
+    a["derivative_reads"] = std::move(reads);
     list.push_back(std::move(a));
   }
   return list;
