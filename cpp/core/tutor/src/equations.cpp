@@ -535,13 +535,20 @@ std::string equations_for_step(Session session, long long step, int precision,
     throw SessionError("step: expected a whole number from 1 to " +
                        std::to_string(Limits::kMaxSteps) + ", got " + std::to_string(step));
   set_steps(session, step, "step");
-  const Trace trace = run(session);
-  if (trace.steps.size() < static_cast<std::size_t>(step))
-    throw SessionError("step: the run diverged at step " + std::to_string(trace.diverged->at) +
-                       " (" + trace.diverged->reason + "), so step " + std::to_string(step) +
-                       " has no numbers");
-  const StepTrace* previous = trace.steps.size() > 1 ? &trace.steps[trace.steps.size() - 2] : nullptr;
-  return step_equations_json(session, trace.steps.back(), precision, layers, units, previous);
+  return trace_equations(session, run(session), step, precision, layers, units).dump();
+}
+
+nlohmann::ordered_json trace_equations(const Session& session, const Trace& trace,
+                                       long long step, int precision,
+                                       const std::vector<int>& layers,
+                                       const std::vector<int>& units) {
+  if (precision < 0 || precision > 17)
+    throw SessionError("precision: expected a whole number from 0 to 17, got " +
+                       std::to_string(precision));
+  const StepTrace& at = recorded_step(trace, step);
+  const auto k = static_cast<std::size_t>(step - 1);
+  return step_equations(session, at, precision, layers, units,
+                        k > 0 ? &trace.steps[k - 1] : nullptr);
 }
 
 std::string step_equations_json(const Session& session, const StepTrace& step, int precision,

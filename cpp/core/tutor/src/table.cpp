@@ -64,25 +64,6 @@ json vector_json(const Eigen::VectorXd& v) {
   return a;
 }
 
-/// One step's trace; `slots` are the optimizer's state letters (m, v, a) of LayerTrace::state_*.
-json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
-  json layers = json::array();
-  for (const auto& l : t.layers) {
-    json layer = {{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
-                  {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}};
-    if (!l.state_W.empty()) {
-      json state = json::object();
-      for (std::size_t k = 0; k < slots.size() && k < l.state_W.size(); ++k)
-        state[slots[k]] = {{"W", matrix_json(l.state_W[k])}, {"b", vector_json(l.state_b[k])}};
-      layer["state"] = std::move(state);
-    }
-    layers.push_back(std::move(layer));
-  }
-  json step = {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
-  if (!t.batch.empty()) step["batch"] = t.batch;
-  return step;
-}
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string q = "\"";
@@ -121,6 +102,24 @@ std::string divergence_sentence(const Divergence& d) {
 }
 
 }  // namespace
+
+json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
+  json layers = json::array();
+  for (const auto& l : t.layers) {
+    json layer = {{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
+                  {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}};
+    if (!l.state_W.empty()) {
+      json state = json::object();
+      for (std::size_t k = 0; k < slots.size() && k < l.state_W.size(); ++k)
+        state[slots[k]] = {{"W", matrix_json(l.state_W[k])}, {"b", vector_json(l.state_b[k])}};
+      layer["state"] = std::move(state);
+    }
+    layers.push_back(std::move(layer));
+  }
+  json step = {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
+  if (!t.batch.empty()) step["batch"] = t.batch;
+  return step;
+}
 
 const char* kind_name(Kind kind) {
   switch (kind) {
@@ -422,9 +421,13 @@ View parse_view(const std::string& json_text) {
 }
 
 std::vector<std::size_t> view_columns(const Table& table, const View& view) {
+  return view_columns(table.columns, view);
+}
+
+std::vector<std::size_t> view_columns(const std::vector<Column>& columns, const View& view) {
   std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const Column& c = table.columns[i];
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Column& c = columns[i];
     const bool kind = std::find(view.kinds.begin(), view.kinds.end(), c.kind) != view.kinds.end();
     const bool layer = c.layer == 0 || view.layers.empty() ||
                        std::find(view.layers.begin(), view.layers.end(), c.layer) != view.layers.end();
@@ -435,16 +438,24 @@ std::vector<std::size_t> view_columns(const Table& table, const View& view) {
   return keep;
 }
 
-std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
-  Table table = make_table(session.network, session.batch.samples(), trace, session.optimizer);
-  const std::vector<std::size_t> keep = view_columns(table, view);
-  json columns = columns_json(table.columns, keep);
+json table_json(const std::vector<Column>& columns, const Trace& trace, const View& view,
+                std::size_t from, bool with_columns) {
+  const std::vector<std::size_t> keep = view_columns(columns, view);
+  json table = json::object();
+  if (with_columns) table["columns"] = columns_json(columns, keep);
   json rows = json::array();
-  for (const auto& row : table.rows) {
+  for (std::size_t k = from; k < trace.steps.size(); ++k) {
     json r = json::array();
-    for (std::size_t i : keep) r.push_back(row[i]);
+    for (std::size_t i : keep) r.push_back(column_value(columns[i], trace.steps[k]));
     rows.push_back(std::move(r));
   }
+  table["rows"] = std::move(rows);
+  return table;
+}
+
+std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
+  const std::vector<Column> columns =
+      table_columns(session.network, session.batch.samples(), session.optimizer);
   json steps = json::array();
   const std::vector<std::string> slots = session.optimizer.slots();
   for (const auto& t : trace.steps)
@@ -463,7 +474,7 @@ std::string run_result_json(const Session& session, const Trace& trace, const Vi
   result["diverged"] = trace.diverged
                            ? json{{"at", trace.diverged->at}, {"reason", trace.diverged->reason}}
                            : json(nullptr);
-  result["table"] = {{"columns", std::move(columns)}, {"rows", std::move(rows)}};
+  result["table"] = table_json(columns, trace, view);
   if (view.equations) result["equations"] = std::move(equations);
   return result.dump();
 }
