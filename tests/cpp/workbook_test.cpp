@@ -314,3 +314,28 @@ TEST(Workbook, ReadsNameTheStepOrRow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(StepJsonText, IsTheDumpOfStepJson) {
+  nntutor::StepTrace t;
+  t.step = 7;
+  t.loss = 1e-320;  // subnormal
+  nntutor::LayerTrace l;
+  l.W = nntutor_test::matrix({{-0.0, 1e300, 0.1}, {2, -3.5e-7, 123456789012345680.0}});
+  l.b = Eigen::VectorXd::Constant(2, 1.0 / 3);
+  l.z = nntutor_test::matrix({{1}, {-1}});
+  l.y = l.z;
+  l.dW = -l.W;
+  l.db = l.b;
+  t.layers = {l, l};
+  EXPECT_EQ(nntutor::step_json_text(t, {}), nntutor::step_json(t, {}).dump());
+  t.layers[1].state_W = {l.W, 2 * l.W};
+  t.layers[1].state_b = {l.b, -l.b};
+  t.layers[0].state_W = t.layers[1].state_W;
+  t.layers[0].state_b = t.layers[1].state_b;
+  t.batch = {3, 1};
+  EXPECT_EQ(nntutor::step_json_text(t, {"m", "v"}), nntutor::step_json(t, {"m", "v"}).dump());
+}
+
+}  // namespace

@@ -9,6 +9,7 @@
 
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
+#include "json_text.hpp"
 
 namespace nntutor {
 
@@ -102,6 +103,76 @@ std::string divergence_sentence(const Divergence& d) {
 }
 
 }  // namespace
+
+namespace {
+
+using json_text::number;
+
+void append_matrix(std::string& out, const Eigen::MatrixXd& m) {
+  out += '[';
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    out += r ? ",[" : "[";
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      if (c) out += ',';
+      number(out, m(r, c));
+    }
+    out += ']';
+  }
+  out += ']';
+}
+
+void append_vector(std::string& out, const Eigen::VectorXd& v) {
+  out += '[';
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    number(out, v(i));
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string step_json_text(const StepTrace& t, const std::vector<std::string>& slots) {
+  std::string out = "{\"step\":" + std::to_string(t.step) + ",\"loss\":";
+  number(out, t.loss);
+  out += ",\"layers\":[";
+  for (std::size_t l = 0; l < t.layers.size(); ++l) {
+    const LayerTrace& layer = t.layers[l];
+    out += l ? ",{\"W\":" : "{\"W\":";
+    append_matrix(out, layer.W);
+    out += ",\"b\":";
+    append_vector(out, layer.b);
+    out += ",\"z\":";
+    append_matrix(out, layer.z);
+    out += ",\"y\":";
+    append_matrix(out, layer.y);
+    out += ",\"dW\":";
+    append_matrix(out, layer.dW);
+    out += ",\"db\":";
+    append_vector(out, layer.db);
+    if (!layer.state_W.empty()) {
+      out += ",\"state\":{";
+      for (std::size_t k = 0; k < slots.size() && k < layer.state_W.size(); ++k) {
+        out += (k ? ",\"" : "\"") + slots[k] + "\":{\"W\":";  // slot letters need no escaping
+        append_matrix(out, layer.state_W[k]);
+        out += ",\"b\":";
+        append_vector(out, layer.state_b[k]);
+        out += '}';
+      }
+      out += '}';
+    }
+    out += '}';
+  }
+  out += ']';
+  if (!t.batch.empty()) {
+    out += ",\"batch\":[";
+    for (std::size_t i = 0; i < t.batch.size(); ++i)
+      out += (i ? "," : "") + std::to_string(t.batch[i]);
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
 
 json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
   json layers = json::array();

@@ -47,6 +47,7 @@ void Workbook::restart() {
   trace_ = Trace{};
   session_.steps = 0;
   start_ = start_of(session_);
+  slots_ = session_.optimizer.slots();
   columns_ = table_columns(session_.network, session_.batch.samples(), session_.optimizer);
   checkpoints_.clear();
   checkpoints_.push_back(Checkpoint{
@@ -162,13 +163,13 @@ std::string Workbook::rows_json(long long from, const View& view) const {
 }
 
 std::string Workbook::trace_json(long long step) const {
-  return step_json(recorded_step(trace_, step), session_.optimizer.slots()).dump();
+  return step_json_text(recorded_step(trace_, step), slots_);
 }
 
 std::string Workbook::equations_json(long long step, int precision,
                                      const std::vector<int>& layers,
                                      const std::vector<int>& units) const {
-  return trace_equations(session_, trace_, step, precision, layers, units).dump();
+  return trace_equations_json(session_, trace_, step, precision, layers, units);
 }
 
 }  // namespace nntutor

@@ -57,6 +57,10 @@ Table make_table(const Network& net, int samples, const Trace& trace,
 /// (OptimizerSettings::slots()) naming LayerTrace::state_*.
 nlohmann::ordered_json step_json(const StepTrace& t, const std::vector<std::string>& slots);
 
+/// step_json(t, slots).dump(), written straight into the text (a large network's step has tens
+/// of thousands of numbers: no JSON value per number).
+std::string step_json_text(const StepTrace& t, const std::vector<std::string>& slots);
+
 /// The columns' JSON descriptions {"name", "kind", "layer", "unit", "input", "sample"} (and
 /// "slot" for state columns) of `columns[keep[…]]`.
 nlohmann::ordered_json columns_json(const std::vector<Column>& columns,

@@ -66,7 +66,7 @@ class Workbook {
   /// (trace_step k). SessionError if the step was not computed.
   std::string trace_json(long long step) const;
   /// The equations of recorded step `step`, as equations_for_step returns them (layers and
-  /// units as for gradient_equations). SessionError as trace_equations.
+  /// units as for gradient_equations). SessionError as trace_equations_json.
   std::string equations_json(long long step, int precision, const std::vector<int>& layers = {},
                              const std::vector<int>& units = {}) const;
   /// The session as run_result_json writes it in "session" (session_to_json).
@@ -98,6 +98,7 @@ class Workbook {
   bool page_limits_ = false;
   Trace trace_;
   std::string start_;                    ///< session_to_json of session_ without steps and seed
+  std::vector<std::string> slots_;       ///< session_.optimizer.slots()
   std::vector<Column> columns_;          ///< table_columns of session_ (its shape and optimizer)
   std::vector<Checkpoint> checkpoints_;  ///< after steps 0, kCheckpointEvery, 2·kCheckpointEvery…
   std::optional<Checkpoint> live_;       ///< after the last computed step (when `at` says so)
