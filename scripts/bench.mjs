@@ -1,7 +1,8 @@
 // `npm run bench`: prints the speed and size figures (run scripts/bench.sh, which builds first).
 //   native and Wasm time per training step: the lecture's 1-1-1 example, and a
 //   9-64-128-64-54 network (the Keras example's widths) on a batch of 64 samples;
-//   the page in headless Chromium (scripts/bench-page.mjs); the bytes the page downloads.
+//   the workbook against the stateless run (scripts/bench-workbook.mjs); the page in headless
+//   Chromium (scripts/bench-page.mjs); the bytes the page downloads.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,6 +129,9 @@ console.log('Size (gzip -9; what a browser downloads is measured below, in Chrom
 console.log(`  engine (JS + .wasm)           ${(engineRaw / 1024).toFixed(1)} KB raw, ${(engineGz / 1024).toFixed(1)} KB gzipped`);
 console.log(`  checker (loaded on first use) ${(checkRaw / 1024).toFixed(1)} KB raw, ${(checkGz / 1024).toFixed(1)} KB gzipped`);
 console.log(`  all of build/site             ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped  (every KaTeX font, most never downloaded)`);
+
+// The engine's workbook (engine.open) against the stateless run, in Node.
+execFileSync(process.execPath, [join(root, 'scripts/bench-workbook.mjs')], { stdio: 'inherit' });
 
 // The page in headless Chromium.
 console.log('Page in headless Chromium');

@@ -5,13 +5,16 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "nntutor/equations.hpp"
 #include "nntutor/rates.hpp"
 #include "nntutor/schema.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
+#include "nntutor/workbook.hpp"
 #include "result.hpp"
 
 namespace {
@@ -68,6 +71,48 @@ Result bench_steps(const std::string& session_json, int steps) {
   });
 }
 
+/// The page's open session (nntutor::Workbook): `new Workbook()`, then open(); JavaScript
+/// must delete() it. Every method returns {ok, error, value}; a refused call changes nothing.
+class Workbook {
+ public:
+  Result open(const std::string& session_json, const std::string& options_json) {
+    return guarded([&] {
+      const auto view = nntutor::parse_view(options_json);
+      nntutor::Workbook opened(nntutor::parse_session(session_json), view.page_limits);
+      workbook_ = std::move(opened);
+      return workbook_->status_json({0});
+    });
+  }
+  Result set_session(const std::string& session_json) {
+    return guarded([&] {
+      auto session = nntutor::parse_session(session_json);
+      return held().status_json(held().set_session(std::move(session)));
+    });
+  }
+  Result step() { return guarded([&] { return held().status_json(held().step()); }); }
+  Result back() { return guarded([&] { return held().status_json(held().back()); }); }
+  Result reset() { return guarded([&] { return held().status_json(held().reset()); }); }
+  Result status() { return guarded([&] { return held().status_json({held().rows()}); }); }
+  Result rows(int from, const std::string& options_json) {
+    return guarded([&] { return held().rows_json(from, nntutor::parse_view(options_json)); });
+  }
+  Result trace(int step) { return guarded([&] { return held().trace_json(step); }); }
+  Result equations(int step, int precision, const std::string& options_json) {
+    return guarded([&] {
+      const auto view = nntutor::parse_view(options_json);
+      return held().equations_json(step, precision, view.layers, view.units);
+    });
+  }
+  Result session() { return guarded([&] { return held().session_json(); }); }
+
+ private:
+  nntutor::Workbook& held() {
+    if (!workbook_) throw nntutor::SessionError("workbook: no session is open (call open first)");
+    return *workbook_;
+  }
+  std::optional<nntutor::Workbook> workbook_;
+};
+
 std::string version() { return NNTUTOR_VERSION; }
 
 std::string limits() { return nntutor::limits_json(); }
@@ -86,4 +131,16 @@ EMSCRIPTEN_BINDINGS(nntutor) {
   emscripten::function("limits", &limits);
   emscripten::function("schema", &schema);
   emscripten::function("version", &version);
+  emscripten::class_<Workbook>("Workbook")
+      .constructor<>()
+      .function("open", &Workbook::open)
+      .function("setSession", &Workbook::set_session)
+      .function("step", &Workbook::step)
+      .function("back", &Workbook::back)
+      .function("reset", &Workbook::reset)
+      .function("status", &Workbook::status)
+      .function("rows", &Workbook::rows)
+      .function("trace", &Workbook::trace)
+      .function("equations", &Workbook::equations)
+      .function("session", &Workbook::session);
 }

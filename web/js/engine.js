@@ -24,7 +24,8 @@ function unwrap(result, what) {
 }
 
 /// Instantiates the module from its factory (in the page: the global `createEngine`
-/// that nntutor_wasm.js defines) and returns `{ run, equations, compareRates, format, limits, version }`.
+/// that nntutor_wasm.js defines) and returns `{ run, equations, compareRates, format, open, limits,
+/// version }`.
 export async function loadEngine(createEngine = globalThis.createEngine) {
   if (typeof createEngine !== 'function') {
     throw new EngineError('the engine script nntutor_wasm.js did not load');
@@ -66,6 +67,13 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
       if (!result?.ok) throw new EngineError(String(result?.error ?? 'format: no result'));
       return result.value;
     },
+    /// Opens `session` in a workbook that keeps it and its trace (docs/engine-api.md,
+    /// "Workbook"): a step computes one step and a row read only reads, with the numbers of
+    /// run(). `options`: `{ limits: 'page' | 'engine' }` and the table view `{ columns, layers,
+    /// units }` that rows() uses by default. Call close() when done (it frees Wasm memory).
+    open(session, options = {}) {
+      return openWorkbook(module, session, options);
+    },
     /// The limits the engine enforces: `{ layers, units, features, samples, steps, work,
     /// trace_numbers }`.
     limits() {
@@ -74,6 +82,77 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     /// The engine's version string.
     version() {
       return typeof module.version === 'function' ? String(module.version()) : '';
+    },
+  };
+}
+
+/// A session held open in the module's Workbook (see loadEngine().open). Every method throws
+/// EngineError with the engine's message; a refused call leaves the workbook as it was.
+function openWorkbook(module, session, options) {
+  if (typeof module.Workbook !== 'function') {
+    throw new EngineError('open: this engine has no Workbook (rebuild nntutor_wasm.js)');
+  }
+  let handle = new module.Workbook();
+  const view = JSON.stringify(options ?? {});
+  try {
+    unwrap(handle.open(JSON.stringify(session), view), 'open');
+  } catch (e) {
+    handle.delete();
+    throw e;
+  }
+  const held = (what) => {
+    if (!handle) throw new EngineError(`${what}: the workbook is closed`);
+    return handle;
+  };
+  return {
+    /// `{ steps, rows, kept, diverged }` now: steps held (rows, plus 1 after a divergence),
+    /// rows computed, `kept` = rows, `diverged` null or `{ at, reason }`.
+    status() {
+      return unwrap(held('status').status(), 'status');
+    },
+    /// Computes one more step: `{ steps, rows, kept, diverged }`, rows 1…kept unchanged
+    /// (read the new one with rows(kept + 1)). Throws after a divergence or at the limits.
+    step() {
+      return unwrap(held('step').step(), 'step');
+    },
+    /// Drops the last step (or the divergence): `{ steps, rows, kept, diverged }`.
+    back() {
+      return unwrap(held('back').back(), 'back');
+    },
+    /// Back to step 0: `{ steps: 0, rows: 0, kept: 0, diverged: null }`.
+    reset() {
+      return unwrap(held('reset').reset(), 'reset');
+    },
+    /// Replaces the session (an object, as for run()); only the steps it changes are computed
+    /// again: `kept` rows are as they were (all of them when only `steps` changed).
+    setSession(next) {
+      return unwrap(held('setSession').setSession(JSON.stringify(next)), 'setSession');
+    },
+    /// The table rows from row `from` (1-based) on: `{ columns, rows, diverged }` with
+    /// `columns` only when `from` is 1 (run()'s `table`). `rowView`: `{ columns, layers, units }`,
+    /// by default the view given to open().
+    rows(from = 1, rowView) {
+      const text = rowView === undefined ? view : JSON.stringify(rowView);
+      return unwrap(held('rows').rows(from, text), 'rows');
+    },
+    /// The trace of step `k` (1-based), as run() returns it in `steps` for `trace_step: k`.
+    trace(k) {
+      return unwrap(held('trace').trace(k), 'trace');
+    },
+    /// The equations of step `k` at `precision` decimals, as equations() returns them;
+    /// `equationsView`: `{ layers: [l], units: [j] }`.
+    equations(k, precision, equationsView) {
+      return unwrap(held('equations').equations(k, precision, JSON.stringify(equationsView ?? {})),
+        'equations');
+    },
+    /// The session with every weight written out and `steps` = steps held (run()'s `session`).
+    session() {
+      return unwrap(held('session').session(), 'session');
+    },
+    /// Frees the workbook; later calls throw EngineError. Closing twice does nothing.
+    close() {
+      if (handle) handle.delete();
+      handle = null;
     },
   };
 }

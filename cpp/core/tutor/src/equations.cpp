@@ -9,6 +9,7 @@
 
 #include "nntutor/error.hpp"
 #include "nntutor/table.hpp"
+#include "json_text.hpp"
 
 namespace nntutor {
 
@@ -530,19 +531,147 @@ std::string equations_for_step(Session session, long long step, int precision,
     throw SessionError("step: expected a whole number from 1 to " +
                        std::to_string(Limits::kMaxSteps) + ", got " + std::to_string(step));
   set_steps(session, step, "step");
-  const Trace trace = run(session);
-  if (trace.steps.size() < static_cast<std::size_t>(step))
-    throw SessionError("step: the run diverged at step " + std::to_string(trace.diverged->at) +
-                       " (" + trace.diverged->reason + "), so step " + std::to_string(step) +
-                       " has no numbers");
-  const StepTrace* previous = trace.steps.size() > 1 ? &trace.steps[trace.steps.size() - 2] : nullptr;
-  return step_equations_json(session, trace.steps.back(), precision, layers, units, previous);
+  return trace_equations_json(session, run(session), step, precision, layers, units);
 }
+
+std::string trace_equations_json(const Session& session, const Trace& trace, long long step,
+                                 int precision, const std::vector<int>& layers,
+                                 const std::vector<int>& units) {
+  if (precision < 0 || precision > 17)
+    throw SessionError("precision: expected a whole number from 0 to 17, got " +
+                       std::to_string(precision));
+  const StepTrace& at = recorded_step(trace, step);
+  const auto k = static_cast<std::size_t>(step - 1);
+  return step_equations_json(session, at, precision, layers, units,
+                             k > 0 ? &trace.steps[k - 1] : nullptr);
+}
+
+namespace {
+
+/// equations_to_json(equations, precision).dump(), written straight into `out`.
+void append_equations(std::string& out, const std::vector<Equation>& equations, int precision) {
+  using json_text::key;
+  using json_text::number;
+  using json_text::string;
+  out += '[';
+  for (std::size_t i = 0; i < equations.size(); ++i) {
+    const Equation& e = equations[i];
+    std::string factors = "[", substituted = "[", products = "[";
+    for (std::size_t s = 0; s < e.factors.size(); ++s) {
+      const auto& fs = e.factors[s];
+      factors += s ? ",[" : "[";
+      double p = 1;
+      for (std::size_t f = 0; f < fs.size(); ++f) {
+        factors += f ? ",{" : "{";
+        key(factors, "symbolic");
+        string(factors, fs[f].symbolic);
+        factors += ',';
+        key(factors, "substituted");
+        string(factors, fs[f].substituted);
+        factors += ',';
+        key(factors, "value");
+        number(factors, fs[f].value);
+        factors += '}';
+        p *= fs[f].value;
+      }
+      factors += ']';
+      if (s) substituted += ',';
+      string(substituted, product(fs, true) + " = " + fixed(p, precision));
+      if (s) products += ',';
+      number(products, p);
+    }
+    out += i ? ",{" : "{";
+    key(out, "name");
+    string(out, e.name);
+    out += ',';
+    key(out, "lhs");
+    string(out, e.lhs);
+    out += ',';
+    key(out, "latex");
+    string(out, e.lhs + " = " + e.symbolic());
+    out += ',';
+    key(out, "substituted");
+    out += substituted + "],";
+    key(out, "factors");
+    out += factors + "],";
+    key(out, "products");
+    out += products + "],";
+    key(out, "value");
+    number(out, e.value);
+    if (!e.samples.empty()) {
+      out += ',';
+      key(out, "samples");
+      out += '[';
+      for (std::size_t s = 0; s < e.samples.size(); ++s)
+        out += (s ? "," : "") + std::to_string(e.samples[s]);
+      out += ']';
+    }
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
 
 std::string step_equations_json(const Session& session, const StepTrace& step, int precision,
                                 const std::vector<int>& layers, const std::vector<int>& units,
                                 const StepTrace* previous) {
-  return step_equations(session, step, precision, layers, units, previous).dump();
+  // step_equations(…).dump(), written as text: a large network's equations hold thousands of
+  // strings and numbers, and a JSON value for each costs more than writing it.
+  using json_text::key;
+  using json_text::number;
+  using json_text::string;
+  if (precision < 0 || precision > 17)
+    throw SessionError("precision: expected a whole number from 0 to 17, got " +
+                       std::to_string(precision));
+  const auto eqs = gradient_equations(session, step, precision, layers, units);
+  const auto updates = update_equations(session, step, previous, precision, layers, units);
+  std::string out = "{";
+  key(out, "step");
+  out += std::to_string(step.step) + ",";
+  key(out, "latex");
+  string(out, updates.empty() ? equations_latex(session, eqs, precision)
+                              : equations_latex(session, eqs, precision) +
+                                    updates_latex(updates, precision));
+  out += ',';
+  key(out, "equations");
+  append_equations(out, eqs, precision);
+  if (!updates.empty()) {
+    out += ',';
+    key(out, "optimizer");
+    string(out, keras::optimizer_name(session.optimizer.kind));
+    out += ',';
+    key(out, "updates");
+    out += '[';
+    for (std::size_t u = 0; u < updates.size(); ++u) {
+      out += u ? ",{" : "{";
+      key(out, "name");
+      string(out, updates[u].name);
+      out += ',';
+      key(out, "lines");
+      out += '[';
+      for (std::size_t l = 0; l < updates[u].lines.size(); ++l) {
+        const UpdateLine& line = updates[u].lines[l];
+        out += l ? ",{" : "{";
+        key(out, "lhs");
+        string(out, line.lhs);
+        out += ',';
+        key(out, "latex");
+        string(out, line.lhs + " \\leftarrow " + line.symbolic);
+        out += ',';
+        key(out, "substituted");
+        string(out, line.substituted);
+        out += ',';
+        key(out, "value");
+        number(out, line.value);
+        out += '}';
+      }
+      out += "]}";
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 nlohmann::ordered_json step_equations(const Session& session, const StepTrace& step,

@@ -9,6 +9,7 @@
 
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
+#include "json_text.hpp"
 
 namespace nntutor {
 
@@ -64,25 +65,6 @@ json vector_json(const Eigen::VectorXd& v) {
   return a;
 }
 
-/// One step's trace; `slots` are the optimizer's state letters (m, v, a) of LayerTrace::state_*.
-json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
-  json layers = json::array();
-  for (const auto& l : t.layers) {
-    json layer = {{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
-                  {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}};
-    if (!l.state_W.empty()) {
-      json state = json::object();
-      for (std::size_t k = 0; k < slots.size() && k < l.state_W.size(); ++k)
-        state[slots[k]] = {{"W", matrix_json(l.state_W[k])}, {"b", vector_json(l.state_b[k])}};
-      layer["state"] = std::move(state);
-    }
-    layers.push_back(std::move(layer));
-  }
-  json step = {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
-  if (!t.batch.empty()) step["batch"] = t.batch;
-  return step;
-}
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string q = "\"";
@@ -121,6 +103,94 @@ std::string divergence_sentence(const Divergence& d) {
 }
 
 }  // namespace
+
+namespace {
+
+using json_text::number;
+
+void append_matrix(std::string& out, const Eigen::MatrixXd& m) {
+  out += '[';
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    out += r ? ",[" : "[";
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      if (c) out += ',';
+      number(out, m(r, c));
+    }
+    out += ']';
+  }
+  out += ']';
+}
+
+void append_vector(std::string& out, const Eigen::VectorXd& v) {
+  out += '[';
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    number(out, v(i));
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string step_json_text(const StepTrace& t, const std::vector<std::string>& slots) {
+  std::string out = "{\"step\":" + std::to_string(t.step) + ",\"loss\":";
+  number(out, t.loss);
+  out += ",\"layers\":[";
+  for (std::size_t l = 0; l < t.layers.size(); ++l) {
+    const LayerTrace& layer = t.layers[l];
+    out += l ? ",{\"W\":" : "{\"W\":";
+    append_matrix(out, layer.W);
+    out += ",\"b\":";
+    append_vector(out, layer.b);
+    out += ",\"z\":";
+    append_matrix(out, layer.z);
+    out += ",\"y\":";
+    append_matrix(out, layer.y);
+    out += ",\"dW\":";
+    append_matrix(out, layer.dW);
+    out += ",\"db\":";
+    append_vector(out, layer.db);
+    if (!layer.state_W.empty()) {
+      out += ",\"state\":{";
+      for (std::size_t k = 0; k < slots.size() && k < layer.state_W.size(); ++k) {
+        out += (k ? ",\"" : "\"") + slots[k] + "\":{\"W\":";  // slot letters need no escaping
+        append_matrix(out, layer.state_W[k]);
+        out += ",\"b\":";
+        append_vector(out, layer.state_b[k]);
+        out += '}';
+      }
+      out += '}';
+    }
+    out += '}';
+  }
+  out += ']';
+  if (!t.batch.empty()) {
+    out += ",\"batch\":[";
+    for (std::size_t i = 0; i < t.batch.size(); ++i)
+      out += (i ? "," : "") + std::to_string(t.batch[i]);
+    out += ']';
+  }
+  out += '}';
+  return out;
+}
+
+json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
+  json layers = json::array();
+  for (const auto& l : t.layers) {
+    json layer = {{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
+                  {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}};
+    if (!l.state_W.empty()) {
+      json state = json::object();
+      for (std::size_t k = 0; k < slots.size() && k < l.state_W.size(); ++k)
+        state[slots[k]] = {{"W", matrix_json(l.state_W[k])}, {"b", vector_json(l.state_b[k])}};
+      layer["state"] = std::move(state);
+    }
+    layers.push_back(std::move(layer));
+  }
+  json step = {{"step", t.step}, {"loss", t.loss}, {"layers", std::move(layers)}};
+  if (!t.batch.empty()) step["batch"] = t.batch;
+  return step;
+}
 
 const char* kind_name(Kind kind) {
   switch (kind) {
@@ -402,9 +472,13 @@ View parse_view(const std::string& json_text) {
 }
 
 std::vector<std::size_t> view_columns(const Table& table, const View& view) {
+  return view_columns(table.columns, view);
+}
+
+std::vector<std::size_t> view_columns(const std::vector<Column>& columns, const View& view) {
   std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const Column& c = table.columns[i];
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Column& c = columns[i];
     const bool kind = std::find(view.kinds.begin(), view.kinds.end(), c.kind) != view.kinds.end();
     const bool layer = c.layer == 0 || view.layers.empty() ||
                        std::find(view.layers.begin(), view.layers.end(), c.layer) != view.layers.end();
@@ -415,16 +489,24 @@ std::vector<std::size_t> view_columns(const Table& table, const View& view) {
   return keep;
 }
 
-std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
-  Table table = make_table(session.network, session.batch.samples(), trace, session.optimizer);
-  const std::vector<std::size_t> keep = view_columns(table, view);
-  json columns = columns_json(table.columns, keep);
+json table_json(const std::vector<Column>& columns, const Trace& trace, const View& view,
+                std::size_t from, bool with_columns) {
+  const std::vector<std::size_t> keep = view_columns(columns, view);
+  json table = json::object();
+  if (with_columns) table["columns"] = columns_json(columns, keep);
   json rows = json::array();
-  for (const auto& row : table.rows) {
+  for (std::size_t k = from; k < trace.steps.size(); ++k) {
     json r = json::array();
-    for (std::size_t i : keep) r.push_back(row[i]);
+    for (std::size_t i : keep) r.push_back(column_value(columns[i], trace.steps[k]));
     rows.push_back(std::move(r));
   }
+  table["rows"] = std::move(rows);
+  return table;
+}
+
+std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
+  const std::vector<Column> columns =
+      table_columns(session.network, session.batch.samples(), session.optimizer);
   json steps = json::array();
   const std::vector<std::string> slots = session.optimizer.slots();
   for (const auto& t : trace.steps)
@@ -443,7 +525,7 @@ std::string run_result_json(const Session& session, const Trace& trace, const Vi
   result["diverged"] = trace.diverged
                            ? json{{"at", trace.diverged->at}, {"reason", trace.diverged->reason}}
                            : json(nullptr);
-  result["table"] = {{"columns", std::move(columns)}, {"rows", std::move(rows)}};
+  result["table"] = table_json(columns, trace, view);
   if (view.equations) result["equations"] = std::move(equations);
   return result.dump();
 }

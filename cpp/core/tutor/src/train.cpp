@@ -4,6 +4,7 @@
 #include <limits>
 #include <numeric>
 
+#include "nntutor/error.hpp"
 #include "nntutor/init.hpp"
 #include "nntutor/table.hpp"
 
@@ -262,6 +263,21 @@ Trace run(Network net, const Batch& batch, const Loss& loss, const OptimizerSett
     trace.steps.push_back(std::move(row));
   }
   return trace;
+}
+
+const StepTrace& recorded_step(const Trace& trace, long long step) {
+  const auto recorded = static_cast<long long>(trace.steps.size());
+  if (step > recorded && trace.diverged && step >= trace.diverged->at)
+    throw SessionError("step: the run diverged at step " + std::to_string(trace.diverged->at) +
+                       " (" + trace.diverged->reason + "), so step " + std::to_string(step) +
+                       " has no numbers");
+  if (step < 1 || step > recorded)
+    throw SessionError(recorded == 0 ? "step: no step has been computed yet, got " +
+                                           std::to_string(step)
+                                     : "step: expected a computed step from 1 to " +
+                                           std::to_string(recorded) + ", got " +
+                                           std::to_string(step));
+  return trace.steps[static_cast<std::size_t>(step - 1)];
 }
 
 double train_silently(Network& net, const Batch& batch, const Loss& loss,

@@ -93,6 +93,14 @@ nlohmann::ordered_json step_equations(const Session& session, const StepTrace& s
                                       const std::vector<int>& units = {},
                                       const StepTrace* previous = nullptr);
 
+/// step_equations_json of step `step` (1-based) of `trace`, a recorded run of `session`, with the
+/// step before it as `previous`: what equations_for_step returns, without running again.
+/// Throws SessionError if `precision` is not 0…17 or the trace has no such step (naming the
+/// divergence when the run stopped before it).
+std::string trace_equations_json(const Session& session, const Trace& trace, long long step,
+                                 int precision, const std::vector<int>& layers = {},
+                                 const std::vector<int>& units = {});
+
 /// Runs `session` to step `step` (1-based) and returns {"step", "latex": equations_latex,
 /// "equations": equations_json}; throws SessionError if the step is out of range or the run
 /// diverged before it. `layers` and `units` as for gradient_equations.

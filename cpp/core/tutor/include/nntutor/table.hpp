@@ -53,6 +53,15 @@ std::vector<Column> table_columns(const Network& net, int samples,
 Table make_table(const Network& net, int samples, const Trace& trace,
                  const OptimizerSettings& opt = {});
 
+/// One recorded step as JSON, as `run` returns it in "steps": {"step", "loss", "layers": [{"W",
+/// "b", "z", "y", "dW", "db", "state"?}], "batch"?}; `slots` are the optimizer's state letters
+/// (OptimizerSettings::slots()) naming LayerTrace::state_*.
+nlohmann::ordered_json step_json(const StepTrace& t, const std::vector<std::string>& slots);
+
+/// step_json(t, slots).dump(), written straight into the text (a large network's step has tens
+/// of thousands of numbers: no JSON value per number).
+std::string step_json_text(const StepTrace& t, const std::vector<std::string>& slots);
+
 /// The columns' JSON descriptions {"name", "kind", "layer", "unit", "input", "sample"} (and
 /// "slot" for state columns) of `columns[keep[…]]`.
 nlohmann::ordered_json columns_json(const std::vector<Column>& columns,
@@ -98,6 +107,17 @@ struct View {
 /// the chosen kinds of the chosen layers and units (the loss column is kept when its kind is
 /// chosen).
 std::vector<std::size_t> view_columns(const Table& table, const View& view);
+
+/// The same for the columns alone (what view_columns of a Table reads).
+std::vector<std::size_t> view_columns(const std::vector<Column>& columns, const View& view);
+
+/// The table of a recorded `trace` as run_result_json writes it, {"columns", "rows"}: the
+/// columns `view` keeps of `columns` (table_columns of the trace's session), and one row per
+/// recorded step from the 0-based `from` on; without "columns" when `with_columns` is false
+/// (a page appending a row already has them).
+nlohmann::ordered_json table_json(const std::vector<Column>& columns, const Trace& trace,
+                                  const View& view, std::size_t from = 0,
+                                  bool with_columns = true);
 
 /// render() of the columns `view` keeps (csv, markdown, latex; json lines are whole steps).
 std::string render(const Session& session, const Trace& trace, Format format, int precision,

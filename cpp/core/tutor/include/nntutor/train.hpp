@@ -132,6 +132,10 @@ std::optional<Divergence> train_step(Network& net, const Batch& batch, const Los
 Trace run(Network net, const Batch& batch, const Loss& loss, const OptimizerSettings& opt,
           int steps);
 
+/// The recorded step `step` (1-based) of `trace`. Throws SessionError "step: …" if it was not
+/// computed, naming the divergence when the run stopped at or before it.
+const StepTrace& recorded_step(const Trace& trace, long long step);
+
 /// Runs `steps` steps without recording (for benchmarks), the optimizer's state starting
 /// afresh; returns the loss of the last step, or NaN if the run diverged.
 double train_silently(Network& net, const Batch& batch, const Loss& loss,
