@@ -580,7 +580,9 @@ std::string derivative_text(const Activation& f, const std::string& y, const std
   if (f.name == "relu") return "1 if " + z + " > 0, else 0";
   if (f.name == "leaky_relu") return "1 if " + z + " > 0, else " + short_number(f.alpha);
   if (f.name == "elu") return "1 if " + z + " ≥ 0, else " + short_number(f.alpha) + "·e^" + z;
-  return "1";
+  // Every other row says its own f′ (softplus σ(z), swish y + σ(z)(1 − y), linear 1).
+  const std::string alpha = short_number(f.alpha);
+  return f.info().text_derivative(Operands{z, y, alpha, z, y, alpha});
 }
 
 /// f'(z, y) reads y for σ and tanh (σ' = σ(1 − σ)), z for the rest, nothing for linear.

@@ -189,7 +189,12 @@ class Builder {
     if (f.name == "elu")
       return Factor{"\\mathrm{elu}'(" + Z + ")",
                     z >= 0 ? "1" : factor_num(f.alpha) + "\\,e^{" + num(z) + "}", value};
-    return std::nullopt;
+    // Every other row writes its own f′ (softplus σ(z), swish y + σ(z)(1 − y)); linear has none.
+    const Operands symbols{Z, Y, num(f.alpha), Z, Y, factor_num(f.alpha)};
+    const Operands numbers{num(z), num(y), num(f.alpha), factor_num(z), factor_num(y), factor_num(f.alpha)};
+    const std::optional<std::string> symbolic = f.info().latex_derivative(symbols, z);
+    if (!symbolic) return std::nullopt;
+    return Factor{*symbolic, f.info().latex_derivative(numbers, z).value_or("1"), value};
   }
 
   void add(std::vector<Factor>& fs, std::optional<Factor> f) const {
