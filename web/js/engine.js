@@ -24,7 +24,7 @@ function unwrap(result, what) {
 }
 
 /// Instantiates the module from its factory (in the page: the global `createEngine`
-/// that nntutor_wasm.js defines) and returns `{ run, equations, compareRates, format, limits, schema, version }`.
+/// that nntutor_wasm.js defines) and returns `{ run, equations, compareRates, format, limits, version }`.
 export async function loadEngine(createEngine = globalThis.createEngine) {
   if (typeof createEngine !== 'function') {
     throw new EngineError('the engine script nntutor_wasm.js did not load');
@@ -35,7 +35,6 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
   } catch (e) {
     throw new EngineError(`the engine did not start: ${e?.message ?? e}`);
   }
-  let schema = null;
   return {
     /// Runs a session (an object, see engine-api.md) and returns
     /// `{ session, steps, diverged, table: { columns, rows } }`.
@@ -74,10 +73,9 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     },
     /// The activations, losses and optimizers with their defaults, rules and formulas, the
     /// limits and the session's defaults (docs/engine-api.md, "Schema"): the page's choosers,
-    /// default values and limits come from here. Parsed once.
+    /// default values and limits come from here (main.js asks once, for stateModel).
     schema() {
-      schema ??= JSON.parse(module.schema());
-      return schema;
+      return JSON.parse(module.schema());
     },
     /// The engine's version string.
     version() {
