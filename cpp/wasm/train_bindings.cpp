@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "nntutor/model_schema.hpp"
 #include "nntutor/trainer.hpp"
 #include "result.hpp"
 
@@ -38,6 +39,8 @@ Result model(const Trainer& t) {
 }
 
 std::string version() { return NNTUTOR_VERSION; }
+/// The activations, losses and optimizers the trainer page offers in its selects.
+std::string schema() { return nntutor::keras::model_schema_json(); }
 
 }  // namespace
 
@@ -45,6 +48,7 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
   nntutor_wasm::register_result();
   emscripten::function("summary", &summary);
   emscripten::function("version", &version);
+  emscripten::function("schema", &schema);
   emscripten::class_<Trainer>("Trainer")
       .constructor<>()
       .function("loadData", &load_data)

@@ -36,3 +36,17 @@ TEST(Schema, ListsEveryRowWithTheWorkedExamplesDefaults) {
   EXPECT_EQ(j["defaults"]["loss"], "half_sse");
   EXPECT_EQ(j["defaults"]["steps"], 5);
 }
+
+#include "nntutor/model_schema.hpp"
+
+TEST(ModelSchema, TheTrainersRowsAreTheSameRows) {
+  const auto model = nlohmann::json::parse(nntutor::keras::model_schema_json());
+  const auto page = nlohmann::json::parse(nntutor::schema_json());
+  EXPECT_EQ(model["activations"], page["activations"]);
+  EXPECT_EQ(model["losses"], page["losses"]);
+  EXPECT_EQ(model["limits"]["units"], 4096);
+  std::vector<std::string> keras_losses;
+  for (const auto& l : model["losses"])
+    if (l["keras"].get<bool>()) keras_losses.push_back(l["name"]);
+  EXPECT_EQ(keras_losses, (std::vector<std::string>{"mse", "mae", "msle", "bce", "cross_entropy"}));
+}

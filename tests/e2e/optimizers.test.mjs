@@ -2,6 +2,8 @@
 // state columns checked against the formulas; softmax with cross_entropy; mini-batches.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+// The engine's schema (the built module's schema()): the lists the page offers.
+import { schema } from '../js/schema.mjs';
 import {
   button, enter, field, kArtifacts, readTable, rowCount, withPage,
 } from './harness.mjs';
@@ -89,7 +91,7 @@ test('cross_entropy with a softmax output of 3 classes: ∂L/∂b2[k] = ŷ_k −
     'loss: cross_entropy needs softmax as the activation of layer 2 (the last)');
   assert.equal(await button(page, 'Step').isDisabled(), true);
   assert.deepEqual(await page.getByLabel('activation of layer 1', { exact: true }).locator('option').allTextContents(),
-    ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'], 'softmax only for the last layer');
+    schema.activations.filter((a) => !a.last_layer_only).map((a) => a.name), 'softmax only for the last layer');
   await page.getByLabel('activation of layer 2', { exact: true }).selectOption('softmax');
   await enter(page, 'units of layer 2', '3');
   assert.equal(await page.locator('#net-loss-error').isVisible(), false);

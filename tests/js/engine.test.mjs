@@ -131,7 +131,7 @@ const bad = [
   '{"inputs": [["a"]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}]}',
   '{"inputs": [[1e999]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}]}',
   '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "sigmoid"}, {"units": 1, "activation": "sigmoid", "weights": [[0.8], [1]]}]}',
-  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "softplus"}]}',
+  '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "gelu"}]}',
   '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}], "optimizer": {"name": "sgd", "learning_rate": 0}}',
   '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}], "steps": 100000}',
   '{"inputs": [[1]], "targets": [[1]], "layers": [{"units": 1, "activation": "linear"}], "lerning_rate": 1}',

@@ -4,7 +4,8 @@
 // a document of inert elements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as model from '../../web/js/state.js';
+// state.js bound to the built engine's schema, as the page holds it (page.model).
+import { model } from './schema.mjs';
 import { EngineError } from '../../web/js/engine.js';
 import { createBuilderPanel } from '../../web/js/panel-builder.js';
 import { createRatesPanel } from '../../web/js/panel-rates.js';
@@ -52,7 +53,7 @@ function fakeEngine({ rows = 2 } = {}) {
 
 function fakePage(engine, state = model.initialState()) {
   const page = {
-    state, engine, shown: null, vendorError: {}, deps: {}, panels: { tutor: { on: () => false } },
+    state, engine, model, shown: null, vendorError: {}, deps: {}, panels: { tutor: { on: () => false } },
     updates: [], update(next) { page.updates.push(next); }, autosave() {},
   };
   return page;

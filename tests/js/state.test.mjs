@@ -2,7 +2,8 @@
 // changes, pasted data, steps and selection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as m from '../../web/js/state.js';
+// state.js bound to the built engine's schema, as the page holds it.
+import { model as m } from './schema.mjs';
 
 // The lecture session of docs/engine-api.md, as the page builds it at 5 rows.
 const kLectureSession = {

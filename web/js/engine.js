@@ -79,6 +79,12 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     limits() {
       return JSON.parse(module.limits());
     },
+    /// The activations, losses and optimizers with their defaults, rules and formulas, the
+    /// limits and the session's defaults (docs/engine-api.md, "Schema"): the page's choosers,
+    /// default values and limits come from here (main.js asks once, for stateModel).
+    schema() {
+      return JSON.parse(module.schema());
+    },
     /// The engine's version string.
     version() {
       return typeof module.version === 'function' ? String(module.version()) : '';

@@ -30,6 +30,8 @@ export function start(deps) {
     state: model.initialState(),
     // The engine once loaded (engine.js loadEngine); the checker's module on first use.
     engine: null,
+    // state.js's functions bound to the engine's schema (stateModel), once the engine is here.
+    model: null,
     checker: checkerLoader(document),
     // The last result computed from valid values: what the page shows while a value is
     // invalid. { key, session, table, diverged, trace (the shown step's or null), equations, step }
@@ -107,6 +109,7 @@ export function start(deps) {
       renderStatus(status, `The engine could not be loaded: ${e.message}. Reload the page to try again.`, 'error');
       return;
     }
+    page.model = model.stateModel(page.engine.schema());
     const version = page.engine.version();
     byId('engine-version').textContent = version ? `Engine ${version}.` : '';
     panels.tutor.restoreSaved();

@@ -8,8 +8,8 @@ import { renderBuilder, showControlError } from './render-builder.js';
 // ---- Engine calls ----
 
 /// The start values the engine draws from the seed for the network of `doc`.
-function seededLayers(engine, doc) {
-  const init = engine.run(model.initSession(doc), { trace_step: 'none', columns: ['loss'], limits: 'page' });
+function seededLayers(engine, m, doc) {
+  const init = engine.run(m.initSession(doc), { trace_step: 'none', columns: ['loss'], limits: 'page' });
   return init.session.layers;
 }
 
@@ -31,7 +31,7 @@ export function createBuilderPanel(page, document) {
   /// (`all`) every one. Null (with the message shown) when the engine refuses the shape.
   function fillFromSeed(s, all) {
     try {
-      return model.fillMissing(s, seededLayers(page.engine, s.doc), { all });
+      return model.fillMissing(s, seededLayers(page.engine, page.model, s.doc), { all });
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       renderStatus(status, `The engine refused this network: ${e.message}`, 'error');
@@ -41,7 +41,8 @@ export function createBuilderPanel(page, document) {
 
   /// A whole-number control (inputs, units): applies it when valid, else says why at the control.
   function applyCount(id, text, name, apply) {
-    const limit = id === 'net-inputs' ? model.kPageLimits.features : model.kPageLimits.units;
+    const { pageLimits } = page.model.choosers;
+    const limit = id === 'net-inputs' ? pageLimits.features : pageLimits.units;
     const parsed = model.parseWhole(text, name, 1, limit);
     showControlError(id, parsed.error);
     if (!parsed.error) update(apply(parsed.value));
@@ -57,20 +58,20 @@ export function createBuilderPanel(page, document) {
     onUnits(l, text) {
       applyCount(`layer-${l}-units`, text, `units of layer ${l + 1}`, (n) => model.setUnits(page.state, l, n));
     },
-    onActivation: (l, name) => update(model.setActivation(page.state, l, name)),
-    onLoss: (name) => update(model.setLoss(page.state, name)),
-    onOptimizer: (name) => update(model.setOptimizer(page.state, name)),
-    onAddLayer: () => update(model.addLayer(page.state)),
+    onActivation: (l, name) => update(page.model.setActivation(page.state, l, name)),
+    onLoss: (name) => update(page.model.setLoss(page.state, name)),
+    onOptimizer: (name) => update(page.model.setOptimizer(page.state, name)),
+    onAddLayer: () => update(page.model.addLayer(page.state)),
     onRemoveLayer: (l) => update(model.removeLayer(page.state, l)),
-    onAddSample: () => update(model.addSample(page.state)),
+    onAddSample: () => update(page.model.addSample(page.state)),
     onRemoveSample: (s) => update(model.removeSample(page.state, s)),
     onPaste(text) {
-      const pasted = model.pasteData(page.state, text);
+      const pasted = page.model.pasteData(page.state, text);
       showControlError('paste-data', pasted.error);
       if (pasted.state) update(pasted.state);
     },
     onRandomise() {
-      const seed = model.parseCell(page.state.doc, 'seed');
+      const seed = page.model.parseCell(page.state.doc, 'seed');
       if (seed.error || !page.engine) return;
       const next = fillFromSeed(page.state, true);
       if (next) update(next);
@@ -81,9 +82,11 @@ export function createBuilderPanel(page, document) {
   /// when the doc changed (a new row or a selection keeps it and the session).
   function session() {
     const { state } = page;
+    // Until the engine is here there is no schema: no builder, nothing to run.
+    if (!page.model) return {};
     if (state.doc !== builtFor.doc) {
-      builtFor = { doc: state.doc, built: model.buildSession({ ...state, stepsShown: 0 }) };
-      renderBuilder(builder, state, builtFor.built.errors ?? {}, handlers);
+      builtFor = { doc: state.doc, built: page.model.buildSession({ ...state, stepsShown: 0 }) };
+      renderBuilder(builder, state, builtFor.built.errors ?? {}, handlers, page.model);
       page.panels.table.renderOptimizerColumns();
     }
     return builtFor.built.value

@@ -15,7 +15,7 @@ export function createGraphPanel(page, document) {
     const key = model.keyOfParameter(state.doc, name);
     if (!key) return { error: `${name}: no such parameter in this network` };
     const next = model.setCell(state, key, text);
-    const parsed = model.parseCell(next.doc, key);
+    const parsed = page.model.parseCell(next.doc, key);
     if (parsed.error) return { error: parsed.error };
     if (model.cellText(state.doc, key) !== text) page.update(next);
     return null;
@@ -24,7 +24,9 @@ export function createGraphPanel(page, document) {
   function render() {
     const { shown, state } = page;
     graphStep.textContent = shown.step > 0 ? `at step ${shown.step}` : 'before step 1';
-    renderGraph(graph, { session: shown.session, step: shown.trace, precision: state.precision },
+    renderGraph(graph, {
+      session: shown.session, step: shown.trace, precision: state.precision, activations: page.model.schema.activations,
+    },
       { onEdit: editParameter });
   }
 

@@ -10,8 +10,8 @@ const kRatesSteps = 10;
 // ---- Engine calls ----
 
 /// The rate comparison of `session` (10 steps each), its tables cut as the main one.
-function compare(engine, state, session, values) {
-  const { columns, layers } = model.tableView(state);
+function compare(engine, m, state, session, values) {
+  const { columns, layers } = m.tableView(state);
   return engine.compareRates({ ...session, steps: kRatesSteps }, values, { columns, layers });
 }
 
@@ -52,11 +52,11 @@ export function createRatesPanel(page, document) {
     const parsed = parseRates(rates.text);
     if (parsed.error) return;
     const { shown, state } = page;
-    const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, model.tableView(state)]);
+    const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, page.model.tableView(state)]);
     if (rates.key === key) return;
     rates.key = key;
     try {
-      rates.result = compare(page.engine, state, shown.session, parsed.value);
+      rates.result = compare(page.engine, page.model, state, shown.session, parsed.value);
       rates.error = null;
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;

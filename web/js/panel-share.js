@@ -42,7 +42,7 @@ export function createSharePanel(page, document) {
     try {
       const checked = checkedSession(page.engine, session);
       panels.rates.forget();
-      page.update(model.stateFromSession(page.state, checked));
+      page.update(page.model.stateFromSession(page.state, checked));
       return null;
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;

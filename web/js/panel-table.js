@@ -19,8 +19,8 @@ const kFormats = { csv: ['table.csv', 'text/csv'], markdown: ['table.md', 'text/
 
 /// Runs `session` with the page's view options: the table's columns (or `onlyColumns`), the
 /// trace and the equations of the step the graph shows, the page's limits.
-function runSession(engine, state, session, traceStep, { onlyColumns, withSession = true } = {}) {
-  const { columns, layers } = model.tableView(state);
+function runSession(engine, m, state, session, traceStep, { onlyColumns, withSession = true } = {}) {
+  const { columns, layers } = m.tableView(state);
   const options = {
     columns: onlyColumns ?? columns, layers, trace_step: traceStep > 0 ? traceStep : 'none',
     limits: 'page', session: withSession,
@@ -35,15 +35,15 @@ function runSession(engine, state, session, traceStep, { onlyColumns, withSessio
 }
 
 /// The table as shown (its columns and layers) in `format`.
-function tableText(engine, state, shown, format) {
-  const { columns, layers } = model.tableView(state);
+function tableText(engine, m, state, shown, format) {
+  const { columns, layers } = m.tableView(state);
   return engine.format(exportedSession(shown), format, state.precision, { columns, layers });
 }
 
 /// Runs the engine's code paths of a first Step once, off screen: its trace and equations are
 /// several times slower on first use.
-function warmUpRun(engine) {
-  const session = model.buildSession(model.step(model.initialState(), 2)).value;
+function warmUpRun(engine, m) {
+  const session = m.buildSession(m.step(model.initialState(), 2)).value;
   engine.run(session, { columns: ['loss'], trace_step: 2, session: false, equations: { precision: 4 } });
 }
 
@@ -68,7 +68,7 @@ export function createTablePanel(page, document) {
   /// The "optimizer state" and "batch" boxes of the column chooser: shown when the network's
   /// optimizer has them (adam, rmsprop, adagrad; mini-batches), ticked as the state says.
   function renderOptimizerColumns() {
-    const has = model.optimizerColumnKinds(page.state.doc);
+    const has = page.model.optimizerColumnKinds(page.state.doc);
     view.stateColumns.hidden = !has.includes('state');
     view.batchColumns.hidden = !has.includes('batch');
     view.traceKeyOptimizer.hidden = has.length === 0;
@@ -83,22 +83,22 @@ export function createTablePanel(page, document) {
   /// A divergence stops the state there. Throws EngineError.
   function run(session) {
     const { shown, engine } = page;
-    const key = JSON.stringify([session, model.tableView(page.state)]);
+    const key = JSON.stringify([session, page.model.tableView(page.state)]);
     if (shown?.key === key) {
       // Only the selected step moved: the table stays; that step's trace comes from a run
       // that stops there.
       const stepShown = Math.min(model.shownStep(page.state), shown.table.rows.length);
       const result = stepShown > 0
-        ? runSession(engine, page.state, { ...session, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false })
+        ? runSession(engine, page.model, page.state, { ...session, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false })
         : null;
       return { ...shown, trace: result?.steps[0] ?? null, equations: result?.equations ?? null, step: stepShown };
     }
-    let result = runSession(engine, page.state, session, model.shownStep(page.state));
+    let result = runSession(engine, page.model, page.state, session, model.shownStep(page.state));
     if (result.diverged) page.state = model.stopAtDivergence(page.state, result.diverged.at);
     const rows = result.table.rows.length;
     const stepShown = Math.min(model.shownStep(page.state), rows);
     if (stepShown > 0 && result.steps.length === 0) {
-      const again = runSession(engine, page.state, { ...session, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false });
+      const again = runSession(engine, page.model, page.state, { ...session, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false });
       result = { ...result, steps: again.steps, equations: again.equations };
     }
     return {
@@ -111,9 +111,9 @@ export function createTablePanel(page, document) {
   function render() {
     const { state, shown } = page;
     renderOptimizerColumns();
-    const tableView = model.tableView(state);
+    const tableView = page.model.tableView(state);
     renderLayerChooser(view.layerChooser, state.doc.layers.length, tableView.layers, (n, checked) => {
-      update(model.toggleTableLayer(page.state, n, checked));
+      update(page.model.toggleTableLayer(page.state, n, checked));
     });
     view.tableNote.textContent = tableView.note;
     view.tableNote.hidden = tableView.note === '';
@@ -137,8 +137,8 @@ export function createTablePanel(page, document) {
   }
 
   const controls = { step: byId('step'), run: byId('run'), back: byId('back'), reset: byId('reset') };
-  controls.step.addEventListener('click', () => update(model.step(page.state)));
-  controls.run.addEventListener('click', () => update(model.step(page.state, model.kRunSteps)));
+  controls.step.addEventListener('click', () => update(page.model.step(page.state)));
+  controls.run.addEventListener('click', () => update(page.model.step(page.state, model.kRunSteps)));
   controls.back.addEventListener('click', () => update(model.back(page.state)));
   controls.reset.addEventListener('click', () => update(model.reset(page.state)));
 
@@ -182,12 +182,12 @@ export function createTablePanel(page, document) {
   byId('table-download').addEventListener('click', () => {
     if (!page.shown) return;
     const [name, type] = kFormats[view.tableFormat.value];
-    downloadText(name, tableText(page.engine, page.state, page.shown, view.tableFormat.value), type);
+    downloadText(name, tableText(page.engine, page.model, page.state, page.shown, view.tableFormat.value), type);
     view.tableStatus.textContent = `Saved ${name}.`;
   });
   byId('table-copy').addEventListener('click', async () => {
     if (!page.shown) return;
-    const ok = await copyText(tableText(page.engine, page.state, page.shown, view.tableFormat.value));
+    const ok = await copyText(tableText(page.engine, page.model, page.state, page.shown, view.tableFormat.value));
     view.tableStatus.textContent = ok ? 'Copied the table.' : 'The browser did not allow copying: use Download table.';
   });
 
@@ -196,7 +196,7 @@ export function createTablePanel(page, document) {
     revealLastRow: () => revealLastRow(view.tableBox),
     warmUp() {
       try {
-        warmUpRun(page.engine);
+        warmUpRun(page.engine, page.model);
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
       }

@@ -97,7 +97,7 @@ export function createTutorPanel(page, document) {
     },
     onAdd() {
       if (!tutor.t || !tutorModel.isComplete(tutor.t)) return;
-      page.update(model.step(page.state));
+      page.update(page.model.step(page.state));
     },
   };
 

@@ -4,31 +4,10 @@
 // reports what the user did through `handlers`; computes nothing. Text goes in through
 // textContent and .value only.
 import { showFieldError } from './render-form.js';
-import {
-  cellName, cellText, kActivations, kAlphaDefaults, kLastActivations, kLosses, kOptimizerDefaults,
-  kOptimizers, kPageLimits, layerInputs, optimizerKeys, outputs,
-} from './state.js';
+import { cellName, cellText, layerInputs, outputs } from './state.js';
 
-const kLossLabels = {
-  half_sse: 'half_sse — ½Σ(ŷ − y)²',
-  mse: 'mse — mean (ŷ − y)²',
-  mae: 'mae — mean |ŷ − y|',
-  msle: 'msle — mean (ln(1+ŷ) − ln(1+y))²',
-  bce: 'bce — binary cross-entropy',
-  cross_entropy: 'cross_entropy — with softmax',
-};
-
-const kOptimizerLabels = {
-  sgd: 'sgd — w ← w − η·g',
-  adagrad: 'adagrad',
-  rmsprop: 'rmsprop',
-  adam: 'adam',
-};
-
-/// What each optimizer box says beside its label.
-const kOptimizerNotes = {
-  rho: 'ρ', beta_1: 'β₁', beta_2: 'β₂', epsilon: 'ε', initial_accumulator_value: 'a₀',
-};
+// Every list, label, default and limit here is the engine's schema (`model.choosers`, state.js
+// stateModel): `model` is passed down from renderBuilder.
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
@@ -98,9 +77,11 @@ function select(id, options, value, onValue, labels = {}) {
 
 /// The optimizer's row: its name, then its hyperparameters (empty = Keras' default, shown as the
 /// placeholder), batch size and shuffle seed.
-function trainingRow(doc, handlers) {
-  const optimizer = select('net-optimizer', kOptimizers, doc.optimizer.name, handlers.onOptimizer, kOptimizerLabels);
-  const fields = optimizerKeys(doc).map((key) => {
+function trainingRow(doc, handlers, model) {
+  const { optimizers, labels, optimizerDefaults } = model.choosers;
+  const optimizer = select('net-optimizer', optimizers, doc.optimizer.name, handlers.onOptimizer, labels.optimizer);
+  const meaning = Object.fromEntries(model.schema.optimizers.flatMap((o) => o.hyperparameters).map((h) => [h.name, h.meaning]));
+  const fields = model.optimizerKeys(doc).map((key) => {
     const name = key.slice(4);
     const input = cellInput(doc, key, handlers, 'cell-input field-input');
     if (name === 'batch_size') {
@@ -113,44 +94,47 @@ function trainingRow(doc, handlers) {
       input.placeholder = '1';
       return field('shuffle seed', input, { note: 'default 1' });
     }
-    input.placeholder = String(kOptimizerDefaults[name]);
-    return field(name, input, { note: `${kOptimizerNotes[name]}, default ${kOptimizerDefaults[name]}` });
+    input.placeholder = String(optimizerDefaults[name]);
+    input.title = meaning[name];
+    return field(name, input, { note: `default ${optimizerDefaults[name]}` });
   });
   return el('div', { className: 'field-row training-row' }, [field('optimizer', optimizer), ...fields]);
 }
 
-function structureSection(doc, handlers) {
-  const inputs = countInput('net-inputs', doc.features, kPageLimits.features, handlers.onFeatures);
-  const loss = select('net-loss', kLosses, doc.loss, handlers.onLoss, kLossLabels);
+function structureSection(doc, handlers, model) {
+  const { losses, labels, pageLimits } = model.choosers;
+  const inputs = countInput('net-inputs', doc.features, pageLimits.features, handlers.onFeatures);
+  const loss = select('net-loss', losses, doc.loss, handlers.onLoss, labels.loss);
   loss.dataset.key = 'loss';
   const rate = cellInput(doc, 'learningRate', handlers, 'cell-input field-input');
-  const layers = doc.layers.map((layer, l) => layerFieldset(doc, layer, l, handlers));
+  const layers = doc.layers.map((layer, l) => layerFieldset(doc, layer, l, handlers, model));
   const add = el('button', {
     type: 'button', className: 'small', text: 'Add layer', onclick: handlers.onAddLayer,
-    disabled: doc.layers.length >= kPageLimits.layers,
+    disabled: doc.layers.length >= pageLimits.layers,
   });
   return el('div', { className: 'builder-structure' }, [
     el('div', { className: 'field-row' }, [
-      field('inputs', inputs, { note: `features, 1–${kPageLimits.features}` }),
+      field('inputs', inputs, { note: `features, 1–${pageLimits.features}` }),
       field('loss', loss),
       field('learning rate', rate, { note: 'η' }),
     ]),
-    trainingRow(doc, handlers),
+    trainingRow(doc, handlers, model),
     el('ol', { className: 'layer-list' }, layers.map((f) => el('li', {}, [f]))),
     el('p', { className: 'layer-actions' }, [add, el('span', {
       className: 'limit-note',
-      text: ` Up to ${kPageLimits.layers} layers of ${kPageLimits.units} units, ${kPageLimits.samples} samples, ${kPageLimits.steps} steps.`,
+      text: ` Up to ${pageLimits.layers} layers of ${pageLimits.units} units, ${pageLimits.samples} samples, ${pageLimits.steps} steps.`,
     })]),
   ]);
 }
 
-function layerFieldset(doc, layer, l, handlers) {
+function layerFieldset(doc, layer, l, handlers, model) {
+  const { activations, lastActivations, alphaDefaults, pageLimits } = model.choosers;
   const n = l + 1;
   const last = l === doc.layers.length - 1;
-  const units = countInput(`layer-${l}-units`, layer.units, kPageLimits.units, (text) => handlers.onUnits(l, text));
+  const units = countInput(`layer-${l}-units`, layer.units, pageLimits.units, (text) => handlers.onUnits(l, text));
   units.setAttribute('aria-label', `units of layer ${n}`);
-  // softmax only for the last layer (with cross_entropy).
-  const activation = select(`layer-${l}-activation`, last ? kLastActivations : kActivations, layer.activation,
+  // A last-layer-only activation (softmax) only for the last layer.
+  const activation = select(`layer-${l}-activation`, last ? lastActivations : activations, layer.activation,
     (value) => handlers.onActivation(l, value));
   activation.setAttribute('aria-label', `activation of layer ${n}`);
   activation.dataset.key = `activation:${l}`;
@@ -159,10 +143,10 @@ function layerFieldset(doc, layer, l, handlers) {
     field('units', units),
     field('activation', activation),
   ];
-  if (layer.activation in kAlphaDefaults) {
+  if (layer.activation in alphaDefaults) {
     const alpha = cellInput(doc, `alpha:${l}`, handlers, 'cell-input field-input');
-    alpha.placeholder = String(kAlphaDefaults[layer.activation]);
-    parts.push(field('alpha', alpha, { note: `default ${kAlphaDefaults[layer.activation]}` }));
+    alpha.placeholder = String(alphaDefaults[layer.activation]);
+    parts.push(field('alpha', alpha, { note: `default ${alphaDefaults[layer.activation]}` }));
   }
   parts.push(el('button', {
     type: 'button', className: 'small quiet', text: `Remove layer ${n}`,
@@ -188,7 +172,7 @@ function grid(doc, caption, columnHeaders, rows, handlers, { rowAction } = {}) {
   ]);
 }
 
-function dataSection(doc, handlers) {
+function dataSection(doc, handlers, model) {
   const samples = doc.inputs.length;
   const headers = [
     ...Array.from({ length: doc.features }, (_, i) => (doc.features === 1 ? 'x' : `x${i + 1}`)),
@@ -211,7 +195,7 @@ function dataSection(doc, handlers) {
       { rowAction: remove }),
     el('p', { className: 'grid-actions' }, [el('button', {
       type: 'button', className: 'small', text: 'Add sample', onclick: handlers.onAddSample,
-      disabled: samples >= kPageLimits.samples,
+      disabled: samples >= model.choosers.pageLimits.samples,
     })]),
     el('details', { className: 'paste' }, [
       el('summary', { text: 'Paste from a spreadsheet' }),
@@ -260,7 +244,7 @@ const drawn = new WeakMap();
 
 /// Draws the builder for `state.doc` into `container` (only the values when the shape is the
 /// same), with `errors` ({ key: message }) at their cells.
-export function renderBuilder(container, state, errors, handlers) {
+export function renderBuilder(container, state, errors, handlers, model) {
   const { doc } = state;
   const key = shapeKey(doc);
   if (drawn.get(container) !== key) {
@@ -268,9 +252,9 @@ export function renderBuilder(container, state, errors, handlers) {
     const pasteOpen = container.querySelector('details.paste')?.open ?? false;
     container.replaceChildren(
       el('section', { className: 'builder-part', 'aria-labelledby': 'structure-title' }, [
-        el('h3', { id: 'structure-title', text: 'Layers' }), structureSection(doc, handlers)]),
+        el('h3', { id: 'structure-title', text: 'Layers' }), structureSection(doc, handlers, model)]),
       el('section', { className: 'builder-part', 'aria-labelledby': 'data-title' }, [
-        el('h3', { id: 'data-title', text: 'Training data' }), dataSection(doc, handlers)]),
+        el('h3', { id: 'data-title', text: 'Training data' }), dataSection(doc, handlers, model)]),
       el('section', { className: 'builder-part', 'aria-labelledby': 'weights-title' }, [
         el('h3', { id: 'weights-title', text: 'Start values of the weights and biases' }), weightsSection(doc, handlers)]),
     );

@@ -21,11 +21,11 @@ const kFewEdges = 64; // layers with at most this many edges get a wide hit path
 
 // ---- What is drawn: the numbers of the selected step and sample, as text -----------------
 
-const kActivations = {
-  sigmoid: ['σ', 'sigmoid'], tanh: ['tanh', 'tanh'], relu: ['ReLU', 'ReLU'],
-  leaky_relu: ['LReLU', 'leaky ReLU'], elu: ['ELU', 'ELU'], linear: ['lin', 'linear'],
-  softmax: ['soft', 'softmax'],
-};
+/// The schema's row of activation `name` in `rows` (model.activations: the engine's schema()
+/// activations, each with its `label` on a neuron and its `title` over the layer), or {}.
+function activationRow(rows, name) {
+  return rows?.find((a) => a.name === name) ?? {};
+}
 
 /// Each layer's parameters (the step's, before its update, or the session's), its neurons'
 /// z and y for sample `s` (0-based) and the gradients, or null where no step is computed.
@@ -150,7 +150,7 @@ function makePart(node) {
 }
 
 /// Caption and column titles (layer number and activation).
-function drawHead(group, layout, session, captionText) {
+function drawHead(group, layout, session, captionText, activations) {
   group.append(textAt(12, 18, [captionText], 'graph-caption'));
   layout.columns.forEach((c, k) => {
     const text = textAt(c.x, 38, [k === 0 ? (c.count === 1 ? 'input' : 'inputs') : `layer ${k}`], 'graph-col');
@@ -158,7 +158,7 @@ function drawHead(group, layout, session, captionText) {
       const sub = svgEl('tspan', 'graph-col-sub');
       sub.setAttribute('x', px(c.x));
       sub.setAttribute('dy', '13');
-      sub.textContent = kActivations[session.layers[k - 1].activation]?.[1] ?? '';
+      sub.textContent = activationRow(activations, session.layers[k - 1].activation).title ?? '';
       text.append(sub);
     }
     group.append(text);
@@ -318,10 +318,10 @@ function drawInputs(group, layout, inputs) {
 /// `group`, their numbers (when they fit) and, for the output layer, the ŷ marks into `top`,
 /// the layer drawn over every edge. Adds each neuron's `element`, `node` (its index in
 /// layout.nodes) and `float` (hovering shows a box).
-function drawNeurons(group, top, layout, l, { activation, neurons }) {
+function drawNeurons(group, top, layout, l, { activation, neurons, activations }) {
   const { radius: r, values } = layout;
   const output = l === layout.columns.length - 1;
-  const symbol = kActivations[activation]?.[0] ?? '';
+  const symbol = activationRow(activations, activation).label ?? '';
   let j = 0;
   layout.nodes.forEach((n, node) => {
     if (n.column !== l) return;
@@ -416,7 +416,7 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
   }
   const place = fresh || drawn.layout?.width !== layout.width || drawn.layout?.height !== layout.height;
 
-  drawHead(groups.head, layout, session, caption(step, sample, samples, precision));
+  drawHead(groups.head, layout, session, caption(step, sample, samples, precision), model.activations);
   drawInputs(groups.inputs, layout, texts.inputs);
   let first = 0;
   let unit = 0;
@@ -427,6 +427,7 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
     g.neurons.replaceChildren();
     drawNeurons(g.neurons, groups.labels, layout, k + 1, {
       activation: session.layers[k].activation, neurons: texts.neurons.slice(unit, unit + shape.units[k]),
+      activations: model.activations,
     });
     first += count;
     unit += shape.units[k];
@@ -595,9 +596,9 @@ function redraw(panel) {
 
 /// Draws the graph panel into `container` (an empty <div>): a toolbar (show gradients, sample,
 /// Export SVG, Export PNG), a readout of the part under the pointer or in focus, a line on the
-/// keys that move between the parts, and the SVG of `model` = `{ session, step, precision }`:
-/// the normalised session, null or one trace step (its parameters are those before its
-/// update), and the decimals to show. Later calls update the panel in place, keeping the
+/// keys that move between the parts, and the SVG of `model` = `{ session, step, precision,
+/// activations }`: the normalised session, null or one trace step (its parameters are those
+/// before its update), the decimals to show, and the schema's activation rows (their labels). Later calls update the panel in place, keeping the
 /// toolbar's settings, focus, the part with the tab stop and an open editor.
 /// `handlers.onEdit(name, text)` is called when the student applies a new value of a weight or
 /// bias; if it returns `{ error: message }` the editor stays open and shows the message.

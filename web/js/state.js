@@ -22,38 +22,66 @@
 // 'learningRate', 'seed', 'opt:beta_1' … (optimizerKeys). Their display names (names.js) are the engine's: x, w1, w2[1,3], b1[2].
 import { biasName, dataName, weightName } from './names.js';
 import { parseNumber, parseWhole, readSpreadsheet } from './parse.js';
+// The module's own exports, for stateModel (read when it is called, after the module has run).
+import * as kStateExports from './state.js';
 
 export { parseNumber, parseWhole };
 
-/// The engine's activations and losses (engine-api.md), in the order the page lists them.
-export const kActivations = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'];
-/// The last layer may also be softmax (only with the loss cross_entropy).
-export const kLastActivations = [...kActivations, 'softmax'];
-export const kLosses = ['half_sse', 'mse', 'mae', 'msle', 'bce', 'cross_entropy'];
-/// The engine's optimizers (Keras'), and each one's hyperparameters besides the learning rate.
-export const kOptimizers = ['sgd', 'adagrad', 'rmsprop', 'adam'];
-export const kOptimizerFields = Object.freeze({
-  sgd: [], adagrad: ['initial_accumulator_value', 'epsilon'], rmsprop: ['rho', 'epsilon'],
-  adam: ['beta_1', 'beta_2', 'epsilon'],
-});
-/// Keras 3's defaults, what the engine uses for an empty box.
-export const kOptimizerDefaults = Object.freeze({
-  rho: 0.9, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, initial_accumulator_value: 0.1,
-});
+// The activations, losses and optimizers, their defaults, rules and the page's limits are the
+// engine's (schema(), docs/engine-api.md "Schema"): every function that needs one of them takes
+// the parsed schema as its first argument, and stateModel(schema) gives them all bound to it.
+
+/// What the builder offers, from the schema's rows: `{ activations` (hidden layers: the rows
+/// without last_layer_only), `lastActivations` (all), `losses`, `optimizers` (names in the
+/// schema's order), `labels: { activation, loss, optimizer }` (name → title), `alphaDefaults`
+/// (activation → the session's default α, for the rows that take α), `optimizerFields`
+/// (optimizer → its worked example's hyperparameters), `optimizerDefaults` (hyperparameter →
+/// Keras' default), `pageLimits }`.
+export function choosers(schema) {
+  const titles = (rows) => Object.fromEntries(rows.map((r) => [r.name, r.title]));
+  const optimizerDefaults = {};
+  for (const o of schema.optimizers) for (const h of o.hyperparameters) optimizerDefaults[h.name] ??= h.default;
+  return {
+    activations: schema.activations.filter((a) => !a.last_layer_only).map((a) => a.name),
+    lastActivations: schema.activations.map((a) => a.name),
+    losses: schema.losses.map((l) => l.name),
+    optimizers: schema.optimizers.map((o) => o.name),
+    labels: {
+      activation: titles(schema.activations), loss: titles(schema.losses), optimizer: titles(schema.optimizers),
+    },
+    alphaDefaults: Object.fromEntries(schema.activations.filter((a) => a.alpha !== null).map((a) => [a.name, a.alpha])),
+    optimizerFields: Object.fromEntries(schema.optimizers.map((o) => [o.name, [...o.worked_example.hyperparameters]])),
+    optimizerDefaults,
+    pageLimits: { ...schema.limits.page },
+  };
+}
+
+/// The schema's row of activation `name` (undefined for an unknown name).
+function activationRow(schema, name) {
+  return schema.activations.find((a) => a.name === name);
+}
+
+/// The schema's row of loss `name`.
+function lossRow(schema, name) {
+  return schema.losses.find((l) => l.name === name);
+}
+
+/// Whether activation `name` takes a parameter α.
+function takesAlpha(schema, name) {
+  return (activationRow(schema, name)?.alpha ?? null) !== null;
+}
+
+/// The page's limits (schema.limits.page): layers, units, features, samples, steps.
+function pageLimits(schema) {
+  return schema.limits.page;
+}
+
 /// Every optimizer takes mini-batches: batch size (empty: every sample) and the shuffle seed.
 export const kBatchFields = ['batch_size', 'shuffle_seed'];
-/// Activations that take a parameter alpha, with the engine's default.
-export const kAlphaDefaults = { leaky_relu: 0.1, elu: 1 };
 /// The column kinds of the table, in the engine's order.
 export const kColumnKinds = ['w', 'b', 'z', 'y', 'dw', 'db', 'loss'];
 /// The kinds only some optimizers have: their state after each update, and the mini-batch.
 export const kOptimizerColumnKinds = ['state', 'batch'];
-
-/// What the page lets a network be: every weight and data cell is an input box here. The
-/// engine checks the same numbers (check_page_limits, options {limits: 'page'}).
-export const kPageLimits = Object.freeze({
-  layers: 8, units: 32, features: 32, samples: 256, steps: 1000,
-});
 
 /// The three learning rates whose 5-step tables the slides fill.
 export const kPresetRates = Object.freeze([0.1, 1, 10]);
@@ -61,14 +89,14 @@ export const kPresetRates = Object.freeze([0.1, 1, 10]);
 export const kPresetSteps = 5;
 /// Rows added by "Run 10 steps".
 export const kRunSteps = 10;
-export const kMaxSteps = kPageLimits.steps;
 export const kDefaultPrecision = 4;
 export const kMaxPrecision = 12;
 /// Units of a layer that "Add layer" inserts.
 export const kNewLayerUnits = 2;
 
 /// The lecture's network and start values (section 3): x = 1, y = 1, w1 = 0.5, b1 = 0,
-/// w2 = 0.8, b2 = 0, two sigmoid neurons, ½(ŷ − y)², η = 0.1.
+/// w2 = 0.8, b2 = 0, two sigmoid neurons, ½(ŷ − y)², η = 0.1 (the lecture example's own data,
+/// as the slides have it).
 export function lectureDoc(learningRate = '0.1') {
   return {
     features: 1,
@@ -85,11 +113,10 @@ export function lectureDoc(learningRate = '0.1') {
   };
 }
 
-/// Plain gradient descent, every hyperparameter box empty (the engine's defaults).
+/// Plain gradient descent, every box empty (the engine's defaults). A hyperparameter's box
+/// that holds no text is absent (cellText reads it as '').
 export function emptyOptimizer(name = 'sgd') {
-  return {
-    name, rho: '', beta_1: '', beta_2: '', epsilon: '', initial_accumulator_value: '', batch_size: '', shuffle_seed: '',
-  };
+  return { name, batch_size: '', shuffle_seed: '' };
 }
 
 /// The page's start: the lecture example, no rows yet, every column.
@@ -130,8 +157,9 @@ const kOptimizerLabels = { batch_size: 'batch size', shuffle_seed: 'shuffle seed
 
 /// The keys of the optimizer's boxes in `doc`: its hyperparameters, then batch size and shuffle
 /// seed ('opt:beta_1', …, 'opt:batch_size', 'opt:shuffle_seed').
-export function optimizerKeys(doc) {
-  return [...kOptimizerFields[doc.optimizer.name], ...kBatchFields].map((f) => `opt:${f}`);
+export function optimizerKeys(schema, doc) {
+  const row = schema.optimizers.find((o) => o.name === doc.optimizer.name);
+  return [...(row?.worked_example.hyperparameters ?? []), ...kBatchFields].map((f) => `opt:${f}`);
 }
 
 /// The key of the parameter called `name` (w1, w2[1,3], b2[1]) in `doc`, or null.
@@ -159,20 +187,20 @@ export function cellText(doc, key) {
     case 'alpha': return doc.layers[n[0]].alpha;
     case 'learningRate': return doc.learningRate;
     case 'seed': return doc.seed;
-    case 'opt': return doc.optimizer[idx[0]];
+    case 'opt': return doc.optimizer[idx[0]] ?? '';
     default: throw new Error(`unknown cell "${key}"`);
   }
 }
 
 /// Every cell key of `doc`, in the page's order (data, then layer by layer, then training).
-export function cellKeys(doc) {
+export function cellKeys(schema, doc) {
   const keys = [];
   doc.inputs.forEach((row, s) => row.forEach((_, i) => keys.push(`x:${s}:${i}`)));
   doc.targets.forEach((row, s) => row.forEach((_, k) => keys.push(`y:${s}:${k}`)));
   doc.layers.forEach((layer, l) => {
     layer.weights.forEach((row, j) => row.forEach((_, i) => keys.push(`w:${l}:${j}:${i}`)));
     layer.biases.forEach((_, j) => keys.push(`b:${l}:${j}`));
-    if (layer.activation in kAlphaDefaults) keys.push(`alpha:${l}`);
+    if (takesAlpha(schema, layer.activation)) keys.push(`alpha:${l}`);
   });
   keys.push('learningRate', 'seed');
   return keys;
@@ -199,11 +227,11 @@ export function setCell(state, key, text) {
 
 /// Parses one cell by its rule: a number; η > 0; alpha may be empty (the default); the seed a
 /// whole number. `{ value }` (undefined value for an empty alpha) or `{ error }`.
-export function parseCell(doc, key) {
+export function parseCell(schema, doc, key) {
   const name = cellName(doc, key);
   const text = cellText(doc, key);
   if (key === 'seed') return parseWhole(text, name, 0, Number.MAX_SAFE_INTEGER);
-  if (key.startsWith('opt:')) return parseOptimizerField(key.slice(4), name, text);
+  if (key.startsWith('opt:')) return parseOptimizerField(schema, key.slice(4), name, text);
   if (key.startsWith('alpha:') && String(text ?? '').trim() === '') return { value: undefined };
   if (text === null) return { error: `${name}: has no value yet` };
   const parsed = parseNumber(text, name);
@@ -215,50 +243,54 @@ export function parseCell(doc, key) {
 }
 
 /// One optimizer box: empty is the default (`{ value: undefined }`); else a number in the
-/// engine's range (docs/engine-api.md), the batch size a whole number up to the page's samples.
-function parseOptimizerField(field, name, text) {
+/// engine's range (the schema's min, max and rule), the batch size a whole number up to the
+/// page's samples.
+function parseOptimizerField(schema, field, name, text) {
   if (String(text ?? '').trim() === '') return { value: undefined };
-  if (field === 'batch_size') return parseWhole(text, name, 1, kPageLimits.samples);
+  if (field === 'batch_size') return parseWhole(text, name, 1, pageLimits(schema).samples);
   if (field === 'shuffle_seed') return parseWhole(text, name, 0, Number.MAX_SAFE_INTEGER);
   const parsed = parseNumber(text, name);
   if (parsed.error) return parsed;
   const v = parsed.value;
-  const got = String(text).trim();
-  const rule = {
-    beta_1: [v >= 0 && v < 1, 'from 0 up to (not including) 1'],
-    beta_2: [v >= 0 && v < 1, 'from 0 up to (not including) 1'],
-    rho: [v >= 0 && v <= 1, 'from 0 to 1'],
-    epsilon: [v > 0, 'greater than 0'],
-    initial_accumulator_value: [v >= 0, 'at least 0'],
-  }[field];
-  return rule && !rule[0] ? { error: `${name}: must be ${rule[1]}, got ${got}` } : parsed;
+  const h = schema.optimizers.flatMap((o) => o.hyperparameters).find((row) => row.name === field);
+  if (!h) return parsed;
+  const aboveMin = h.min === null || (h.min_open ? v > h.min : v >= h.min);
+  const belowMax = h.max === null || (h.max_open ? v < h.max : v <= h.max);
+  // The rule as the engine words it ("a number from 0 to 1"), said of the box: "must be from 0 to 1".
+  const rule = h.rule.replace(/^a number (of )?/, '');
+  return aboveMin && belowMax ? parsed : { error: `${name}: must be ${rule}, got ${String(text).trim()}` };
 }
 
 /// Every bad cell's message, `{ 'w:0:0:0': 'w1: expected a number, got "abc"' }`, with the
 /// optimizer's boxes and the loss's rules (lossErrors).
-export function cellErrors(doc) {
+export function cellErrors(schema, doc) {
   const errors = {};
-  for (const key of [...cellKeys(doc), ...optimizerKeys(doc)]) {
-    const parsed = parseCell(doc, key);
+  for (const key of [...cellKeys(schema, doc), ...optimizerKeys(schema, doc)]) {
+    const parsed = parseCell(schema, doc, key);
     if (parsed.error) errors[key] = parsed.error;
   }
-  return { ...lossErrors(doc, errors), ...errors };
+  return { ...lossErrors(schema, doc, errors), ...errors };
 }
 
 /// What the loss asks of the network and the data, said at the control (the engine says the
-/// same for a session from a file): cross_entropy goes with a softmax last layer and back
-/// ('loss', 'activation:l'); bce and cross_entropy targets are probabilities, and a sample's
-/// cross_entropy targets add up to 1 (at the sample's first target, 'y:s:0').
-export function lossErrors(doc, cellErrorsSoFar = {}) {
+/// same for a session from a file), from the schema's rows: a loss with `requires_output` (the
+/// cross-entropy) goes with that activation as the last layer's, and a last-layer-only
+/// activation (softmax) with the loss that requires it ('loss', 'activation:l'); a loss's
+/// `targets` "probabilities" are from 0 to 1, a "distribution" also adds up to 1 per sample (at
+/// the sample's first target, 'y:s:0').
+export function lossErrors(schema, doc, cellErrorsSoFar = {}) {
   const errors = {};
   const last = doc.layers.length - 1;
-  const softmax = doc.layers[last].activation === 'softmax';
-  if (doc.loss === 'cross_entropy' && !softmax) {
-    errors.loss = `loss: cross_entropy needs softmax as the activation of layer ${last + 1} (the last)`;
-  } else if (softmax && doc.loss !== 'cross_entropy') {
-    errors[`activation:${last}`] = `activation of layer ${last + 1}: softmax goes with the loss cross_entropy, not ${doc.loss}`;
+  const activation = doc.layers[last].activation;
+  const loss = lossRow(schema, doc.loss);
+  const lastOnly = activationRow(schema, activation)?.last_layer_only ?? false;
+  if (loss?.requires_output && activation !== loss.requires_output) {
+    errors.loss = `loss: ${doc.loss} needs ${loss.requires_output} as the activation of layer ${last + 1} (the last)`;
+  } else if (lastOnly && loss?.requires_output !== activation) {
+    const partner = schema.losses.find((l) => l.requires_output === activation);
+    errors[`activation:${last}`] = `activation of layer ${last + 1}: ${activation} goes with the loss ${partner?.name}, not ${doc.loss}`;
   }
-  if (doc.loss !== 'bce' && doc.loss !== 'cross_entropy') return errors;
+  if (!loss || loss.targets === 'any') return errors;
   doc.targets.forEach((row, s) => {
     let sum = 0;
     let readable = true;
@@ -274,8 +306,8 @@ export function lossErrors(doc, cellErrorsSoFar = {}) {
         errors[key] = `${cellName(doc, key)}: ${doc.loss} expects targets from 0 to 1, got ${String(text).trim()}`;
       }
     });
-    if (doc.loss === 'cross_entropy' && readable && Math.abs(sum - 1) > 1e-6 && !errors[`y:${s}:0`]) {
-      errors[`y:${s}:0`] = `${cellName(doc, `y:${s}:0`)}: cross_entropy expects the targets of sample ${s + 1} to add up to 1, got ${Number(sum.toPrecision(12))}`;
+    if (loss.targets === 'distribution' && readable && Math.abs(sum - 1) > 1e-6 && !errors[`y:${s}:0`]) {
+      errors[`y:${s}:0`] = `${cellName(doc, `y:${s}:0`)}: ${doc.loss} expects the targets of sample ${s + 1} to add up to 1, got ${Number(sum.toPrecision(12))}`;
     }
   });
   return errors;
@@ -329,44 +361,45 @@ export function setUnits(state, l, count) {
   return withDoc(state, doc);
 }
 
-/// Sets the activation of layer `l`; alpha is kept as typed (used by leaky_relu and elu).
-export function setActivation(state, l, activation) {
-  if (activation === 'softmax' && l !== state.doc.layers.length - 1) {
-    throw new Error(`unknown activation "softmax" for layer ${l + 1}: softmax is only for the last layer`);
+/// Sets the activation of layer `l`; alpha is kept as typed (used by the rows that take α).
+export function setActivation(schema, state, l, activation) {
+  const row = activationRow(schema, activation);
+  if (row?.last_layer_only && l !== state.doc.layers.length - 1) {
+    throw new Error(`unknown activation "${activation}" for layer ${l + 1}: ${activation} is only for the last layer`);
   }
-  if (!kLastActivations.includes(activation)) throw new Error(`unknown activation "${activation}"`);
+  if (!row) throw new Error(`unknown activation "${activation}"`);
   const doc = structuredClone(state.doc);
   doc.layers[l].activation = activation;
   return { ...state, doc };
 }
 
 /// Sets the loss.
-export function setLoss(state, loss) {
-  if (!kLosses.includes(loss)) throw new Error(`unknown loss "${loss}"`);
+export function setLoss(schema, state, loss) {
+  if (!lossRow(schema, loss)) throw new Error(`unknown loss "${loss}"`);
   return { ...state, doc: { ...structuredClone(state.doc), loss } };
 }
 
 /// Sets the optimizer; every box keeps its text (a box of another optimizer is not sent).
-export function setOptimizer(state, name) {
-  if (!kOptimizers.includes(name)) throw new Error(`unknown optimizer "${name}"`);
+export function setOptimizer(schema, state, name) {
+  if (!schema.optimizers.some((o) => o.name === name)) throw new Error(`unknown optimizer "${name}"`);
   const doc = structuredClone(state.doc);
   doc.optimizer.name = name;
   return { ...state, doc };
 }
 
 /// True when each step uses a mini-batch: a batch size below the number of samples.
-export function miniBatch(doc) {
-  const size = parseWhole(doc.optimizer.batch_size, 'batch size', 1, kPageLimits.samples);
+export function miniBatch(schema, doc) {
+  const size = parseWhole(doc.optimizer.batch_size, 'batch size', 1, pageLimits(schema).samples);
   return !size.error && size.value < doc.inputs.length;
 }
 
-/// Inserts a hidden layer of kNewLayerUnits sigmoid units before the output layer (up to the
-/// page's limit of layers).
-export function addLayer(state) {
-  if (state.doc.layers.length >= kPageLimits.layers) return state;
+/// Inserts a hidden layer of kNewLayerUnits units with the schema's default activation (sigmoid)
+/// before the output layer (up to the page's limit of layers).
+export function addLayer(schema, state) {
+  if (state.doc.layers.length >= pageLimits(schema).layers) return state;
   const doc = structuredClone(state.doc);
   doc.layers.splice(doc.layers.length - 1, 0, {
-    units: kNewLayerUnits, activation: 'sigmoid', alpha: '', weights: [], biases: [],
+    units: kNewLayerUnits, activation: schema.defaults.activation, alpha: '', weights: [], biases: [],
   });
   // The layer after it now has other inputs: its weights are drawn again.
   doc.layers[doc.layers.length - 1].weights = [];
@@ -379,14 +412,14 @@ export function removeLayer(state, l) {
   if (state.doc.layers.length <= 1) return state;
   const doc = structuredClone(state.doc);
   doc.layers.splice(l, 1);
-  // softmax stays the last layer's: removing the last layer leaves the one before it last.
+  // A last-layer-only activation stays the last layer's: removing the last layer leaves the one before it last.
   if (l < doc.layers.length) doc.layers[l].weights = [];
   return withDoc(state, doc);
 }
 
 /// Appends a sample (inputs and targets "0").
-export function addSample(state) {
-  if (state.doc.inputs.length >= kPageLimits.samples) return state;
+export function addSample(schema, state) {
+  if (state.doc.inputs.length >= pageLimits(schema).samples) return state;
   const doc = structuredClone(state.doc);
   doc.inputs.push([]);
   doc.targets.push([]);
@@ -427,15 +460,16 @@ export function fillMissing(state, layers, { all = false } = {}) {
 }
 
 /// The session of `doc` without weights: what the engine initialises from the seed. The draws
-/// depend on the shapes only, so a softmax layer asks as a linear one (softmax would need the
-/// loss cross_entropy and targets that add up to 1).
-export function initSession(doc) {
+/// depend on the shapes only, so a last-layer-only layer (softmax) asks as a linear one (it
+/// would need its loss and targets that add up to 1).
+export function initSession(schema, doc) {
   const seed = parseWhole(doc.seed, 'seed', 0, Number.MAX_SAFE_INTEGER);
   return {
     inputs: doc.inputs.map((row) => row.map(() => 0)),
     targets: doc.targets.map((row) => row.map(() => 0)),
     layers: doc.layers.map((layer) => ({
-      units: layer.units, activation: layer.activation === 'softmax' ? 'linear' : layer.activation,
+      units: layer.units,
+      activation: activationRow(schema, layer.activation)?.last_layer_only ? 'linear' : layer.activation,
     })),
     steps: 0,
     seed: seed.error ? 1 : seed.value,
@@ -446,11 +480,11 @@ export function initSession(doc) {
 
 /// The engine session for the state (engine-api.md): `{ value: session }` or `{ errors }`
 /// keyed by cell.
-export function buildSession(state) {
+export function buildSession(schema, state) {
   const { doc } = state;
-  const errors = cellErrors(doc);
+  const errors = cellErrors(schema, doc);
   if (Object.keys(errors).length > 0) return { errors };
-  const num = (key) => parseCell(doc, key).value;
+  const num = (key) => parseCell(schema, doc, key).value;
   const session = {
     inputs: doc.inputs.map((row, s) => row.map((_, i) => num(`x:${s}:${i}`))),
     targets: doc.targets.map((row, s) => row.map((_, k) => num(`y:${s}:${k}`))),
@@ -461,11 +495,11 @@ export function buildSession(state) {
         weights: layer.weights.map((row, j) => row.map((_, i) => num(`w:${l}:${j}:${i}`))),
         biases: layer.biases.map((_, j) => num(`b:${l}:${j}`)),
       };
-      if (layer.activation in kAlphaDefaults && num(`alpha:${l}`) !== undefined) out.alpha = num(`alpha:${l}`);
+      if (takesAlpha(schema, layer.activation) && num(`alpha:${l}`) !== undefined) out.alpha = num(`alpha:${l}`);
       return out;
     }),
     loss: doc.loss,
-    optimizer: optimizerOf(doc, num),
+    optimizer: optimizerOf(schema, doc, num),
     steps: state.stepsShown,
     seed: num('seed'),
   };
@@ -474,9 +508,9 @@ export function buildSession(state) {
 
 /// The session's optimizer: its name, η, the boxes of that optimizer that hold a value (the
 /// engine's defaults for the others), the batch size and shuffle seed when given.
-function optimizerOf(doc, num) {
+function optimizerOf(schema, doc, num) {
   const optimizer = { name: doc.optimizer.name, learning_rate: num('learningRate') };
-  for (const key of optimizerKeys(doc)) {
+  for (const key of optimizerKeys(schema, doc)) {
     const value = num(key);
     if (value !== undefined) optimizer[key.slice(4)] = value;
   }
@@ -484,8 +518,10 @@ function optimizerOf(doc, num) {
 }
 
 /// The doc of a session the engine has validated and normalised (weights filled in): numbers
-/// become texts as JavaScript writes them (round-trip exact).
-export function docFromSession(session) {
+/// become texts as JavaScript writes them (round-trip exact); what the session leaves out is the
+/// schema's default.
+export function docFromSession(schema, session) {
+  const defaults = schema.defaults;
   const text = (v) => String(v);
   return {
     features: session.inputs[0].length,
@@ -498,21 +534,29 @@ export function docFromSession(session) {
     })),
     inputs: session.inputs.map((row) => row.map(text)),
     targets: session.targets.map((row) => row.map(text)),
-    loss: session.loss ?? 'half_sse',
-    learningRate: text(session.optimizer?.learning_rate ?? 0.1),
-    seed: text(session.seed ?? 1),
-    optimizer: Object.fromEntries(Object.entries(emptyOptimizer(session.optimizer?.name ?? 'sgd')).map(
-      ([field, empty]) => [field, field === 'name' || session.optimizer?.[field] === undefined
-        ? empty : text(session.optimizer[field])])),
+    loss: session.loss ?? defaults.loss,
+    learningRate: text(session.optimizer?.learning_rate ?? defaults.learning_rate),
+    seed: text(session.seed ?? defaults.seed),
+    optimizer: optimizerDoc(schema, session.optimizer),
   };
 }
 
+/// The optimizer's boxes of a session's optimizer: its hyperparameters that the session gives,
+/// batch size and shuffle seed, as texts (empty: the default).
+function optimizerDoc(schema, optimizer) {
+  const doc = emptyOptimizer(optimizer?.name ?? schema.defaults.optimizer);
+  for (const field of optimizerKeys(schema, { optimizer: doc }).map((key) => key.slice(4))) {
+    if (optimizer?.[field] !== undefined) doc[field] = String(optimizer[field]);
+  }
+  return doc;
+}
+
 /// The state that shows `session` (validated by the engine) with its steps as rows.
-export function stateFromSession(state, session) {
+export function stateFromSession(schema, state, session) {
   return {
     ...state,
-    doc: docFromSession(session),
-    stepsShown: Math.min(kMaxSteps, session.steps ?? 0),
+    doc: docFromSession(schema, session),
+    stepsShown: Math.min(pageLimits(schema).steps, session.steps ?? 0),
     selectedStep: null,
     tableLayers: null,
     equationsOf: null,
@@ -525,11 +569,11 @@ export function stateFromSession(state, session) {
 /// each row holds the inputs then the targets (features + outputs numbers). A first row that
 /// holds no number is taken as a header and skipped. `{ state }` or `{ error }` naming the line
 /// and column.
-export function pasteData(state, text) {
+export function pasteData(schema, state, text) {
   const { doc } = state;
   const read = readSpreadsheet(text, {
     width: doc.features + outputs(doc), widthNote: `${doc.features} inputs, ${outputs(doc)} targets`,
-    maxRows: kPageLimits.samples,
+    maxRows: pageLimits(schema).samples,
   });
   if (read.error) return { error: read.error };
   const inputs = read.rows.map((cells) => cells.slice(0, doc.features));
@@ -540,8 +584,8 @@ export function pasteData(state, text) {
 // ---- Steps and view ----
 
 /// Shows `count` more rows (Step: 1, Run 10 steps: 10), up to the page's limit.
-export function step(state, count = 1) {
-  return { ...state, stepsShown: Math.min(kMaxSteps, state.stepsShown + count), selectedStep: null };
+export function step(schema, state, count = 1) {
+  return { ...state, stepsShown: Math.min(pageLimits(schema).steps, state.stepsShown + count), selectedStep: null };
 }
 
 /// Shows one row fewer; at 0 rows nothing changes.
@@ -605,21 +649,23 @@ export const kAutoColumns = 300;
 /// The most numbers the table draws (rows × columns); beyond it, only the loss.
 export const kMaxTableCells = 200000;
 
-/// The optimizer's state per parameter: adam m and v, rmsprop v, adagrad a, sgd none.
-export function stateSlots(doc) {
-  return { sgd: [], adagrad: ['a'], rmsprop: ['v'], adam: ['m', 'v'] }[doc.optimizer.name];
+/// The letters of the optimizer's state per parameter in the worked example (the schema's
+/// worked_example.state: adam m and v, plain gradient descent none).
+export function stateSlots(schema, doc) {
+  const row = schema.optimizers.find((o) => o.name === doc.optimizer.name);
+  return [...(row?.worked_example.state ?? [])];
 }
 
 /// The optimizer's column kinds this doc's table can have: state (not for sgd), batch (with
 /// mini-batches).
-export function optimizerColumnKinds(doc) {
-  return kOptimizerColumnKinds.filter((k) => (k === 'state' ? stateSlots(doc).length > 0 : miniBatch(doc)));
+export function optimizerColumnKinds(schema, doc) {
+  return kOptimizerColumnKinds.filter((k) => (k === 'state' ? stateSlots(schema, doc).length > 0 : miniBatch(schema, doc)));
 }
 
 /// Columns of the table for `kinds` of `layers` (1-based), the step column included.
-export function columnCount(doc, kinds, layers) {
+export function columnCount(schema, doc, kinds, layers) {
   const samples = doc.inputs.length;
-  let count = 1 + (kinds.includes('loss') ? 1 : 0) + (kinds.includes('batch') && miniBatch(doc) ? samples : 0);
+  let count = 1 + (kinds.includes('loss') ? 1 : 0) + (kinds.includes('batch') && miniBatch(schema, doc) ? samples : 0);
   for (const n of layers) {
     const layer = doc.layers[n - 1];
     if (!layer) continue;
@@ -627,7 +673,7 @@ export function columnCount(doc, kinds, layers) {
     const per = {
       w: layer.units * layerInputs(doc, n - 1), b: layer.units, z: layer.units * samples,
       y: layer.units * samples, dw: layer.units * layerInputs(doc, n - 1), db: layer.units,
-      state: stateSlots(doc).length * parameters,
+      state: stateSlots(schema, doc).length * parameters,
     };
     for (const kind of kinds) count += per[kind] ?? 0;
   }
@@ -638,21 +684,21 @@ export function columnCount(doc, kinds, layers) {
 /// ones, or (none chosen) all of them unless that is more than kAutoColumns columns, then the
 /// output layer; a table over kMaxTableCells numbers shows the loss only. `note` says why
 /// when the page chose.
-export function tableView(state) {
+export function tableView(schema, state) {
   const { doc } = state;
   const all = doc.layers.map((_, l) => l + 1);
   let layers = state.tableLayers?.filter((n) => n <= all.length) ?? all;
   let note = '';
   // The optimizer's state and the batch, when this optimizer has them and they are ticked.
-  const extra = optimizerColumnKinds(doc).filter((k) => (state.optimizerColumns ?? kOptimizerColumnKinds).includes(k));
+  const extra = optimizerColumnKinds(schema, doc).filter((k) => (state.optimizerColumns ?? kOptimizerColumnKinds).includes(k));
   const kinds = extra.length > 0 ? [...state.columns, ...extra] : state.columns;
-  if (state.tableLayers === null && columnCount(doc, kinds, all) > kAutoColumns) {
+  if (state.tableLayers === null && columnCount(schema, doc, kinds, all) > kAutoColumns) {
     layers = [all.length];
-    note = `This network's table would have ${columnCount(doc, kinds, all).toLocaleString('en')} columns: `
+    note = `This network's table would have ${columnCount(schema, doc, kinds, all).toLocaleString('en')} columns: `
       + `it shows layer ${all.length} (the output) only. Tick other layers to add them.`;
   }
   let columns = kinds;
-  const cells = columnCount(doc, columns, layers) * Math.max(1, state.stepsShown);
+  const cells = columnCount(schema, doc, columns, layers) * Math.max(1, state.stepsShown);
   if (cells > kMaxTableCells) {
     columns = ['loss'];
     note = `The table would hold ${cells.toLocaleString('en')} numbers (the page draws at most `
@@ -662,8 +708,8 @@ export function tableView(state) {
 }
 
 /// Shows or hides layer `n`'s columns (1-based), starting from what the table shows now.
-export function toggleTableLayer(state, n, shown) {
-  const set = new Set(tableView(state).layers);
+export function toggleTableLayer(schema, state, n, shown) {
+  const set = new Set(tableView(schema, state).layers);
   if (shown) set.add(n); else set.delete(n);
   return { ...state, tableLayers: [...set].sort((a, b) => a - b) };
 }
@@ -726,4 +772,21 @@ export function parsePrecision(text) {
 export function setPrecision(state, text) {
   const parsed = parsePrecision(text);
   return parsed.error ? state : { ...state, precision: parsed.value };
+}
+
+/// The functions above that take the schema first, bound to `schema` (the engine's schema(),
+/// parsed), with every other export: what the page and the tests call as `model.f(...)`.
+export function stateModel(schema) {
+  const bound = {
+    optimizerKeys, cellKeys, parseCell, cellErrors, lossErrors, setActivation, setLoss, setOptimizer,
+    miniBatch, addLayer, addSample, initSession, buildSession, docFromSession, stateFromSession,
+    pasteData, step, stateSlots, optimizerColumnKinds, columnCount, tableView, toggleTableLayer,
+  };
+  const model = {
+    ...kStateExports, schema, choosers: choosers(schema),
+    /// The page's limits (schema.limits.page) and its most rows.
+    kPageLimits: Object.freeze({ ...schema.limits.page }), kMaxSteps: schema.limits.page.steps,
+  };
+  for (const [name, f] of Object.entries(bound)) model[name] = (...args) => f(schema, ...args);
+  return Object.freeze(model);
 }

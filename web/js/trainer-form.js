@@ -30,10 +30,20 @@ export const kLectureForm = Object.freeze({
 export const kBuiltinData = Object.freeze({ samples: '10000', noise: '0.01', dataSeed: '1' });
 
 export const kLayerTypes = ['dense', 'maxout'];
-export const kActivations = ['relu', 'sigmoid', 'tanh', 'elu', 'leaky_relu', 'linear'];
-export const kOutputActivations = ['linear', 'sigmoid', 'softmax', 'relu', 'tanh'];
-export const kLosses = ['mse', 'mae', 'msle', 'bce', 'cross_entropy'];
-export const kOptimizers = ['adam', 'rmsprop', 'adagrad', 'sgd'];
+
+/// The form's choices from the engine's schema (the trainer module's schema(), parsed), in the
+/// schema's order: `{ activations` (hidden layers: the rows without last_layer_only),
+/// `outputActivations` (every row), `losses` (the Keras ones), `optimizers }`, each a list of
+/// `{ name, title }`.
+export function trainerChoices(schema) {
+  const entry = (row) => ({ name: row.name, title: row.title });
+  return {
+    activations: schema.activations.filter((a) => !a.last_layer_only).map(entry),
+    outputActivations: schema.activations.map(entry),
+    losses: schema.losses.filter((l) => l.keras).map(entry),
+    optimizers: schema.optimizers.map(entry),
+  };
+}
 
 const kNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 

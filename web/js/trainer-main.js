@@ -2,8 +2,7 @@
 // core in Wasm) → drawings (render-trainer.js). The page never trains or judges anything
 // itself; every message about the model or the data is the core's.
 import {
-  builtinFromForm, csvHeader, kActivations, kLayerTypes, kLectureForm, kLosses, kOptimizers,
-  kOutputActivations, modelFromForm,
+  builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
 import { Curves, renderProgress, renderTest, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
@@ -38,14 +37,26 @@ const page = {
 
 // ---- The form ----
 
-function fillSelect(id, names) {
-  byId(id).replaceChildren(...names.map((n) => new Option(n, n)));
+/// Fills select `id` with `choices` (names, or `{ name, title }`: the option shows the name,
+/// as Keras spells it, and the title on hover).
+function fillSelect(id, choices) {
+  byId(id).replaceChildren(...choices.map((c) => {
+    const { name, title } = typeof c === 'string' ? { name: c, title: c } : c;
+    const option = new Option(name, name);
+    option.title = title;
+    return option;
+  }));
 }
 fillSelect('layerType', kLayerTypes);
-fillSelect('activation', kActivations);
-fillSelect('outputActivation', kOutputActivations);
-fillSelect('loss', kLosses);
-fillSelect('optimizer', kOptimizers);
+
+/// The activations, losses and optimizers the core offers (its schema, from the worker).
+function fillChoices(schema) {
+  const choices = trainerChoices(schema);
+  fillSelect('activation', choices.activations);
+  fillSelect('outputActivation', choices.outputActivations);
+  fillSelect('loss', choices.losses);
+  fillSelect('optimizer', choices.optimizers);
+}
 
 function setForm(form) {
   for (const key of kFormKeys) {
@@ -130,6 +141,7 @@ function answer(type, value) {
 worker.onmessage = (event) => {
   const m = event.data;
   switch (m.type) {
+    case 'schema': answer('schema', { schema: m.schema }); break;
     case 'data': answer('data', { shape: m.shape }); break;
     case 'summary': answer('summary', { summary: m.summary }); break;
     case 'model': answer('model', { json: m.json }); break;
@@ -365,8 +377,12 @@ for (const key of [...kFormKeys, 'samples', 'noise', 'dataSeed', 'csv-features',
 
 // ---- Start ----
 
-setForm(kLectureForm);
-page.state = 'idle';
-refreshSummary().then(() => {
+// The selects come from the core's schema: the form is set once the worker has it.
+ask('schema', {}).then(({ schema }) => {
+  fillChoices(schema);
+  setForm(kLectureForm);
+  page.state = 'idle';
+  return refreshSummary();
+}).then(() => {
   if (page.state === 'idle' && !ui.trainStatus.classList.contains('is-error')) ui.trainStatus.textContent = 'Ready: press Train.';
 });

@@ -3,9 +3,9 @@
 // hands control back between epochs, so Pause and Stop take effect after the current epoch.
 // Every number and message comes from the core; this file only carries messages.
 //
-// Page → worker: {type: 'data', data, file?} | {type: 'summary', model} | {type: 'train', model}
+// Page → worker: {type: 'schema'} | {type: 'data', data, file?} | {type: 'summary', model} | {type: 'train', model}
 //   | {type: 'pause'} | {type: 'resume'} | {type: 'stop'} | {type: 'model'}
-// Worker → page: {type: 'data', shape} | {type: 'summary', summary} | {type: 'started', ready}
+// Worker → page: {type: 'schema', schema} | {type: 'data', shape} | {type: 'summary', summary} | {type: 'started', ready}
 //   | {type: 'epoch', logs, elapsed} | {type: 'paused'} | {type: 'done', result, elapsed}
 //   | {type: 'model', json} | {type: 'error', of, message}
 /* global createTrainer */
@@ -81,6 +81,9 @@ onmessage = async (event) => {
     case 'data':
       if (running || paused) fail('data', 'The data cannot change during training: stop it first.');
       else await loadData(message.data, message.file);
+      break;
+    case 'schema':
+      postMessage({ type: 'schema', schema: JSON.parse(module.schema()) });
       break;
     case 'summary': {
       const summary = value(module.summary(JSON.stringify(message.model)), 'summary');
