@@ -33,6 +33,6 @@ test('a softplus/swish table checks as right, and y1 = σ(z1) is softplus′, no
   const wrong = JSON.parse(checker.check(session, [lines[0], row.join(','), ...lines.slice(2)].join('\n'), 'start').value);
   const cell = wrong.cells.find((c) => c.row === 1 && c.column === 'y1');
   assert.notEqual(cell.verdict, 'correct');
-  assert.equal(cell.formula, 'y1 = softplus(z1)');
+  assert.equal(cell.formula, 'y1 = ln(1 + e^z1)');  // the row's y = f(z)
   assert.equal(cell.slip, 'This is softplus′(z1) = σ(z1), not softplus(z1).');
 });
