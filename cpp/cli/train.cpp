@@ -34,9 +34,9 @@ k::DataSpec data_spec(const Args& a, bool builtin) {
     put(j["builtin"], "samples", "--samples");
     put(j["builtin"], "seed", "--data-seed");
   } else {
-    j["csv"] = {{"source", "data"}};  // the path is set below: the spec limits a page's names
-    if (a.has("--features")) j["csv"]["features"] = *a.given("--features");
-    if (a.has("--targets")) j["csv"]["targets"] = *a.given("--targets");
+    // The path and the columns are set below: they are text the spec does not check (beyond a
+    // page's name length), and JSON would refuse bytes that are not UTF-8.
+    j["csv"] = {{"source", "data"}};
   }
   put(j, "split_seed", "--split-seed");
   k::DataSpec spec;
@@ -52,6 +52,8 @@ k::DataSpec data_spec(const Args& a, bool builtin) {
   }
   if (spec.csv) {
     spec.csv->source = a.positional(1);
+    if (a.has("--features")) spec.csv->features = *a.given("--features");
+    if (a.has("--targets")) spec.csv->targets = *a.given("--targets");
     spec.csv->features_field = "--features";
     spec.csv->targets_field = "--targets";
   }
