@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "nntutor/equations.hpp"
+#include "nntutor/page_view.hpp"
 #include "nntutor/rates.hpp"
 #include "nntutor/schema.hpp"
 #include "nntutor/session.hpp"
@@ -104,6 +105,9 @@ class Workbook {
     });
   }
   Result session() { return guarded([&] { return held().session_json(); }); }
+  Result describe(const std::string& choices_json) {
+    return guarded([&] { return nntutor::describe_json(held().session(), choices_json); });
+  }
 
  private:
   nntutor::Workbook& held() {
@@ -142,5 +146,6 @@ EMSCRIPTEN_BINDINGS(nntutor) {
       .function("rows", &Workbook::rows)
       .function("trace", &Workbook::trace)
       .function("equations", &Workbook::equations)
-      .function("session", &Workbook::session);
+      .function("session", &Workbook::session)
+      .function("describe", &Workbook::describe);
 }

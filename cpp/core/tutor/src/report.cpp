@@ -210,28 +210,6 @@ std::string rise_sentence(const Trace& trace) {
   return "the loss does not rise";
 }
 
-/// The page's estimate of how many products the equations of `layer`/`unit` (0 = all) hold
-/// (web/js/state.js, equationCost): each parameter, and the δ sums when several paths lead
-/// to the loss; times the samples.
-long long equation_cost(const Session& s, int layer, int unit) {
-  const auto& layers = s.network.layers;
-  const int n = static_cast<int>(layers.size());
-  const auto units = [&](int l) { return static_cast<long long>(layers[static_cast<std::size_t>(l - 1)].units()); };
-  long long cost = 0;
-  int lowest = n + 1;
-  for (int l = 1; l <= n; ++l) {
-    if (layer != 0 && layer != l) continue;
-    cost += (unit == 0 ? units(l) : 1) * (layers[static_cast<std::size_t>(l - 1)].inputs() + 1);
-    lowest = std::min(lowest, l);
-  }
-  bool one_path = true;
-  for (int m = lowest + 1; m <= n; ++m) one_path = one_path && units(m) == 1;
-  if (!one_path)
-    for (int m = lowest; m <= n; ++m)
-      cost += (m == lowest && unit != 0 ? 1 : units(m)) * (m < n ? units(m + 1) : 1);
-  return cost * s.batch.samples();
-}
-
 std::string activation_text(const Activation& f) {
   if (!f.has_alpha()) return f.name;
   return f.name + " (α = " + exact_text(f.alpha) + ")";
@@ -301,25 +279,19 @@ void describe_network(Report& rep) {
               std::to_string(kAssignmentSteps) + " steps from the same start values at each learning rate.");
 }
 
-/// The tables' columns: every column, unless the page would leave some out (docs/page.md).
+/// The tables' columns: every column, unless the page would leave some out (page_view.hpp).
 void choose_columns(Report& rep) {
-  const Network& net = rep.session.network;
-  const int samples = rep.session.batch.samples();
-  const std::size_t all = table_columns(net, samples, rep.session.optimizer).size();
-  const int n = static_cast<int>(net.layers.size());
-  std::size_t kept = all;
-  if (all > kReportMaxColumns && n > 1) {
+  const int n = static_cast<int>(rep.session.network.layers.size());
+  const TableDecision d = choose_table(rep.session, {std::nullopt, rep.table_view.kinds, kAssignmentSteps});
+  if (d.cut == TableDecision::Cut::kOutputLayer) {
     rep.table_view.layers = {n};
-    Table empty{table_columns(net, samples, rep.session.optimizer), {}};
-    kept = view_columns(empty, rep.table_view).size();
-    rep.table_note = "This network's table would have " + std::to_string(all) + " columns: as on the page, the tables show layer " +
+    rep.table_note = "This network's table would have " + std::to_string(d.all_columns) + " columns: as on the page, the tables show layer " +
                      std::to_string(n) + " (the output) only; `nntutor table SESSION --steps 10` prints every column.";
   }
-  const std::size_t cells = kept * static_cast<std::size_t>(kAssignmentSteps);
-  if (cells > kReportMaxCells) {
+  if (d.cut == TableDecision::Cut::kLossOnly) {
     rep.table_view.kinds = {Column::Kind::kLoss};
     rep.table_view.layers.clear();
-    rep.table_note = "The tables would hold " + std::to_string(cells) + " numbers (the page draws at most " +
+    rep.table_note = "The tables would hold " + std::to_string(d.cells) + " numbers (the page draws at most " +
                      std::to_string(kReportMaxCells) + "): as on the page, they show the loss only; "
                      "`nntutor table SESSION --steps 10` prints every column.";
   }
@@ -328,15 +300,14 @@ void choose_columns(Report& rep) {
 void choose_equations(Report& rep) {
   const Session& s = rep.session;
   const int n = static_cast<int>(s.network.layers.size());
-  const long long all = equation_cost(s, 0, 0);
-  if (all <= kReportEquationBudget) return;
-  const bool layer_fits = equation_cost(s, n, 0) <= kReportEquationBudget;
+  const EquationsDecision d = nntutor::choose_equations(s);
+  if (d.layer == 0) return;
   rep.equation_layers = {n};
-  if (!layer_fits) rep.equation_units = {1};
+  if (d.unit != 0) rep.equation_units = {1};
   rep.equations_note = "Writing every equation of this network with its numbers would take about " +
-                       std::to_string(all) + " products (the page writes at most " +
+                       std::to_string(equation_cost(s, 0, 0)) + " products (the page writes at most " +
                        std::to_string(kReportEquationBudget) + " at once): these are the equations of " +
-                       (layer_fits ? "" : "unit 1 of ") + "layer " + std::to_string(n) +
+                       (d.unit == 0 ? "" : "unit 1 of ") + "layer " + std::to_string(n) +
                        " (the output); `nntutor equations SESSION --step 1` writes all of them.";
 }
 

@@ -13,6 +13,7 @@
 
 #include "nntutor/assignment.hpp"
 #include "nntutor/equations.hpp"
+#include "nntutor/page_view.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 
@@ -20,14 +21,11 @@ namespace nntutor {
 
 /// The longest description a report takes, in characters (Unicode code points).
 constexpr std::size_t kMaxDescriptionChars = 5000;
-/// The page's rules for a large table (docs/page.md), applied to the report's tables: more
-/// columns than this keep the output layer's only …
-constexpr std::size_t kReportMaxColumns = 300;
-/// … and a table of more numbers than this (columns × 10 rows) keeps the loss only.
-constexpr std::size_t kReportMaxCells = 200000;
-/// The page's budget for writing equations (parameter × sample products, and δ terms): over
-/// it the report writes the output layer's equations, and over it again its first unit's.
-constexpr long long kReportEquationBudget = 2000;
+/// The page's rules for a large table and for the equations (page_view.hpp, docs/page.md),
+/// applied to the report's tables and equations.
+constexpr std::size_t kReportMaxColumns = DrawLimits::kAutoColumns;
+constexpr std::size_t kReportMaxCells = DrawLimits::kMaxTableCells;
+constexpr long long kReportEquationBudget = DrawLimits::kEquationBudget;
 
 /// What the report is written as.
 enum class ReportFormat { kMarkdown, kLatex, kJson };
