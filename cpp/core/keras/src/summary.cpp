@@ -8,20 +8,13 @@
 
 #include "nntutor/error.hpp"
 #include "nntutor/model.hpp"
+#include "nntutor/numbers.hpp"
 
 namespace nntutor::keras {
 
 namespace {
 
-/// 21750 → "21,750", as Python's f"{n:,}".
-std::string grouped(long long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
+using nntutor::grouped;  // numbers.hpp: 21750 → "21,750", as Python's f"{n:,}"
 
 /// Keras' readable_memory_size: bytes in B, KB, MB, … (1024 each) with two decimals.
 std::string memory_size(double bytes) {

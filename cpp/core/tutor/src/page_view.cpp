@@ -10,15 +10,6 @@ namespace nntutor {
 
 using Kind = Column::Kind;
 
-std::string grouped(long long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
-
 namespace {
 
 std::size_t count_columns(const std::vector<Column>& columns, const std::vector<Kind>& kinds,

@@ -15,4 +15,7 @@ std::string exact_text(double value);
 /// The shortest %g text that reads back as `v`: 2, 0.5, 1e-07 (as a JSON number is written).
 std::string shortest_number(double v);
 
+/// 1234567 → "1,234,567", as Python's f"{n:,}" and the page's toLocaleString('en').
+std::string grouped(long long n);
+
 }  // namespace nntutor

@@ -64,7 +64,4 @@ EquationsDecision choose_equations(const Session& session,
 /// SessionError naming the field for a bad choice.
 std::string describe_json(const Session& session, std::string_view choices_json);
 
-/// 1234567 → "1,234,567" (as the page writes counts).
-std::string grouped(long long n);
-
 }  // namespace nntutor
