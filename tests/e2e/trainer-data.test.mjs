@@ -88,9 +88,9 @@ test('in CSV mode the built-in data fields are hidden, and come back with the bu
   assert.equal(await field(page, 'feature columns').isVisible(), false);
 }));
 
-/// Whether the first two letters of `text` (in #csv-columns) are laid out left to right.
-const readsLeftToRight = (page, text) => page.evaluate((needle) => {
-  const box = document.getElementById('csv-columns');
+/// Whether the first two letters of `text` (in the element `id`) are laid out left to right.
+const readsLeftToRight = (page, text, id = 'csv-columns') => page.evaluate(([needle, where]) => {
+  const box = document.getElementById(where);
   const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.data.indexOf(needle);
@@ -104,18 +104,24 @@ const readsLeftToRight = (page, text) => page.evaluate((needle) => {
     return x(at) < x(at + 1);
   }
   throw new Error(`${needle} not found`);
-}, text);
+}, [text, id]);
 
 for (const viewport of [kDesktop, kPhone]) {
   test(`a CSV header cannot turn the page's text around or widen the panel (${viewport.width} px)`, () => withTrainer(async (page) => {
     await ready(page);
     await page.getByLabel('a CSV file', { exact: true }).check();
-    // U+202E (right-to-left override) in a column name, never closed.
-    await csvFile(page, 'rlo.csv', '\u202Eabc,x2,y\n1,2,3\n');
+    // U+202E (right-to-left override) in a column name and in the file's name, never closed.
+    await csvFile(page, '\u202Erlo.csv', '\u202Eabc,x2,y\n1,2\n');
     await page.locator('#csv-columns').getByText(/Give names, numbers or ranges/).waitFor();
     assert.equal(await readsLeftToRight(page, 'Give names'), true, 'the page\'s help text reads left to right');
     assert.equal(await readsLeftToRight(page, 'Columns'), true);
     assert.match(await page.locator('#csv-columns').innerText(), /^Columns: 1 \u202Eabc, 2 x2, 3 y\. Give names, numbers or ranges \(2-10\)\.$/);
+    assert.equal(await readsLeftToRight(page, 'bytes', 'csv-name'), true, 'the file\'s size reads left to right');
+    // The core's message about the file quotes its name: the rest of the message reads as written.
+    await dataStatus(page).getByText(/^\u202Erlo\.csv line 2: /).waitFor();
+    const message = await dataStatus(page).innerText();
+    const words = message.slice('\u202Erlo.csv'.length).match(/[a-z]{3,}/)[0];
+    assert.equal(await readsLeftToRight(page, words, 'data-status'), true, `"${words}" in "${message}" reads left to right`);
 
     // A 5,000-character column name: cut on screen, whole on hover; the panel keeps its width.
     const long = 'n'.repeat(5000);

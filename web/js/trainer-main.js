@@ -29,6 +29,7 @@ const page = {
   data: null,        // the data choice last sent: {key, shape} once the worker read it
   dataKey: null,     // the data choice in the form now
   csv: null,         // the chosen File
+  csvNames: [],      // its column names (its first line)
   loaded: null,      // a model loaded from a file (used instead of the form), or null
   epochs: 0,
   epoch: 0,
@@ -181,7 +182,9 @@ async function ensureData() {
   const reply = await ask('data', { data: choice, file: dataKind() === 'csv' ? page.csv : undefined });
   if (reply.error) {
     page.data = null;
-    ui.dataStatus.textContent = reply.error;
+    // The core's message quotes the file's name (and column names): those stay isolated.
+    ui.dataStatus.replaceChildren(...isolateUserText(reply.error, [page.csv?.name, ...page.csvNames,
+      ...[byId('csv-features').value, byId('csv-targets').value].flatMap((t) => [t, ...t.split(',')])]));
     ui.dataStatus.classList.add('is-error');
     return false;
   }
@@ -398,6 +401,31 @@ byId('lecture-model').addEventListener('click', () => {
 
 const kMaxShownName = 40;
 
+// Text that can turn its surroundings around: right-to-left letters and the bidi controls.
+const kBidi = /[\u0590-\u08FF\u200E\u200F\u202A-\u202E\u2066-\u2069\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+/// `message` as nodes, each of `texts` (the student's text it may quote) that holds
+/// right-to-left text or is long put in its own <bdi> (userText), the rest as plain text.
+function isolateUserText(message, texts) {
+  const risky = [...new Set(texts.map((t) => String(t ?? '').trim()))]
+    .filter((t) => t && (kBidi.test(t) || [...t].length > kMaxShownName))
+    .sort((a, b) => b.length - a.length);
+  const parts = [];
+  let at = 0;
+  while (at < message.length) {
+    let next = null;
+    for (const t of risky) {
+      const i = message.indexOf(t, at);
+      if (i >= 0 && (next === null || i < next.i)) next = { i, t };
+    }
+    if (next === null) break;
+    parts.push(message.slice(at, next.i), userText(next.t));
+    at = next.i + next.t.length;
+  }
+  parts.push(message.slice(at));
+  return parts.filter((p) => p !== '');
+}
+
 /// The student's `text` isolated in a <bdi>, cut to kMaxShownName characters (the whole text
 /// as its title).
 function userText(text) {
@@ -432,6 +460,7 @@ ui.csvFile.addEventListener('change', async () => {
   // Only the first line is read here, for the column names; the worker reads the rest.
   const head = await file.slice(0, 65536).text();
   const names = csvHeader(head.split('\n')[0]);
+  page.csvNames = names;
   const parts = ['Columns: '];
   names.forEach((n, i) => parts.push(i ? ', ' : '', `${i + 1} `, userText(n)));
   parts.push('. Give names, numbers or ranges (2-10).');
