@@ -12,6 +12,26 @@ const kTypes = {
   '.ttf': 'font/ttf', '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown; charset=utf-8',
 };
 
+/// The Content-Security-Policy sent with every response: the policy the pages' meta tags set
+/// (web/index.html, web/trainer.html: the union of the two), plus `frame-ancestors 'none'`,
+/// which a meta tag cannot set (no site may frame the pages). It goes on every response, not
+/// only the HTML: a Web Worker (js/trainer-worker.js) runs under its own script's policy, and
+/// it compiles WebAssembly ('wasm-unsafe-eval').
+export const kContentSecurityPolicy = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self'",
+  "img-src 'self' data: blob:", "connect-src 'self' data:", "frame-ancestors 'none'",
+].join('; ');
+
+/// The security headers of every response (docs/page.md, "Serving", lists them for other hosts):
+/// the policy above; nosniff, so a file is run or styled only under its declared type; and no
+/// Referer at all (the pages link only to each other and fetch nothing from elsewhere, so no
+/// request needs to say where it came from).
+export const kSecurityHeaders = {
+  'Content-Security-Policy': kContentSecurityPolicy,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 /// Starts serving `root`; resolves to the http.Server once it listens.
 export function serve(root, { port = 8000, host = '127.0.0.1' } = {}) {
   const base = resolve(root);
@@ -22,11 +42,11 @@ export function serve(root, { port = 8000, host = '127.0.0.1' } = {}) {
       if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error('outside'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': kTypes[extname(file)] ?? 'application/octet-stream',
+      res.writeHead(200, { ...kSecurityHeaders, 'Content-Type': kTypes[extname(file)] ?? 'application/octet-stream',
                            'Cache-Control': 'no-cache' });
       res.end(body);
     } catch (e) {
-      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, { 'Content-Type': 'text/plain' });
+      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, { ...kSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'not found\n' : 'server error\n');
     }
   });

@@ -45,6 +45,8 @@ fi
 npm_missing=0
 for m in katex uplot; do [ -d "node_modules/$m" ] || npm_missing=1; done
 [ $want_test = 1 ] && [ ! -d node_modules/playwright-core ] && npm_missing=1
+# axe-core: the accessibility rules tests/e2e/axe.test.mjs runs on both pages.
+[ $want_test = 1 ] && [ ! -d node_modules/axe-core ] && npm_missing=1
 # TensorFlow.js (CPU and Wasm backends) is what npm run bench races the trainer against.
 [ $want_test = 1 ] && [ ! -d node_modules/@tensorflow/tfjs-backend-wasm ] && npm_missing=1
 if [ $npm_missing = 1 ]; then

@@ -155,9 +155,10 @@ function layerFieldset(doc, layer, l, handlers, model) {
   return el('fieldset', { className: 'layer' }, parts);
 }
 
-/// A grid of cell inputs as a table: `rows` of { header, keys }, with column headers.
-function grid(doc, caption, columnHeaders, rows, handlers, { rowAction } = {}) {
-  const head = el('tr', {}, [el('th', { scope: 'col', text: '' }),
+/// A grid of cell inputs as a table: `rows` of { header, keys }, with column headers; `corner`
+/// names the row headers' column (read by screen readers, not shown).
+function grid(doc, caption, columnHeaders, rows, handlers, { rowAction, corner } = {}) {
+  const head = el('tr', {}, [el('th', { scope: 'col' }, [el('span', { className: 'visually-hidden', text: corner })]),
     ...columnHeaders.map((h) => el('th', { scope: 'col', text: h }))]);
   if (rowAction) head.append(el('th', { scope: 'col' }, [el('span', { className: 'visually-hidden', text: 'actions' })]));
   const body = rows.map((row, r) => {
@@ -192,7 +193,7 @@ function dataSection(doc, handlers, model) {
   });
   return el('div', { className: 'builder-data' }, [
     grid(doc, 'Training data: inputs x and targets y, one row per sample', headers, rows, handlers,
-      { rowAction: remove }),
+      { rowAction: remove, corner: 'sample' }),
     el('p', { className: 'grid-actions' }, [el('button', {
       type: 'button', className: 'small', text: 'Add sample', onclick: handlers.onAddSample,
       disabled: samples >= model.choosers.pageLimits.samples,
@@ -221,7 +222,7 @@ function weightsSection(doc, handlers) {
       header: layer.units === 1 ? `unit` : `unit ${j + 1}`,
       keys: [...Array.from({ length: inputs }, (_, i) => `w:${l}:${j}:${i}`), `b:${l}:${j}`],
     }));
-    return grid(doc, `Layer ${l + 1}: weights w${l + 1} and biases b${l + 1}`, headers, rows, handlers);
+    return grid(doc, `Layer ${l + 1}: weights w${l + 1} and biases b${l + 1}`, headers, rows, handlers, { corner: 'unit' });
   });
   return el('div', { className: 'builder-weights' }, [
     ...grids,

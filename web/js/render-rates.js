@@ -271,6 +271,9 @@ function drawFindings(view, rates) {
 /// One table per rate in a <details>; a table is written when it is first opened. The first
 /// starts open unless it is large (a big network's table has thousands of columns).
 function drawTables(view, rates, precision) {
+  // Each table's region needs its own name: a rate given twice ("1, 1") says its place too.
+  const times = new Map();
+  for (const rate of rates) times.set(rate.learning_rate, (times.get(rate.learning_rate) ?? 0) + 1);
   view.tables.replaceChildren(...rates.map((rate, i) => {
     const key = `${i}:${rate.learning_rate}`;
     const details = el('details', 'rates-table');
@@ -280,7 +283,8 @@ function drawTables(view, rates, precision) {
     const box = el('div', 'table-scroll');
     box.tabIndex = 0;
     box.setAttribute('role', 'region');
-    box.setAttribute('aria-label', `table at ${rateName(rate)}`);
+    const place = times.get(rate.learning_rate) > 1 ? ` (rate ${i + 1} of the list)` : '';
+    box.setAttribute('aria-label', `table at ${rateName(rate)}${place}`);
     const table = el('table', 'trace');
     table.append(el('caption', 'visually-hidden', `Training steps at ${rateName(rate)}, one row per step`));
     box.append(table);

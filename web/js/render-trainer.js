@@ -20,6 +20,12 @@ export function shortNumber(v) {
   return String(Number(v.toPrecision(3)));
 }
 
+/// The labels of a log axis's ticks: uPlot passes null for the minor ticks it leaves without a
+/// label (2…9 × 10^k when they would crowd); those stay unlabelled instead of printing "—".
+export function axisLabels(ticks) {
+  return ticks.map((v) => (v === null || v === undefined ? null : shortNumber(v)));
+}
+
 /// Two uPlot charts that grow by one point per epoch.
 export class Curves {
   constructor(lossBox, lrBox) {
@@ -61,7 +67,7 @@ export class Curves {
   create() {
     const { uPlot } = globalThis;
     const d = this.data;
-    const axes = (label) => [{ label: 'epoch' }, { label, size: 64, values: (u, ticks) => ticks.map(shortNumber) }];
+    const axes = (label) => [{ label: 'epoch' }, { label, size: 64, values: (u, ticks) => axisLabels(ticks) }];
     this.loss = new uPlot({
       width: this.width(this.lossBox), height: 220,
       scales: { x: { time: false }, y: { distr: 3 } },

@@ -19,6 +19,7 @@ const ui = {
   progress: { bar: byId('progress'), label: byId('progress-label'), eta: byId('eta') },
   last: byId('history-last'), test: byId('test-result'),
   csvFile: byId('csv-file'), csvName: byId('csv-name'), csvColumns: byId('csv-columns'),
+  runStale: byId('run-stale'), testStale: byId('test-stale'), charts: document.querySelector('.trainer-run .charts'),
 };
 const curves = new Curves(byId('loss-chart'), byId('lr-chart'));
 
@@ -28,11 +29,14 @@ const page = {
   data: null,        // the data choice last sent: {key, shape} once the worker read it
   dataKey: null,     // the data choice in the form now
   csv: null,         // the chosen File
+  csvNames: [],      // its column names (its first line)
   loaded: null,      // a model loaded from a file (used instead of the form), or null
   epochs: 0,
   epoch: 0,
   elapsed: 0,
   trained: false,
+  trainedKey: null,  // the data key of the shown results (curves, test plot), or null if none
+  blocked: null,     // the training status replaced while the data cannot be read: {text, error}
 };
 
 // ---- The form ----
@@ -178,7 +182,9 @@ async function ensureData() {
   const reply = await ask('data', { data: choice, file: dataKind() === 'csv' ? page.csv : undefined });
   if (reply.error) {
     page.data = null;
-    ui.dataStatus.textContent = reply.error;
+    // The core's message quotes the file's name (and column names): those stay isolated.
+    ui.dataStatus.replaceChildren(...isolateUserText(reply.error, [page.csv?.name, ...page.csvNames,
+      ...[byId('csv-features').value, byId('csv-targets').value].flatMap((t) => [t, ...t.split(',')])]));
     ui.dataStatus.classList.add('is-error');
     return false;
   }
@@ -192,9 +198,12 @@ async function ensureData() {
 async function refreshSummary() {
   if (page.state === 'loading' || page.state === 'broken') return;
   if (!(await ensureData())) {
-    renderButtons();
+    // While training the worker keeps its data (it refused the change): Train stays as it was.
+    if (page.state === 'idle') showDataBlocked();
+    else renderButtons();
     return;
   }
+  showDataReadable();
   const model = modelChoice();
   if (!model) {
     ui.summary.textContent = '';
@@ -224,13 +233,51 @@ function renderButtons(valid = ui.train.dataset.valid === 'true') {
   ui.save.disabled = busy || !page.trained;
 }
 
+/// The data cannot be read (or is not chosen): Train is off and says why, and the results on
+/// screen are marked as not current (they stay, nothing is lost).
+function showDataBlocked() {
+  if (!page.blocked) page.blocked = { text: ui.trainStatus.textContent, error: ui.trainStatus.classList.contains('is-error') };
+  ui.trainStatus.textContent = 'Train is off until the data can be read: see the message under Data.';
+  ui.trainStatus.classList.remove('is-error');
+  renderButtons(false);
+  renderStale();
+}
+
+/// The data is readable again: the training status the block replaced comes back.
+function showDataReadable() {
+  if (page.blocked) {
+    ui.trainStatus.textContent = page.blocked.text;
+    ui.trainStatus.classList.toggle('is-error', page.blocked.error);
+    page.blocked = null;
+  }
+  renderStale();
+}
+
+/// Marks the curves and the test plot as not current when the data they came from is no longer
+/// the data chosen (another choice, or one that could not be read).
+function renderStale() {
+  const stale = page.trainedKey !== null && page.state === 'idle' && page.data?.key !== page.trainedKey;
+  ui.runStale.hidden = !stale;
+  ui.testStale.hidden = !stale;
+  if (stale) {
+    ui.runStale.textContent = 'Not current: these curves are from the last training, on data other than the data chosen now.';
+    ui.testStale.textContent = 'Not current: this test plot is from the last training, on data other than the data chosen now.';
+  }
+  for (const box of [ui.charts, ui.last, ui.test]) box.classList.toggle('is-stale', stale);
+}
+
 // ---- Training ----
 
 async function train() {
-  if (!(await ensureData())) return;
+  if (!(await ensureData())) {
+    showDataBlocked();
+    return;
+  }
+  showDataReadable();
   const model = modelChoice();
   if (!model) return;
   const { __file, ...clean } = model;
+  page.trainedKey = page.data.key;
   curves.reset();
   ui.test.replaceChildren();
   ui.last.textContent = '';
@@ -238,6 +285,7 @@ async function train() {
   ui.trainStatus.textContent = 'Starting…';
   page.state = 'running';
   renderButtons();
+  renderStale();
   worker.postMessage({ type: 'train', model: clean });
 }
 
@@ -275,6 +323,7 @@ function onDone(result, elapsed) {
   renderProgress(ui.progress, { epoch: result.history.length, epochs: page.epochs, elapsed, state: 'done' });
   renderTest(ui.test, result);
   renderButtons();
+  renderStale();
 }
 
 function onTrainError(message) {
@@ -282,6 +331,7 @@ function onTrainError(message) {
   ui.trainStatus.textContent = message;
   ui.trainStatus.classList.add('is-error');
   renderButtons();
+  renderStale();
 }
 
 ui.train.addEventListener('click', train);
@@ -349,6 +399,46 @@ byId('lecture-model').addEventListener('click', () => {
 
 // ---- Data choice ----
 
+const kMaxShownName = 40;
+
+// Text that can turn its surroundings around: right-to-left letters and the bidi controls.
+const kBidi = /[\u0590-\u08FF\u200E\u200F\u202A-\u202E\u2066-\u2069\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+/// `message` as nodes, each of `texts` (the student's text it may quote) that holds
+/// right-to-left text or is long put in its own <bdi> (userText), the rest as plain text.
+function isolateUserText(message, texts) {
+  const risky = [...new Set(texts.map((t) => String(t ?? '').trim()))]
+    .filter((t) => t && (kBidi.test(t) || [...t].length > kMaxShownName))
+    .sort((a, b) => b.length - a.length);
+  const parts = [];
+  let at = 0;
+  while (at < message.length) {
+    let next = null;
+    for (const t of risky) {
+      const i = message.indexOf(t, at);
+      if (i >= 0 && (next === null || i < next.i)) next = { i, t };
+    }
+    if (next === null) break;
+    parts.push(message.slice(at, next.i), userText(next.t));
+    at = next.i + next.t.length;
+  }
+  parts.push(message.slice(at));
+  return parts.filter((p) => p !== '');
+}
+
+/// The student's `text` isolated in a <bdi>, cut to kMaxShownName characters (the whole text
+/// as its title).
+function userText(text) {
+  const chars = [...String(text)];
+  const node = document.createElement('bdi');
+  node.className = 'user-text';
+  if (chars.length > kMaxShownName) {
+    node.textContent = `${chars.slice(0, kMaxShownName - 1).join('')}…`;
+    node.title = String(text);
+  } else node.textContent = String(text);
+  return node;
+}
+
 for (const radio of document.querySelectorAll('input[name="data-kind"]')) {
   radio.addEventListener('change', () => {
     const csv = dataKind() === 'csv';
@@ -363,11 +453,18 @@ ui.csvFile.addEventListener('change', async () => {
   const file = ui.csvFile.files?.[0];
   if (!file) return;
   page.csv = file;
-  ui.csvName.textContent = `${file.name} (${file.size} bytes)`;
+  // The file's name and its column names are the student's text: each sits in its own <bdi>
+  // (a right-to-left mark in it cannot turn the page's words around), cut when long (the
+  // full text on hover).
+  ui.csvName.replaceChildren(userText(file.name), ` (${file.size} bytes)`);
   // Only the first line is read here, for the column names; the worker reads the rest.
   const head = await file.slice(0, 65536).text();
   const names = csvHeader(head.split('\n')[0]);
-  ui.csvColumns.textContent = `Columns: ${names.map((n, i) => `${i + 1} ${n}`).join(', ')}. Give names, numbers or ranges (2-10).`;
+  page.csvNames = names;
+  const parts = ['Columns: '];
+  names.forEach((n, i) => parts.push(i ? ', ' : '', `${i + 1} `, userText(n)));
+  parts.push('. Give names, numbers or ranges (2-10).');
+  ui.csvColumns.replaceChildren(...parts);
   refreshSummary();
 });
 

@@ -1,0 +1,76 @@
+// Accessibility (issue 10, item 11): axe-core's rules on both pages once they have loaded, and
+// on the states that add tables (a learning rate given twice, every rate table open; a trained
+// model on the trainer). Zero violations of any impact. axe is injected as text with
+// page.evaluate: the pages' CSP refuses an added <script> from elsewhere.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { button, enter, field, kPhone, withPage } from './harness.mjs';
+
+const kAxe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/// Rules not checked yet, each with the part of the page (and its owner) that must fix it.
+/// Empty: both pages pass every rule.
+const kSkipped = [];
+
+/// axe's violations on the page as it is now: `rule (impact): selector` lines.
+async function violations(page) {
+  await page.evaluate(kAxe);
+  const found = await page.evaluate(async (skipped) => {
+    const rules = Object.fromEntries(skipped.map((id) => [id, { enabled: false }]));
+    const result = await globalThis.axe.run(document, { resultTypes: ['violations'], rules });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+  }, kSkipped);
+  return found;
+}
+
+for (const viewport of [undefined, kPhone]) {
+  const where = viewport ? ' on a phone' : '';
+  test(`the worked example has no axe violations once loaded${where}`, () => withPage(async (page) => {
+    assert.deepEqual(await violations(page), []);
+  }, viewport ? { viewport } : {}));
+
+  test(`the trainer has no axe violations once ready${where}`, () => withPage(async (page) => {
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 20000 });
+    assert.deepEqual(await violations(page), []);
+  }, { path: '/trainer.html', ready: false, ...(viewport ? { viewport } : {}) }));
+}
+
+test('the builder\'s grids name their corner header cell, for screen readers only', () => withPage(async (page) => {
+  for (const name of ['Training data: inputs x and targets y, one row per sample', 'Layer 1: weights w1 and biases b1']) {
+    const corner = page.getByRole('table', { name, exact: true }).locator('thead th').first();
+    assert.notEqual((await corner.textContent()).trim(), '', `${name}: the corner has text`);
+    const shown = await corner.evaluate((th) => [...th.children].map((c) => c.getBoundingClientRect().width));
+    assert.ok(shown.length === 1 && shown[0] <= 1, `${name}: not shown (${shown})`);
+  }
+  assert.deepEqual(await violations(page), []);
+}));
+
+test('a learning rate given twice: each rate table is a region with its own name', () => withPage(async (page) => {
+  await enter(page, 'learning rates', '1, 0.1, 1');
+  const panel = page.getByRole('region', { name: 'Learning rates side by side', exact: true });
+  await panel.getByText('η = 0.1: ', { exact: false }).first().waitFor();
+  for (const summary of await panel.locator('summary').all()) {
+    if (!(await summary.evaluate((s) => s.parentElement.open))) await summary.click();
+  }
+  const names = await panel.getByRole('region').evaluateAll((regions) => regions.map((r) => r.getAttribute('aria-label')));
+  assert.deepEqual(names, ['table at η = 1 (rate 1 of the list)', 'table at η = 0.1', 'table at η = 1 (rate 3 of the list)']);
+  assert.deepEqual(await violations(page), []);
+}));
+
+test('the trainer after training and after a CSV that cannot be read has no axe violations', () => withPage(async (page) => {
+  await page.getByText('Ready: press Train.').waitFor({ timeout: 20000 });
+  await field(page, 'samples').fill('1000');
+  await field(page, 'samples').press('Tab');
+  await field(page, 'epochs').fill('2');
+  await field(page, 'epochs').press('Tab');
+  await page.getByText(/^1000 samples/).waitFor();
+  await button(page, 'Train').click();
+  await page.getByText('Training ended after 2 epochs: every epoch ran.').waitFor({ timeout: 30000 });
+  assert.deepEqual(await violations(page), []);
+  await page.getByLabel('a CSV file', { exact: true }).check();
+  await page.locator('#csv-file').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  await page.getByText('Train is off until the data can be read: see the message under Data.').waitFor();
+  assert.deepEqual(await violations(page), []);
+}, { path: '/trainer.html', ready: false }));

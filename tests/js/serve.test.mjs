@@ -1,0 +1,78 @@
+// `npm start`'s server (scripts/serve.mjs): the security headers on the HTML, the JavaScript and
+// the WebAssembly it sends (issue 10, item 10), and the policy kept equal to the pages' own.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { kContentSecurityPolicy, serve } from '../../scripts/serve.mjs';
+
+const kWeb = new URL('../../web/', import.meta.url);
+const kHeaders = {
+  'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' data:; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+let dir;
+let server;
+let origin;
+
+before(async () => {
+  dir = await mkdtemp(`${tmpdir()}/nntutor-serve-`);
+  await writeFile(`${dir}/index.html`, '<!doctype html><title>t</title>');
+  await writeFile(`${dir}/engine.js`, 'export const x = 1;\n');
+  await writeFile(`${dir}/engine.wasm`, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  server = await serve(dir, { port: 0 });  // a free port on 127.0.0.1
+  assert.equal(server.address().address, '127.0.0.1');
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(async () => {
+  await new Promise((done) => (server ? server.close(done) : done()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function headersOf(path) {
+  const response = await fetch(`${origin}${path}`);
+  await response.arrayBuffer();
+  return { status: response.status, type: response.headers.get('content-type'),
+    security: Object.fromEntries(Object.keys(kHeaders).map((k) => [k, response.headers.get(k)])) };
+}
+
+for (const [path, type] of [
+  ['/', 'text/html; charset=utf-8'], ['/index.html', 'text/html; charset=utf-8'],
+  ['/engine.js', 'text/javascript; charset=utf-8'], ['/engine.wasm', 'application/wasm'],
+]) {
+  test(`${path} is sent with the CSP (frame-ancestors 'none'), nosniff and no-referrer`, async () => {
+    const got = await headersOf(path);
+    assert.equal(got.status, 200);
+    assert.equal(got.type, type);
+    assert.deepEqual(got.security, kHeaders);
+  });
+}
+
+test('a missing file is a 404, with the same headers', async () => {
+  const got = await headersOf('/nothing.js');
+  assert.equal(got.status, 404);
+  assert.deepEqual(got.security, kHeaders);
+});
+
+/// A policy as a map: directive → its sources in order.
+const directives = (policy) => new Map(policy.split(';').map((d) => d.trim()).filter(Boolean)
+  .map((d) => { const [name, ...sources] = d.split(/\s+/); return [name, sources.join(' ')]; }));
+
+test('the header\'s policy is the pages\' meta policies (their union) plus frame-ancestors \'none\'', async () => {
+  const sent = directives(kContentSecurityPolicy);
+  const union = new Map();
+  for (const page of ['index.html', 'trainer.html']) {
+    const html = await readFile(new URL(page, kWeb), 'utf8');
+    const meta = html.match(/<meta http-equiv="Content-Security-Policy"\s+content="([^"]+)">/);
+    assert.ok(meta, `${page} sets its policy in a meta tag`);
+    for (const [name, sources] of directives(meta[1])) {
+      assert.equal(sent.get(name), sources, `${page}: ${name} is sent as the page sets it`);
+      union.set(name, sources);
+    }
+  }
+  union.set('frame-ancestors', "'none'");
+  assert.deepEqual([...sent.keys()].sort(), [...union.keys()].sort(), 'no directive beyond the pages\' own');
+});
