@@ -307,6 +307,23 @@ TEST(Equations, TheFirstFactorOfEachLoss) {
   EXPECT_EQ(first("bce", "sigmoid", 1), "\\frac{\\partial L}{\\partial w_{1}} = (y_{1} - y) \\cdot x");
 }
 
+TEST(Equations, ANegativeNumberAfterAMinusIsInParentheses) {
+  // Issue 10: ŷ − y with y = −0.25 is written 0.0000 - (-0.2500), never 0.0000 - -0.2500.
+  const auto session = nntutor::parse_session(R"({"inputs": [[1]], "targets": [[-0.25]],
+    "layers": [{"units": 1, "activation": "linear", "weights": [[0]], "biases": [0]}], "steps": 1})");
+  const auto eqs = nntutor::gradient_equations(session, nntutor::run(session).steps[0], 4);
+  ASSERT_FALSE(eqs.empty());
+  EXPECT_EQ(eqs[0].factors[0][0].substituted, "(0.0000 - (-0.2500))");
+  const std::string latex = nntutor::equations_latex(session, eqs, 4);
+  EXPECT_NE(latex.find("(0.0000 - (-0.2500))"), std::string::npos) << latex;
+  EXPECT_EQ(latex.find("- -"), std::string::npos) << latex;
+  // bce on a tanh output (the quotient form) writes its difference the same way.
+  const auto bce = nntutor::parse_session(R"({"inputs": [[1]], "targets": [[0]],
+    "layers": [{"units": 1, "activation": "tanh", "weights": [[0.5]], "biases": [0]}], "loss": "bce", "steps": 1})");
+  const auto b = nntutor::gradient_equations(bce, nntutor::run(bce).steps[0], 4);
+  EXPECT_EQ(b[0].factors[0][0].substituted.rfind("\\frac{0.4621 - 0.0000}{", 0), 0u) << b[0].factors[0][0].substituted;
+}
+
 TEST(Equations, MiniBatchesAverageOverTheBatch) {
   const auto session = nntutor::parse_session(R"({"inputs": [[1], [2], [3]], "targets": [[1], [0], [1]],
     "layers": [{"units": 1, "activation": "sigmoid", "weights": [[0.5]]}],

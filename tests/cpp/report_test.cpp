@@ -170,7 +170,7 @@ TEST(Report, LatexEscapesEverySpecialCharacter) {
   EXPECT_EQ(nntutor::latex_text(" \n\t\n"), "");
 }
 
-TEST(Report, HostileDescriptionIsEscapedInLatexAndKeptAsWrittenInMarkdown) {
+TEST(Report, HostileDescriptionIsEscapedInLatexAndItsHtmlInertInMarkdown) {
   const Report r = nntutor::make_report(load(kLecturePath), kHostile);
   const std::string tex = nntutor::report_latex(r);
   EXPECT_EQ(count(tex, "\\end{document}"), 1u);
@@ -178,9 +178,29 @@ TEST(Report, HostileDescriptionIsEscapedInLatexAndKeptAsWrittenInMarkdown) {
   EXPECT_NE(tex.find(nntutor::latex_text(kHostile)), std::string::npos);
   EXPECT_EQ(count(tex, "\\input"), 0u);
   const std::string md = nntutor::report_markdown(r);
-  EXPECT_NE(md.find("\n\n" + kHostile + "\n\n### The network"), std::string::npos) << md;
+  // Markdown runs HTML: the tag is shown as text (issue 10), the rest is kept as written.
+  EXPECT_NE(md.find("\n\nMy net \\end{document} costs $5 & 10% of #1 ^_^ ~{x}\n\\input{/etc/passwd} &lt;b>|\"--\""
+                    "\n\n### The network"),
+            std::string::npos)
+      << md;
   const json j = json::parse(nntutor::report_json(r));
   EXPECT_EQ(j["description"], kHostile);
+}
+
+TEST(Report, MarkdownShowsTheDescriptionsHtmlAsText) {
+  // Issue 10: a Markdown viewer runs HTML, so the description's tags must arrive as text.
+  EXPECT_EQ(nntutor::markdown_text("<img src=x onerror=alert(1)> <script>alert(2)</script>"),
+            "&lt;img src=x onerror=alert(1)> &lt;script>alert(2)&lt;/script>");
+  // A character reference would turn into the character: its ampersand is escaped; any other
+  // & (and Markdown's own syntax) is kept as written.
+  EXPECT_EQ(nntutor::markdown_text("&lt;b&gt; &#60;i&#x3C; &amp; $5 & 10% *ok* `code` &;"),
+            "&amp;lt;b&amp;gt; &amp;#60;i&amp;#x3C; &amp;amp; $5 & 10% *ok* `code` &;");
+  EXPECT_EQ(nntutor::markdown_text("plain text\n\n- a list"), "plain text\n\n- a list");
+  const Report r = nntutor::make_report(load(kLecturePath), "Mine <img src=x onerror=alert(1)>\n<script>x()</script>");
+  const std::string md = nntutor::report_markdown(r);
+  EXPECT_EQ(md.find("<img"), std::string::npos) << md;
+  EXPECT_EQ(md.find("<script"), std::string::npos) << md;
+  EXPECT_NE(md.find("Mine &lt;img src=x onerror=alert(1)>\n&lt;script>x()&lt;/script>"), std::string::npos) << md;
 }
 
 TEST(Report, JsonHasTheFourPartsForThePage) {

@@ -1,15 +1,20 @@
 // "Check my table": the student's table as the engine's checker judged it, every cell marked
-// with a colour *and* a symbol (✓ correct, ≈ rounding, ✗ wrong), the expected value and the
-// formula on hover and focus, the first real slip summarised above. Draws what the core
-// returned; judges nothing. Text goes in through textContent only.
+// with a colour *and* a symbol (✓ correct, ≈ rounding, ✗ wrong, ↳ follows from an earlier slip),
+// the first real slip summarised above. Tapping, clicking or focusing a cell shows its given and
+// expected value, formula, reason and slip in a details box under the table (kept in view while
+// the table scrolls, announced politely); the same sentence is its hover title and accessible
+// name. Draws what the core returned; judges nothing. Text goes in through textContent only.
 import { el } from './dom.js';
 
 const kMarks = {
-  correct: { symbol: '✓', word: 'correct' },
-  rounding: { symbol: '≈', word: 'rounding' },
-  follows: { symbol: '↳', word: 'follows the earlier slip' },
-  wrong: { symbol: '✗', word: 'wrong' },
+  correct: { symbol: '✓', word: 'correct', sentence: 'is correct' },
+  rounding: { symbol: '≈', word: 'rounding', sentence: 'is rounding' },
+  follows: { symbol: '↳', word: 'follows from the slip', sentence: 'follows from the earlier slip' },
+  wrong: { symbol: '✗', word: 'wrong', sentence: 'is wrong' },
 };
+/// The order of the counts above the table: the slips, then what follows from them.
+const kCountOrder = ['correct', 'rounding', 'wrong', 'follows'];
+const kDetailHint = 'Tap, click or tab to a cell to see its expected value and formula here.';
 
 /// A message the table could not be read for (it names the line and column), announced.
 function alertParagraph(text) {
@@ -20,7 +25,13 @@ function alertParagraph(text) {
 
 /// The mark of a verdict; an unknown verdict is shown as its own word.
 function markOf(verdict) {
-  return kMarks[verdict] ?? { symbol: '?', word: String(verdict) };
+  return kMarks[verdict] ?? { symbol: '?', word: String(verdict), sentence: `is ${verdict}` };
+}
+
+/// The words of a count chip: "1 wrong", "3 follow from the slip", "2 follow from the slips".
+export function countWords(verdict, n, slips = 1) {
+  if (verdict !== 'follows') return `${n} ${markOf(verdict).word}`;
+  return `${n} ${n === 1 ? 'follows' : 'follow'} from the ${slips > 1 ? 'slips' : 'slip'}`;
 }
 
 /// What a cell is marked: its verdict, or "follows" when it differs from the exact run only
@@ -46,15 +57,50 @@ export function checkGrid(cells) {
 export function cellSentence(cell) {
   const verdict = cellVerdict(cell);
   const name = cell.header && cell.header !== cell.column ? `${cell.column} (your ${cell.header})` : cell.column;
-  const parts = [`${name}, row ${cell.row}: ${cell.given} is ${markOf(verdict).word}`];
+  const origin = cell.follows ? `row ${cell.follows.row}'s ${cell.follows.column}` : '';
+  const parts = [verdict === 'follows'
+    ? `${name}, row ${cell.row}: ${cell.given} follows from the earlier slip in ${origin}`
+    : `${name}, row ${cell.row}: ${cell.given} ${markOf(verdict).sentence}`];
   if (cell.verdict !== 'correct' && cell.expected !== undefined && cell.expected !== null) {
     parts.push(`expected ${cell.expected}`);
   }
-  if (cell.follows) parts.push(`it follows from row ${cell.follows.row}'s ${cell.follows.column}`);
+  if (cell.follows && verdict !== 'follows') parts.push(`it follows from ${origin}`);
   if (cell.formula) parts.push(cell.formula);
   if (cell.why) parts.push(cell.why);
   if (cell.slip) parts.push(cell.slip);
   return `${parts.join('. ')}.`.replace(/\.\.$/, '.');
+}
+
+/// The details of one cell as label–value lines (the details box under the table).
+export function cellDetails(cell) {
+  const verdict = cellVerdict(cell);
+  const lines = [['You wrote', String(cell.given)]];
+  if (cell.expected !== undefined && cell.expected !== null && cell.expected !== '') {
+    lines.push(['Expected', String(cell.expected)]);
+  }
+  if (cell.formula) lines.push(['Formula', cell.formula]);
+  if (cell.follows) lines.push(['Follows from', `the slip in row ${cell.follows.row}'s ${cell.follows.column}`]);
+  if (cell.why) lines.push(['Why', cell.why]);
+  if (cell.slip) lines.push(['Slip', cell.slip]);
+  const name = cell.header && cell.header !== cell.column ? `${cell.column} (your ${cell.header})` : cell.column;
+  return { title: `Row ${cell.row}, ${name}: ${markOf(verdict).sentence.replace(/^is /, '')}`, verdict, lines };
+}
+
+/// Fills the details box with `cell`'s details (or the hint when there is none).
+function showDetails(box, cell) {
+  box.replaceChildren();
+  if (!cell) {
+    box.append(el('p', 'check-detail-hint', kDetailHint));
+    return;
+  }
+  const { title, verdict, lines } = cellDetails(cell);
+  const head = el('p', `check-detail-title verdict-${verdict}`);
+  const symbol = el('span', 'check-symbol', `${markOf(verdict).symbol} `);
+  symbol.setAttribute('aria-hidden', 'true');
+  head.append(symbol, title);
+  const list = el('dl', 'check-detail-list');
+  for (const [label, value] of lines) list.append(el('dt', '', label), el('dd', '', value));
+  box.append(head, list);
 }
 
 /// Draws `result` ({ cells, summary } from the engine's checker) into `container`, or the
@@ -78,19 +124,42 @@ export function renderCheck(container, { result, error, note }) {
   const tally = {};
   for (const cell of result.cells) tally[cellVerdict(cell)] = (tally[cellVerdict(cell)] ?? 0) + 1;
   const counts = el('p', 'check-counts');
-  for (const verdict of ['correct', 'rounding', 'follows', 'wrong']) {
+  for (const verdict of kCountOrder) {
     const n = tally[verdict];
     if (!n) continue;
     const chip = el('span', `check-chip verdict-${verdict}`);
-    chip.append(el('span', 'check-symbol', markOf(verdict).symbol), ` ${n} ${markOf(verdict).word}`);
+    chip.append(el('span', 'check-symbol', markOf(verdict).symbol), ` ${countWords(verdict, n, tally.wrong ?? 0)}`);
     counts.append(chip);
   }
-  container.append(head, counts, table(result.cells));
+  const details = el('div', 'check-detail');
+  details.setAttribute('role', 'region');
+  details.setAttribute('aria-label', 'the chosen cell');
+  details.setAttribute('aria-live', 'polite');
+  details.setAttribute('aria-atomic', 'true');
+  showDetails(details, null);
+  const box = table(result.cells);
+  // A tap or click focuses the cell (tabIndex 0), as Tab does: one handler serves all three.
+  let chosen = null;
+  const choose = (event) => {
+    const td = event.target.closest?.('td.check-cell');
+    if (!td || td === chosen) return;
+    chosen?.classList.remove('is-chosen');
+    chosen?.removeAttribute('aria-current');
+    chosen = td;
+    td.classList.add('is-chosen');
+    td.setAttribute('aria-current', 'true');
+    showDetails(details, box.cellOf.get(td));
+  };
+  box.addEventListener('focusin', choose);
+  box.addEventListener('click', choose);
+  container.append(head, counts, box, details);
 }
 
+/// The checked table in its scroll box; `box.cellOf` maps each marked <td> to its cell.
 function table(cells) {
   const grid = checkGrid(cells);
   const box = el('div', 'table-scroll check-box');
+  box.cellOf = new Map();
   const t = el('table', 'trace check-table');
   const caption = el('caption', 'visually-hidden', 'Your table, each cell checked');
   const headRow = el('tr');
@@ -120,6 +189,7 @@ function table(cells) {
         td.tabIndex = 0;
         td.title = cellSentence(cell);
         td.setAttribute('aria-label', cellSentence(cell));
+        box.cellOf.set(td, cell);
         td.append(el('span', 'check-given', String(cell.given)), el('span', 'check-symbol', ` ${mark.symbol}`));
         td.querySelector('.check-symbol').setAttribute('aria-hidden', 'true');
       }

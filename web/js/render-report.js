@@ -61,7 +61,10 @@ function graphPart(container, parts, graph, handlers) {
   if (graph.svg) {
     const url = URL.createObjectURL(new Blob([graph.svg], { type: 'image/svg+xml' }));
     graphUrls.set(container, url);
+    // Drawn at least at the SVG's own size (its smallest labels are 11 px): wider than the
+    // column, the figure scrolls sideways (and can be scrolled from the keyboard).
     const figure = el('figure', 'report-graph');
+    figure.tabIndex = 0;
     const image = el('img');
     image.src = url;
     image.alt = `Graph of the network: ${parts.network.structure}`;
@@ -92,7 +95,14 @@ function equationsPart(parts, katexError) {
   math.setAttribute('aria-label', 'gradient equations at step 1');
   math.tabIndex = 0;
   if (globalThis.katex) {
-    globalThis.katex.render(equations.latex, math, kKatexOptions);
+    // One display per equation (the core separates them with \\[6pt]): the page shows them at
+    // full height, and a printed page can break between two equations instead of pushing one
+    // tall, unbreakable block (and leaving its heading alone) onto the next page.
+    for (const latex of equationBlocks(equations.latex)) {
+      const block = el('div', 'report-equation');
+      globalThis.katex.render(latex, block, kKatexOptions);
+      math.append(block);
+    }
   } else {
     // Without the typesetter the LaTeX itself is still the report's content.
     section.append(el('p', 'report-note', katexError ?? 'The formula typesetter is still loading: the LaTeX is shown.'));
@@ -100,6 +110,20 @@ function equationsPart(parts, katexError) {
   }
   section.append(math);
   return section;
+}
+
+/// The core's `\begin{align*} … \end{align*}` as one align* per equation (split where the core
+/// puts `\\[6pt]` between two equations); any other LaTeX as it is.
+export function equationBlocks(latex) {
+  const text = String(latex).trim();
+  const open = '\\begin{align*}';
+  const close = '\\end{align*}';
+  if (!text.startsWith(open) || !text.endsWith(close)) return [text];
+  const body = text.slice(open.length, text.length - close.length);
+  return body.split(/\s*\\\\\[6pt\]\s*\n/)
+    .map((rows) => rows.trim())
+    .filter(Boolean)
+    .map((rows) => `${open}\n${rows}\n${close}`);
 }
 
 /// The table in blocks of the columns that fit across a printed page, each with the step column.

@@ -525,18 +525,20 @@ class Checker {
                                         std::to_string(report.rounding) + " rounding).";
     } else {
       const CellCheck& f = report.cells[*report.first_wrong];
-      int slips = 0;
-      for (const auto& c : report.cells) slips += c.verdict == Verdict::kWrong && !c.slip.empty();
-      text = std::to_string(report.wrong) + " of " + cells(n) + " " + (report.wrong == 1 ? "is" : "are") +
-             " wrong. The first slip is " + f.column + " in row " + std::to_string(f.row) + ": " + f.given +
+      // In start mode a number that only follows from an earlier slip is wrong too; it is
+      // counted apart from the slips themselves, as the page marks it (↳, not ✗).
+      const int follow_wrong = mode_ == CheckMode::kStart ? report.follows : 0;
+      const int own = std::max(report.wrong - follow_wrong, 1);
+      text = std::to_string(own) + " of " + cells(n) + " " + (own == 1 ? "is" : "are") + " wrong" +
+             (follow_wrong > 0 ? " and " + std::to_string(follow_wrong) + (follow_wrong == 1 ? " follows" : " follow") +
+                                     (own == 1 ? " from it" : " from them")
+                               : std::string()) +
+             ". The first slip is " + f.column + " in row " + std::to_string(f.row) + ": " + f.given +
              (f.expected.empty() ? "" : ", expected " + f.expected) + " (" + f.formula + "). " +
              (f.slip.empty() ? f.why + "." : f.slip);
-      if (mode_ == CheckMode::kStart && report.follows > 0)
-        text += " " + cells(report.follows) + (report.follows == 1 ? " only follows" : " only follow") +
-                " from earlier slips (step mode, which checks each row "
-                "from your own previous one, accepts them).";
-      if (mode_ == CheckMode::kStart && slips > 1)
-        text += " " + std::to_string(slips) + " wrong cells are slips of their own.";
+      if (follow_wrong > 0)
+        text += std::string(" Step mode, which checks each row from your own previous one, accepts ") +
+                (follow_wrong == 1 ? "the one that follows." : "those that follow.");
       if (mode_ == CheckMode::kStep && report.wrong > 1)
         text += " " + std::to_string(report.wrong) + " slips in all.";
       if (mode_ == CheckMode::kStep && report.follows > 0)

@@ -88,7 +88,8 @@ class Builder {
 
  private:
   std::string num(double v) const { return fixed(v, precision_); }
-  /// A number as a factor of a product: negative numbers in parentheses.
+  /// A number as a factor of a product or after a minus: negative numbers in parentheses
+  /// (0.0000 - (-0.2500), never 0.0000 - -0.2500).
   std::string factor_num(double v) const {
     const std::string s = num(v);
     return s[0] == '-' ? "(" + s + ")" : s;
@@ -138,7 +139,7 @@ class Builder {
     const int outputs = session_.network.outputs();
     const double K = outputs;
     const std::string over_k = outputs == 1 ? "" : "\\frac{1}{" + std::to_string(outputs) + "}";
-    const std::string diff = "(" + out + " - " + target + ")", diff_num = "(" + num(y) + " - " + num(t) + ")";
+    const std::string diff = "(" + out + " - " + target + ")", diff_num = "(" + num(y) + " - " + factor_num(t) + ")";
     if (loss == LossKind::kMse) {
       const std::string scale = outputs == 1 ? "2" : "\\frac{2}{" + std::to_string(outputs) + "}";
       return {scale + diff, scale + diff_num, 2.0 / outputs * (y - t)};
@@ -159,7 +160,7 @@ class Builder {
       const double eps = kClipEpsilon, p = std::clamp(y, eps, 1 - eps);
       const bool inside = y >= eps && y <= 1 - eps;
       return {over_k + "\\frac{" + out + " - " + target + "}{" + out + "(1 - " + out + ")}",
-              over_k + "\\frac{" + num(p) + " - " + num(t) + "}{" + num(p) + "(1 - " + num(p) + ")}",
+              over_k + "\\frac{" + num(p) + " - " + factor_num(t) + "}{" + num(p) + "(1 - " + num(p) + ")}",
               inside ? (p - t) / (p * (1 - p) * K) : 0.0};
     }
     if (loss == LossKind::kBce) return {over_k + diff, over_k + diff_num, (y - t) / K};  // σ: (ŷ − y)/K

@@ -1,6 +1,7 @@
 #include "nntutor/report.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -464,6 +465,28 @@ std::string latex_text(const std::string& text) {
   return out;
 }
 
+std::string markdown_text(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '<') {
+      out += "&lt;";
+    } else if (c == '&') {
+      // &name; &#123; &#x1F; would be read as a character: keep the ampersand an ampersand.
+      std::size_t k = i + 1;
+      if (k < text.size() && text[k] == '#') ++k;
+      if (k < text.size() && (text[k] == 'x' || text[k] == 'X') && text[i + 1] == '#') ++k;
+      const std::size_t name = k;
+      while (k < text.size() && std::isalnum(static_cast<unsigned char>(text[k]))) ++k;
+      out += k > name && k < text.size() && text[k] == ';' ? "&amp;" : "&";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 Report make_report(const Session& session, const std::string& description, int precision) {
   Report rep;
   rep.description = check_description(description);
@@ -509,7 +532,7 @@ Report make_report(const Session& session, const std::string& description, int p
 std::string report_markdown(const Report& rep) {
   std::string md = "# " + std::string(kTitle) + "\n\n## 1. Description of the network\n\n";
   const std::string description = trimmed(rep.description);
-  md += description.empty() ? "*(No description given.)*" : description;
+  md += description.empty() ? "*(No description given.)*" : markdown_text(description);
   md += "\n\n### The network, as nntutor reads it\n\n";
   for (const auto& fact : rep.facts) md += "- " + fact + "\n";
   md += "\n### Assignment 4's requirements\n\n";

@@ -44,6 +44,12 @@ std::string check_description(const std::string& text, const std::string& field 
 /// stay paragraphs; a single line break becomes \\.
 std::string latex_text(const std::string& text);
 
+/// `text` (the student's description) for Markdown, where a renderer would run HTML: every `<`
+/// becomes `&lt;` and an `&` that starts a character reference (`&lt;`, `&#60;`) becomes `&amp;`,
+/// so `<img onerror=…>` or `<script>` is shown as text, never run (in a `code` span too: a
+/// span a renderer might not see as one must not let HTML through). Everything else (Markdown's own *emphasis*, lists, $ & % #) stays as written.
+std::string markdown_text(const std::string& text);
+
 /// One of the two tables: a learning rate's 10-step run, or why there is none.
 struct ReportRun {
   std::optional<double> learning_rate;  ///< none when no rate > 0.1 makes the loss rise
