@@ -161,8 +161,10 @@ export function createTablePanel(page, document) {
     if (status.kept === 0 || before?.view !== viewKey) {
       const { columns, rows } = book.rows(1, view);
       table = { columns, rows };
-    } else if (status.kept === status.rows && before.table.rows.length === status.rows) {
-      table = before.table;
+    } else if (status.kept === status.rows) {
+      // Nothing new (a selection, Back): the rows it kept.
+      table = before.table.rows.length === status.rows ? before.table
+        : { columns: before.table.columns, rows: before.table.rows.slice(0, status.kept) };
     } else {
       const added = book.rows(status.kept + 1, view).rows;
       table = { columns: before.table.columns, rows: [...before.table.rows.slice(0, status.kept), ...added] };
