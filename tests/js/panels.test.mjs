@@ -1,6 +1,6 @@
 // The panels' engine calls through a stand-in engine (each panel takes the engine the page
-// holds, so another engine can be put in): which calls the page's run makes and when it reuses
-// the last one, the rates comparison's cache, weights from the seed. No browser: the panels get
+// holds, so another engine can be put in): which workbook calls the page's run makes (one step
+// per Step, a row click reads one step), the rates comparison's cache, weights from the seed. No browser: the panels get
 // a document of inert elements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,37 +59,60 @@ function fakePage(engine, state = model.initialState()) {
   return page;
 }
 
-test('the page\'s run: one engine run for the table with the shown step\'s trace and equations', () => {
+/// A workbook stand-in (engine.open) that records its calls; it holds `steps` rows of 'step'.
+function fakeBook(engine, session) {
+  let steps = session.steps ?? 0;
+  const status = (kept) => ({ steps, rows: steps, kept, diverged: null });
+  const record = (...call) => engine.calls.push(call);
+  return {
+    status() { record('status'); return status(steps); },
+    step() { record('step'); steps += 1; return status(steps - 1); },
+    back() { record('back'); steps -= 1; return status(steps); },
+    reset() { record('reset'); steps = 0; return status(0); },
+    setSession(next) { record('setSession', next); steps = next.steps; return status(0); },
+    rows(from, view) {
+      record('rows', from, view);
+      const rows = Array.from({ length: Math.max(0, steps - from + 1) }, (_, k) => [from + k]);
+      return from === 1 ? { columns: ['step'], rows, diverged: null } : { rows, diverged: null };
+    },
+    trace(k) { record('trace', k); return { step: k }; },
+    equations(k, precision, options) { record('equations', k, precision, options); return { step: k }; },
+    session() { record('session'); return { ...session, steps }; },
+  };
+}
+
+test('the page\'s first run opens a workbook and reads the table, the shown step\'s trace and equations', () => {
   const engine = fakeEngine();
+  engine.open = (session, options) => { engine.calls.push(['open', session, options]); return fakeBook(engine, session); };
   const page = fakePage(engine, model.step(model.initialState(), 2));
   const table = createTablePanel(page, fakeDocument());
   const session = { ...model.buildSession(page.state).value, steps: 2 };
   const shown = table.run(session);
-  assert.equal(engine.calls.length, 1);
-  const [, sent, options] = engine.calls[0];
-  assert.equal(sent.steps, 2);
-  assert.equal(options.trace_step, 2);
-  assert.equal(options.limits, 'page');
-  assert.equal(options.session, true);
-  assert.deepEqual(options.equations, { precision: 4, layers: [], units: [] });
+  const names = engine.calls.map((c) => c[0]);
+  assert.deepEqual(names, ['open', 'status', 'rows', 'session', 'trace', 'equations']);
+  assert.equal(engine.calls[0][2].limits, 'page');
+  assert.deepEqual(engine.calls[5].slice(1), [2, 4, { layers: [], units: [] }]);
   assert.equal(shown.step, 2);
   assert.deepEqual(shown.trace, { step: 2 });
   assert.equal(shown.table.rows.length, 2);
 });
 
-test('selecting another row reuses the table: a run to that step for its trace only', () => {
+test('Step computes one step and reads only the new row; a row click reads only that step', () => {
   const engine = fakeEngine();
+  engine.open = (session) => fakeBook(engine, session);
   const page = fakePage(engine, model.step(model.initialState(), 2));
   const table = createTablePanel(page, fakeDocument());
-  const session = { ...model.buildSession(page.state).value, steps: 2 };
-  page.shown = table.run(session);
+  page.shown = table.run({ ...model.buildSession(page.state).value, steps: 2 });
+  engine.calls.length = 0;
+  page.state = model.step(page.state);
+  page.shown = table.run({ ...model.buildSession(page.state).value, steps: 3 });
+  assert.deepEqual(engine.calls.map((c) => c[0]), ['step', 'rows', 'trace', 'equations']);
+  assert.equal(engine.calls[1][1], 3);  // rows from 3 on: the new row only
+  assert.equal(page.shown.table.rows.length, 3);
+  engine.calls.length = 0;
   page.state = model.selectStep(page.state, 1);
-  const shown = table.run(session);
-  assert.equal(engine.calls.length, 2);
-  const [, sent, options] = engine.calls[1];
-  assert.equal(sent.steps, 1);
-  assert.deepEqual(options.columns, ['loss']);
-  assert.equal(options.session, false);
+  const shown = table.run({ ...model.buildSession(page.state).value, steps: 3 });
+  assert.deepEqual(engine.calls.map((c) => c[0]), ['trace', 'equations']);
   assert.equal(shown.table, page.shown.table);
   assert.equal(shown.step, 1);
 });

@@ -34,7 +34,8 @@ export function start(deps) {
     model: null,
     checker: checkerLoader(document),
     // The last result computed from valid values: what the page shows while a value is
-    // invalid. { key, session, table, diverged, trace (the shown step's or null), equations, step }
+    // invalid, read from the page's workbook (panel-table.js). { session, table, diverged, trace
+    // (the shown step's or null), equations, step }
     shown: null,
     // Why KaTeX or uPlot did not load, for their panels to say.
     vendorError: {},
@@ -62,8 +63,9 @@ export function start(deps) {
     panels.rates.render();
   }
 
-  /// Moves the page to `next`: draws the builder, and if every value is valid runs the engine for
-  /// `stepsShown` steps and draws the result; otherwise the last good result stays.
+  /// Moves the page to `next`: draws the builder, and if every value is valid brings the page's
+  /// workbook to `stepsShown` steps (panel-table.js run) and draws the result; otherwise, or when
+  /// the engine refuses the values, the last good result stays.
   function update(next) {
     const previous = page.state;
     page.state = next;
@@ -71,7 +73,7 @@ export function start(deps) {
     // The builder and the session depend on the doc only: a new row or a selection keeps both.
     const built = panels.builder.session();
     if (page.engine && built.value) {
-      // Measures for npm run bench: engine (runs and their JSON) and drawing (every panel).
+      // Measures for npm run bench: engine (the workbook's calls and their JSON) and drawing (every panel).
       const engineStart = performance.now();
       try {
         page.shown = panels.table.run(built.value);

@@ -52,7 +52,10 @@ export function createRatesPanel(page, document) {
     const parsed = parseRates(rates.text);
     if (parsed.error) return;
     const { shown, state } = page;
-    const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, page.model.tableView(state)]);
+    // The tables' columns and layers, not the view's note: its count of numbers changes with
+    // every row, which would compare the rates again at each Step.
+    const { columns, layers } = page.model.tableView(state);
+    const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, { columns, layers }]);
     if (rates.key === key) return;
     rates.key = key;
     try {

@@ -1,6 +1,7 @@
 // The Training steps panel: Step, Run, Back, Reset, the decimals, the column and layer choices,
-// the table with its selectable rows, its exports; and the page's run of the engine (the
-// table, the shown step's trace and its equations in one call). Engine calls: run, format.
+// the table with its selectable rows, its exports; and the page's workbook (engine.open), which
+// holds the session shown: a Step computes one step, a row click reads the stored trace.
+// Engine calls: open and the workbook's calls, format.
 import { EngineError } from './engine.js';
 import * as model from './state.js';
 import { showFieldError } from './render-form.js';
@@ -17,21 +18,25 @@ const kFormats = { csv: ['table.csv', 'text/csv'], markdown: ['table.md', 'text/
 
 // ---- Engine calls ----
 
-/// Runs `session` with the page's view options: the table's columns (or `onlyColumns`), the
-/// trace and the equations of the step the graph shows, the page's limits.
-function runSession(engine, m, state, session, traceStep, { onlyColumns, withSession = true } = {}) {
+/// The table's view of `state` as the engine reads it: `{ columns, layers }`.
+function rowView(m, state) {
   const { columns, layers } = m.tableView(state);
-  const options = {
-    columns: onlyColumns ?? columns, layers, trace_step: traceStep > 0 ? traceStep : 'none',
-    limits: 'page', session: withSession,
-  };
+  return { columns, layers };
+}
+
+/// The equations of step `k` of `book` as the panel shows them (one layer or unit of a large
+/// network), or null when they are too many to write out.
+function equationsOf(book, state, k) {
   const chosen = model.equationsView(state);
-  if (traceStep > 0 && !chosen.tooMany) {
-    options.equations = {
-      precision: state.precision, layers: chosen.layer ? [chosen.layer] : [], units: chosen.unit ? [chosen.unit] : [],
-    };
-  }
-  return engine.run(session, options);
+  if (chosen.tooMany) return null;
+  return book.equations(k, state.precision, {
+    layers: chosen.layer ? [chosen.layer] : [], units: chosen.unit ? [chosen.unit] : [],
+  });
+}
+
+/// The session as a key: everything but its steps, as JSON.
+function sessionKey(session) {
+  return JSON.stringify({ ...session, steps: 0 });
 }
 
 /// The table as shown (its columns and layers) in `format`.
@@ -40,11 +45,20 @@ function tableText(engine, m, state, shown, format) {
   return engine.format(exportedSession(shown), format, state.precision, { columns, layers });
 }
 
-/// Runs the engine's code paths of a first Step once, off screen: its trace and equations are
-/// several times slower on first use.
+/// Runs the engine's code paths of a first Step once, off screen, in a workbook of its own: its
+/// trace and equations are several times slower on first use.
 function warmUpRun(engine, m) {
-  const session = m.buildSession(m.step(model.initialState(), 2)).value;
-  engine.run(session, { columns: ['loss'], trace_step: 2, session: false, equations: { precision: 4 } });
+  const session = m.buildSession(model.initialState()).value;
+  const book = engine.open(session, { columns: ['loss'], limits: 'page' });
+  try {
+    book.step();
+    book.step();
+    book.rows(1);
+    book.trace(2);
+    book.equations(2, 4, {});
+  } finally {
+    book.close();
+  }
 }
 
 // ---- The panel ----
@@ -78,32 +92,93 @@ export function createTablePanel(page, document) {
     }
   }
 
-  /// What the page shows for the built session `session` (its `steps` rows): the table, the
-  /// shown step's trace and equations, from the run before when only the selected step moved.
-  /// A divergence stops the state there. Throws EngineError.
-  function run(session) {
-    const { shown, engine } = page;
-    const key = JSON.stringify([session, page.model.tableView(page.state)]);
-    if (shown?.key === key) {
-      // Only the selected step moved: the table stays; that step's trace comes from a run
-      // that stops there.
-      const stepShown = Math.min(model.shownStep(page.state), shown.table.rows.length);
-      const result = stepShown > 0
-        ? runSession(engine, page.model, page.state, { ...session, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false })
-        : null;
-      return { ...shown, trace: result?.steps[0] ?? null, equations: result?.equations ?? null, step: stepShown };
+  // The page's workbook (engine.open), opened on the first valid session and kept for the
+  // page's lifetime, and what was read from it: `doc` and `key` (the session without its
+  // steps, as JSON) it holds, its `status`, its normalised `session`, the `table` read in view
+  // `view` (a JSON key), the `trace` and `equations` of one step. A part that is null is read
+  // again; a part read from a row after the book's `kept` rows is dropped.
+  let book = null;
+  let held = null;
+
+  /// Brings the workbook to the built `session` (its `steps` = the rows asked for): one step,
+  /// back or reset when only the number of steps moved by +1, −1 or to 0; setSession otherwise
+  /// (edits, Run 10 steps, presets, imports). Returns its status `{ steps, rows, kept,
+  /// diverged }`. Throws EngineError, leaving the workbook and `held` as they were.
+  function move(session) {
+    const { doc, stepsShown: steps } = page.state;
+    if (!book) {
+      book = page.engine.open(session, { ...rowView(page.model, page.state), limits: 'page' });
+      const status = book.status();
+      held = { doc, key: sessionKey(session), status: { ...status, kept: 0 } };
+      return held.status;
     }
-    let result = runSession(engine, page.model, page.state, session, model.shownStep(page.state));
-    if (result.diverged) page.state = model.stopAtDivergence(page.state, result.diverged.at);
-    const rows = result.table.rows.length;
-    const stepShown = Math.min(model.shownStep(page.state), rows);
-    if (stepShown > 0 && result.steps.length === 0) {
-      const again = runSession(engine, page.model, page.state, { ...session, steps: stepShown }, stepShown, { onlyColumns: ['loss'], withSession: false });
-      result = { ...result, steps: again.steps, equations: again.equations };
+    // The session is built from the doc and the steps only: the same doc is the same session.
+    let { key } = held;
+    let same = held.doc === doc;
+    if (!same) {
+      key = sessionKey(session);
+      same = key === held.key;
+    }
+    const now = held.status;
+    let status;
+    if (same && steps === now.steps) status = { ...now, kept: now.rows };
+    else if (same && steps === now.steps + 1 && !now.diverged) status = book.step();
+    else if (same && steps === now.steps - 1) status = book.back();
+    else if (same && steps === 0) status = book.reset();
+    else status = book.setSession(session);
+    if (key !== held.key) held.session = null;
+    held = { ...held, doc, key, status };
+    if (held.trace?.step > status.kept) held.trace = null;
+    if (held.equations?.step > status.kept) held.equations = null;
+    return status;
+  }
+
+  /// The table of the workbook in `view`: the shown rows up to its `kept` rows, then the rows
+  /// it computed.
+  function readTable(status, view) {
+    const viewKey = JSON.stringify(view);
+    const before = held.table;
+    held.table = null;
+    let table;
+    if (status.kept === 0 || before?.view !== viewKey) {
+      const { columns, rows } = book.rows(1, view);
+      table = { columns, rows };
+    } else if (status.kept === status.rows) {
+      // Nothing new (a selection, Back): the rows it kept.
+      table = before.table.rows.length === status.rows ? before.table
+        : { columns: before.table.columns, rows: before.table.rows.slice(0, status.kept) };
+    } else {
+      const added = book.rows(status.kept + 1, view).rows;
+      table = { columns: before.table.columns, rows: [...before.table.rows.slice(0, status.kept), ...added] };
+    }
+    held.table = { view: viewKey, table };
+    return table;
+  }
+
+  /// What the page shows for the built session `session` (its `steps` rows): the table, the
+  /// shown step's trace and equations, read from the workbook. A divergence stops the state
+  /// there. Throws EngineError (the table shown stays).
+  function run(session) {
+    const view = rowView(page.model, page.state);
+    const status = move(session);
+    if (status.diverged) page.state = model.stopAtDivergence(page.state, status.diverged.at);
+    const table = readTable(status, view);
+    if (!held.session) held.session = book.session();
+    const stepShown = Math.min(model.shownStep(page.state), status.rows);
+    let trace = null;
+    let equations = null;
+    if (stepShown > 0) {
+      if (held.trace?.step !== stepShown) held.trace = { step: stepShown, trace: book.trace(stepShown) };
+      trace = held.trace.trace;
+      const equationsKey = JSON.stringify([stepShown, page.state.precision, model.equationsView(page.state)]);
+      if (held.equations?.key !== equationsKey) {
+        held.equations = { step: stepShown, key: equationsKey, equations: equationsOf(book, page.state, stepShown) };
+      }
+      ({ equations } = held.equations);
     }
     return {
-      key, session: result.session, table: result.table, diverged: result.diverged,
-      trace: result.steps[0] ?? null, equations: result.equations ?? null, step: stepShown,
+      session: { ...held.session, steps: status.steps }, table, diverged: status.diverged,
+      trace, equations, step: stepShown,
     };
   }
 
