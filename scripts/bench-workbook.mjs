@@ -1,6 +1,6 @@
 // Times the engine's workbook (engine.open) in Node against today's stateless run(), on the
 // page's largest network: 8 layers × 32 units, 16 samples, 100 steps, with the page's table
-// view and equations (state.js tableView / equationsView). Every figure goes through engine.js,
+// view and equations (the Workbook's describe(), as the page asks). Every figure goes through engine.js,
 // JSON parsing included, as the page would call it. Prints figures; asserts nothing about time.
 // Usage: node scripts/bench-workbook.mjs   (after scripts/build.sh wasm)
 import { readFileSync } from 'node:fs';
@@ -36,8 +36,12 @@ function time(label, n, f, target = '', warm = true) {
 const session = bigSession();
 const normalised = engine.run(session, { trace_step: 'none', columns: ['loss'], limits: 'page' }).session;
 const state = model.stateFromSession(model.initialState(), normalised);
-const { columns, layers } = model.tableView(state);
-const chosen = model.equationsView(state);
+// What the page shows of it: the engine's decision (the Workbook's describe), as the page asks.
+const probe = engine.open(normalised, { limits: 'page' });
+const described = probe.describe(model.viewChoices(state));
+probe.close();
+const { columns, layers } = described.table;
+const chosen = model.equationsChoice(described);
 const view = { columns, layers, limits: 'page' };
 const equationsView = { layers: chosen.layer ? [chosen.layer] : [], units: chosen.unit ? [chosen.unit] : [] };
 const precision = state.precision;

@@ -62,7 +62,8 @@ TEST(PageView, AWideNetworkStartsWithItsOutputLayerThenTheLossOnly) {
   EXPECT_NE(many["table"]["note"].get<std::string>().find("(the page draws at most 200,000): it shows the loss only."),
             std::string::npos);
   // The equations: too many for all, so the output layer's (it has one unit).
-  EXPECT_EQ(j["equations"], (nlohmann::json{{"layer", 8}, {"unit", 0}, {"too_many", false}}));
+  EXPECT_EQ(j["equations"], (nlohmann::json{{"layer", 8}, {"unit", 0}, {"too_many", false},
+                                            {"cost", nntutor::equation_cost(s, 8, 0)}}));
   EXPECT_EQ(j["limits"]["equation_budget"], DrawLimits::kEquationBudget);
 }
 

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import createEngine from '../../build/wasm/nntutor_wasm.js';
 import { EngineError, loadEngine } from '../../web/js/engine.js';
-import * as model from '../../web/js/state.js';
+// state.js bound to the built engine's schema, as the page holds it (page.model).
+import { model } from './schema.mjs';
 import { createTablePanel } from '../../web/js/panel-table.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,7 +57,7 @@ function recordingEngine() {
 /// steps as they were, returning the message.
 function fakePage() {
   const page = {
-    state: model.initialState(), engine: recordingEngine(), shown: null, vendorError: {}, deps: {},
+    state: model.initialState(), engine: recordingEngine(), model, shown: null, vendorError: {}, deps: {},
     panels: { tutor: { on: () => false } }, update() {}, autosave() {},
   };
   const table = createTablePanel(page, fakeDocument());
@@ -76,15 +77,16 @@ function fakePage() {
   return page;
 }
 
-/// What the stateless engine gives for the page's state: table, trace and equations of the
-/// step shown (as the page ran it before the workbook).
-function stateless(state) {
+/// What the stateless engine gives for the page's state and the engine's view decision
+/// (`described`, book.describe()): table, trace and equations of the step shown (as the page ran
+/// it before the workbook).
+function stateless(state, described) {
   const session = model.buildSession(state).value;
-  const { columns, layers } = model.tableView(state);
+  const { columns, layers } = described.table;
   const full = engine.run(session, { columns, layers, trace_step: 'none', limits: 'page' });
   const stepShown = Math.min(model.shownStep(state), full.table.rows.length);
   if (stepShown === 0) return { table: full.table, trace: null, equations: null, step: 0, diverged: full.diverged };
-  const chosen = model.equationsView(state);
+  const chosen = model.equationsChoice(described);
   const at = engine.run({ ...session, steps: stepShown }, {
     columns: ['loss'], trace_step: stepShown, session: false,
     equations: chosen.tooMany ? undefined : {
@@ -97,22 +99,22 @@ function stateless(state) {
 /// The page shows what the stateless engine gives, to the last bit.
 function assertShownIsStateless(page, what) {
   const { table, trace, equations, step, diverged } = page.shown;
-  assert.deepEqual({ table, trace, equations, step, diverged }, stateless(page.state), what);
+  assert.deepEqual({ table, trace, equations, step, diverged }, stateless(page.state, page.shown.view), what);
 }
 
 test('page workbook: Step, Back, Reset move the book by one step; a row click only reads', () => {
   const page = fakePage();
   assert.equal(page.go(page.state), null);
-  assert.deepEqual(page.engine.calls, ['open', 'status', 'rows', 'session']);
+  assert.deepEqual(page.engine.calls, ['open', 'status', 'describe', 'rows', 'session']);
   assertShownIsStateless(page, 'opened at step 0');
 
   for (let k = 1; k <= 3; k += 1) {
     page.go(model.step(page.state));
-    assert.deepEqual(page.engine.calls, ['step', 'rows', 'trace', 'equations'], `Step ${k}`);
+    assert.deepEqual(page.engine.calls, ['step', 'describe', 'rows', 'trace', 'equations'], `Step ${k}`);
     assertShownIsStateless(page, `Step ${k}`);
   }
   page.go(model.back(page.state));
-  assert.deepEqual(page.engine.calls, ['back', 'trace', 'equations'], 'Back: the rows it keeps are shown');
+  assert.deepEqual(page.engine.calls, ['back', 'describe', 'trace', 'equations'], 'Back: the rows it keeps are shown');
   assertShownIsStateless(page, 'Back');
   assert.equal(page.shown.table.rows.length, 2);
 
@@ -124,16 +126,16 @@ test('page workbook: Step, Back, Reset move the book by one step; a row click on
   assertShownIsStateless(page, 'row 1 at 6 decimals');
 
   page.go(model.setCell(page.state, 'w:0:0:0', '0.3'));
-  assert.deepEqual(page.engine.calls, ['setSession', 'rows', 'session', 'trace', 'equations']);
+  assert.deepEqual(page.engine.calls, ['setSession', 'describe', 'rows', 'session', 'trace', 'equations']);
   assertShownIsStateless(page, 'an edit');
 
   page.go(model.step(page.state, model.kRunSteps));
-  assert.deepEqual(page.engine.calls, ['setSession', 'rows', 'trace', 'equations'], 'Run 10 steps');
+  assert.deepEqual(page.engine.calls, ['setSession', 'describe', 'rows', 'trace', 'equations'], 'Run 10 steps');
   assert.equal(page.shown.table.rows.length, 12);
   assertShownIsStateless(page, 'Run 10 steps');
 
   page.go(model.reset(page.state));
-  assert.deepEqual(page.engine.calls, ['reset', 'rows']);
+  assert.deepEqual(page.engine.calls, ['reset', 'describe', 'rows']);
   assertShownIsStateless(page, 'Reset');
 });
 
@@ -141,11 +143,11 @@ test('page workbook: a column or layer choice reads the rows again; a preset is 
   const page = fakePage();
   page.go(model.step(page.state, 3));
   page.go(model.toggleColumn(page.state, 'z', false));
-  assert.deepEqual(page.engine.calls, ['rows']);
+  assert.deepEqual(page.engine.calls, ['describe', 'rows']);
   assertShownIsStateless(page, 'without z');
   assert.ok(!page.shown.table.columns.some((c) => c.kind === 'z'));
   page.go(model.preset(page.state, 10));
-  assert.deepEqual(page.engine.calls, ['setSession', 'rows', 'session', 'trace', 'equations']);
+  assert.deepEqual(page.engine.calls, ['setSession', 'describe', 'rows', 'session', 'trace', 'equations']);
   assertShownIsStateless(page, 'the η = 10 preset');
   assert.equal(page.shown.session.optimizer.learning_rate, 10);
 });
@@ -161,10 +163,10 @@ test('page workbook: divergence stops the steps there; Back drops it; a refused 
   assertShownIsStateless(page, 'diverged at step 2');
   // A Step after a divergence finds the same divergence (as the stateless page did).
   page.go(model.step(page.state));
-  assert.deepEqual(page.engine.calls, ['setSession'], 'row 1 and its trace are kept');
+  assert.deepEqual(page.engine.calls, ['setSession'], 'row 1 and its trace are kept (and the view)');
   assert.equal(page.state.stepsShown, 2);
   page.go(model.back(page.state));
-  assert.deepEqual(page.engine.calls, ['back']);
+  assert.deepEqual(page.engine.calls, ['back', 'describe']);
   assert.equal(page.shown.diverged, null);
   assertShownIsStateless(page, 'Back from the divergence');
 
@@ -180,6 +182,6 @@ test('page workbook: divergence stops the steps there; Back drops it; a refused 
   assert.equal(page.state.stepsShown, 3);
   // The book is as it was: the doc shown now (w1 = 0.3) is compared with the session it holds.
   page.go(model.step(page.state));
-  assert.deepEqual(page.engine.calls, ['setSession', 'rows', 'session', 'trace', 'equations']);
+  assert.deepEqual(page.engine.calls, ['setSession', 'describe', 'rows', 'session', 'trace', 'equations']);
   assertShownIsStateless(page, 'after a refused value');
 });

@@ -78,6 +78,13 @@ function fakeBook(engine, session) {
     trace(k) { record('trace', k); return { step: k }; },
     equations(k, precision, options) { record('equations', k, precision, options); return { step: k }; },
     session() { record('session'); return { ...session, steps }; },
+    describe(choices) {
+      record('describe', choices);
+      return {
+        table: { columns: choices.columns, layers: [1, 2], all_columns: 14, cells: 14, note: '' },
+        equations: { layer: 0, unit: 0, too_many: false, cost: 4 },
+      };
+    },
   };
 }
 
@@ -89,9 +96,9 @@ test('the page\'s first run opens a workbook and reads the table, the shown step
   const session = { ...model.buildSession(page.state).value, steps: 2 };
   const shown = table.run(session);
   const names = engine.calls.map((c) => c[0]);
-  assert.deepEqual(names, ['open', 'status', 'rows', 'session', 'trace', 'equations']);
+  assert.deepEqual(names, ['open', 'status', 'describe', 'rows', 'session', 'trace', 'equations']);
   assert.equal(engine.calls[0][2].limits, 'page');
-  assert.deepEqual(engine.calls[5].slice(1), [2, 4, { layers: [], units: [] }]);
+  assert.deepEqual(engine.calls[6].slice(1), [2, 4, { layers: [], units: [] }]);
   assert.equal(shown.step, 2);
   assert.deepEqual(shown.trace, { step: 2 });
   assert.equal(shown.table.rows.length, 2);
@@ -106,8 +113,8 @@ test('Step computes one step and reads only the new row; a row click reads only 
   engine.calls.length = 0;
   page.state = model.step(page.state);
   page.shown = table.run({ ...model.buildSession(page.state).value, steps: 3 });
-  assert.deepEqual(engine.calls.map((c) => c[0]), ['step', 'rows', 'trace', 'equations']);
-  assert.equal(engine.calls[1][1], 3);  // rows from 3 on: the new row only
+  assert.deepEqual(engine.calls.map((c) => c[0]), ['step', 'describe', 'rows', 'trace', 'equations']);
+  assert.equal(engine.calls[2][1], 3);  // rows from 3 on: the new row only
   assert.equal(page.shown.table.rows.length, 3);
   engine.calls.length = 0;
   page.state = model.selectStep(page.state, 1);
@@ -121,7 +128,10 @@ test('the rates comparison runs 10 steps at each rate, once per network and rate
   const engine = fakeEngine();
   const page = fakePage(engine);
   const rates = createRatesPanel(page, fakeDocument());
-  page.shown = { session: { ...model.buildSession(page.state).value, steps: 3 } };
+  page.shown = {
+    session: { ...model.buildSession(page.state).value, steps: 3 },
+    view: { table: { columns: model.kColumnKinds, layers: [1, 2] } },  // the engine's decision
+  };
   rates.refresh();
   rates.refresh();
   assert.equal(engine.calls.length, 1);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 // state.js bound to the built engine's schema, as the page holds it.
-import { model as m } from './schema.mjs';
+import { model as m, engine } from './schema.mjs';
 
 // The lecture session of docs/engine-api.md, as the page builds it at 5 rows.
 const kLectureSession = {
@@ -215,42 +215,67 @@ test('columns and decimals', () => {
   assert.equal(m.parsePrecision('x').error, 'decimals: expected a whole number from 0 to 12, got "x"');
 });
 
+// What the table and the equations show is the engine's decision (the Workbook's describe(),
+// core page_view.hpp); state.js keeps the student's choices (viewChoices). These tests ask the
+// engine as the page does.
+/// The session of `s` for the engine's view decision, which reads the shapes and the optimizer
+/// only: the built session, or (boxes left empty) the seed's weights and zeros for the data.
+function shapeSession(s) {
+  const built = m.buildSession(s);
+  if (built.value) return { ...built.value, steps: 0 };
+  const { name, batch_size: batch } = s.doc.optimizer;
+  return { ...m.initSession(s.doc), optimizer: { name, ...(batch ? { batch_size: Number(batch) } : {}) } };
+}
+function described(s) {
+  const book = engine.open(shapeSession(s), { limits: 'page' });
+  try {
+    return book.describe(m.viewChoices(s));
+  } finally {
+    book.close();
+  }
+}
+const tableView = (s) => {
+  const { columns, layers, note } = described(s).table;
+  return { columns, layers, note };
+};
+const equationsView = (s) => m.equationsChoice(described(s));
+
 test('a large network\'s table starts with the output layer; a huge one shows the loss only', () => {
-  assert.deepEqual(m.tableView(m.initialState()), { columns: m.kColumnKinds, layers: [1, 2], note: '' });
-  assert.equal(m.columnCount(m.initialState().doc, m.kColumnKinds, [1, 2]), 14, 'the lecture\'s 14 columns');
+  assert.deepEqual(tableView(m.initialState()), { columns: m.kColumnKinds, layers: [1, 2], note: '' });
+  assert.equal(described(m.initialState()).table.all_columns, 14, 'the lecture\'s 14 columns');
   let s = m.setFeatures(m.initialState(), 32);
   s = m.setUnits(s, 0, 32);
   for (let i = 0; i < 6; i += 1) s = m.addLayer(s);
   for (let l = 1; l < 7; l += 1) s = m.setUnits(s, l, 32);
-  const view = m.tableView(s);
+  const view = tableView(s);
   assert.deepEqual(view.layers, [8]);
   assert.match(view.note, /^This network's table would have [\d,]+ columns: it shows layer 8 \(the output\) only/);
-  assert.equal(m.columnCount(s.doc, m.kColumnKinds, [8]), 1 + 1 + 32 + 1 + 1 + 1 + 32 + 1);
-  s = m.toggleTableLayer(s, 3, true);
-  assert.deepEqual(m.tableView(s).layers, [3, 8]);
-  assert.equal(m.tableView(s).note, '');
-  s = m.toggleTableLayer(s, 8, false);
-  assert.deepEqual(m.tableView(s).layers, [3]);
+  assert.equal(described(s).table.cells, 1 + 1 + 32 + 1 + 1 + 1 + 32 + 1);
+  s = m.toggleTableLayer(s, view.layers, 3, true);
+  assert.deepEqual(tableView(s).layers, [3, 8]);
+  assert.equal(tableView(s).note, '');
+  s = m.toggleTableLayer(s, tableView(s).layers, 8, false);
+  assert.deepEqual(tableView(s).layers, [3]);
   s = m.step({ ...s, tableLayers: [1, 2, 3, 4] }, 1000);
-  assert.deepEqual(m.tableView(s).columns, ['loss']);
-  assert.match(m.tableView(s).note, /the page draws at most 200,000\): it shows the loss only/);
+  assert.deepEqual(tableView(s).columns, ['loss']);
+  assert.match(tableView(s).note, /the page draws at most 200,000\): it shows the loss only/);
   assert.equal(m.setUnits(s, 0, 3).tableLayers, null, 'a new shape chooses again');
 });
 
 test('which equations are written: all for small networks, one layer or unit for large', () => {
-  assert.deepEqual(m.equationsView(m.initialState()), { layer: 0, unit: 0, tooMany: false });
-  assert.equal(m.equationCost(m.initialState().doc, 0, 0), 4, 'the lecture\'s four equations');
+  assert.deepEqual(equationsView(m.initialState()), { layer: 0, unit: 0, tooMany: false });
+  assert.equal(described(m.initialState()).equations.cost, 4, 'the lecture\'s four equations');
   let s = m.setFeatures(m.initialState(), 8);
   s = m.setUnits(s, 0, 32);
   for (let i = 0; i < 6; i += 1) s = m.addLayer(s);
   for (let l = 1; l < 8; l += 1) s = m.setUnits(s, l, 32);
   for (let i = 0; i < 15; i += 1) s = m.addSample(s);
-  assert.deepEqual(m.equationsView(s), { layer: 8, unit: 1, tooMany: false });
-  assert.equal(m.equationCost(s.doc, 8, 1), 33 * 16);
+  assert.deepEqual(equationsView(s), { layer: 8, unit: 1, tooMany: false });
+  assert.equal(described(s).equations.cost, 33 * 16);
   s = m.chooseEquations(s, 3, 0);
-  assert.deepEqual(m.equationsView(s), { layer: 3, unit: 0, tooMany: true });
+  assert.deepEqual(equationsView(s), { layer: 3, unit: 0, tooMany: true });
   s = m.chooseEquations(s, 7, 2);
-  assert.equal(m.equationsView(s).tooMany, false);
+  assert.equal(equationsView(s).tooMany, false);
   assert.equal(m.setUnits(s, 0, 2).equationsOf, null, 'a new shape chooses again');
 });
 
@@ -316,14 +341,14 @@ test('the optimizer\'s columns: state for adam, rmsprop and adagrad; batch with 
   assert.deepEqual(m.optimizerColumnKinds(lecture.doc), []);
   let s = m.setOptimizer(lecture, 'adam');
   assert.deepEqual(m.optimizerColumnKinds(s.doc), ['state']);
-  assert.deepEqual(m.tableView(s).columns, [...m.kColumnKinds, 'state']);
-  assert.equal(m.columnCount(s.doc, m.tableView(s).columns, [1, 2]), 14 + 8, 'm and v of 4 parameters');
+  assert.deepEqual(tableView(s).columns, [...m.kColumnKinds, 'state']);
+  assert.equal(described(s).table.all_columns, 14 + 8, 'm and v of 4 parameters');
   s = m.toggleColumn(s, 'state', false);
-  assert.deepEqual(m.tableView(s).columns, m.kColumnKinds);
+  assert.deepEqual(tableView(s).columns, m.kColumnKinds);
   assert.deepEqual(s.columns, m.kColumnKinds, 'the other kinds are untouched');
   s = m.toggleColumn(m.addSample(m.setCell(s, 'opt:batch_size', '1')), 'state', true);
   assert.deepEqual(m.optimizerColumnKinds(s.doc), ['state', 'batch']);
-  assert.deepEqual(m.tableView(s).columns, [...m.kColumnKinds, 'state', 'batch']);
-  assert.equal(m.columnCount(s.doc, ['batch'], [1, 2]), 1 + 2);
+  assert.deepEqual(tableView(s).columns, [...m.kColumnKinds, 'state', 'batch']);
+  assert.equal(described({ ...s, columns: [], optimizerColumns: ['batch'] }).table.all_columns, 1 + 2);
   assert.deepEqual(m.optimizerColumnKinds(m.setCell(s, 'opt:batch_size', '2').doc), ['state'], 'a batch of every sample');
 });

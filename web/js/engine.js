@@ -151,6 +151,12 @@ function openWorkbook(module, session, options) {
       return unwrap(held('equations').equations(k, precision, JSON.stringify(equationsView ?? {})),
         'equations');
     },
+    /// What the page draws at once for the student's `choices` ({ layers | null, columns, steps,
+    /// equations_of | null }): `{ table: { columns, layers, all_columns, cells, note },
+    /// equations: { layer, unit, too_many }, limits }` — the core decides (page_view.hpp).
+    describe(choices) {
+      return unwrap(held('describe').describe(JSON.stringify(choices)), 'describe');
+    },
     /// The session with every weight written out and `steps` = steps held (run()'s `session`).
     session() {
       return unwrap(held('session').session(), 'session');

@@ -38,7 +38,7 @@ export function createEquationsPanel(page, document) {
   function render() {
     const { shown, state } = page;
     view.step.textContent = shown.step > 0 ? `at step ${shown.step}` : '';
-    const chosen = model.equationsView(state);
+    const chosen = model.equationsChoice(shown.view);  // the engine's decision (describe)
     renderChoice(chosen);
     // The equations came with the run (one layer or unit of a large network: its full set runs
     // to megabytes).

@@ -9,9 +9,10 @@ const kRatesSteps = 10;
 
 // ---- Engine calls ----
 
-/// The rate comparison of `session` (10 steps each), its tables cut as the main one.
-function compare(engine, m, state, session, values) {
-  const { columns, layers } = m.tableView(state);
+/// The rate comparison of `session` (10 steps each), its tables cut as the main one (`table`:
+/// the engine's decision of the columns and layers shown).
+function compare(engine, table, session, values) {
+  const { columns, layers } = table;
   return engine.compareRates({ ...session, steps: kRatesSteps }, values, { columns, layers });
 }
 
@@ -54,12 +55,12 @@ export function createRatesPanel(page, document) {
     const { shown, state } = page;
     // The tables' columns and layers, not the view's note: its count of numbers changes with
     // every row, which would compare the rates again at each Step.
-    const { columns, layers } = page.model.tableView(state);
+    const { columns, layers } = shown.view.table;
     const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, { columns, layers }]);
     if (rates.key === key) return;
     rates.key = key;
     try {
-      rates.result = compare(page.engine, page.model, state, shown.session, parsed.value);
+      rates.result = compare(page.engine, { columns, layers }, shown.session, parsed.value);
       rates.error = null;
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;

@@ -18,16 +18,16 @@ const kFormats = { csv: ['table.csv', 'text/csv'], markdown: ['table.md', 'text/
 
 // ---- Engine calls ----
 
-/// The table's view of `state` as the engine reads it: `{ columns, layers }`.
-function rowView(m, state) {
-  const { columns, layers } = m.tableView(state);
+/// The table's view as the engine decided it (`described`: book.describe()): `{ columns, layers }`.
+function rowView(described) {
+  const { columns, layers } = described.table;
   return { columns, layers };
 }
 
 /// The equations of step `k` of `book` as the panel shows them (one layer or unit of a large
-/// network), or null when they are too many to write out.
-function equationsOf(book, state, k) {
-  const chosen = model.equationsView(state);
+/// network, as the engine decided), or null when they are too many to write out.
+function equationsOf(book, state, described, k) {
+  const chosen = model.equationsChoice(described);
   if (chosen.tooMany) return null;
   return book.equations(k, state.precision, {
     layers: chosen.layer ? [chosen.layer] : [], units: chosen.unit ? [chosen.unit] : [],
@@ -40,8 +40,8 @@ function sessionKey(session) {
 }
 
 /// The table as shown (its columns and layers) in `format`.
-function tableText(engine, m, state, shown, format) {
-  const { columns, layers } = m.tableView(state);
+function tableText(engine, state, shown, format) {
+  const { columns, layers } = shown.view.table;
   return engine.format(exportedSession(shown), format, state.precision, { columns, layers });
 }
 
@@ -107,7 +107,7 @@ export function createTablePanel(page, document) {
   function move(session) {
     const { doc, stepsShown: steps } = page.state;
     if (!book) {
-      book = page.engine.open(session, { ...rowView(page.model, page.state), limits: 'page' });
+      book = page.engine.open(session, { limits: 'page' });
       const status = book.status();
       held = { doc, key: sessionKey(session), status: { ...status, kept: 0 } };
       return held.status;
@@ -159,9 +159,16 @@ export function createTablePanel(page, document) {
   /// shown step's trace and equations, read from the workbook. A divergence stops the state
   /// there. Throws EngineError (the table shown stays).
   function run(session) {
-    const view = rowView(page.model, page.state);
     const status = move(session);
     if (status.diverged) page.state = model.stopAtDivergence(page.state, status.diverged.at);
+    // What the table and the equations show: the engine decides from the student's choices
+    // (asked again only when they or the session change; a row click keeps them).
+    const choicesKey = JSON.stringify([held.key, model.viewChoices(page.state)]);
+    if (held.described?.key !== choicesKey) {
+      held.described = { key: choicesKey, view: book.describe(model.viewChoices(page.state)) };
+    }
+    const described = held.described.view;
+    const view = rowView(described);
     const table = readTable(status, view);
     if (!held.session) held.session = book.session();
     const stepShown = Math.min(model.shownStep(page.state), status.rows);
@@ -170,15 +177,15 @@ export function createTablePanel(page, document) {
     if (stepShown > 0) {
       if (held.trace?.step !== stepShown) held.trace = { step: stepShown, trace: book.trace(stepShown) };
       trace = held.trace.trace;
-      const equationsKey = JSON.stringify([stepShown, page.state.precision, model.equationsView(page.state)]);
+      const equationsKey = JSON.stringify([stepShown, page.state.precision, described.equations]);
       if (held.equations?.key !== equationsKey) {
-        held.equations = { step: stepShown, key: equationsKey, equations: equationsOf(book, page.state, stepShown) };
+        held.equations = { step: stepShown, key: equationsKey, equations: equationsOf(book, page.state, described, stepShown) };
       }
       ({ equations } = held.equations);
     }
     return {
       session: { ...held.session, steps: status.steps }, table, diverged: status.diverged,
-      trace, equations, step: stepShown,
+      trace, equations, step: stepShown, view: described,
     };
   }
 
@@ -186,9 +193,9 @@ export function createTablePanel(page, document) {
   function render() {
     const { state, shown } = page;
     renderOptimizerColumns();
-    const tableView = page.model.tableView(state);
+    const tableView = shown.view.table;
     renderLayerChooser(view.layerChooser, state.doc.layers.length, tableView.layers, (n, checked) => {
-      update(page.model.toggleTableLayer(page.state, n, checked));
+      update(model.toggleTableLayer(page.state, tableView.layers, n, checked));
     });
     view.tableNote.textContent = tableView.note;
     view.tableNote.hidden = tableView.note === '';
@@ -257,12 +264,12 @@ export function createTablePanel(page, document) {
   byId('table-download').addEventListener('click', () => {
     if (!page.shown) return;
     const [name, type] = kFormats[view.tableFormat.value];
-    downloadText(name, tableText(page.engine, page.model, page.state, page.shown, view.tableFormat.value), type);
+    downloadText(name, tableText(page.engine, page.state, page.shown, view.tableFormat.value), type);
     view.tableStatus.textContent = `Saved ${name}.`;
   });
   byId('table-copy').addEventListener('click', async () => {
     if (!page.shown) return;
-    const ok = await copyText(tableText(page.engine, page.model, page.state, page.shown, view.tableFormat.value));
+    const ok = await copyText(tableText(page.engine, page.state, page.shown, view.tableFormat.value));
     view.tableStatus.textContent = ok ? 'Copied the table.' : 'The browser did not allow copying: use Download table.';
   });
 

@@ -642,12 +642,10 @@ export function toggleColumn(state, kind, shown) {
   return { ...state, columns: kColumnKinds.filter((k) => set.has(k)) };
 }
 
-// ---- What the table shows ----
-
-/// With more columns than this, the table starts with the output layer's columns only.
-export const kAutoColumns = 300;
-/// The most numbers the table draws (rows × columns); beyond it, only the loss.
-export const kMaxTableCells = 200000;
+// ---- What the table shows and which equations are written ----
+// The engine decides (its Workbook's describe(), core page_view.hpp): the table's columns and
+// layers (a network too wide starts with its output layer; too many numbers, the loss only,
+// with the sentence that says so) and which equations fit. Here only the student's choices.
 
 /// The letters of the optimizer's state per parameter in the worked example (the schema's
 /// worked_example.state: adam m and v, plain gradient descent none).
@@ -662,100 +660,32 @@ export function optimizerColumnKinds(schema, doc) {
   return kOptimizerColumnKinds.filter((k) => (k === 'state' ? stateSlots(schema, doc).length > 0 : miniBatch(schema, doc)));
 }
 
-/// Columns of the table for `kinds` of `layers` (1-based), the step column included.
-export function columnCount(schema, doc, kinds, layers) {
-  const samples = doc.inputs.length;
-  let count = 1 + (kinds.includes('loss') ? 1 : 0) + (kinds.includes('batch') && miniBatch(schema, doc) ? samples : 0);
-  for (const n of layers) {
-    const layer = doc.layers[n - 1];
-    if (!layer) continue;
-    const parameters = layer.units * (layerInputs(doc, n - 1) + 1);
-    const per = {
-      w: layer.units * layerInputs(doc, n - 1), b: layer.units, z: layer.units * samples,
-      y: layer.units * samples, dw: layer.units * layerInputs(doc, n - 1), db: layer.units,
-      state: stateSlots(schema, doc).length * parameters,
-    };
-    for (const kind of kinds) count += per[kind] ?? 0;
-  }
-  return count;
+/// What the student chose to see, as the engine's describe() reads it: the layers ticked (null:
+/// the page chooses), the column kinds ticked (with the optimizer's state and batch when
+/// ticked; the engine keeps them where the session has them), the rows shown and the
+/// equations chosen.
+export function viewChoices(state) {
+  const optimizer = (state.optimizerColumns ?? kOptimizerColumnKinds);
+  return {
+    layers: state.tableLayers ?? null,
+    columns: [...state.columns, ...optimizer],
+    steps: state.stepsShown,
+    equations_of: state.equationsOf ?? null,
+  };
 }
 
-/// What the table asks the engine for: `{ columns, layers, note }`. The layers are the chosen
-/// ones, or (none chosen) all of them unless that is more than kAutoColumns columns, then the
-/// output layer; a table over kMaxTableCells numbers shows the loss only. `note` says why
-/// when the page chose.
-export function tableView(schema, state) {
-  const { doc } = state;
-  const all = doc.layers.map((_, l) => l + 1);
-  let layers = state.tableLayers?.filter((n) => n <= all.length) ?? all;
-  let note = '';
-  // The optimizer's state and the batch, when this optimizer has them and they are ticked.
-  const extra = optimizerColumnKinds(schema, doc).filter((k) => (state.optimizerColumns ?? kOptimizerColumnKinds).includes(k));
-  const kinds = extra.length > 0 ? [...state.columns, ...extra] : state.columns;
-  if (state.tableLayers === null && columnCount(schema, doc, kinds, all) > kAutoColumns) {
-    layers = [all.length];
-    note = `This network's table would have ${columnCount(schema, doc, kinds, all).toLocaleString('en')} columns: `
-      + `it shows layer ${all.length} (the output) only. Tick other layers to add them.`;
-  }
-  let columns = kinds;
-  const cells = columnCount(schema, doc, columns, layers) * Math.max(1, state.stepsShown);
-  if (cells > kMaxTableCells) {
-    columns = ['loss'];
-    note = `The table would hold ${cells.toLocaleString('en')} numbers (the page draws at most `
-      + `${kMaxTableCells.toLocaleString('en')}): it shows the loss only. Choose fewer layers or kinds of columns.`;
-  }
-  return { columns, layers, note };
-}
-
-/// Shows or hides layer `n`'s columns (1-based), starting from what the table shows now.
-export function toggleTableLayer(schema, state, n, shown) {
-  const set = new Set(tableView(schema, state).layers);
+/// Shows or hides layer `n`'s columns (1-based), starting from the layers the table shows now
+/// (`shownLayers`, the engine's decision).
+export function toggleTableLayer(state, shownLayers, n, shown) {
+  const set = new Set(shownLayers);
   if (shown) set.add(n); else set.delete(n);
   return { ...state, tableLayers: [...set].sort((a, b) => a - b) };
 }
 
-// ---- Which equations are written ----
-
-/// The most (equation or δ term) × sample products the page writes out at once.
-export const kEquationBudget = 2000;
-
-/// About how many products the equations of `layer`/`unit` (0 = all) hold: each chosen
-/// parameter, and the δ sums of later layers when more than one path leads to the loss.
-export function equationCost(doc, layer, unit) {
-  const n = doc.layers.length;
-  let cost = 0;
-  let lowest = n + 1;
-  for (let l = 1; l <= n; l += 1) {
-    if (layer !== 0 && layer !== l) continue;
-    const units = unit === 0 ? doc.layers[l - 1].units : 1;
-    cost += units * (layerInputs(doc, l - 1) + 1);
-    lowest = Math.min(lowest, l);
-  }
-  const onePath = doc.layers.slice(lowest).every((later) => later.units === 1);
-  if (!onePath) {
-    for (let m = lowest; m <= n; m += 1) {
-      const deltas = m === lowest && unit !== 0 ? 1 : doc.layers[m - 1].units;
-      cost += deltas * (m < n ? doc.layers[m].units : 1);
-    }
-  }
-  return cost * doc.inputs.length;
-}
-
-/// Which equations are written: `{ layer, unit, tooMany }` (0 = all). Chosen by size unless
-/// the student chose: everything when it fits kEquationBudget, else the output layer, else
-/// its first unit. `tooMany` when the student's choice is over four budgets.
-export function equationsView(state) {
-  const { doc } = state;
-  const n = doc.layers.length;
-  if (state.equationsOf) {
-    const layer = Math.min(state.equationsOf.layer, n);
-    const units = layer === 0 ? 0 : doc.layers[layer - 1].units;
-    const unit = layer === 0 || state.equationsOf.unit > units ? 0 : state.equationsOf.unit;
-    return { layer, unit, tooMany: equationCost(doc, layer, unit) > 4 * kEquationBudget };
-  }
-  if (equationCost(doc, 0, 0) <= kEquationBudget) return { layer: 0, unit: 0, tooMany: false };
-  if (equationCost(doc, n, 0) <= kEquationBudget) return { layer: n, unit: 0, tooMany: false };
-  return { layer: n, unit: 1, tooMany: false };
+/// The engine's decision of the equations in the page's terms: `{ layer, unit, tooMany }`.
+export function equationsChoice(described) {
+  const e = described?.equations ?? { layer: 0, unit: 0, too_many: false };
+  return { layer: e.layer, unit: e.unit, tooMany: e.too_many };
 }
 
 /// The student's choice of equations (layer, unit: 0 = all).
@@ -780,7 +710,7 @@ export function stateModel(schema) {
   const bound = {
     optimizerKeys, cellKeys, parseCell, cellErrors, lossErrors, setActivation, setLoss, setOptimizer,
     miniBatch, addLayer, addSample, initSession, buildSession, docFromSession, stateFromSession,
-    pasteData, step, stateSlots, optimizerColumnKinds, columnCount, tableView, toggleTableLayer,
+    pasteData, step, stateSlots, optimizerColumnKinds,
   };
   const model = {
     ...kStateExports, schema, choosers: choosers(schema),

@@ -125,7 +125,8 @@ std::string describe_json(const Session& s, std::string_view choices_json) {
   json out;
   out["table"] = {{"columns", std::move(columns)}, {"layers", t.layers},
                   {"all_columns", t.all_columns}, {"cells", t.cells}, {"note", note}};
-  out["equations"] = {{"layer", e.layer}, {"unit", e.unit}, {"too_many", e.too_many}};
+  out["equations"] = {{"layer", e.layer}, {"unit", e.unit}, {"too_many", e.too_many},
+                      {"cost", equation_cost(s, e.layer, e.unit)}};
   out["limits"] = {{"auto_columns", DrawLimits::kAutoColumns},
                    {"max_table_cells", DrawLimits::kMaxTableCells},
                    {"equation_budget", DrawLimits::kEquationBudget}};

@@ -59,7 +59,7 @@ EquationsDecision choose_equations(const Session& session,
 
 /// The page's view as JSON: choices {"layers": [..] | null, "columns": ["w", …], "steps": k,
 /// "equations_of": {"layer", "unit"} | null} → {"table": {"columns", "layers", "all_columns",
-/// "cells", "note"}, "equations": {"layer", "unit", "too_many"}, "limits": {"auto_columns",
+/// "cells", "note"}, "equations": {"layer", "unit", "too_many", "cost"}, "limits": {"auto_columns",
 /// "max_table_cells", "equation_budget"}}. The note is the page's sentence when it cut the table.
 /// SessionError naming the field for a bad choice.
 std::string describe_json(const Session& session, std::string_view choices_json);
