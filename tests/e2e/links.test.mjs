@@ -108,6 +108,29 @@ test('a good link opens beside the saved work: Back to my session restores it ex
   }
 });
 
+test('until the student chooses, the kept session is offered on every load; Keep this session forgets it', async () => {
+  const link = await otherLink();
+  const context = await browser.newContext({ viewport: kLaptop });
+  try {
+    await withPage(myWork, { context });
+    await withPage(async (page) => {
+      await button(page, 'Back to my session').waitFor();
+      await page.reload();
+      await waitEnabled(button(page, 'Step'));
+      assert.equal(await field(page, 'learning rate').inputValue(), '10', 'the link\'s session was autosaved');
+      await button(page, 'Back to my session').waitFor();
+      await button(page, 'Keep this session').click();
+      assert.equal(await button(page, 'Back to my session').count(), 0);
+      await page.reload();
+      await waitEnabled(button(page, 'Step'));
+      assert.equal(await field(page, 'learning rate').inputValue(), '10');
+      assert.equal(await button(page, 'Back to my session').count(), 0, 'nothing kept any more');
+    }, { context, path: link });
+  } finally {
+    await context.close();
+  }
+});
+
 test('a link pasted into the open tab is acted on, with the same rules', async () => {
   const link = await otherLink();
   await withPage(async (page) => {
