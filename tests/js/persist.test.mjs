@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  clearAutosave, kAutosaveKey, kMaxShareLength, loadAutosave, readShareHash, saveAutosave, shareHash,
+  clearAutosave, clearKept, kAutosaveKey, keepSession, kKeptKey, kMaxShareLength, loadAutosave, loadKept,
+  readShareHash, sameSession, saveAutosave, shareHash,
 } from '../../web/js/persist.js';
 
 const kSession = {
@@ -74,4 +75,31 @@ test('storage that is full or switched off loses nothing on the page', () => {
   assert.equal(saveAutosave(storage, { session: kSession }), false);
   assert.equal(loadAutosave(storage), null);
   assert.doesNotThrow(() => clearAutosave(storage));
+});
+
+test('the session kept aside while a link is shown: kept apart from the autosave, read back, removed', () => {
+  const storage = memoryStorage();
+  const mine = { session: kSession, precision: 6, columns: ['w', 'loss'], selectedStep: 2 };
+  assert.equal(loadKept(storage), null);
+  assert.equal(keepSession(storage, mine), true);
+  assert.deepEqual(loadKept(storage), { saved: mine });
+  assert.equal(loadAutosave(storage), null, 'the autosave is untouched');
+  assert.notEqual(kKeptKey, kAutosaveKey);
+  storage.setItem(kKeptKey, '{"no": "session"}');
+  assert.equal(loadKept(storage), null, 'a damaged copy is no session');
+  storage.setItem(kKeptKey, 'not json');
+  assert.equal(loadKept(storage), null);
+  clearKept(storage);
+  assert.equal(storage.getItem(kKeptKey), null);
+  const broken = memoryStorage({ broken: true });
+  assert.equal(keepSession(broken, mine), false);
+  assert.equal(loadKept(broken), null);
+  clearKept(broken);
+  assert.equal(loadKept(null), null, 'no storage at all');
+});
+
+test('the same session is the same work; another number or step count is not', () => {
+  assert.equal(sameSession(kSession, JSON.parse(JSON.stringify(kSession))), true);
+  assert.equal(sameSession(kSession, { ...kSession, steps: 4 }), false);
+  assert.equal(sameSession(kSession, { ...kSession, optimizer: { name: 'sgd', learning_rate: 1 } }), false);
 });

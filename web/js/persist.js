@@ -111,3 +111,45 @@ export function clearAutosave(storage) {
     // Storage switched off: there is nothing to remove.
   }
 }
+
+/// The storage key of the student's own session while a link's session is shown: the autosave
+/// as it was when a share link opened, kept until "Back to my session" brings it back.
+export const kKeptKey = 'nntutor.kept.v1';
+
+/// Keeps `saved` (an autosave's value) aside under kKeptKey. Returns false when storage refuses.
+export function keepSession(storage, saved) {
+  try {
+    storage.setItem(kKeptKey, JSON.stringify(saved));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/// The kept session (`{ saved }` shaped like an autosave), or null when there is none or it
+/// cannot be read.
+export function loadKept(storage) {
+  try {
+    const text = storage.getItem(kKeptKey);
+    if (text === null) return null;
+    const saved = JSON.parse(text);
+    return saved && typeof saved === 'object' && saved.session && typeof saved.session === 'object' ? { saved } : null;
+  } catch {
+    return null;
+  }
+}
+
+/// Removes the kept session.
+export function clearKept(storage) {
+  try {
+    storage.removeItem(kKeptKey);
+  } catch {
+    // Storage switched off: there is nothing to remove.
+  }
+}
+
+/// Whether two sessions (as autosaved: the engine's normalised JSON with `steps`) are the same
+/// work: then opening a link loses nothing and nothing needs keeping.
+export function sameSession(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -185,5 +185,17 @@ export function renderTutor(box, view, handlers) {
     const target = box.querySelector('#tutor-input') ?? (isComplete(t) ? box.querySelector('#tutor-add') : null)
       ?? (focusId ? box.ownerDocument.getElementById(focusId) : null);
     target?.focus();
+    keepBelow(target, live);
+  }
+}
+
+/// The verdict and the hint stick to the top of the view while the cells scroll under them
+/// (tutor.css), so on a phone they stay in sight after a try; the box being typed in must not
+/// hide beneath them: scroll it down just below.
+function keepBelow(target, live) {
+  if (!target || live.childElementCount === 0) return;
+  const over = live.getBoundingClientRect().bottom - target.getBoundingClientRect().top;
+  if (over > 0 && live.getBoundingClientRect().top < target.getBoundingClientRect().top) {
+    target.ownerDocument.defaultView?.scrollBy(0, -(over + 8));
   }
 }
