@@ -117,6 +117,14 @@ class Workbook {
   std::optional<nntutor::Workbook> workbook_;
 };
 
+Result normalise(const std::string& session_json) {
+  return guarded([&] {
+    const auto session = nntutor::parse_session(session_json);
+    nntutor::check_page_limits(session);
+    return nntutor::session_to_json(session);
+  });
+}
+
 std::string version() { return NNTUTOR_VERSION; }
 
 std::string limits() { return nntutor::limits_json(); }
@@ -133,6 +141,7 @@ EMSCRIPTEN_BINDINGS(nntutor) {
   emscripten::function("compareRates", &compare_rates);
   emscripten::function("benchSteps", &bench_steps);
   emscripten::function("limits", &limits);
+  emscripten::function("normalise", &normalise);
   emscripten::function("schema", &schema);
   emscripten::function("version", &version);
   emscripten::class_<Workbook>("Workbook")

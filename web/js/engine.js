@@ -79,6 +79,11 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     limits() {
       return JSON.parse(module.limits());
     },
+    /// The session (any JSON value) parsed and checked against the page's limits, with every
+    /// default and start weight written out (run()'s `session`), without computing a step.
+    normalise(session) {
+      return unwrap(module.normalise(JSON.stringify(session)), 'normalise');
+    },
     /// The activations, losses and optimizers with their defaults, rules and formulas, the
     /// limits and the session's defaults (docs/engine-api.md, "Schema"): the page's choosers,
     /// default values and limits come from here (main.js asks once, for stateModel).

@@ -22,7 +22,8 @@ export function exportedSession(shown) {
 
 /// The normalised `session` (any JSON value) once the engine accepts it with the page's limits.
 function checkedSession(engine, session) {
-  return engine.run(session, { trace_step: 'none', columns: ['loss'], limits: 'page' }).session;
+  // Parsed and checked only: the page's workbook computes the steps once, when it shows them.
+  return engine.normalise(session);
 }
 
 // ---- The panel ----
