@@ -116,8 +116,13 @@ int train(const std::vector<std::string>& args) {
   if (data.Y.rows() != model.outputs())
     throw SessionError(source + ": " + columns(data.Y.rows(), "target", data.target_names) + ", but the model's last layer has " +
                        std::to_string(model.outputs()) + " units");
+  // bce and cross_entropy take probabilities: a target they cannot take is named by its line and column.
+  k::check_targets(data, config.loss, source);
   // The page's trainer prepares its data with the same call: the same seeds give the same numbers.
-  const k::PreparedData prepared = prefixed(source, [&] { return k::prepare_dataset(data, spec.split_seed); });
+  // Keras never standardises targets; here a regression loss's are (the row's `regression`).
+  const bool standardised = k::standardises_targets(config.loss);
+  const k::PreparedData prepared =
+      prefixed(source, [&] { return k::prepare_dataset(data, spec.split_seed, standardised); });
   const k::Split& split = prepared.split;
   std::ofstream history = open_output(a.given("--history"), "--history");
   std::ofstream saved = open_output(a.given("--save"), "--save");
@@ -160,7 +165,10 @@ int train(const std::vector<std::string>& args) {
   if (end.val_loss) std::cout << " - val_loss " << number(*end.val_loss);
   std::cout << " - lr " << number(end.lr) << "\n";
   if (result.stop != k::StopReason::kDiverged)
-    std::cout << "Test loss: " << number(model.evaluate(split.test.X, split.test.Y)) << " (standardised targets)\n";
+    std::cout << "Test loss: " << number(model.evaluate(split.test.X, split.test.Y))
+              << (standardised ? " (standardised targets)\n"
+                               : " (targets as given: " + k::loss_name(config.loss) +
+                                     " is not a regression loss, so they are not standardised)\n");
   if (history.is_open() && !(history << k::history_csv(result) << std::flush))
     throw SessionError("--history: cannot write " + *a.given("--history"));
   if (saved.is_open() && result.stop == k::StopReason::kDiverged)

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "test_helpers.hpp"
 
@@ -14,6 +15,7 @@ namespace {
 
 using namespace nntutor::keras;
 using Matrix = Eigen::MatrixXd;
+using nntutor::LossKind;
 
 TEST(ModelDataset, SpectrumShapesNamesAndRanges) {
   SpectrumOptions options;
@@ -196,4 +198,33 @@ TEST(ModelCsv, SizeLimit) {
   EXPECT_SESSION_ERROR(read_csv(huge), "data: the text is 67108865 bytes, more than the limit of 67108864 (64 MB)");
 }
 
+
+TEST(ModelDataset, CheckTargetsByTheLossRow) {
+  Dataset d;
+  d.target_names = {"p", "q"};
+  d.X = Matrix::Zero(1, 3);
+  d.Y = nntutor_test::matrix({{1, 0.5, 0}, {0, 0.5, 1.25}});
+  // Regression losses take any targets and are the ones standardised.
+  check_targets(d, LossKind::kMse, "data");
+  EXPECT_TRUE(standardises_targets(LossKind::kMse));
+  EXPECT_TRUE(standardises_targets(LossKind::kHalfSse));
+  EXPECT_FALSE(standardises_targets(LossKind::kBce));
+  EXPECT_FALSE(standardises_targets(LossKind::kCrossEntropy));
+  // Without lines (the built-in data) the samples are numbered from 1.
+  EXPECT_SESSION_ERROR(check_targets(d, LossKind::kBce, "the built-in data"),
+                       "the built-in data sample 3, column q: bce expects targets from 0 to 1 (probabilities), got 1.25");
+  d.lines = {2, 4, 5};
+  EXPECT_SESSION_ERROR(check_targets(d, LossKind::kCrossEntropy, "d.csv"),
+                       "d.csv line 5, column q: cross_entropy expects targets from 0 to 1 (probabilities), got 1.25");
+  d.Y(1, 2) = 0.75;
+  EXPECT_SESSION_ERROR(check_targets(d, LossKind::kCrossEntropy, "d.csv"),
+                       "d.csv line 5, columns p, q: cross_entropy expects the targets of a sample to add up to 1 (one "
+                       "class, or probabilities), got 0.75");
+  check_targets(d, LossKind::kBce, "d.csv");
+}
+
+TEST(ModelCsv, RemembersTheLineOfEachSample) {
+  const Dataset d = read_csv("a,y\n\n1,2\n3,4\n\n5,6\n");
+  EXPECT_EQ(d.lines, (std::vector<long long>{3, 4, 6}));
+}
 }  // namespace

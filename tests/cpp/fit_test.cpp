@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "nntutor/model_json.hpp"
 #include "test_helpers.hpp"
@@ -332,6 +333,52 @@ TEST(ModelCli, TrainBadInput) {
                                           "--samples, --data-seed, --split-seed, --history, --save, --builtin)");
   expect(m + " '" + data + "' --features a,b,c --targets y1,y2 --save /nonexistent/dir/out.json",
          "--save: cannot write /nonexistent/dir/out.json");
+}
+
+// Issue 10 item 7: cross_entropy trains on the one-hot targets as given (a positive loss, and
+// the summary says the targets are not standardised); bce refuses a target it cannot take.
+TEST(ModelCli, TrainClassifiersOnTargetsAsGiven) {
+  std::string csv = "x1,x2,red,green,blue\n";
+  for (int i = 0; i < 60; ++i) {
+    const double x1 = std::sin(0.7 * i) * 2, x2 = std::cos(1.3 * i) * 2;
+    const int c = x1 > 0.5 ? 0 : x2 > 0 ? 1 : 2;
+    csv += std::to_string(x1) + "," + std::to_string(x2) + (c == 0 ? ",1,0,0\n" : c == 1 ? ",0,1,0\n" : ",0,0,1\n");
+  }
+  const std::string data = nntutor_test::write_temp("classes.csv", csv);
+  const std::string model = nntutor_test::write_temp("classifier.json", R"({"inputs": 2, "layers": [
+      {"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 3, "activation": "softmax"}],
+      "loss": "cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.05},
+      "fit": {"batch_size": 8, "epochs": 10, "seed": 1}, "seed": 1})");
+  const auto r = nntutor_test::cli("train '" + model + "' '" + data + "' --features x1,x2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::size_t at = r.out.find("\nTest loss: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_GT(std::stod(r.out.substr(at + 12)), 0) << r.out;
+  EXPECT_NE(r.out.find(" (targets as given: cross_entropy is not a regression loss, so they are not standardised)\n"),
+            std::string::npos)
+      << r.out;
+  // Every epoch's loss is positive, and the last below the first.
+  std::vector<double> losses;
+  for (std::size_t l = r.err.find(" - loss: "); l != std::string::npos; l = r.err.find(" - loss: ", l + 1))
+    losses.push_back(std::stod(r.err.substr(l + 9)));
+  ASSERT_EQ(losses.size(), 10U) << r.err;
+  for (double l : losses) EXPECT_GT(l, 0) << r.err;
+  EXPECT_LT(losses.back(), losses.front()) << r.err;
+
+  // bce refuses a 1.5, naming the file's line and the column.
+  const std::string bad = nntutor_test::write_temp("bce.csv", "a,b,y\n1,2,0\n3,4,1\n5,6,1.5\n");
+  const std::string bce = nntutor_test::write_temp("bce.json", R"({"inputs": 2,
+      "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}], "loss": "bce"})");
+  const auto refused = nntutor_test::cli("train '" + bce + "' '" + bad + "'");
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(refused.err, "nntutor: " + bad + " line 4, column y: bce expects targets from 0 to 1 (probabilities), got 1.5\n");
+
+  // mse still says its targets are standardised.
+  const auto regression = nntutor_test::cli("train '" + nntutor_test::write_temp("model.json", small_model_json()) + "' '" +
+                                            nntutor_test::write_temp("data.csv", csv_text(40)) + "' --features a,b,c --targets 5-6");
+  ASSERT_EQ(regression.status, 0) << regression.err;
+  EXPECT_NE(regression.out.find(" (standardised targets)\n"), std::string::npos) << regression.out;
 }
 
 }  // namespace

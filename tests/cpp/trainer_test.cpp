@@ -8,6 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "nntutor/model_json.hpp"
 #include "test_helpers.hpp"
@@ -161,6 +163,117 @@ TEST(Trainer, SummaryJsonCountsTheLectureModel) {
   EXPECT_EQ(s["trainable"], 21238);
   EXPECT_EQ(s["non_trainable"], 512);
   EXPECT_NE(s["text"].get<std::string>().find("Total params: 21,750"), std::string::npos);
+}
+
+
+// Issue 10 item 7: targets are standardised for a regression loss only; bce and cross_entropy
+// take the targets as given and refuse those they cannot take, naming the line and column.
+
+/// 60 samples of 2 features, one-hot over 3 classes (the class is the larger feature's sign).
+std::string one_hot_csv() {
+  std::string csv = "x1,x2,setosa,versicolor,virginica\n";
+  for (int i = 0; i < 60; ++i) {
+    const double x1 = std::sin(0.7 * i) * 2, x2 = std::cos(1.3 * i) * 2;
+    const int c = x1 > 0.5 ? 0 : x2 > 0 ? 1 : 2;
+    csv += std::to_string(x1) + "," + std::to_string(x2) + (c == 0 ? ",1,0,0\n" : c == 1 ? ",0,1,0\n" : ",0,0,1\n");
+  }
+  return csv;
+}
+
+const char* kClassifier = R"({"inputs": 2, "layers": [
+    {"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 3, "activation": "softmax"}],
+  "loss": "cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.05},
+  "fit": {"batch_size": 8, "epochs": 20, "seed": 1}, "seed": 1})";
+const char* kOneHotSpec = R"({"csv": {"source": "iris.csv", "features": "x1,x2"}})";
+
+TEST(Trainer, CrossEntropyTrainsOnTheOneHotTargetsAsGiven) {
+  Trainer t;
+  t.load_data(kOneHotSpec, one_hot_csv());
+  const json ready = json::parse(t.start(kClassifier));
+  EXPECT_EQ(ready["targets_standardised"], false);
+  // The targets it trains on are the file's 0s and 1s, not z-scores.
+  const json d = json::parse(t.data_json());
+  for (const auto& y : d["train"]["y"]) EXPECT_TRUE(y == 0.0 || y == 1.0) << y;
+  std::vector<double> losses;
+  json logs;
+  do {
+    logs = json::parse(t.epoch());
+    losses.push_back(logs["loss"].get<double>());
+    EXPECT_GT(logs["loss"].get<double>(), 0) << "epoch " << logs["epoch"];
+    EXPECT_GT(logs["val_loss"].get<double>(), 0) << "epoch " << logs["epoch"];
+  } while (!logs["done"].get<bool>());
+  ASSERT_EQ(losses.size(), 20U);
+  EXPECT_LT(losses.back(), 0.5 * losses.front()) << "the loss falls";
+  const json result = json::parse(t.finish());
+  EXPECT_EQ(result["test"]["targets_standardised"], false);
+  EXPECT_GT(result["test"]["loss"].get<double>(), 0);
+}
+
+TEST(Trainer, BceRefusesATargetOutside0To1WithItsLineAndColumn) {
+  std::string csv = "a,b,y\n";
+  for (int i = 0; i < 20; ++i) csv += std::to_string(i) + "," + std::to_string(i % 3) + "," + (i == 6 ? "1.5" : std::to_string(i % 2)) + "\n";
+  Trainer t;
+  t.load_data(R"({"csv": {"source": "mine.csv"}})", csv);
+  const char* bce = R"({"inputs": 2, "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}], "loss": "bce"})";
+  // Sample 7 is line 8 (after the header).
+  EXPECT_SESSION_ERROR(t.start(bce), "mine.csv line 8, column y: bce expects targets from 0 to 1 (probabilities), got 1.5");
+  // mse takes them, standardised.
+  const char* mse = R"({"inputs": 2, "layers": [{"type": "dense", "units": 1}], "loss": "mse"})";
+  EXPECT_EQ(json::parse(t.start(mse))["targets_standardised"], true);
+}
+
+TEST(Trainer, CrossEntropyRefusesASampleNotAddingUpTo1) {
+  std::string csv = one_hot_csv();
+  csv += "\n0.5,0.5,0.25,0.25,0.25\n";  // a blank line, then line 63
+  Trainer t;
+  t.load_data(kOneHotSpec, csv);
+  EXPECT_SESSION_ERROR(t.start(kClassifier),
+                       "iris.csv line 63, columns setosa, versicolor, virginica: cross_entropy expects the targets of a "
+                       "sample to add up to 1 (one class, or probabilities), got 0.75");
+}
+
+TEST(Trainer, MseStillStandardisesTheTargetsWithTheSameNumbers) {
+  Trainer t;
+  t.load_data(kData, "");
+  const PreparedData data = prepare_data(parse_data_spec(kData), "");
+  ASSERT_TRUE(data.targets_standardised);
+  const json ready = json::parse(t.start(kSmallModel));
+  EXPECT_EQ(ready["targets_standardised"], true);
+  const auto same = [&](const json& d) {
+    for (Eigen::Index s = 0; s < 280; s += 37)
+      for (Eigen::Index k = 0; k < 54; k += 5)
+        ASSERT_EQ(d["train"]["y"][static_cast<std::size_t>(54 * s + k)].get<double>(), data.split.train.Y(k, s));
+    for (Eigen::Index s = 0; s < 80; s += 11)
+      ASSERT_EQ(d["validation"]["y"][static_cast<std::size_t>(54 * s)].get<double>(), data.split.validation.Y(0, s));
+  };
+  same(json::parse(t.data_json()));
+}
+
+TEST(Trainer, SwitchingLossesGivesTheSameNumbersBack) {
+  // One data set, an mse model, the classifier, mse again: each gets the very same targets.
+  const std::string csv = one_hot_csv();
+  CsvOptions o;
+  o.source = "iris.csv";
+  o.features = "x1,x2";
+  const Dataset all = read_csv(csv, o);
+  const PreparedData standardised = prepare_dataset(all, 1, true), as_given = prepare_dataset(all, 1, false);
+  const char* mse = R"({"inputs": 2, "layers": [{"type": "dense", "units": 3}], "loss": "mse"})";
+  const auto y = [](const Trainer& t) {
+    const json d = json::parse(t.data_json());
+    return std::make_pair(d["train"]["y"].get<std::vector<double>>(), d["validation"]["y"].get<std::vector<double>>());
+  };
+  const auto flat = [](const Eigen::MatrixXd& M) { return std::vector<double>(M.data(), M.data() + M.size()); };
+  Trainer t;
+  t.load_data(kOneHotSpec, csv);
+  t.start(mse);
+  EXPECT_EQ(y(t).first, flat(standardised.split.train.Y));
+  EXPECT_EQ(y(t).second, flat(standardised.split.validation.Y));
+  t.start(kClassifier);
+  EXPECT_EQ(y(t).first, flat(as_given.split.train.Y));
+  EXPECT_EQ(y(t).second, flat(as_given.split.validation.Y));
+  t.start(mse);
+  EXPECT_EQ(y(t).first, flat(standardised.split.train.Y));
+  EXPECT_EQ(y(t).second, flat(standardised.split.validation.Y));
 }
 
 }  // namespace

@@ -134,3 +134,40 @@ test('on a phone the trainer fits the width', () => withTrainer(async (page) => 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
 }, { viewport: kPhone }));
+
+// Issue 10 item 7: a one-hot CSV with softmax and cross_entropy trains on the 0s and 1s as given
+// (targets are standardised for a regression loss only), so the loss stays positive.
+test('cross_entropy on one-hot targets: the loss stays positive and the targets are not standardised', () => withTrainer(async (page) => {
+  await ready(page);
+  await setField(page, 'hidden layers (units)', '8');
+  await field(page, 'output activation').selectOption('softmax');
+  await field(page, 'loss').selectOption('cross_entropy');
+  await setField(page, 'epochs', '8');
+  await page.getByLabel('a CSV file', { exact: true }).check();
+  let csv = 'x1,x2,red,green,blue\n';
+  for (let i = 0; i < 60; i += 1) {
+    const x1 = Math.sin(0.7 * i) * 2;
+    const x2 = Math.cos(1.3 * i) * 2;
+    const c = x1 > 0.5 ? 0 : x2 > 0 ? 1 : 2;
+    csv += `${x1.toFixed(4)},${x2.toFixed(4)},${[0, 1, 2].map((k) => (k === c ? 1 : 0)).join(',')}\n`;
+  }
+  await page.locator('#csv-file').setInputFiles({ name: 'classes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await setField(page, 'feature columns', 'x1,x2');
+  await page.getByText('60 samples: 42 for training, 12 for validation, 6 for testing; 2 features → 3 targets.').waitFor();
+  const epochs = [];
+  await page.exposeFunction('recordEpoch', (text) => epochs.push(text));
+  await page.evaluate(() => {
+    new MutationObserver(() => globalThis.recordEpoch(document.getElementById('history-last').textContent))
+      .observe(document.getElementById('history-last'), { childList: true, characterData: true, subtree: true });
+  });
+  await button(page, 'Train').click();
+  await page.getByText('Training ended after 8 epochs: every epoch ran.').waitFor({ timeout: 20000 });
+  const number = (text, name) => Number(text.match(new RegExp(`(?:^|[ ,])${name} (-?[\\d.e+-]+)`))?.[1]);
+  const losses = epochs.map((t) => number(t, 'loss')).filter(Number.isFinite);
+  const val = epochs.map((t) => number(t, 'val_loss')).filter(Number.isFinite);
+  assert.ok(losses.length >= 4, `epochs seen: ${epochs.join(' | ')}`);
+  for (const l of [...losses, ...val]) assert.ok(l > 0, `a cross-entropy is never negative: ${epochs.join(' | ')}`);
+  const facts = await page.locator('.test-facts').innerText();
+  assert.match(facts, /test loss \(targets as given, as trained\)\s+\d/);
+  assert.doesNotMatch(facts, /standardised/);
+}));

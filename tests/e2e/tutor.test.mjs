@@ -99,3 +99,29 @@ test('bad input in the tutor: said at the box, not counted, nothing lost', () =>
   await field(page, 'z1 (step 2)').waitFor();
   await right(page, 'z1 (step 2)', '0.50', 'y1 (step 2)');
 }));
+
+// Issue 10 item 5: started from the keyboard, the tutor puts the caret in its first box, so the
+// first number and Enter are checked (not "Stop the tutor" pressed); the equations panel says
+// why there are no equations yet instead of asking for a Step that is disabled.
+test('Enter on "Start the tutor", type the first number, Enter: it is checked and the tutor stays on', () => withPage(async (page) => {
+  await button(page, 'Start the tutor').focus();
+  await page.keyboard.press('Enter');
+  await field(page, 'z1 (step 1)').waitFor();
+  assert.equal(await field(page, 'z1 (step 1)').evaluate((box) => box === document.activeElement), true,
+    'the first answer box has the focus');
+  await page.keyboard.type('0.5000');
+  await page.keyboard.press('Enter');
+  await feedback(page).getByText('z1 = 0.5000: right.').waitFor();
+  assert.equal(await button(page, 'Stop the tutor').getAttribute('aria-pressed'), 'true');
+  await field(page, 'y1 (step 1)').waitFor();
+
+  const equations = page.getByRole('region', { name: /^Gradient equations/ });
+  const text = await equations.innerText();
+  assert.doesNotMatch(text, /Press Step/, 'Step is disabled while the tutor is on');
+  assert.match(text, /The tutor is hiding step 1/);
+  assert.equal(await button(page, 'Step').isDisabled(), true);
+
+  await button(page, 'Stop the tutor').click();
+  await waitEnabled(button(page, 'Step'));
+  assert.match(await equations.innerText(), /Press Step to compute step 1/);
+}));

@@ -45,7 +45,10 @@ export function createEquationsPanel(page, document) {
     let result = null;
     let error = null;
     if (shown.step === 0) {
-      error = 'Press Step to compute step 1: the equations use its numbers.';
+      // Step is disabled while the tutor is on: the step is worked out in the Tutor panel.
+      error = page.panels.tutor?.on()
+        ? 'The tutor is hiding step 1: its equations appear once you have worked it out in the Tutor panel and added it to the table.'
+        : 'Press Step to compute step 1: the equations use its numbers.';
     } else if (chosen.tooMany) {
       error = 'These are too many equations to write out at once: choose one layer, or one unit of it.';
     } else if (!globalThis.katex) {

@@ -20,6 +20,9 @@ export function createTutorPanel(page, document) {
   // panel shows; saved: progress read at load, put back when its step comes up again.
   let tutor = { on: false, t: null, phase: 'off', error: null, saved: null };
   let request = 0;
+  // Set when the student starts the tutor: the first answer box takes the focus once it is drawn
+  // (else the next Enter would press "Stop the tutor", still focused).
+  let focusFirstBox = false;
 
   const session = () => ({ ...page.shown.session, steps: page.shown.table.rows.length + 1 });
 
@@ -34,6 +37,12 @@ export function createTutorPanel(page, document) {
       phase: tutor.on ? tutor.phase : 'off', error: tutor.error, tutor: tutor.t,
       learningRate: page.shown?.session.optimizer.learning_rate,
     }, handlers);
+    if (focusFirstBox && tutor.on && tutor.phase === 'on') {
+      focusFirstBox = false;
+      (box.querySelector('#tutor-input') ?? box.querySelector('#tutor-add'))?.focus();
+    } else if (!tutor.on || tutor.phase === 'error') {
+      focusFirstBox = false;
+    }
   }
 
   /// Brings the tutor to the step after the table's last row of the network shown: the same
@@ -103,6 +112,7 @@ export function createTutorPanel(page, document) {
 
   toggle.addEventListener('click', () => {
     tutor = tutor.on ? { ...tutor, on: false, t: null, phase: 'off' } : { ...tutor, on: true };
+    focusFirstBox = tutor.on;
     if (!tutor.on) tutorModel.saveTutor(storage, { on: false });
     page.update(page.state);  // the Step buttons and the rates panel follow the tutor
     draw();

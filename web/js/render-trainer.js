@@ -121,7 +121,7 @@ export function renderTest(box, result) {
   const facts = el('dl', 'test-facts');
   const fact = (name, value) => facts.append(el('dt', '', name), el('dd', '', value));
   fact('test samples', String(test.samples));
-  fact('test loss (standardised, as trained)', shortNumber(test.loss));
+  fact(test.targets_standardised === false ? 'test loss (targets as given, as trained)' : 'test loss (standardised, as trained)', shortNumber(test.loss));
   fact('RMSE in the data\'s units', shortNumber(test.rmse));
   fact('MAE in the data\'s units', shortNumber(test.mae));
   if (test.r2 !== undefined) fact('R²', shortNumber(test.r2));

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "nntutor/error.hpp"
+#include "nntutor/numbers.hpp"
 
 namespace nntutor::keras {
 
@@ -144,6 +145,7 @@ Split split_dataset(const Dataset& data, std::uint64_t seed) {
     for (Index i = 0; i < count; ++i) {
       part.X.col(i) = data.X.col(order[static_cast<std::size_t>(from + i)]);
       part.Y.col(i) = data.Y.col(order[static_cast<std::size_t>(from + i)]);
+      if (!data.lines.empty()) part.lines.push_back(data.lines[static_cast<std::size_t>(order[static_cast<std::size_t>(from + i)])]);
     }
     return part;
   };
@@ -188,6 +190,31 @@ Scalers standardize(Split& split, bool targets) {
     s.targets.apply(d->Y);
   }
   return s;
+}
+
+bool standardises_targets(LossKind loss) { return loss_info(loss).regression; }
+
+void check_targets(const Dataset& data, LossKind loss, const std::string& source) {
+  const LossInfo& row = loss_info(loss);
+  if (row.targets == Targets::kAny) return;
+  const Eigen::MatrixXd& Y = data.Y;  // targets × samples
+  for (Index n = 0; n < Y.cols(); ++n) {
+    const std::string at = data.lines.empty()
+                               ? source + " sample " + std::to_string(n + 1)
+                               : source + " line " + std::to_string(data.lines[static_cast<std::size_t>(n)]);
+    for (Index k = 0; k < Y.rows(); ++k)
+      if (!(Y(k, n) >= 0 && Y(k, n) <= 1))
+        fail(at + ", column " + data.target_names[static_cast<std::size_t>(k)],
+             std::string(row.name) + " expects targets from 0 to 1 (probabilities), got " + nntutor::shortest_number(Y(k, n)));
+    if (row.targets == Targets::kDistribution && std::fabs(Y.col(n).sum() - 1) > 1e-6) {
+      std::string names;
+      for (std::size_t k = 0; k < data.target_names.size() && k < 4; ++k) names += (k ? ", " : "") + data.target_names[k];
+      if (data.target_names.size() > 4) names += ", …";
+      fail(at + (Y.rows() == 1 ? ", column " : ", columns ") + names,
+           std::string(row.name) + " expects the targets of a sample to add up to 1 (one class, or probabilities), got " +
+               nntutor::shortest_number(Y.col(n).sum()));
+    }
+  }
 }
 
 namespace {
@@ -353,6 +380,7 @@ Dataset read_csv(std::string_view text, const CsvOptions& options) {
     };
     for (std::size_t i = 0; i < features.size(); ++i) d.X(static_cast<Index>(i), r) = read(features[i]);
     for (std::size_t i = 0; i < targets.size(); ++i) d.Y(static_cast<Index>(i), r) = read(targets[i]);
+    d.lines.push_back(line_number);
   }
   return d;
 }

@@ -68,6 +68,23 @@ std::string text(const json& v, const std::string& field) {
 /// JSON number or null for a value that is not finite.
 ordered finite(double v) { return std::isfinite(v) ? ordered(v) : ordered(nullptr); }
 
+/// Sets the targets of `d` from their own units (`train`, `validation`, d.test_truth): standardised
+/// with the training statistics if `on` (as standardize() does), else as given.
+void set_targets(PreparedData& d, const Eigen::MatrixXd& train, const Eigen::MatrixXd& validation, bool on) {
+  Split& s = d.split;
+  s.train.Y = train;
+  s.validation.Y = validation;
+  s.test.Y = d.test_truth;
+  if (on) {
+    d.scalers.targets = Standardizer::fit(s.train.Y);
+    for (Dataset* set : {&s.train, &s.validation, &s.test}) d.scalers.targets.apply(set->Y);
+  } else {
+    d.scalers.targets.mean = Eigen::VectorXd::Zero(train.rows());
+    d.scalers.targets.scale = Eigen::VectorXd::Ones(train.rows());
+  }
+  d.targets_standardised = on;
+}
+
 }  // namespace
 
 DataSpec parse_data_spec(std::string_view json_text) {
@@ -118,6 +135,7 @@ PreparedData prepare_dataset(const Dataset& all, std::uint64_t split_seed, bool 
   d.split = split_dataset(all, split_seed);
   d.test_truth = d.split.test.Y;
   d.scalers = standardize(d.split, standardize_targets);
+  d.targets_standardised = standardize_targets;
   return d;
 }
 
@@ -166,7 +184,28 @@ std::string Trainer::load_data(std::string_view spec_json, std::string_view csv)
   fitter_.reset();
   model_.reset();
   data_.reset();
-  data_ = std::make_unique<PreparedData>(prepare_data(parse_data_spec(spec_json), csv));
+  refusals_.clear();
+  const DataSpec spec = parse_data_spec(spec_json);
+  std::unique_ptr<PreparedData> data;
+  {
+    const Dataset all = spec.builtin ? spectrum_dataset(*spec.builtin) : read_csv(csv, *spec.csv);
+    data = std::make_unique<PreparedData>(prepare_dataset(all, spec.split_seed, false));
+    // Which losses cannot take these targets, found now while the lines are in order.
+    for (const LossInfo& row : losses()) {
+      if (row.targets == Targets::kAny) continue;
+      try {
+        check_targets(all, row.kind, spec.builtin ? "the built-in data" : spec.csv->source);
+      } catch (const SessionError& e) {
+        refusals_.emplace_back(row.kind, e.what());
+      }
+    }
+  }
+  train_targets_ = data->split.train.Y;
+  validation_targets_ = data->split.validation.Y;
+  standardize_targets_ = spec.standardize_targets;
+  // Until a model says otherwise, the data are prepared as the spec says (data_json()).
+  if (standardize_targets_) set_targets(*data, train_targets_, validation_targets_, true);
+  data_ = std::move(data);
   const Split& s = data_->split;
   ordered j;
   j["samples"] = s.train.samples() + s.validation.samples() + s.test.samples();
@@ -182,6 +221,16 @@ std::string Trainer::start(std::string_view model_json) {
   if (!data_) throw SessionError("train: no data loaded yet");
   fitter_.reset();
   model_ = std::make_unique<Sequential>(parse_model(model_json));
+  const LossKind loss = model_->config().loss;
+  for (const auto& [kind, message] : refusals_)
+    if (kind == loss) {
+      model_.reset();
+      throw SessionError(message);
+    }
+  // Keras never standardises targets; the trainer does it for a regression loss only.
+  const bool standardised = standardize_targets_ && standardises_targets(loss);
+  if (standardised != data_->targets_standardised)
+    set_targets(*data_, train_targets_, validation_targets_, standardised);
   const Split& s = data_->split;
   const Dataset* validation = s.validation.samples() > 0 ? &s.validation : nullptr;
   try {
@@ -196,6 +245,7 @@ std::string Trainer::start(std::string_view model_json) {
   j["batch_size"] = fitter_->batch_size();
   j["train"] = s.train.samples();
   j["parameters"] = model_->parameters().size();
+  j["targets_standardised"] = data_->targets_standardised;
   return j.dump();
 }
 
@@ -219,6 +269,7 @@ std::string Trainer::finish(int max_points) {
   ordered test;
   test["samples"] = t.samples;
   test["loss"] = finite(t.loss);
+  test["targets_standardised"] = data_->targets_standardised;
   test["rmse"] = finite(t.rmse);
   test["mae"] = finite(t.mae);
   test["r2"] = finite(t.r2);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nntutor/init.hpp"
+#include "nntutor/loss.hpp"
 
 namespace nntutor::keras {
 
@@ -26,6 +27,9 @@ struct DataLimits {
 struct Dataset {
   std::vector<std::string> feature_names, target_names;
   Eigen::MatrixXd X, Y;
+  /// The line of the text each sample came from (read_csv), for messages; empty for data
+  /// without lines (the built-in spectra), whose samples messages number from 1.
+  std::vector<long long> lines;
   Eigen::Index samples() const { return X.cols(); }
 };
 
@@ -76,6 +80,20 @@ struct Scalers {
 /// Fits the scalers on split.train and applies them to all three sets (targets only if
 /// `targets`; otherwise the targets' scaler is the identity).
 Scalers standardize(Split& split, bool targets = true);
+
+/// Whether a model with `loss` trains on standardised targets: only for a regression loss (its
+/// row's `regression`). Keras never standardises targets; z-scores of one-hot labels or of
+/// probabilities are no targets for bce or cross_entropy (the loss would go negative).
+bool standardises_targets(LossKind loss);
+
+/// Refuses targets `loss` cannot take (its row's `targets`): kProbabilities each from 0 to 1,
+/// kDistribution also a sample's adding up to 1 (within 1e-6). SessionError naming the sample's
+/// line (or number) and the column, in the worked example's words, e.g.
+/// "mine.csv line 7, column y: bce expects targets from 0 to 1 (probabilities), got 1.5" or
+/// "mine.csv line 4, columns a, b, c: cross_entropy expects the targets of a sample to add up
+/// to 1 (one class, or probabilities), got 0.5". `source` names the data ("the built-in data
+/// sample 7, …" for data without lines).
+void check_targets(const Dataset& data, LossKind loss, const std::string& source);
 
 /// How read_csv picks its columns and names things in its messages.
 struct CsvOptions {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "nntutor/dataset.hpp"
 #include "nntutor/fit.hpp"
@@ -16,7 +18,8 @@ namespace nntutor::keras {
 
 /// What the data spec chooses. JSON: {"builtin": {"samples": 10000, "noise": 0.01, "seed": 1}}
 /// or {"csv": {"source": "file.csv", "features": "1-9", "targets": "flux_355"}}, with
-/// "split_seed" (1) and "standardize_targets" (true) beside either.
+/// "split_seed" (1) and "standardize_targets" (true) beside either. Targets are standardised
+/// only when this allows it and the model's loss is a regression loss (standardises_targets).
 struct DataSpec {
   std::optional<SpectrumOptions> builtin;
   std::optional<CsvOptions> csv;
@@ -33,6 +36,7 @@ struct PreparedData {
   Split split;                ///< standardised
   Scalers scalers;            ///< the training set's statistics
   Eigen::MatrixXd test_truth; ///< the test targets in the data's own units
+  bool targets_standardised = false;  ///< the targets too (else their scaler is the identity)
 };
 
 /// Reads the data of `spec` (`csv`: the file's text when the spec says csv), then
@@ -40,7 +44,8 @@ struct PreparedData {
 PreparedData prepare_data(const DataSpec& spec, std::string_view csv);
 
 /// Splits `all` 70/20/10 with `split_seed` and standardises it with the training statistics
-/// (the targets too if `standardize_targets`): what the page and `nntutor train` both do.
+/// (the targets too if `standardize_targets`): what the page and `nntutor train` both do, with
+/// `standardize_targets` = standardises_targets(the model's loss).
 PreparedData prepare_dataset(const Dataset& all, std::uint64_t split_seed, bool standardize_targets = true);
 
 /// The test set's errors: the loss as trained (standardised units), and RMSE, MAE and R² of
@@ -66,14 +71,17 @@ class Trainer {
   /// "validation", "test", "features": [names], "targets": [names]}.
   std::string load_data(std::string_view spec_json, std::string_view csv);
   /// Builds the model from its JSON (its start weights, if given: training goes on from them)
-  /// for the loaded data; returns {"summary", "epochs", "batch_size", "train", "parameters"}.
-  /// SessionError without data, or when the model does not fit the data.
+  /// for the loaded data; returns {"summary", "epochs", "batch_size", "train", "parameters",
+  /// "targets_standardised"}: the targets are standardised only for a regression loss (and if
+  /// the data spec allows it). SessionError without data, when the model does not fit the data,
+  /// or when its loss cannot take the targets (check_targets: the CSV's line and column).
   std::string start(std::string_view model_json);
   /// Runs the next epoch: {"epoch", "loss", "val_loss", "lr", "done"}.
   std::string epoch();
   /// Ends training (EarlyStopping's restore) and reports: fit_result_json's fields plus
-  /// "test": {"samples", "loss", "rmse", "mae", "r2", "points": {"truth", "predicted",
-  /// "shown", "total"}}.
+  /// "test": {"samples", "loss", "targets_standardised", "rmse", "mae", "r2", "points":
+  /// {"truth", "predicted", "shown", "total"}} ("loss" is in the units trained on: standardised
+  /// targets if "targets_standardised").
   std::string finish(int max_points = 2000);
   /// The model as it is now (model_to_json).
   std::string model_json() const;
@@ -84,6 +92,12 @@ class Trainer {
 
  private:
   std::unique_ptr<PreparedData> data_;
+  /// The training and validation targets in the data's own units (the test's: test_truth), so
+  /// that each model's loss gets its targets standardised or not from the same numbers.
+  Eigen::MatrixXd train_targets_, validation_targets_;
+  bool standardize_targets_ = true;  ///< the data spec's standardize_targets
+  /// For each loss that refuses some of the loaded targets, check_targets' message.
+  std::vector<std::pair<LossKind, std::string>> refusals_;
   std::unique_ptr<Sequential> model_;
   std::unique_ptr<Fitter> fitter_;
 };
