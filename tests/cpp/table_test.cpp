@@ -694,3 +694,22 @@ TEST(BatchColumns, OneColumnPerSampleSaysWhetherTheStepUsedIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// softplus and swish are rows of the activation table: the command line takes them as any other.
+TEST(Cli, SoftplusAndSwishSessions) {
+  const std::string path = write_temp("softplus.json", R"({"inputs": [[1]], "targets": [[1]],
+      "layers": [{"units": 1, "activation": "softplus", "weights": [[0.5]], "biases": [0]},
+                 {"units": 1, "activation": "swish", "weights": [[0.8]], "biases": [0]}]})");
+  const CliResult table = cli("table '" + path + "' --steps 1");
+  EXPECT_EQ(table.status, 0) << table.err;
+  // z1 = 0.5, y1 = ln(1 + e^0.5) = 0.9741, w2 = 0.8, z2 = 0.8·0.9741 = 0.7793, y2 = z2·σ(z2) = 0.5342
+  EXPECT_NE(table.out.find("\n1,0.5000,0.0000,0.5000,0.9741,"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find(",0.8000,0.0000,0.7793,0.5342,"), std::string::npos) << table.out;
+  const CliResult equations = cli("equations '" + path + "'");
+  EXPECT_EQ(equations.status, 0) << equations.err;
+  EXPECT_NE(equations.out.find("\\sigma(z_{1})"), std::string::npos) << equations.out;  // softplus′ = σ
+}
+
+}  // namespace
