@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import createEngine from '../build/wasm/nntutor_wasm.js';
 import { loadEngine } from '../web/js/engine.js';
-import * as model from '../web/js/state.js';
+import { stateModel } from '../web/js/state.js';
 import { bigSession } from './bench-session.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const engine = await loadEngine(() => createEngine({ wasmBinary: readFileSync(`${root}build/wasm/nntutor_wasm.wasm`) }));
+// state.js bound to the engine's schema, as the page holds it (page.model).
+const model = stateModel(engine.schema());
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
