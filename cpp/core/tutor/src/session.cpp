@@ -103,22 +103,6 @@ Eigen::VectorXd parse_biases(const json& j, const std::string& field, int units)
   return b;
 }
 
-json matrix_rows(const Eigen::MatrixXd& m) {
-  json rows = json::array();
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    json row = json::array();
-    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-json vector_json(const Eigen::VectorXd& v) {
-  json a = json::array();
-  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
-  return a;
-}
-
 void check_work(const Session& s, const std::string& field) {
   const double work = static_cast<double>(s.steps) * s.batch.samples() *
                       static_cast<double>(s.network.parameters());
@@ -348,16 +332,16 @@ Session parse_session(std::string_view json_text) {
 
 std::string session_to_json(const Session& s) {
   nlohmann::ordered_json j;
-  j["inputs"] = matrix_rows(s.batch.X.transpose());
-  j["targets"] = matrix_rows(s.batch.Y.transpose());
+  j["inputs"] = common::matrix_json(s.batch.X.transpose());
+  j["targets"] = common::matrix_json(s.batch.Y.transpose());
   auto layers = nlohmann::ordered_json::array();
   for (const auto& layer : s.network.layers) {
     nlohmann::ordered_json jl;
     jl["units"] = layer.units();
     jl["activation"] = layer.f.name;
     if (layer.f.has_alpha()) jl["alpha"] = layer.f.alpha;
-    jl["weights"] = matrix_rows(layer.W);
-    jl["biases"] = vector_json(layer.b);
+    jl["weights"] = common::matrix_json(layer.W);
+    jl["biases"] = common::vector_json(layer.b);
     layers.push_back(std::move(jl));
   }
   j["layers"] = std::move(layers);

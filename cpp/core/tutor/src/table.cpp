@@ -9,6 +9,7 @@
 
 #include "nntutor/equations.hpp"
 #include "nntutor/error.hpp"
+#include "nntutor/io/common.hpp"
 #include "json_text.hpp"
 
 namespace nntutor {
@@ -48,22 +49,6 @@ double column_value(const Column& c, const StepTrace& t) {
 }
 
 namespace {
-
-json matrix_json(const Eigen::MatrixXd& m) {
-  json rows = json::array();
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    json row = json::array();
-    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-json vector_json(const Eigen::VectorXd& v) {
-  json a = json::array();
-  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
-  return a;
-}
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -177,12 +162,12 @@ std::string step_json_text(const StepTrace& t, const std::vector<std::string>& s
 json step_json(const StepTrace& t, const std::vector<std::string>& slots) {
   json layers = json::array();
   for (const auto& l : t.layers) {
-    json layer = {{"W", matrix_json(l.W)}, {"b", vector_json(l.b)}, {"z", matrix_json(l.z)},
-                  {"y", matrix_json(l.y)}, {"dW", matrix_json(l.dW)}, {"db", vector_json(l.db)}};
+    json layer = {{"W", common::matrix_json<json>(l.W)}, {"b", common::vector_json<json>(l.b)}, {"z", common::matrix_json<json>(l.z)},
+                  {"y", common::matrix_json<json>(l.y)}, {"dW", common::matrix_json<json>(l.dW)}, {"db", common::vector_json<json>(l.db)}};
     if (!l.state_W.empty()) {
       json state = json::object();
       for (std::size_t k = 0; k < slots.size() && k < l.state_W.size(); ++k)
-        state[slots[k]] = {{"W", matrix_json(l.state_W[k])}, {"b", vector_json(l.state_b[k])}};
+        state[slots[k]] = {{"W", common::matrix_json<json>(l.state_W[k])}, {"b", common::vector_json<json>(l.state_b[k])}};
       layer["state"] = std::move(state);
     }
     layers.push_back(std::move(layer));

@@ -2,6 +2,7 @@
 // What the core's parsers and initialisers share: the wording of a bad value (so a session, a
 // model and a data spec describe it the same way), reading JSON text, and the platform-exact
 // uniform draw of the weight initialisation. Internal to the core: the tutor and keras layers include it, the math layer never does.
+#include <Eigen/Dense>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -82,6 +83,26 @@ inline nlohmann::json parse_json(std::string_view text, const std::string& what)
     // A literal too large for a double ("1e999") is reported this way, without its path.
     throw SessionError(what + ": " + useful(e.what()) + " (expected a finite number)");
   }
+}
+
+/// A matrix as JSON rows of numbers, [[…], …] (Json: nlohmann::json or ordered_json).
+template <class Json = nlohmann::json>
+Json matrix_json(const Eigen::MatrixXd& m) {
+  Json rows = Json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    Json row = Json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+/// A vector as a JSON array of numbers.
+template <class Json = nlohmann::json>
+Json vector_json(const Eigen::VectorXd& v) {
+  Json a = Json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
+  return a;
 }
 
 using nntutor::Uniform;  ///< init.hpp: platform-exact uniform draws
