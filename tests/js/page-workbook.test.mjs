@@ -11,29 +11,11 @@ import { EngineError, loadEngine } from '../../web/js/engine.js';
 // state.js bound to the built engine's schema, as the page holds it (page.model).
 import { model } from './schema.mjs';
 import { createTablePanel } from '../../web/js/panel-table.js';
+import { fakeDocument } from './fake-dom.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const wasmBinary = readFileSync(`${root}build/wasm/nntutor_wasm.wasm`);
 const engine = await loadEngine(() => createEngine({ wasmBinary }));
-
-/// An element that takes listeners, text and attributes and does nothing with them.
-function inert() {
-  return {
-    dataset: {}, style: {}, hidden: false, textContent: '', value: '', listeners: {},
-    addEventListener(type, f) { this.listeners[type] = f; },
-    classList: { add() {}, remove() {}, toggle() {} },
-    setAttribute() {}, querySelector: () => null,
-  };
-}
-
-function fakeDocument() {
-  const elements = new Map();
-  const byId = (id) => {
-    if (!elements.has(id)) elements.set(id, inert());
-    return elements.get(id);
-  };
-  return { getElementById: byId, querySelectorAll: () => [], querySelector: () => inert() };
-}
 
 /// The engine with its workbooks' calls recorded by name (open included).
 function recordingEngine() {

@@ -10,25 +10,7 @@ import { EngineError } from '../../web/js/engine.js';
 import { createBuilderPanel } from '../../web/js/panel-builder.js';
 import { createRatesPanel } from '../../web/js/panel-rates.js';
 import { createTablePanel } from '../../web/js/panel-table.js';
-
-/// An element that takes listeners, text and attributes and does nothing with them.
-function inert() {
-  return {
-    dataset: {}, style: {}, hidden: false, textContent: '', value: '', listeners: {},
-    addEventListener(type, f) { this.listeners[type] = f; },
-    classList: { add() {}, remove() {}, toggle() {} },
-    setAttribute() {}, querySelector: () => null,
-  };
-}
-
-function fakeDocument() {
-  const elements = new Map();
-  const byId = (id) => {
-    if (!elements.has(id)) elements.set(id, inert());
-    return elements.get(id);
-  };
-  return { getElementById: byId, querySelectorAll: () => [], querySelector: () => inert(), elements };
-}
+import { fakeDocument } from './fake-dom.mjs';
 
 /// An engine that records its calls and answers `run` with `rows` rows and one trace step.
 function fakeEngine({ rows = 2 } = {}) {

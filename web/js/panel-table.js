@@ -80,7 +80,7 @@ export function createTablePanel(page, document) {
   const update = (next) => page.update(next);
 
   /// The "optimizer state" and "batch" boxes of the column chooser: shown when the network's
-  /// optimizer has them (adam, rmsprop, adagrad; mini-batches), ticked as the state says.
+  /// optimizer has them (a state per parameter; mini-batches), ticked as the state says.
   function renderOptimizerColumns() {
     const has = page.model.optimizerColumnKinds(page.state.doc);
     view.stateColumns.hidden = !has.includes('state');

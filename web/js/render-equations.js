@@ -114,7 +114,7 @@ function stateLatex(value, precision) {
   return `${mantissa}\\cdot 10^{${Number(exponent)}}`;
 }
 
-/// One parameter's update by the optimizer (adam, rmsprop, adagrad): its state lines, then the
+/// One parameter's update by the optimizer (the optimizers that keep state): its state lines, then the
 /// parameter's, each in symbols and with the step's numbers (the engine's `updates`).
 function drawUpdate(update, precision) {
   const section = el('section', 'eqn');

@@ -13,7 +13,7 @@
 //   precision    decimals shown (0…12)
 //   columns      the column kinds the table shows (engine-api.md: w, b, z, y, dw, db, loss)
 //   optimizerColumns  the optimizer's column kinds shown when the session has them: state
-//                (adam's m and v, rmsprop's v, adagrad's a) and batch (mini-batches)
+//                (the schema's state letters, e.g. m and v) and batch (mini-batches)
 //   tableLayers  the layers (1-based) whose columns the table shows; null = chosen by size
 //   equationsOf  { layer, unit } whose equations are written (0 = all); null = chosen by size
 //   selectedStep the step the graph and the equations show; null = the last row
