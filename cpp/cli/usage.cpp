@@ -53,6 +53,16 @@ const char* const kUsage =
     "  samples, default 10000, drawn from --data-seed, default 1). --split-seed (default 1)\n"
     "  shuffles the split; the trainer page uses the same seeds, so the numbers are the page's.\n"
     "  --epochs overrides fit.epochs. --history writes epoch,loss,val_loss,lr;\n"
-    "  --save the trained model. Exit 0 on success (also when training diverged), 2 on bad input.\n";
+    "  --save the trained model. Exit 0 on success (also when training diverged), 2 on bad input.\n"
+    "usage: nntutor gradients SESSION.json [--format text|json]\n"
+    "       nntutor gradients [--depth N] [--width N] [--activation A] [--alpha A] [--init I]\n"
+    "       [--scale S] [--seed S] [--x X] [--y Y] [--format text|json]\n"
+    "  Prints |dL/dW| per layer at step 1 (Frobenius norm and mean |dL/dw|, and log10): of the\n"
+    "  session's network, or of the activation explorer's deep chain: x -> N layers (2 to 50,\n"
+    "  default 10) of width units (1 to 32, default 1) -> 1 unit, activation A (default sigmoid;\n"
+    "  alpha for leaky_relu and elu), weights by I: constant (every w = S), uniform (U(-S, S)),\n"
+    "  glorot_uniform, he_uniform or he_normal (from seed S, default 1), S in (0, 100], default 1;\n"
+    "  x and target y default 1. The page web/explorer.html shows the same numbers.\n"
+    "  Exit 0 on success (a gradient of 0 or inf is a result), 2 on bad input.\n";
 
 }  // namespace nntutor::cli

@@ -1,0 +1,45 @@
+#pragma once
+/// An activation seen as a curve: f and f′ over a range of z, and the properties the lecture
+/// names, computed rather than stated — where it saturates (|f′| below a threshold), whether it
+/// is zero-centred, the values it takes. The activation explorer (web/explorer.html) draws this.
+#include <vector>
+
+#include "nntutor/activation.hpp"
+
+namespace nntutor {
+
+/// The threshold below which the explorer calls f′ saturated: |f′(z)| < 0.01.
+inline constexpr double kSaturationThreshold = 0.01;
+
+/// y = f(z) and f′(z) at one z. Element-wise activations: the row's f and df (f′ in the
+/// lecture's form, from y). Softmax, a function of a vector: the first output of softmax((z, 0)),
+/// y = e^z/(e^z + e^0) (which is σ(z)), and its slope ∂y₁/∂z₁ from the core's softmax Jacobian.
+struct ActivationPoint {
+  double z, y, dy;
+};
+ActivationPoint activation_point(const Activation& f, double z);
+
+/// An interval of z, within the curve's range; `from_edge`/`to_edge` when it reaches the range's
+/// end (so it may go on beyond what is shown).
+struct ZInterval {
+  double from, to;
+  bool from_edge, to_edge;
+};
+
+/// f and f′ at `points` evenly spaced z from `from` to `to` (both included), and:
+struct ActivationCurve {
+  std::vector<double> z, y, dy;
+  /// Where |f′(z)| < kSaturationThreshold: found on the grid, each end refined by bisection to
+  /// 1e-12 (so sigmoid's ends are ±4.5848…, where σ(1 − σ) = 0.01).
+  std::vector<ZInterval> saturated;
+  double y_min, y_max;    ///< the smallest and largest f on the grid
+  double y_at_zero;       ///< f(0)
+  /// f(−z) = −f(z) at every grid z (to 1e-12·max(1, |f|)): outputs symmetric about 0, as tanh's.
+  bool zero_centred;
+  bool negative_outputs;  ///< f(z) < 0 somewhere on the grid
+};
+
+/// The curve of `f` over [from, to] at `points` ≥ 2 points (the caller checks the arguments).
+ActivationCurve activation_curve(const Activation& f, double from, double to, int points);
+
+}  // namespace nntutor
