@@ -74,8 +74,9 @@ int gradients(const std::vector<std::string>& args) {
   nlohmann::json request = nlohmann::json::object();
   for (const char* name : kChainOptions)
     if (const std::string* v = a.given(name)) request[std::string(name).substr(2)] = value_of(*v);
+  // Checked here with the options' names; the core reads the request again below.
   const ChainSpec spec = parse_chain(request.dump(), "--");
-  (void)spec;  // checked with the options' names; the core reads the request again below
+  const InitInfo& init = initializers()[static_cast<std::size_t>(spec.init)];
   const auto result = nlohmann::ordered_json::parse(chain_gradients_json(request.dump()));
   if (json) {
     std::cout << result.dump() << "\n";
@@ -83,11 +84,12 @@ int gradients(const std::vector<std::string>& args) {
   }
   const auto& c = result["chain"];
   std::printf("∂L/∂W per layer at step 1 of a deep chain: x = %g → %d %s layers of %d unit%s → 1 %s unit, "
-              "weights %s%s (seed %s), biases 0, target y = %g, L = ½(ŷ − y)² = %.6g\n",
+              "weights %s%s%s, biases 0, target y = %g, L = ½(ŷ − y)² = %.6g\n",
               c["x"].get<double>(), c["depth"].get<int>(), c["activation"].get<std::string>().c_str(),
               c["width"].get<int>(), c["width"].get<int>() == 1 ? "" : "s",
               c["activation"].get<std::string>().c_str(), c["init"].get<std::string>().c_str(),
-              (" s = " + c["scale"].dump()).c_str(), c["seed"].dump().c_str(), c["y"].get<double>(),
+              init.uses_scale ? (" s = " + c["scale"].dump()).c_str() : "",
+              init.uses_seed ? (" (seed " + c["seed"].dump() + ")").c_str() : "", c["y"].get<double>(),
               result["loss"].is_null() ? NAN : result["loss"].get<double>());
   print_layers(result);
   std::printf("%s\n", result["explanation"].get<std::string>().c_str());
