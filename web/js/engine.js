@@ -90,6 +90,21 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     schema() {
       return JSON.parse(module.schema());
     },
+    /// The activation explorer's offer (docs/engine-api.md, "Explorer"): the activation and
+    /// initialiser rows, the chain's and the curve's limits and defaults, the lecture's slip.
+    explorerSchema() {
+      return JSON.parse(module.explorerSchema());
+    },
+    /// An activation's curve: `{ activation, alpha?, from, to, points, at? }` →
+    /// `{ z, f, df, saturated, zero_centred, output, latex_f, latex_df, point, … }`.
+    activationCurve(request) {
+      return unwrap(module.activationCurve(JSON.stringify(request)), 'activationCurve');
+    },
+    /// ∂L/∂W per layer at step 1 of the deep chain `{ depth, width, activation, alpha?, init,
+    /// scale, seed, x, y }` → `{ chain, layers, comparison, explanation, slip, … }`.
+    chainGradients(request) {
+      return unwrap(module.chainGradients(JSON.stringify(request)), 'chainGradients');
+    },
     /// The engine's version string.
     version() {
       return typeof module.version === 'function' ? String(module.version()) : '';

@@ -1,0 +1,109 @@
+// The explorer page (issue 15, part 1) as a student uses it: choose an activation, move z with
+// the keyboard and by dragging the point, read f(z) and f′(z); set the chain's depth and see
+// the per-layer table and plot change; a bad depth is named at its field and the last good
+// table stays; a phone; axe-core finds nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { field, kPhone, withPage } from './harness.mjs';
+
+const kAxe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const withExplorer = (body, options = {}) => withPage(async (page) => {
+  await page.getByText(/^Ready: choose an activation/).waitFor({ timeout: 20000 });
+  await body(page);
+}, { ...options, path: '/explorer.html', ready: false });
+
+const number = async (page, id) => Number(await page.locator(`#${id}`).innerText().then((t) => t.split(' ')[0]));
+const chainTable = (page) => page.getByRole('table', { name: '∂L/∂W per layer at step 1' });
+
+test('choose tanh, move z with the arrow keys: f(z) = tanh z and f′(z) = 1 − tanh² z', () => withExplorer(async (page) => {
+  await field(page, 'activation').selectOption('tanh');
+  await page.getByText(/^zero-centred: f\(−z\) = −f\(z\)/).waitFor();
+  const z = field(page, 'z');
+  await z.focus();
+  assert.equal(await number(page, 'point-z'), 0.5);
+  for (let i = 0; i < 10; ++i) await z.press('ArrowRight');
+  const at = await number(page, 'point-z');
+  assert.ok(Math.abs(at - 1) < 1e-9, `z is ${at}`);
+  assert.ok(Math.abs(await number(page, 'point-f') - Math.tanh(1)) < 1e-6);
+  assert.ok(Math.abs(await number(page, 'point-df') - (1 - Math.tanh(1) ** 2)) < 1e-6);
+  assert.match(await page.locator('#formula-df-at').innerText(), /0\.4200/);
+  // sigmoid: not zero-centred, saturated beyond about ±4.585, drawn as two bands.
+  await field(page, 'activation').selectOption('sigmoid');
+  await page.getByText('saturated (|f′(z)| < 0.01) where z < -4.585 and 4.585 < z').waitFor();
+  await page.getByText(/^not zero-centred: no output is negative/).waitFor();
+  await page.getByText(/^output range \(0, 1\)/).waitFor();
+}));
+
+test('drag the point with the mouse: z follows the pointer and f(z) is σ(z)', () => withExplorer(async (page) => {
+  const over = page.locator('#curve-chart .u-over');
+  const box = await over.boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.5, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.9, y, { steps: 5 });
+  await page.mouse.up();
+  const z = await number(page, 'point-z');
+  assert.ok(z > 3 && z < 6, `z after the drag is ${z}`);   // 90 % of −6…6 is 4.8
+  assert.ok(Math.abs(await number(page, 'point-f') - 1 / (1 + Math.exp(-z))) < 1e-5);
+  assert.equal(Number(await field(page, 'z').inputValue()), z, 'the slider moved with the point');
+  assert.match(await page.locator('#point-df').innerText(), /saturated/);
+}));
+
+test('a deeper chain: the per-layer table and the plot change; a bad depth is named and the last table stays',
+  () => withExplorer(async (page) => {
+    const rows = chainTable(page).locator('tbody tr');
+    assert.equal(await rows.count(), 11);  // 10 layers and the output
+    const firstBefore = await rows.first().locator('td').nth(1).innerText();
+    await field(page, 'depth').fill('20');
+    await page.waitForFunction(() => document.querySelectorAll('#chain-table tbody tr').length === 21);
+    const firstAfter = await rows.first().locator('td').nth(1).innerText();
+    assert.notEqual(firstAfter, firstBefore, 'layer 1 is further from the output now');
+    assert.match(await page.locator('#chain-explanation').innerText(), /vanishes/);
+    assert.ok(await page.locator('#chain-chart canvas').count() > 0);
+    const header = await chainTable(page).locator('thead').innerText();
+    assert.match(header, /relu log₁₀/);
+    await field(page, 'depth').fill('60');
+    await page.getByText('depth: expected a whole number from 2 to 50, got 60').waitFor();
+    assert.equal(await field(page, 'depth').getAttribute('aria-invalid'), 'true');
+    assert.equal(await rows.count(), 21, 'the last good table stays');
+    await field(page, 'depth').fill('5');
+    await page.waitForFunction(() => document.querySelectorAll('#chain-table tbody tr').length === 6);
+    assert.equal(await page.locator('#depth-error').isHidden(), true);
+    // Weights of 2 through linear layers: the gradient explodes.
+    await field(page, 'chain activation').selectOption('linear');
+    await field(page, 'weight scale s').fill('2');
+    await page.getByText(/explodes/).first().waitFor();
+    await field(page, 'weight scale s').fill('abc');
+    await page.getByText('scale: expected a number, got string "abc"').waitFor();
+  }));
+
+test('the explorer works on a phone: no sideways scroll, the slider moves z', () => withExplorer(async (page) => {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  await field(page, 'z').focus();
+  await field(page, 'z').press('ArrowLeft');
+  assert.ok(Math.abs(await number(page, 'point-z') - 0.45) < 1e-9);
+}, { viewport: kPhone }));
+
+test('the explorer has no axe violations, on a laptop and a phone', async () => {
+  for (const viewport of [undefined, kPhone]) {
+    await withExplorer(async (page) => {
+      await page.evaluate(kAxe);
+      const found = await page.evaluate(async () => {
+        const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+      });
+      assert.deepEqual(found, []);
+    }, viewport ? { viewport } : {});
+  }
+});
+
+test('the worked example links to the explorer and back', () => withPage(async (page) => {
+  await page.getByRole('link', { name: 'activations and vanishing gradients →' }).click();
+  await page.getByText(/^Ready: choose an activation/).waitFor({ timeout: 20000 });
+  await page.getByRole('link', { name: '← the worked example' }).click();
+  await page.waitForURL(/index\.html$/);
+}));
