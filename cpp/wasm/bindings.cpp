@@ -10,7 +10,6 @@
 #include <utility>
 
 #include "nntutor/equations.hpp"
-#include "nntutor/explorer.hpp"
 #include "nntutor/page_view.hpp"
 #include "nntutor/rates.hpp"
 #include "nntutor/schema.hpp"
@@ -132,15 +131,6 @@ std::string limits() { return nntutor::limits_json(); }
 
 std::string schema() { return nntutor::schema_json(); }
 
-// The activation explorer (web/explorer.html): JSON request in, {ok, error, value} out.
-Result activation_curve(const std::string& request) {
-  return guarded([&] { return nntutor::activation_curve_json(request); });
-}
-Result chain_gradients(const std::string& request) {
-  return guarded([&] { return nntutor::chain_gradients_json(request); });
-}
-std::string explorer_schema() { return nntutor::explorer_schema_json(); }
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nntutor) {
@@ -153,9 +143,6 @@ EMSCRIPTEN_BINDINGS(nntutor) {
   emscripten::function("limits", &limits);
   emscripten::function("normalise", &normalise);
   emscripten::function("schema", &schema);
-  emscripten::function("activationCurve", &activation_curve);
-  emscripten::function("chainGradients", &chain_gradients);
-  emscripten::function("explorerSchema", &explorer_schema);
   emscripten::function("version", &version);
   emscripten::class_<Workbook>("Workbook")
       .constructor<>()

@@ -4,18 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import createEngine from '../../build/wasm/nntutor_wasm.js';
-import { EngineError, loadEngine } from '../../web/js/engine.js';
+import createExplorer from '../../build/wasm/nntutor_explorer_wasm.js';
+import { EngineError, loadExplorer } from '../../web/js/engine.js';
 import {
   chainRequest, curveRequest, defaultFields, fieldOfMessage, numberOrText, sliderStep,
 } from '../../web/js/explorer-state.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = process.env.NNTUTOR_CLI ?? `${root}build/native/nntutor`;
-const wasmBinary = readFileSync(`${root}build/wasm/nntutor_wasm.wasm`);
-const engine = await loadEngine(() => createEngine({ wasmBinary }));
+const engine = await loadExplorer(createExplorer);
 const schema = engine.explorerSchema();
 
 /// Every number in `a` within 1e-12 (relative to max(1e-300, |b|)) of the one in `b`; the rest

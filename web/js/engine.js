@@ -90,21 +90,6 @@ export async function loadEngine(createEngine = globalThis.createEngine) {
     schema() {
       return JSON.parse(module.schema());
     },
-    /// The activation explorer's offer (docs/engine-api.md, "Explorer"): the activation and
-    /// initialiser rows, the chain's and the curve's limits and defaults, the lecture's slip.
-    explorerSchema() {
-      return JSON.parse(module.explorerSchema());
-    },
-    /// An activation's curve: `{ activation, alpha?, from, to, points, at? }` →
-    /// `{ z, f, df, saturated, zero_centred, output, latex_f, latex_df, point, … }`.
-    activationCurve(request) {
-      return unwrap(module.activationCurve(JSON.stringify(request)), 'activationCurve');
-    },
-    /// ∂L/∂W per layer at step 1 of the deep chain `{ depth, width, activation, alpha?, init,
-    /// scale, seed, x, y }` → `{ chain, layers, comparison, explanation, slip, … }`.
-    chainGradients(request) {
-      return unwrap(module.chainGradients(JSON.stringify(request)), 'chainGradients');
-    },
     /// The engine's version string.
     version() {
       return typeof module.version === 'function' ? String(module.version()) : '';
@@ -233,6 +218,37 @@ export async function loadChecker(createChecker = globalThis.createChecker) {
     /// 'more_decimals', why, formula, expected?, slip? }`.
     tutorCheck(session, step, column, row, given, decimals) {
       return unwrap(module.tutorCheck(JSON.stringify(session), step, column, row, String(given), decimals), 'tutor');
+    },
+  };
+}
+
+/// The activation explorer's module (nntutor_explorer_wasm.js, loaded by explorer.html only):
+/// instantiates it from its factory (the global `createExplorer`) and returns its three calls.
+export async function loadExplorer(createExplorer = globalThis.createExplorer) {
+  if (typeof createExplorer !== 'function') {
+    throw new EngineError('the explorer script nntutor_explorer_wasm.js did not load');
+  }
+  let module;
+  try {
+    module = await createExplorer();
+  } catch (e) {
+    throw new EngineError(`the explorer did not start: ${e?.message ?? e}`);
+  }
+  return {
+    /// What the explorer offers (docs/engine-api.md, "Explorer"): the activation and
+    /// initialiser rows, the chain's and the curve's limits and defaults, the lecture's slip.
+    explorerSchema() {
+      return JSON.parse(module.explorerSchema());
+    },
+    /// An activation's curve: `{ activation, alpha?, from, to, points, at? }` →
+    /// `{ z, f, df, saturated, zero_centred, output, latex_f, latex_df, point, … }`.
+    activationCurve(request) {
+      return unwrap(module.activationCurve(JSON.stringify(request)), 'activationCurve');
+    },
+    /// ∂L/∂W per layer at step 1 of the deep chain `{ depth, width, activation, alpha?, init,
+    /// scale, seed, x, y }` → `{ chain, layers, comparison, explanation, slip, … }`.
+    chainGradients(request) {
+      return unwrap(module.chainGradients(JSON.stringify(request)), 'chainGradients');
     },
   };
 }

@@ -1,7 +1,7 @@
 // The explorer page's wiring: fields → requests (explorer-state.js) → the engine (Wasm) →
-// drawings (explorer-render.js). A refused request shows the engine's message at the field it
+// drawings (explorer-render.js). The engine is the explorer's own Wasm module. A refused request shows the engine's message at the field it
 // names, and the last good drawing stays.
-import { EngineError, loadEngine } from './engine.js';
+import { EngineError, loadExplorer } from './engine.js';
 import {
   alphaText, activationRow, chainRequest, curveRequest, defaultFields, fieldOfMessage, initializerRow, sliderStep,
 } from './explorer-state.js';
@@ -148,7 +148,7 @@ function updateChain() {
 
 async function start() {
   try {
-    engine = await loadEngine();
+    engine = await loadExplorer();
   } catch (e) {
     showStatus(e.message, true);
     return;
