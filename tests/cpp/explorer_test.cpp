@@ -207,7 +207,9 @@ TEST(Explorer, CurveJsonHasThePointInTheLecturesForm) {
 TEST(Explorer, SchemaListsRowsAndLimits) {
   const json j = json::parse(nntutor::explorer_schema_json());
   EXPECT_EQ(j["activations"].size(), nntutor::activations().size());
-  EXPECT_EQ(j["activations"].back()["chain"], false);
+  EXPECT_EQ(j["activations"].back()["chain"], false);  // softmax: drawn, but not a hidden layer
+  EXPECT_EQ(j["activations"].back()["curve"], true);
+  for (const auto& a : j["activations"]) EXPECT_EQ(a["curve"], true) << a["name"];  // all of z today
   EXPECT_EQ(j["initializers"].size(), 5u);
   EXPECT_EQ(j["chain"]["depth"]["max"], 50);
   EXPECT_EQ(j["chain"]["width"]["max"], 32);

@@ -154,7 +154,7 @@ async function start() {
     return;
   }
   schema = engine.explorerSchema();
-  fillSelect(kInputs.activation, schema.activations);
+  fillSelect(kInputs.activation, schema.activations.filter((a) => a.curve));
   fillSelect(kInputs.chainActivation, schema.activations.filter((a) => a.chain));
   fillSelect(kInputs.init, schema.initializers);
   const start = defaultFields(schema);

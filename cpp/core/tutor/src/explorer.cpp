@@ -56,11 +56,20 @@ std::string text_field(const nlohmann::json& j, const std::string& field) {
   return j.get<std::string>();
 }
 
+/// True for a row the explorer can draw: a function of one number z (its f(0) is a number), or
+/// softmax, drawn for the vector (z, 0). A row of another kind (one of several inputs, as
+/// maxout's max(w1ᵀx + b1, w2ᵀx + b2)) has no curve of z.
+bool drawable(const ActivationInfo& row) {
+  return row.kind == ActivationKind::kSoftmax || !std::isnan(row.f(0, row.alpha.value_or(0)));
+}
+
 /// The activation called `name` and its α (checked: only leaky_relu and elu take one).
 Activation activation_with_alpha(const nlohmann::json& o, const std::string& prefix) {
   const std::string name =
       o.contains("activation") ? text_field(o["activation"], prefix + "activation") : "sigmoid";
   Activation f = activation_by_name(name, prefix + "activation");
+  if (!drawable(f.info()))
+    fail(prefix + "activation", f.name + " is not a function of one number z, so it has no curve here");
   if (o.contains("alpha") && !o["alpha"].is_null()) {
     if (!f.has_alpha()) fail(prefix + "alpha", "only leaky_relu and elu take alpha, not " + f.name);
     f.alpha = common::finite_number(o["alpha"], prefix + "alpha");
@@ -203,7 +212,7 @@ ChainSpec parse_chain(std::string_view json_text, const std::string& prefix) {
   if (f.info().last_layer_only) {
     std::string list;
     for (const auto& row : activations())
-      if (!row.last_layer_only) list += (list.empty() ? "" : ", ") + std::string(row.name);
+      if (!row.last_layer_only && drawable(row)) list += (list.empty() ? "" : ", ") + std::string(row.name);
     fail(prefix + "activation", f.name + " is a function of a whole layer, for a last layer only; "
                                          "the chain takes " + list);
   }
@@ -464,7 +473,11 @@ std::string activation_curve_json(std::string_view request) {
 
 std::string explorer_schema_json() {
   json acts = io::activations_json();
-  for (auto& a : acts) a["chain"] = !a["last_layer_only"].get<bool>();
+  for (std::size_t i = 0; i < acts.size(); ++i) {
+    const ActivationInfo& row = activations()[i];
+    acts[i]["curve"] = drawable(row);
+    acts[i]["chain"] = drawable(row) && !row.last_layer_only;
+  }
   json inits = json::array();
   for (const auto& row : initializers())
     inits.push_back({{"name", row.name}, {"title", row.title}, {"formula", row.formula},
