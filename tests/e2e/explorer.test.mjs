@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { field, kPhone, withPage } from './harness.mjs';
+import { browser, field, kPhone, withPage } from './harness.mjs';
 
 const kAxe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const withExplorer = (body, options = {}) => withPage(async (page) => {
@@ -87,6 +87,18 @@ test('the explorer works on a phone: no sideways scroll, the slider moves z', ()
   await field(page, 'z').press('ArrowLeft');
   assert.ok(Math.abs(await number(page, 'point-z') - 0.45) < 1e-9);
 }, { viewport: kPhone }));
+
+test('on a touch screen a tap on the plot moves the point there', async () => {
+  const context = await browser.newContext({ viewport: kPhone, hasTouch: true, isMobile: true });
+  await withExplorer(async (page) => {
+    const box = await page.locator('#curve-chart .u-over').boundingBox();
+    await page.touchscreen.tap(box.x + box.width * 0.25, box.y + box.height / 2);
+    const z = await number(page, 'point-z');
+    assert.ok(z > -4 && z < -2, `z after the tap is ${z}`);  // 25 % of −6…6 is −3
+    assert.ok(Math.abs(await number(page, 'point-f') - 1 / (1 + Math.exp(-z))) < 1e-5);
+  }, { context });
+  await context.close();
+});
 
 test('the explorer has no axe violations, on a laptop and a phone', async () => {
   for (const viewport of [undefined, kPhone]) {
