@@ -66,7 +66,7 @@ TEST(Explorer, LectureSessionGivesTheLecturesTwoGradients) {
 }
 
 TEST(Explorer, NormsMatchTheTableTraceAndFiniteDifferences) {
-  ChainSpec spec = chain(3, 3, "tanh", nntutor::InitKind::kGlorotUniform, 1, 0.7, -0.4);
+  ChainSpec spec = chain(3, 3, "tanh", nntutor::InitKind::kGlorotUniform, 1, 0.7, -0.4);  // s unused
   spec.seed = 7;
   const nntutor::Session s = chain_session(spec);
   const auto r = step_gradients(s);
@@ -156,6 +156,10 @@ TEST(Explorer, BadChainsAreRefusedNamingTheField) {
                        "init: expected one of constant, uniform, glorot_uniform, he_uniform, he_normal, got \"xavier\"");
   EXPECT_SESSION_ERROR(parse_chain(R"({"scale": "abc"})"), "scale: expected a number, got string \"abc\"");
   EXPECT_SESSION_ERROR(parse_chain(R"({"scale": 0})"), "scale: expected a number greater than 0 and at most 100, got 0");
+  EXPECT_SESSION_ERROR(parse_chain(R"({"init": "he_uniform", "scale": 2})"),
+                       "scale: only constant and uniform read a scale, not he_uniform");
+  EXPECT_SESSION_ERROR(parse_chain(R"({"seed": 4})", "--"),
+                       "--seed: constant draws nothing, so it takes no seed (uniform, glorot_uniform, he_uniform and he_normal do)");
   EXPECT_SESSION_ERROR(parse_chain(R"({"alpha": 0.2})"), "alpha: only leaky_relu and elu take alpha, not sigmoid");
   EXPECT_SESSION_ERROR(parse_chain(R"({"dept": 3})"),
                        "dept: unknown field (expected one of depth, width, activation, alpha, init, scale, seed, x, y)");

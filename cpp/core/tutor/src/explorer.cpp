@@ -228,6 +228,22 @@ ChainSpec parse_chain(std::string_view json_text, const std::string& prefix) {
     }
     spec.init = row->kind;
   }
+  // A setting the initialiser does not read is refused, not ignored (a typo must show).
+  const InitInfo& init = initializers()[static_cast<std::size_t>(spec.init)];
+  const auto readers = [](bool InitInfo::*uses) {
+    std::vector<std::string> names;
+    for (const auto& r : initializers())
+      if (r.*uses) names.emplace_back(r.name);
+    std::string list;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      list += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return list;
+  };
+  if (o.contains("scale") && !init.uses_scale)
+    fail(prefix + "scale", "only " + readers(&InitInfo::uses_scale) + " read a scale, not " + std::string(init.name));
+  if (o.contains("seed") && !init.uses_seed)
+    fail(prefix + "seed", std::string(init.name) + " draws nothing, so it takes no seed (" +
+                              readers(&InitInfo::uses_seed) + " do)");
   if (o.contains("scale")) {
     spec.scale = common::finite_number(o["scale"], prefix + "scale");
     if (!(spec.scale > 0) || spec.scale > ChainLimits::kMaxScale)
