@@ -12,6 +12,7 @@
 
 #include "nntutor/check.hpp"
 #include "nntutor/check_detail.hpp"
+#include "nntutor/numbers.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/table.hpp"
 
@@ -321,6 +322,8 @@ void require_gradient_descent(const Session& session, const std::string& who) {
   const OptimizerSettings& o = session.optimizer;
   if (o.kind != keras::OptimizerKind::kSgd)
     throw SessionError(knows + "optimizer.name is " + keras::optimizer_name(o.kind));
+  if (o.momentum != 0 && who == "tutor")  // the checker knows sgd's momentum (its velocity columns)
+    throw SessionError(knows + "optimizer.momentum is " + shortest_number(o.momentum));
   if (o.mini_batch(session.batch.samples()))
     throw SessionError(knows + "optimizer.batch_size is " + std::to_string(o.batch_size) + " (of " +
                        std::to_string(session.batch.samples()) + " samples)");
@@ -331,7 +334,7 @@ void require_gradient_descent(const Session& session, const std::string& who) {
 Answer parse_answer(const Session& session, std::string_view text) {
   require_gradient_descent(session, "check");
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
-  const std::vector<Column> table = table_columns(session.network, session.batch.samples());
+  const std::vector<Column> table = table_columns(session.network, session.batch.samples(), session.optimizer);
   std::map<std::string, std::size_t> by_name;
   for (std::size_t i = 0; i < table.size(); ++i) by_name[fold(table[i].name)] = i;
   const int layers = static_cast<int>(session.network.layers.size());
