@@ -80,9 +80,11 @@ function select(id, options, value, onValue, labels = {}) {
 function trainingRow(doc, handlers, model) {
   const { optimizers, labels, optimizerDefaults } = model.choosers;
   const optimizer = select('net-optimizer', optimizers, doc.optimizer.name, handlers.onOptimizer, labels.optimizer);
-  const meaning = Object.fromEntries(model.schema.optimizers.flatMap((o) => o.hyperparameters).map((h) => [h.name, h.meaning]));
+  const rows = Object.fromEntries(model.schema.optimizers.flatMap((o) => o.hyperparameters).map((h) => [h.name, h]));
+  const meaning = Object.fromEntries(Object.values(rows).map((h) => [h.name, h.meaning]));
   const fields = model.optimizerKeys(doc).map((key) => {
     const name = key.slice(4);
+    if (rows[name]?.type === 'boolean') return flagField(doc, key, rows[name], handlers);
     const input = cellInput(doc, key, handlers, 'cell-input field-input');
     if (name === 'batch_size') {
       input.setAttribute('inputmode', 'numeric');
@@ -99,6 +101,23 @@ function trainingRow(doc, handlers, model) {
     return field(name, input, { note: `default ${optimizerDefaults[name]}` });
   });
   return el('div', { className: 'field-row training-row' }, [field('optimizer', optimizer), ...fields]);
+}
+
+/// A flag of the optimizer (the schema's type "boolean": sgd's nesterov) as a labelled
+/// checkbox; ticked is the text 'true', unticked the default (empty).
+function flagField(doc, key, row, handlers) {
+  const box = el('input', {
+    id: cellId(key), type: 'checkbox', className: 'field-check', 'data-key': key, title: row.meaning,
+  });
+  box.checked = cellText(doc, key) === 'true';
+  box.addEventListener('change', () => handlers.onCell(key, box.checked ? 'true' : ''));
+  return el('div', { className: 'field field-flag' }, [
+    el('div', { className: 'field-label' }, [
+      box, el('label', { for: box.id, text: row.label }),
+      el('span', { className: 'label-note', 'aria-hidden': 'true', text: `default ${row.default ? 'on' : 'off'}` }),
+    ]),
+    el('p', { className: 'field-error', id: `${box.id}-error`, hidden: true }),
+  ]);
 }
 
 function structureSection(doc, handlers, model) {
@@ -265,7 +284,8 @@ export function renderBuilder(container, state, errors, handlers, model) {
   }
   for (const input of container.querySelectorAll('input[data-key]')) {
     const text = cellText(doc, input.dataset.key) ?? '';
-    if (input.value !== text) input.value = text;
+    if (input.type === 'checkbox') input.checked = text === 'true';
+    else if (input.value !== text) input.value = text;
     showCellError(input, errors[input.dataset.key]);
   }
   // The loss and the activations: what the loss asks of the network (state.js lossErrors).
