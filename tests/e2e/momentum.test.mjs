@@ -102,3 +102,19 @@ test('the momentum field and Nesterov box on a phone', () => withPage(async (pag
   const box = await nesterov.boundingBox();
   assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'on screen');
 }, { viewport: { width: 390, height: 844 } }));
+
+test('Check my table knows the velocity: a planted sign slip in m_w1 is named', () => withPage(async (page) => {
+  await enter(page, 'momentum', '0.9');
+  // m_w1 of row 2 is μ·m − η·∂L/∂w1 = 0.9·0.0017 + 0.1·0.0166 = 0.0032; −0.0001 has η·g's sign flipped.
+  await field(page, 'your table').fill('step,w1,m_w1\n1,0.5000,0.0017\n2,0.5017,-0.0001\n');
+  await button(page, 'Check my table').click();
+  const summary = page.locator('.check-summary');
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /^1 of 4 cells is wrong\. The first slip is m_w1 in row 2: -0\.0001, expected 0\.0032/);
+  assert.match(await page.locator('#check-result').innerText(),
+    /The velocity has the wrong sign: μ·m_w1 \+ η·dL\/dw1 instead of μ·m_w1 − η·dL\/dw1\./);
+  // The exact numbers are all correct.
+  await field(page, 'your table').fill('step,w1,m_w1\n1,0.5000,0.0017\n2,0.5017,0.0032\n');
+  await button(page, 'Check my table').click();
+  await page.locator('.check-summary').getByText('All 4 cells are correct.').waitFor();
+}));
