@@ -262,7 +262,7 @@ TEST(Momentum, EquationsWriteTheVelocityAndTheUpdateInBothForms) {
   }
 }
 
-TEST(Momentum, ReportSchemaCheckerAndTutor) {
+TEST(Momentum, ReportAndSchema) {
   const Session s = session({{"name", "sgd"}, {"learning_rate", 0.1}, {"momentum", 0.9}, {"nesterov", true}}, 3);
   // The schema: sgd's worked example offers momentum (a number 0…1) and nesterov (a flag).
   const json schema = json::parse(nntutor::schema_json());
@@ -279,10 +279,6 @@ TEST(Momentum, ReportSchemaCheckerAndTutor) {
   EXPECT_EQ(sgd["hyperparameters"][1]["default"], false);
   EXPECT_EQ(sgd["hyperparameters"][1]["label"], "Nesterov");
   EXPECT_EQ(schema["optimizers"][3]["slots_need"], nullptr);
-  // The tutor knows plain gradient descent only: it says which field.
-  EXPECT_SESSION_ERROR(nntutor::tutor_step(s, 1),
-                       "tutor: the tutor knows plain gradient descent (sgd on every sample) with the loss "
-                       "half_sse or mse; this session's optimizer.momentum is 0.9");
   // The report states the optimizer with its formulas.
   const nntutor::Report report = nntutor::make_report(s, "");
   bool stated = false;
@@ -403,6 +399,46 @@ TEST(MomentumCheck, APlantedVelocitySlipIsFoundAndTheUpdateFollowsIt) {
   EXPECT_EQ(find_cell(forgot, 2, "m_w1")->slip_id, "no-momentum-term");
 }
 
+TEST(MomentumTutor, AsksTheVelocityAfterTheGradientsAndGivesTheOneBefore) {
+  const Session s = session({{"name", "sgd"}, {"learning_rate", 0.1}, {"momentum", 0.9}, {"nesterov", true}}, 3);
+  const Trace trace = nntutor::run(s);
+  const nntutor::TutorStep t = nntutor::tutor_step(s, 2);
+  // Given: row 2's parameters and the velocity after step 1 (what m ← μ·m − η·g starts from).
+  ASSERT_EQ(t.state.size(), 4u);
+  EXPECT_EQ(t.state[0].first, "m_w1");
+  EXPECT_EQ(t.state[0].second, trace.steps[0].layers[0].state_W[0](0, 0));
+  EXPECT_EQ(t.state[3].first, "m_b2");
+  EXPECT_EQ(nntutor::tutor_step(s, 1).state[0].second, 0.0);  // m₀ = 0
+  // Asked: forward, loss, gradients, then this step's velocity, then the next row's parameters.
+  std::vector<std::string> stages, velocity;
+  for (const auto& c : t.cells) {
+    if (stages.empty() || stages.back() != c.stage) stages.push_back(c.stage);
+    if (c.stage == "velocity") {
+      velocity.push_back(c.column);
+      EXPECT_EQ(c.row, 2);
+    }
+  }
+  EXPECT_EQ(stages, (std::vector<std::string>{"forward", "loss", "gradient", "velocity", "update"}));
+  EXPECT_EQ(velocity, (std::vector<std::string>{"m_w1", "m_b1", "m_w2", "m_b2"}));
+  const json j = json::parse(nntutor::tutor_step_json(t, 4));
+  EXPECT_EQ(j["momentum"], 0.9);
+  EXPECT_EQ(j["state"][0]["text"], "0.0017");
+  // A typed velocity is judged like a table cell, with its slip.
+  const double m2 = trace.steps[1].layers[0].state_W[0](0, 0);
+  EXPECT_EQ(nntutor::tutor_check(s, 2, "m_w1", 2, nntutor::fixed(m2, 4), 4).cell.verdict, nntutor::Verdict::kCorrect);
+  const double wrong = 0.9 * trace.steps[0].layers[0].state_W[0](0, 0) + 0.1 * trace.steps[1].layers[0].dW(0, 0);
+  const nntutor::TutorCheck slip = nntutor::tutor_check(s, 2, "m_w1", 2, nntutor::fixed(wrong, 6), 6);
+  EXPECT_EQ(slip.cell.verdict, nntutor::Verdict::kWrong);
+  EXPECT_EQ(slip.cell.slip_id, "velocity-sign");
+  // The updated w1 (row 3) by Nesterov's rule.
+  const double w3 = trace.steps[2].layers[0].W(0, 0);
+  EXPECT_EQ(nntutor::tutor_check(s, 2, "w1", 3, nntutor::fixed(w3, 4), 4).cell.verdict, nntutor::Verdict::kCorrect);
+  // Plain gradient descent is asked as before: no velocity, no state.
+  const nntutor::TutorStep plain = nntutor::tutor_step(session({{"name", "sgd"}, {"learning_rate", 0.1}}), 2);
+  EXPECT_TRUE(plain.state.empty());
+  EXPECT_FALSE(json::parse(nntutor::tutor_step_json(plain, 4)).contains("state"));
+}
+
 TEST(MomentumCheck, SlipTableIdsAndPlaceholders) {
   std::set<std::string> ids;
   for (const auto& slip : nntutor::check_detail::momentum_slip_table()) {
@@ -436,9 +472,9 @@ TEST(MomentumCli, TableAndEquationsOfANesterovSession) {
   EXPECT_EQ(check.status, 0) << check.out << check.err;
   EXPECT_EQ(check.out, "All 34 cells are correct.\n");
   std::remove(answer.c_str());
-  const auto tutor = nntutor_test::cli("tutor '" + path + "'");
-  EXPECT_EQ(tutor.status, 2);
-  EXPECT_NE(tutor.err.find("optimizer.momentum is 0.9"), std::string::npos) << tutor.err;
+  const auto tutor = nntutor_test::cli("tutor '" + path + "' --step 2 --format json");
+  EXPECT_EQ(tutor.status, 0) << tutor.err;
+  EXPECT_EQ(json::parse(tutor.out)["state"][0]["column"], "m_w1") << tutor.out;
   std::remove(path.c_str());
 }
 #endif

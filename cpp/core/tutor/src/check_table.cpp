@@ -12,7 +12,6 @@
 
 #include "nntutor/check.hpp"
 #include "nntutor/check_detail.hpp"
-#include "nntutor/numbers.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/table.hpp"
 
@@ -322,8 +321,6 @@ void require_gradient_descent(const Session& session, const std::string& who) {
   const OptimizerSettings& o = session.optimizer;
   if (o.kind != keras::OptimizerKind::kSgd)
     throw SessionError(knows + "optimizer.name is " + keras::optimizer_name(o.kind));
-  if (o.momentum != 0 && who == "tutor")  // the checker knows sgd's momentum (its velocity columns)
-    throw SessionError(knows + "optimizer.momentum is " + shortest_number(o.momentum));
   if (o.mini_batch(session.batch.samples()))
     throw SessionError(knows + "optimizer.batch_size is " + std::to_string(o.batch_size) + " (of " +
                        std::to_string(session.batch.samples()) + " samples)");
