@@ -118,3 +118,25 @@ test('Check my table knows the velocity: a planted sign slip in m_w1 is named', 
   await button(page, 'Check my table').click();
   await page.locator('.check-summary').getByText('All 4 cells are correct.').waitFor();
 }));
+
+test('the tutor gives the velocity before the update and asks the new one after the gradients', () => withPage(async (page) => {
+  await enter(page, 'momentum', '0.9');
+  await button(page, 'Start the tutor').click();
+  await field(page, 'z1 (step 1)').waitFor();
+  assert.match(await page.locator('.tutor-given').innerText(),
+    /Velocity before the update: m_w1 = 0\.0000, m_b1 = 0\.0000, m_w2 = 0\.0000, m_b2 = 0\.0000; μ = 0\.9\./);
+  // The forward pass, the loss and the four gradients revealed: then m_w1 is asked.
+  for (let k = 0; k < 9; k += 1) await button(page, 'Reveal').click();
+  await field(page, 'm_w1 (step 1)').waitFor();
+  assert.ok((await page.locator('.tutor-stage').allTextContents()).includes('Velocity m ← μ·m − η·∂L/∂w (momentum)'));
+  // m = 0.9·0 − 0.1·(−0.0167) = 0.0017; with the sign of η·g flipped, the slip is named.
+  const input = field(page, 'm_w1 (step 1)');
+  await input.fill('-0.0017');
+  await input.press('Enter');
+  await page.locator('#tutor-feedback').getByText(/is not right/).waitFor();
+  assert.match(await page.locator('#tutor-feedback').innerText(), /The velocity has the wrong sign/);
+  await input.fill('0.0017');
+  await input.press('Enter');
+  await field(page, 'm_b1 (step 1)').waitFor();
+  assert.match(await page.locator('#tutor-feedback').innerText(), /m_w1 = 0\.0017: right\./);
+}));

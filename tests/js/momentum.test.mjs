@@ -5,15 +5,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import createEngine from '../../build/wasm/nntutor_wasm.js';
+import createChecker from '../../build/wasm/nntutor_check_wasm.js';
 import { schema } from './schema.mjs';
 import * as state from '../../web/js/state.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = process.env.NNTUTOR_CLI ?? `${root}build/native/nntutor`;
 const engine = await createEngine({ wasmBinary: readFileSync(`${root}build/wasm/nntutor_wasm.wasm`) });
+const checker = await createChecker();
 const lecture = JSON.parse(readFileSync(`${root}examples/lecture.json`, 'utf8'));
 
 const sigmoid = (z) => 1 / (1 + Math.exp(-z));
@@ -113,4 +116,35 @@ test('state.js: the momentum box and the Nesterov flag from the schema, into the
   // Momentum 0 again: no state columns offered; adam never shows sgd's boxes.
   assert.deepEqual(m.stateSlots(state.setCell(s, 'opt:momentum', '0').doc), []);
   assert.equal(m.optimizerKeys(m.setOptimizer(s, 'adam').doc).includes('opt:momentum'), false);
+});
+
+test('the checker and the tutor in Wasm: the same verdicts and steps as natively', () => {
+  const session = JSON.stringify({ ...lecture, optimizer: { name: 'sgd', learning_rate: 0.1, momentum: 0.9, nesterov: true }, steps: 3 });
+  const table = spawnSync(cli, ['table', '-', '--format', 'csv', '--precision', '4'], { input: session, encoding: 'utf8' }).stdout;
+  // A velocity with the sign of η·g flipped in row 2.
+  const lines = table.trim().split('\n').map((l) => l.split(','));
+  const m = lines[0].indexOf('m_w1');
+  lines[2][m] = '-0.0001';
+  const answer = `${lines.map((l) => l.join(',')).join('\n')}\n`;
+  const w = checker.check(session, answer, 'step');
+  assert.equal(w.ok, true, w.error);
+  const report = JSON.parse(w.value);
+  const cell = report.cells.find((c) => c.row === 2 && c.column === 'm_w1');
+  assert.equal(cell.verdict, 'wrong');
+  assert.equal(cell.slip_id, 'velocity-sign');
+  // The same report natively (`nntutor check SESSION -` with the answer on standard input).
+  const dir = mkdtempSync(`${tmpdir()}/momentum-`);
+  const path = `${dir}/session.json`;
+  writeFileSync(path, session);
+  const n = spawnSync(cli, ['check', path, '-', '--format', 'json', '--mode', 'step'], { input: answer, encoding: 'utf8' });
+  assert.equal(n.status, 1, n.stderr);
+  assert.deepEqual(JSON.parse(n.stdout), report);
+  const tutor = JSON.parse(checker.tutorStep(session, 2, 4).value);
+  assert.deepEqual(tutor.state.map((g) => g.column), ['m_w1', 'm_b1', 'm_w2', 'm_b2']);
+  assert.equal(tutor.momentum, 0.9);
+  assert.deepEqual([...new Set(tutor.cells.map((c) => c.stage))], ['forward', 'loss', 'gradient', 'velocity', 'update']);
+  const native = spawnSync(cli, ['tutor', path, '--step', '2', '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(native.status, 0, native.stderr);
+  assert.deepEqual(JSON.parse(native.stdout), tutor);
+  rmSync(dir, { recursive: true });
 });
