@@ -32,6 +32,12 @@ int tutor(const std::vector<std::string>& args) {
     std::cout << (i ? ", " : " ") << asked.given[i].first << " = " << fixed(asked.given[i].second, p);
   std::cout << " (eta = " << exact_text(session.optimizer.learning_rate) << "). Type each number with " << p
             << " decimals; ? reveals it, q stops.\n";
+  if (!asked.state.empty()) {  // sgd with momentum: the velocity m ← mu·m − eta·g starts from
+    std::cout << "Velocity before this step's update (mu = " << exact_text(session.optimizer.momentum) << "):";
+    for (std::size_t i = 0; i < asked.state.size(); ++i)
+      std::cout << (i ? ", " : " ") << asked.state[i].first << " = " << fixed(asked.state[i].second, p);
+    std::cout << ".\n";
+  }
   if (!asked.note.empty()) std::cout << asked.note << "\n";
   int right = 0, rounding = 0, revealed = 0;
   for (const TutorCell& cell : asked.cells) {

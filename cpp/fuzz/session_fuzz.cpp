@@ -55,7 +55,8 @@ void check_same(const Session& a, const Session& b, const std::string& json) {
     mismatch("the learning rate", json);
   const auto& oa = a.optimizer;
   const auto& ob = b.optimizer;
-  if (oa.kind != ob.kind || !same_bits(oa.rho, ob.rho) || !same_bits(oa.beta_1, ob.beta_1) ||
+  if (oa.kind != ob.kind || !same_bits(oa.momentum, ob.momentum) || oa.nesterov != ob.nesterov ||
+      !same_bits(oa.rho, ob.rho) || !same_bits(oa.beta_1, ob.beta_1) ||
       !same_bits(oa.beta_2, ob.beta_2) || !same_bits(oa.epsilon, ob.epsilon) ||
       !same_bits(oa.initial_accumulator_value, ob.initial_accumulator_value) ||
       oa.mini_batch(a.batch.samples()) != ob.mini_batch(b.batch.samples()) ||

@@ -80,25 +80,62 @@ function select(id, options, value, onValue, labels = {}) {
 function trainingRow(doc, handlers, model) {
   const { optimizers, labels, optimizerDefaults } = model.choosers;
   const optimizer = select('net-optimizer', optimizers, doc.optimizer.name, handlers.onOptimizer, labels.optimizer);
-  const meaning = Object.fromEntries(model.schema.optimizers.flatMap((o) => o.hyperparameters).map((h) => [h.name, h.meaning]));
-  const fields = model.optimizerKeys(doc).map((key) => {
+  const rows = Object.fromEntries(model.schema.optimizers.flatMap((o) => o.hyperparameters).map((h) => [h.name, h]));
+  const meaning = Object.fromEntries(Object.values(rows).map((h) => [h.name, h.meaning]));
+  const fields = [];
+  for (const key of model.optimizerKeys(doc)) {
     const name = key.slice(4);
-    const input = cellInput(doc, key, handlers, 'cell-input field-input');
-    if (name === 'batch_size') {
-      input.setAttribute('inputmode', 'numeric');
-      input.placeholder = 'all';
-      return field('batch size', input, { note: 'default all' });
+    if (rows[name]?.type === 'boolean') {
+      // A flag sits beside the box before it (sgd: Nesterov beside momentum), taking no row.
+      const { label, error } = flagControl(doc, key, rows[name], handlers);
+      const before = fields[fields.length - 1];
+      const previous = before?.querySelector('input');
+      if (previous) {
+        const line = el('div', { className: 'field-line' });
+        previous.replaceWith(line);
+        line.append(previous, label);
+        before.append(error);
+      } else {
+        fields.push(el('div', { className: 'field' }, [label, error]));
+      }
+      continue;
     }
-    if (name === 'shuffle_seed') {
-      input.setAttribute('inputmode', 'numeric');
-      input.placeholder = '1';
-      return field('shuffle seed', input, { note: 'default 1' });
-    }
-    input.placeholder = String(optimizerDefaults[name]);
-    input.title = meaning[name];
-    return field(name, input, { note: `default ${optimizerDefaults[name]}` });
-  });
+    fields.push(optimizerField(doc, key, name, handlers, optimizerDefaults, meaning));
+  }
   return el('div', { className: 'field-row training-row' }, [field('optimizer', optimizer), ...fields]);
+}
+
+/// One box of the optimizer: a hyperparameter (its default as the placeholder), the batch size
+/// or the shuffle seed.
+function optimizerField(doc, key, name, handlers, optimizerDefaults, meaning) {
+  const input = cellInput(doc, key, handlers, 'cell-input field-input');
+  if (name === 'batch_size') {
+    input.setAttribute('inputmode', 'numeric');
+    input.placeholder = 'all';
+    return field('batch size', input, { note: 'default all' });
+  }
+  if (name === 'shuffle_seed') {
+    input.setAttribute('inputmode', 'numeric');
+    input.placeholder = '1';
+    return field('shuffle seed', input, { note: 'default 1' });
+  }
+  input.placeholder = String(optimizerDefaults[name]);
+  input.title = meaning[name];
+  return field(name, input, { note: `default ${optimizerDefaults[name]}` });
+}
+
+/// A flag of the optimizer (the schema's type "boolean": sgd's nesterov) as a checkbox
+/// labelled with the row's label (default: unticked); ticked is the text 'true', unticked the
+/// default (empty). Returns `{ label }` (holding the box) and `{ error }`, the box's message.
+function flagControl(doc, key, row, handlers) {
+  const box = el('input', { id: cellId(key), type: 'checkbox', 'data-key': key, title: row.meaning });
+  box.checked = cellText(doc, key) === 'true';
+  box.addEventListener('change', () => handlers.onCell(key, box.checked ? 'true' : ''));
+  return {
+    label: el('label', { className: 'field-check', title: `${row.meaning} (default ${row.default ? 'on' : 'off'})` },
+      [box, row.label]),
+    error: el('p', { className: 'field-error', id: `${box.id}-error`, hidden: true }),
+  };
 }
 
 function structureSection(doc, handlers, model) {
@@ -265,7 +302,8 @@ export function renderBuilder(container, state, errors, handlers, model) {
   }
   for (const input of container.querySelectorAll('input[data-key]')) {
     const text = cellText(doc, input.dataset.key) ?? '';
-    if (input.value !== text) input.value = text;
+    if (input.type === 'checkbox') input.checked = text === 'true';
+    else if (input.value !== text) input.value = text;
     showCellError(input, errors[input.dataset.key]);
   }
   // The loss and the activations: what the loss asks of the network (state.js lossErrors).

@@ -9,6 +9,7 @@ const kStages = {
   forward: 'Forward pass',
   loss: 'Loss',
   gradient: 'Gradients, last layer first',
+  velocity: 'Velocity m ← μ·m − η·∂L/∂w (momentum)',
   update: 'Updated parameters',
 };
 const kMarks = {
@@ -96,6 +97,10 @@ export function renderTutor(box, view, handlers) {
   head.append(el('h3', 'tutor-step', `Step ${t.step}`));
   const given = el('p', 'tutor-given');
   given.append(`Its parameters (before the update): ${t.given.map((g) => `${g.column} = ${g.text}`).join(', ')}; η = ${view.learningRate}.`);
+  // sgd with momentum: the velocity the step's m ← μ·m − η·∂L/∂w starts from.
+  if (t.state?.length) {
+    given.append(` Velocity before the update: ${t.state.map((g) => `${g.column} = ${g.text}`).join(', ')}; μ = ${t.momentum}.`);
+  }
   head.append(given);
   const progress = el('progress', 'tutor-progress');
   progress.max = t.cells.length;

@@ -249,10 +249,15 @@ function parseOptimizerField(schema, field, name, text) {
   if (String(text ?? '').trim() === '') return { value: undefined };
   if (field === 'batch_size') return parseWhole(text, name, 1, pageLimits(schema).samples);
   if (field === 'shuffle_seed') return parseWhole(text, name, 0, Number.MAX_SAFE_INTEGER);
+  const h = schema.optimizers.flatMap((o) => o.hyperparameters).find((row) => row.name === field);
+  // A flag (the schema's type "boolean": sgd's nesterov) is the text 'true' or 'false' (its checkbox).
+  if (h?.type === 'boolean') {
+    const t = String(text).trim();
+    return t === 'true' || t === 'false' ? { value: t === 'true' } : { error: `${name}: must be true or false, got ${t}` };
+  }
   const parsed = parseNumber(text, name);
   if (parsed.error) return parsed;
   const v = parsed.value;
-  const h = schema.optimizers.flatMap((o) => o.hyperparameters).find((row) => row.name === field);
   if (!h) return parsed;
   const aboveMin = h.min === null || (h.min_open ? v > h.min : v >= h.min);
   const belowMax = h.max === null || (h.max_open ? v < h.max : v <= h.max);
@@ -648,9 +653,15 @@ export function toggleColumn(state, kind, shown) {
 // with the sentence that says so) and which equations fit. Here only the student's choices.
 
 /// The letters of the optimizer's state per parameter in the worked example (the schema's
-/// worked_example.state: adam m and v, plain gradient descent none).
+/// worked_example.state: adam m and v, plain gradient descent none). An optimizer whose row
+/// names `slots_need` (sgd: momentum) keeps its slot_letters only when that box is not 0.
 export function stateSlots(schema, doc) {
   const row = schema.optimizers.find((o) => o.name === doc.optimizer.name);
+  if (row?.slots_need) {
+    const parsed = parseOptimizerField(schema, row.slots_need, row.slots_need, doc.optimizer[row.slots_need]);
+    const value = parsed.error ? 0 : parsed.value ?? row.hyperparameters.find((h) => h.name === row.slots_need)?.default;
+    return value ? [...row.slot_letters] : [];
+  }
   return [...(row?.worked_example.state ?? [])];
 }
 

@@ -12,17 +12,19 @@ export function tutorKey(session, step) {
   return JSON.stringify({ ...session, steps: step });
 }
 
-/// A fresh tutor for `result` (the core's tutorStep: `{ step, given, cells, decimals, note }`).
+/// A fresh tutor for `result` (the core's tutorStep: `{ step, given, cells, decimals, note }`,
+/// with momentum also `state`, the velocity before the update, and `momentum`).
 export function newTutor(key, result) {
   return {
     key, step: result.step, given: result.given, cells: result.cells, decimals: result.decimals,
+    state: result.state ?? [], momentum: result.momentum,
     note: result.note ?? '', done: [], tries: 0, hint: false, feedback: null,
   };
 }
 
 /// The same tutor with the core's cells written with other decimals (progress kept).
 export function withCells(t, result) {
-  return { ...t, given: result.given, cells: result.cells, decimals: result.decimals };
+  return { ...t, given: result.given, cells: result.cells, decimals: result.decimals, state: result.state ?? [] };
 }
 
 /// The cell to type now, or null when the step is done.

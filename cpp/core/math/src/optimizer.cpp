@@ -22,7 +22,10 @@ constexpr double kInf = HUGE_VAL;
 const std::vector<HyperparameterInfo>& hyperparameters() {
   static const std::vector<HyperparameterInfo> kRows = {
       {"momentum", "\\mu", &OptimizerConfig::momentum, 0, 1, false, false, "a number from 0 to 1",
-       "momentum: how much of the last update carries over", false},
+       "momentum: how much of the last update carries over", true, nullptr, {}, true},
+      {"nesterov", "\\text{Nesterov}", nullptr, 0, 1, false, false, "true or false",
+       "Nesterov momentum: the update looks one momentum step ahead", true,
+       &OptimizerConfig::nesterov, "Nesterov"},
       {"rho", "\\rho", &OptimizerConfig::rho, 0, 1, false, false, "a number from 0 to 1",
        "decay of the moving mean square of the gradients", true},
       {"beta_1", "\\beta_1", &OptimizerConfig::beta_1, 0, 1, false, true,
@@ -45,8 +48,8 @@ const HyperparameterInfo& hyperparameter(std::string_view name) {
 
 const std::vector<OptimizerInfo>& optimizers() {
   static const std::vector<OptimizerInfo> kRows = {
-      {OptimizerKind::kSgd, "sgd", "gradient descent (sgd)", 0.01, {"momentum"}, {"momentum"},
-       "\\theta \\leftarrow \\theta - \\eta\\, g"},
+      {OptimizerKind::kSgd, "sgd", "gradient descent (sgd)", 0.01, {"momentum", "nesterov"}, {"momentum"},
+       "\\theta \\leftarrow \\theta - \\eta\\, g", "momentum"},
       {OptimizerKind::kAdagrad, "adagrad", "adagrad", 0.001, {"initial_accumulator_value", "epsilon"},
        {"accumulator"}, "a \\leftarrow a + g^2,\\quad \\theta \\leftarrow \\theta - \\eta\\,\\frac{g}{\\sqrt{a + \\epsilon}}"},
       {OptimizerKind::kRmsprop, "rmsprop", "rmsprop", 0.001, {"rho", "epsilon"}, {"velocity"},
@@ -99,16 +102,22 @@ void validate(const OptimizerConfig& c, const std::string& field) {
   check("learning_rate", c.learning_rate, 0, true, kInf, false, "a number greater than 0");
   for (std::string_view name : optimizer_info(c.kind).hyperparameters) {
     const HyperparameterInfo& h = hyperparameter(name);
+    if (h.is_flag()) continue;  // true or false: nothing to range-check
     check(h.name, c.*h.field, h.lo, h.lo_open, h.hi, h.hi_open, h.rule);
   }
+}
+
+std::vector<std::string_view> slot_names(const OptimizerConfig& config) {
+  const OptimizerInfo& row = optimizer_info(config.kind);
+  // Keras' slots; plain sgd (no momentum) keeps none.
+  if (!row.slots_need.empty() && config.*hyperparameter(row.slots_need).field == 0) return {};
+  return row.slots;
 }
 
 Optimizer::Optimizer(const OptimizerConfig& config, Eigen::Index parameters)
     : config_(config), parameters_(parameters) {
   validate(config_);
-  // Keras' slots; plain sgd (no momentum) keeps none.
-  if (!(config_.kind == OptimizerKind::kSgd && config_.momentum == 0))
-    for (std::string_view slot : optimizer_info(config_.kind).slots) slot_names_.emplace_back(slot);
+  for (std::string_view slot : keras::slot_names(config_)) slot_names_.emplace_back(slot);
   slots_.assign(slot_names_.size(), Eigen::VectorXd(parameters_));
   reset();
 }

@@ -55,6 +55,12 @@ Layout layout_of(const std::vector<Column>& columns, const Network& net, int sam
     at.Z.emplace_back(layer.units(), samples);
     at.Y.emplace_back(layer.units(), samples);
   }
+  // sgd with momentum: its velocity columns (the only state a checked session can have).
+  if (std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.kind == Kind::kState; }))
+    for (const auto& layer : net.layers) {
+      at.mW.emplace_back(layer.units(), layer.inputs());
+      at.mb.emplace_back(layer.units());
+    }
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const Column& col = columns[c];
     const int l = col.layer - 1, j = col.unit - 1, i = col.input - 1, s = col.sample - 1;
@@ -68,7 +74,8 @@ Layout layout_of(const std::vector<Column>& columns, const Network& net, int sam
       case Kind::kY: at.Y[l](j, s) = n; break;
       case Kind::kDW: at.dW[l](j, i) = n; break;
       case Kind::kDB: at.db[l](j) = n; break;
-      case Kind::kState: case Kind::kBatch: break;  // never: the checker refuses such sessions
+      case Kind::kState: (col.input > 0 ? at.mW[l](j, i) : at.mb[l](j)) = n; break;  // sgd's velocity
+      case Kind::kBatch: break;  // never: the checker refuses mini-batches
     }
   }
   return at;
@@ -108,7 +115,7 @@ class Checker {
   Checker(const Session& session, const Answer& answer, CheckMode mode)
       : s_(session), answer_(answer), mode_(mode), net_(session.network),
         samples_(session.batch.samples()), layers_(static_cast<int>(net_.layers.size())),
-        columns_(table_columns(net_, samples_)), C_(columns_.size()),
+        columns_(table_columns(net_, samples_, session.optimizer)), C_(columns_.size()),
         at_(layout_of(columns_, net_, samples_)), formulas_(session, columns_) {
     Session exact = session;
     const auto rows = static_cast<long long>(answer.rows.size());
@@ -144,6 +151,7 @@ class Checker {
       parameters(static_cast<int>(k));
       forward();
       backward();
+      velocity();
       emit(static_cast<int>(k), report);
       prev_used_.swap(used_);
       prev_radius_.swap(used_radius_);
@@ -231,21 +239,54 @@ class Checker {
   }
 
   /// Row k's parameters: the session's start values in row 1, then the previous row's
-  /// w − η·∂L/∂w (w ← w − η·∂L/∂w).
+  /// w − η·∂L/∂w (w ← w − η·∂L/∂w); with momentum (Keras 3's SGD) the previous row's w + m,
+  /// or with Nesterov w + μ·m − η·∂L/∂w, m being that row's velocity after its update.
   void parameters(int k) {
-    const double eta = s_.optimizer.learning_rate;
-    const auto one = [&](int c, int g, double start) {
+    const double eta = s_.optimizer.learning_rate, mu = s_.optimizer.momentum;
+    const bool momentum = !at_.mW.empty(), nesterov = s_.optimizer.nesterov;
+    const auto one = [&](int c, int g, int m, double start) {
       const auto uc = static_cast<std::size_t>(c), ug = static_cast<std::size_t>(g);
       if (k == 1) return settle(uc, start, 0, -1);
-      settle(uc, prev_used_[uc] - eta * prev_used_[ug], prev_radius_[uc] + eta * prev_radius_[ug],
-             earlier(prev_origin_[uc], prev_origin_[ug]));
+      if (!momentum)
+        return settle(uc, prev_used_[uc] - eta * prev_used_[ug], prev_radius_[uc] + eta * prev_radius_[ug],
+                      earlier(prev_origin_[uc], prev_origin_[ug]));
+      const auto um = static_cast<std::size_t>(m);
+      if (!nesterov)
+        return settle(uc, prev_used_[uc] + prev_used_[um], prev_radius_[uc] + prev_radius_[um],
+                      earlier(prev_origin_[uc], prev_origin_[um]));
+      settle(uc, prev_used_[uc] + (mu * prev_used_[um] - eta * prev_used_[ug]),
+             prev_radius_[uc] + mu * prev_radius_[um] + eta * prev_radius_[ug],
+             earlier(prev_origin_[uc], earlier(prev_origin_[um], prev_origin_[ug])));
     };
     for (int l = 0; l < layers_; ++l) {
-      const Layer& layer = net_.layers[static_cast<std::size_t>(l)];
+      const auto ul = static_cast<std::size_t>(l);
+      const Layer& layer = net_.layers[ul];
       for (int j = 0; j < layer.units(); ++j) {
         for (int i = 0; i < layer.inputs(); ++i)
-          one(at_.W[static_cast<std::size_t>(l)](j, i), at_.dW[static_cast<std::size_t>(l)](j, i), layer.W(j, i));
-        one(at_.b[static_cast<std::size_t>(l)](j), at_.db[static_cast<std::size_t>(l)](j), layer.b(j));
+          one(at_.W[ul](j, i), at_.dW[ul](j, i), momentum ? at_.mW[ul](j, i) : -1, layer.W(j, i));
+        one(at_.b[ul](j), at_.db[ul](j), momentum ? at_.mb[ul](j) : -1, layer.b(j));
+      }
+    }
+  }
+
+  /// sgd with momentum: row k's velocity after its update, m ← μ·m − η·∂L/∂w, from the row
+  /// above's m (0 before step 1) and this row's gradient (Keras 3's SGD). Nothing otherwise.
+  void velocity() {
+    if (at_.mW.empty()) return;
+    const double eta = s_.optimizer.learning_rate, mu = s_.optimizer.momentum;
+    const auto one = [&](int m, int g) {
+      const auto um = static_cast<std::size_t>(m), ug = static_cast<std::size_t>(g);
+      const bool first = row_ == 1;
+      settle(um, mu * (first ? 0.0 : prev_used_[um]) - eta * used_[ug],
+             mu * (first ? 0.0 : prev_radius_[um]) + eta * used_radius_[ug],
+             earlier(first ? Origin{-1} : prev_origin_[um], origin_[ug]));
+    };
+    for (int l = 0; l < layers_; ++l) {
+      const auto ul = static_cast<std::size_t>(l);
+      const Layer& layer = net_.layers[ul];
+      for (int j = 0; j < layer.units(); ++j) {
+        for (int i = 0; i < layer.inputs(); ++i) one(at_.mW[ul](j, i), at_.dW[ul](j, i));
+        one(at_.mb[ul](j), at_.db[ul](j));
       }
     }
   }
@@ -311,10 +352,19 @@ class Checker {
   const Pass& after_update() {
     if (!after_) {
       Network net = net_;
-      const double eta = s_.optimizer.learning_rate;
+      const double eta = s_.optimizer.learning_rate, mu = s_.optimizer.momentum;
       for (std::size_t l = 0; l < net.layers.size(); ++l) {
-        net.layers[l].W = gather(used_, at_.W[l]) - eta * gather(used_, at_.dW[l]);
-        net.layers[l].b = gather(used_, at_.b[l]) - eta * gather(used_, at_.db[l]);
+        const Eigen::MatrixXd W = gather(used_, at_.W[l]), dW = gather(used_, at_.dW[l]);
+        const Eigen::VectorXd b = gather(used_, at_.b[l]), db = gather(used_, at_.db[l]);
+        if (at_.mW.empty()) {
+          net.layers[l].W = W - eta * dW;
+          net.layers[l].b = b - eta * db;
+        } else {  // with momentum: θ + m, or (Nesterov) θ + μ·m − η·g, m this row's velocity
+          const Eigen::MatrixXd mW = gather(used_, at_.mW[l]);
+          const Eigen::VectorXd mb = gather(used_, at_.mb[l]);
+          net.layers[l].W = s_.optimizer.nesterov ? Eigen::MatrixXd(W + (mu * mW - eta * dW)) : Eigen::MatrixXd(W + mW);
+          net.layers[l].b = s_.optimizer.nesterov ? Eigen::VectorXd(b + (mu * mb - eta * db)) : Eigen::VectorXd(b + mb);
+        }
       }
       Pass pass;
       nntutor::forward(net, s_.batch, s_.loss, pass);

@@ -61,8 +61,20 @@ std::string Formulas::compute(std::size_t c, int row) {
       const std::string dp = "dL/d" + col.name;
       if (row == 1) return col.name + " (step 1) = its start value in the session";
       const std::string k = std::to_string(row), before = std::to_string(row - 1);
+      const OptimizerSettings& o = s_.optimizer;
+      if (o.momentum != 0) {  // Keras 3's SGD: the row above's velocity m (after its update)
+        const std::string m = "m_" + col.name + " (step " + before + ")";
+        if (!o.nesterov) return col.name + " (step " + k + ") = " + col.name + " (step " + before + ") + " + m;
+        return col.name + " (step " + k + ") = " + col.name + " (step " + before + ") + μ·" + m + " − η·" + dp +
+               " (step " + before + "), μ = " + short_number(o.momentum) + ", η = " + short_number(o.learning_rate);
+      }
       return col.name + " (step " + k + ") = " + col.name + " (step " + before + ") − η·" + dp +
              " (step " + before + "), η = " + short_number(s_.optimizer.learning_rate);
+    }
+    case Kind::kState: {  // sgd's velocity after this step's update
+      const std::string p = quantity_name(col.input > 0 ? Kind::kW : Kind::kB, net_, samples_, l, j, col.input);
+      return col.name + " = μ·" + col.name + " (the row above; 0 before step 1) − η·dL/d" + p + ", μ = " +
+             short_number(s_.optimizer.momentum) + ", η = " + short_number(s_.optimizer.learning_rate);
     }
     case Kind::kZ: {
       const Layer& layer = net_.layers[static_cast<std::size_t>(l - 1)];
@@ -118,7 +130,7 @@ std::string Formulas::compute(std::size_t c, int row) {
           if (e.name == delta) text += ", where " + plain(e.lhs) + " = " + plain(e.symbolic());
       return text;
     }
-    case Kind::kStep: case Kind::kState: case Kind::kBatch: break;
+    case Kind::kStep: case Kind::kBatch: break;
   }
   return "";
 }

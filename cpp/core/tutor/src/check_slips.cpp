@@ -21,15 +21,15 @@ constexpr const char* kAfterUpdate =
 // In the order they are tried: the most specific first within each quantity.
 const std::vector<Slip> kSlips = {
     // w and b: the update w ← w − η·∂L/∂w.
-    {"update-sign", kParameter, kLaterRow, Over::kOnce, Form::kUpdateSign,
+    {"update-sign", kParameter, kLaterRow | kNoMomentum, Over::kOnce, Form::kUpdateSign,
      "The update has the wrong sign: {name} + η·{dp} instead of {name} − η·{dp}."},
-    {"no-learning-rate", kParameter, kLaterRow, Over::kOnce, Form::kNoLearningRate,
+    {"no-learning-rate", kParameter, kLaterRow | kNoMomentum, Over::kOnce, Form::kNoLearningRate,
      "η is missing from the update: {name} − {dp} instead of {name} − η·{dp}."},
-    {"learning-rate-twice", kParameter, kLaterRow, Over::kOnce, Form::kLearningRateTwice,
+    {"learning-rate-twice", kParameter, kLaterRow | kNoMomentum, Over::kOnce, Form::kLearningRateTwice,
      "η is applied twice: {name} − η²·{dp} instead of {name} − η·{dp}."},
-    {"no-update", kParameter, kLaterRow, Over::kOnce, Form::kNoUpdate,
+    {"no-update", kParameter, kLaterRow | kNoMomentum, Over::kOnce, Form::kNoUpdate,
      "{name} is copied from the row above: the update {name} − η·{dp} is missing."},
-    {"other-gradient", kParameter, kLaterRow, Over::kOtherGradientsOfUnit, Form::kUpdateWithOther,
+    {"other-gradient", kParameter, kLaterRow | kNoMomentum, Over::kOtherGradientsOfUnit, Form::kUpdateWithOther,
      "{name} was updated with {other} instead of {dp}."},
     {"after-update", kParameter, kAlways, Over::kOnce, Form::kParameterAfterUpdate,
      "This is {name} after this step's update; each row shows the parameters before it."},
@@ -77,8 +77,31 @@ const std::vector<Slip> kSlips = {
     {"before-update", kGradient, kAlways, Over::kOnce, Form::kGradientAfterUpdate,
      "The gradient was taken after the update; take it first, then update the parameters."},
     // Any computed number.
-    {"copied", kComputed, kLaterRow, Over::kOnce, Form::kRowAbove,
+    {"copied", kComputed | kVelocity, kLaterRow, Over::kOnce, Form::kRowAbove,
      "This is {name} of the row above: it was not recomputed."},
+};
+
+// sgd with momentum (Keras 3: m ← μ·m − η·∂L/∂w, then w ← w + m, or with Nesterov
+// w ← w + μ·m − η·∂L/∂w): tried after the lecture's slips, whose update slips hold for plain
+// gradient descent only (kNoMomentum).
+const std::vector<Slip> kMomentumSlips = {
+    {"no-momentum", kParameter, kLaterRow | kAnyMomentum, Over::kOnce, Form::kPlainUpdate,
+     "The momentum is forgotten: {name} − η·{dp} is plain gradient descent; with momentum the update "
+     "adds the velocity {m}."},
+    {"nesterov-update", kParameter, kLaterRow | kMomentum, Over::kOnce, Form::kOtherMomentumUpdate,
+     "This is Nesterov's update {name} + μ·{m} − η·{dp}; without Nesterov it is {name} + {m}."},
+    {"plain-momentum-update", kParameter, kLaterRow | kNesterov, Over::kOnce, Form::kOtherMomentumUpdate,
+     "This is {name} + {m}, plain momentum's update; with Nesterov it is {name} + μ·{m} − η·{dp}."},
+    {"no-update", kParameter, kLaterRow | kAnyMomentum, Over::kOnce, Form::kNoUpdate,
+     "{name} is copied from the row above: the update by the velocity {m} is missing."},
+    // The velocity m ← μ·m − η·∂L/∂w (sgd with momentum).
+    {"velocity-sign", kVelocity, kAlways, Over::kOnce, Form::kVelocitySign,
+     "The velocity has the wrong sign: μ·{name} + η·{dp} instead of μ·{name} − η·{dp}."},
+    {"no-momentum-term", kVelocity, kLaterRow, Over::kOnce, Form::kVelocityNoMomentum,
+     "The momentum term μ·{name} (the row above's velocity) is missing: −η·{dp} instead of "
+     "μ·{name} − η·{dp}."},
+    {"no-learning-rate", kVelocity, kAlways, Over::kOnce, Form::kVelocityNoLearningRate,
+     "η is missing from the velocity: μ·{name} − {dp} instead of μ·{name} − η·{dp}."},
 };
 
 unsigned quantity_of(Kind kind) {
@@ -88,7 +111,8 @@ unsigned quantity_of(Kind kind) {
     case Kind::kY: return kY;
     case Kind::kLoss: return kLoss;
     case Kind::kDW: case Kind::kDB: return kGradient;
-    case Kind::kStep: case Kind::kState: case Kind::kBatch: break;
+    case Kind::kState: return kVelocity;
+    case Kind::kStep: case Kind::kBatch: break;
   }
   return 0;
 }
@@ -105,9 +129,15 @@ class Former {
   Former(const SlipInputs& in, std::size_t c)
       : in_(in), c_(c), col_(in.columns[c]), l_(col_.layer), j_(col_.unit), i_(col_.input),
         s_(col_.sample), ul_(static_cast<std::size_t>(l_ > 0 ? l_ - 1 : 0)), J_(j_ - 1),
-        I_(i_ - 1), Sm_(s_ - 1), eta_(in.session.optimizer.learning_rate) {
-    if (col_.kind == Kind::kW) g_ = static_cast<std::size_t>(in.at.dW[ul_](J_, I_));
-    if (col_.kind == Kind::kB) g_ = static_cast<std::size_t>(in.at.db[ul_](J_));
+        I_(i_ - 1), Sm_(s_ - 1), eta_(in.session.optimizer.learning_rate),
+        mu_(in.session.optimizer.momentum), momentum_(!in.at.mW.empty()),
+        nesterov_(momentum_ && in.session.optimizer.nesterov) {
+    // A parameter's (or a velocity's) gradient column, and with momentum its velocity column.
+    const bool weight = col_.kind == Kind::kW || (col_.kind == Kind::kState && i_ > 0);
+    if (col_.kind == Kind::kW || col_.kind == Kind::kB || col_.kind == Kind::kState) {
+      g_ = static_cast<std::size_t>(weight ? in.at.dW[ul_](J_, I_) : in.at.db[ul_](J_));
+      if (momentum_) m_ = static_cast<std::size_t>(weight ? in.at.mW[ul_](J_, I_) : in.at.mb[ul_](J_));
+    }
   }
 
   bool holds(unsigned when) const {
@@ -120,6 +150,10 @@ class Former {
     if ((when & kMse) && in_.session.loss.kind == LossKind::kHalfSse) return false;
     if ((when & kSamples) && in_.samples <= 1) return false;
     if ((when & kWeight) && col_.kind != Kind::kDW) return false;
+    if ((when & kNoMomentum) && momentum_) return false;
+    if ((when & kAnyMomentum) && !momentum_) return false;
+    if ((when & kMomentum) && (!momentum_ || nesterov_)) return false;
+    if ((when & kNesterov) && !nesterov_) return false;
     return true;
   }
 
@@ -168,7 +202,16 @@ class Former {
       case Form::kLearningRateTwice: return in_.prev_used[c_] - eta_ * eta_ * in_.prev_used[g_];
       case Form::kNoUpdate: return in_.prev_used[c_];
       case Form::kUpdateWithOther: return in_.prev_used[c_] - eta_ * in_.prev_used[step.other];
-      case Form::kParameterAfterUpdate: return own - eta_ * in_.used[g_];
+      case Form::kParameterAfterUpdate:
+        if (!momentum_) return own - eta_ * in_.used[g_];
+        return nesterov_ ? own + (mu_ * in_.used[m_] - eta_ * in_.used[g_]) : own + in_.used[m_];
+      case Form::kPlainUpdate: return in_.prev_used[c_] - eta_ * in_.prev_used[g_];
+      case Form::kOtherMomentumUpdate:  // the form the session does not use
+        return nesterov_ ? in_.prev_used[c_] + in_.prev_used[m_]
+                         : in_.prev_used[c_] + (mu_ * in_.prev_used[m_] - eta_ * in_.prev_used[g_]);
+      case Form::kVelocitySign: return mu_ * before_velocity() + eta_ * in_.used[g_];
+      case Form::kVelocityNoMomentum: return -eta_ * in_.used[g_];
+      case Form::kVelocityNoLearningRate: return mu_ * before_velocity() - in_.used[g_];
       case Form::kNoBias:
       case Form::kZBelowForY: {
         const Mats& m = in_.mats();
@@ -259,6 +302,7 @@ class Former {
     const Network& net = in_.net;
     if (key == "name") return col_.name;
     if (key == "dp") return in_.columns[g_].name;
+    if (key == "m") return in_.columns[m_].name;
     if (key == "other") return in_.columns[step.other].name;
     if (key == "b") return name(Kind::kB, l_, j_);
     if (key == "z_below") return layer_symbol(net, 'z', l_ - 1);
@@ -301,6 +345,8 @@ class Former {
     return l == 1 ? in_.session.batch.X : in_.mats().Y[static_cast<std::size_t>(l - 2)];
   }
   Eigen::MatrixXd difference() const { return in_.mats().Y.back() - in_.session.batch.Y; }
+  /// A velocity column's value in the row above (0 before step 1).
+  double before_velocity() const { return in_.row <= 1 ? 0.0 : in_.prev_used[c_]; }
   double pick(const std::pair<Eigen::MatrixXd, Eigen::VectorXd>& g) const {
     return col_.kind == Kind::kDW ? g.first(J_, I_) : g.second(J_);
   }
@@ -311,35 +357,42 @@ class Former {
   int l_, j_, i_, s_;
   std::size_t ul_;
   int J_, I_, Sm_;
-  double eta_;
+  double eta_, mu_;
+  bool momentum_, nesterov_;
   std::size_t g_ = 0;  ///< a parameter's gradient column
+  std::size_t m_ = 0;  ///< with momentum: a parameter's velocity column
 };
 
 }  // namespace
 
 const std::vector<Slip>& slip_table() { return kSlips; }
 
+const std::vector<Slip>& momentum_slip_table() { return kMomentumSlips; }
+
 std::vector<Candidate> slip_candidates(const SlipInputs& in, std::size_t c) {
   const unsigned quantity = quantity_of(in.columns[c].kind);
   std::vector<Candidate> out;
   if (quantity == 0) return out;
   const Former former(in, c);
-  for (std::size_t r = 0; r < kSlips.size();) {
-    // A run of rows with the same loop is tried together, step by step.
-    std::size_t end = r + 1;
-    if (kSlips[r].over != Over::kOnce)
-      while (end < kSlips.size() && kSlips[end].over == kSlips[r].over) ++end;
-    std::vector<const Slip*> rows;
-    for (std::size_t n = r; n < end; ++n)
-      if ((kSlips[n].applies & quantity) && former.holds(kSlips[n].when)) rows.push_back(&kSlips[n]);
-    if (!rows.empty())
-      for (const Step& step : former.steps(kSlips[r].over))
-        for (const Slip* slip : rows) {
-          const double value = former.value(slip->form, step);
-          if (slip->form == Form::kRowAbove && !std::isfinite(value)) continue;
-          out.push_back({slip->id, value, former.sentence(slip->sentence, step)});
-        }
-    r = end;
+  for (const std::vector<Slip>* table : {&kSlips, &kMomentumSlips}) {
+    const std::vector<Slip>& slips = *table;
+    for (std::size_t r = 0; r < slips.size();) {
+      // A run of rows with the same loop is tried together, step by step.
+      std::size_t end = r + 1;
+      if (slips[r].over != Over::kOnce)
+        while (end < slips.size() && slips[end].over == slips[r].over) ++end;
+      std::vector<const Slip*> rows;
+      for (std::size_t n = r; n < end; ++n)
+        if ((slips[n].applies & quantity) && former.holds(slips[n].when)) rows.push_back(&slips[n]);
+      if (!rows.empty())
+        for (const Step& step : former.steps(slips[r].over))
+          for (const Slip* slip : rows) {
+            const double value = former.value(slip->form, step);
+            if (slip->form == Form::kRowAbove && !std::isfinite(value)) continue;
+            out.push_back({slip->id, value, former.sentence(slip->sentence, step)});
+          }
+      r = end;
+    }
   }
   return out;
 }

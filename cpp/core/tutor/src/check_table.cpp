@@ -331,7 +331,7 @@ void require_gradient_descent(const Session& session, const std::string& who) {
 Answer parse_answer(const Session& session, std::string_view text) {
   require_gradient_descent(session, "check");
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
-  const std::vector<Column> table = table_columns(session.network, session.batch.samples());
+  const std::vector<Column> table = table_columns(session.network, session.batch.samples(), session.optimizer);
   std::map<std::string, std::size_t> by_name;
   for (std::size_t i = 0; i < table.size(); ++i) by_name[fold(table[i].name)] = i;
   const int layers = static_cast<int>(session.network.layers.size());

@@ -358,10 +358,29 @@ class Updater {
     const std::string g_num = factor(g), theta_num = num(theta);
     double next = theta;
     switch (o.kind) {
-      case keras::OptimizerKind::kSgd:
-        next = theta - o.learning_rate * g;
-        u.lines.push_back({p, p + " - \\eta\\," + grad, theta_num + " - " + eta + "\\cdot " + g_num, next});
+      case keras::OptimizerKind::kSgd: {
+        if (slots_.empty()) {  // the lecture's w ← w − η·∂L/∂w (not listed: written once)
+          next = theta - o.learning_rate * g;
+          u.lines.push_back({p, p + " - \\eta\\," + grad, theta_num + " - " + eta + "\\cdot " + g_num, next});
+          break;
+        }
+        // Keras 3's SGD: m ← μ·m − η·g (the velocity), then θ ← θ + m, or with Nesterov
+        // θ ← θ + μ·m − η·g (the same order of operations as keras::Optimizer::apply).
+        const double m = after(0), mu = o.momentum;
+        const std::string mu_text = hyper(mu);
+        u.lines.push_back({state(0), "\\mu\\," + state(0) + " - \\eta\\," + grad,
+                           mu_text + "\\cdot " + small(before(0)) + " - " + eta + "\\cdot " + g_num, m});
+        if (o.nesterov) {
+          next = theta + (mu * m - o.learning_rate * g);
+          u.lines.push_back({p, p + " + \\mu\\," + state(0) + " - \\eta\\," + grad,
+                             theta_num + " + " + mu_text + "\\cdot " + small(m) + " - " + eta + "\\cdot " + g_num,
+                             next});
+        } else {
+          next = theta + m;
+          u.lines.push_back({p, p + " + " + state(0), theta_num + " + " + small(m), next});
+        }
         break;
+      }
       case keras::OptimizerKind::kAdagrad: {
         const double a = after(0);
         u.lines.push_back({state(0), state(0) + " + \\left(" + grad + "\\right)^{2}",
@@ -451,7 +470,8 @@ std::vector<UpdateEquation> update_equations(const Session& session, const StepT
                                              const std::vector<int>& layers,
                                              const std::vector<int>& units) {
   std::vector<UpdateEquation> out;
-  if (session.optimizer.kind == keras::OptimizerKind::kSgd) return out;
+  // Plain gradient descent keeps no state; its w ← w − η·∂L/∂w is written once.
+  if (session.optimizer.kind == keras::OptimizerKind::kSgd && session.optimizer.slots().empty()) return out;
   const auto chosen = [](const std::vector<int>& list, int n) {
     return list.empty() || std::find(list.begin(), list.end(), n) != list.end();
   };

@@ -224,7 +224,15 @@ std::string loss_text(const Loss& loss, int outputs) { return loss.info().senten
 std::string optimizer_text(const OptimizerSettings& o, int samples) {
   std::string text;
   switch (o.kind) {
-    case keras::OptimizerKind::kSgd: text = "gradient descent, w ← w − η·∂L/∂w"; break;
+    case keras::OptimizerKind::kSgd:
+      if (o.momentum == 0) {
+        text = "gradient descent, w ← w − η·∂L/∂w";
+      } else if (o.nesterov) {
+        text = "sgd with Nesterov momentum (Keras), m ← μ·m − η·g, w ← w + μ·m − η·g, μ = " + exact_text(o.momentum);
+      } else {
+        text = "sgd with momentum (Keras), m ← μ·m − η·g, w ← w + m, μ = " + exact_text(o.momentum);
+      }
+      break;
     case keras::OptimizerKind::kAdagrad:
       text = "adagrad (Keras), a ← a + g², w ← w − η·g/√(a + ε), a₀ = " + exact_text(o.initial_accumulator_value) +
              ", ε = " + exact_text(o.epsilon);
@@ -262,7 +270,8 @@ void describe_network(Report& rep) {
                    ? ", of which each step uses a mini-batch of " + std::to_string(rep.session.optimizer.batch_size) +
                          " (the loss and the gradients are means over the batch)."
                : samples > 1 ? ", so the loss and every gradient are means over the " + std::to_string(samples) +
-                                   (rep.session.optimizer.kind == keras::OptimizerKind::kSgd
+                                   (rep.session.optimizer.kind == keras::OptimizerKind::kSgd &&
+                                            rep.session.optimizer.momentum == 0
                                         ? " samples (full-batch gradient descent)."
                                         : " samples (full batch).")
                              : "."));

@@ -30,12 +30,14 @@ std::string text(const json& j, const std::string& field) {
   return j.get<std::string>();
 }
 
+/// Fails on the first field of `object` not in `allowed`, listing `allowed` minus `unlisted`.
 void only_fields(const json& object, const std::string& where,
-                 const std::set<std::string>& allowed) {
+                 const std::set<std::string>& allowed, const std::set<std::string>& unlisted = {}) {
   for (const auto& [key, value] : object.items())
     if (!allowed.count(key)) {
       std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      for (const auto& a : allowed)
+        if (!unlisted.count(a)) list += (list.empty() ? "" : ", ") + a;
       fail(where.empty() ? key : where + "." + key,
            "unknown field (expected one of " + list + ")");
     }
@@ -150,7 +152,7 @@ void parse_optimizer(const json& o, Session& s) {
     const auto& own = keras::optimizer_info(opt.kind).hyperparameters;
     if (std::find(own.begin(), own.end(), h.name) != own.end()) {
       allowed.emplace(h.name);
-    } else if (o.contains(h.name)) {
+    } else if (o.contains(h.name) && !h.also_elsewhere_in_keras) {
       std::string list;
       for (std::size_t i = 0; i < who.size(); ++i)
         list += (i == 0 ? "" : i + 1 == who.size() ? " and " : ", ") + who[i];
@@ -158,7 +160,16 @@ void parse_optimizer(const json& o, Session& s) {
                                                    std::string(h.name) + ", not " + keras::optimizer_name(opt.kind));
     }
   }
-  only_fields(o, "optimizer", allowed);
+  // The lecture's gradient descent names only its own fields: sgd's momentum and nesterov (the
+  // row's slots_need and what goes with it) join the list once the object gives one of them.
+  std::set<std::string> unlisted;
+  const keras::OptimizerInfo& row = keras::optimizer_info(opt.kind);
+  if (!row.slots_need.empty()) {
+    for (std::string_view name : row.hyperparameters) unlisted.emplace(name);
+    for (std::string_view name : row.hyperparameters)
+      if (o.contains(std::string(name))) unlisted.clear();
+  }
+  only_fields(o, "optimizer", allowed, unlisted);
   if (o.contains("learning_rate")) {
     const double eta = finite_number(o["learning_rate"], "optimizer.learning_rate");
     if (!(eta > 0))
@@ -168,8 +179,14 @@ void parse_optimizer(const json& o, Session& s) {
   config.learning_rate = opt.learning_rate;
   for (const auto& h : keras::hyperparameters()) {
     const std::string name(h.name);
-    if (allowed.count(name) && o.contains(name))
+    if (!allowed.count(name) || !o.contains(name)) continue;
+    if (!h.is_flag()) {
       config.*h.field = finite_number(o[name], "optimizer." + name);
+    } else if (o[name].is_boolean()) {
+      config.*h.flag = o[name].get<bool>();
+    } else {
+      fail("optimizer." + name, "expected true or false, got " + describe(o[name]));
+    }
   }
   keras::validate(config, "optimizer");  // the ranges, named optimizer.beta_1 …
   opt.set_config(config);
@@ -349,7 +366,12 @@ std::string session_to_json(const Session& s) {
   const OptimizerSettings& o = s.optimizer;
   nlohmann::ordered_json opt = {{"name", keras::optimizer_name(o.kind)}, {"learning_rate", o.learning_rate}};
   switch (o.kind) {
-    case keras::OptimizerKind::kSgd: break;
+    case keras::OptimizerKind::kSgd:
+      if (o.momentum != 0 || std::signbit(o.momentum) || o.nesterov) {  // absent: plain gradient descent
+        opt["momentum"] = o.momentum;
+        opt["nesterov"] = o.nesterov;
+      }
+      break;
     case keras::OptimizerKind::kAdagrad:
       opt["initial_accumulator_value"] = o.initial_accumulator_value;
       opt["epsilon"] = o.epsilon;

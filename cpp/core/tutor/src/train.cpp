@@ -52,6 +52,8 @@ void flatten(const Network& net, Eigen::VectorXd& out, Get get) {
 keras::OptimizerConfig OptimizerSettings::keras_config() const {
   keras::OptimizerConfig c = keras::default_optimizer(kind);
   c.learning_rate = learning_rate;
+  c.momentum = momentum;
+  c.nesterov = nesterov;
   c.rho = rho;
   c.beta_1 = beta_1;
   c.beta_2 = beta_2;
@@ -63,6 +65,8 @@ keras::OptimizerConfig OptimizerSettings::keras_config() const {
 void OptimizerSettings::set_config(const keras::OptimizerConfig& c) {
   kind = c.kind;
   learning_rate = c.learning_rate;
+  momentum = c.momentum;
+  nesterov = c.nesterov;
   rho = c.rho;
   beta_1 = c.beta_1;
   beta_2 = c.beta_2;
@@ -72,9 +76,8 @@ void OptimizerSettings::set_config(const keras::OptimizerConfig& c) {
 
 std::vector<std::string> OptimizerSettings::slots() const {
   std::vector<std::string> letters;
-  const keras::Optimizer optimizer(keras_config(), 0);
-  for (const auto& name : optimizer.slot_names())
-    letters.push_back(name.substr(0, 1));  // momentum → m, velocity → v, accumulator → a
+  for (std::string_view name : keras::slot_names(keras_config()))
+    letters.emplace_back(name.substr(0, 1));  // momentum → m, velocity → v, accumulator → a
   return letters;
 }
 

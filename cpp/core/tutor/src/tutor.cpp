@@ -36,7 +36,7 @@ TutorStep tutor_step(const Session& session, int step) {
   if (step < 1) throw SessionError("tutor: the step must be 1 or more, got " + std::to_string(step));
   const Network& net = session.network;
   const int samples = session.batch.samples();
-  const auto columns = table_columns(net, samples);
+  const auto columns = table_columns(net, samples, session.optimizer);
   const Trace trace = run_to(session, step + 1, step);
   if (static_cast<int>(trace.steps.size()) < step)
     throw SessionError("tutor: " + step_text(step) + " cannot be worked out: the run diverged at " +
@@ -48,12 +48,16 @@ TutorStep tutor_step(const Session& session, int step) {
 
   TutorStep out;
   out.step = step;
+  out.momentum = session.optimizer.momentum;
   const auto add = [&](const char* stage, int row, const StepTrace& t, auto&& keep) {
     for (const Column& c : columns)
       if (keep(c)) out.cells.push_back({c.name, row, stage, column_value(c, t)});
   };
   for (const Column& c : columns)
     if (c.kind == Kind::kW || c.kind == Kind::kB) out.given.emplace_back(c.name, column_value(c, now));
+  for (const Column& c : columns)  // sgd's velocity before the update: the row above's (0 at step 1)
+    if (c.kind == Kind::kState)
+      out.state.emplace_back(c.name, step > 1 ? column_value(c, trace.steps[static_cast<std::size_t>(step - 2)]) : 0.0);
   for (int l = 1; l <= layers; ++l) {
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kZ; });
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kY; });
@@ -63,6 +67,9 @@ TutorStep tutor_step(const Session& session, int step) {
     add("gradient", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kDW; });
     add("gradient", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kDB; });
   }
+  // sgd with momentum: this step's velocity m ← μ·m − η·∂L/∂w (the row's state columns).
+  for (int l = 1; l <= layers; ++l)
+    add("velocity", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kState; });
   if (next) {
     for (int l = 1; l <= layers; ++l) {
       add("update", step + 1, *next, [&](const Column& c) { return c.layer == l && c.kind == Kind::kW; });
@@ -86,8 +93,16 @@ std::string tutor_step_json(const TutorStep& step, int decimals) {
   for (const TutorCell& c : step.cells)
     cells.push_back({{"column", c.column}, {"row", c.row}, {"stage", c.stage}, {"exact", c.exact},
                      {"text", fixed(c.exact, decimals)}});
-  return json{{"step", step.step}, {"given", given}, {"cells", cells}, {"decimals", decimals},
-              {"note", step.note}}.dump();
+  json out{{"step", step.step}, {"given", given}, {"cells", cells}, {"decimals", decimals},
+           {"note", step.note}};
+  if (!step.state.empty()) {
+    json state = json::array();
+    for (const auto& [column, value] : step.state)
+      state.push_back({{"column", column}, {"value", value}, {"text", fixed(value, decimals)}});
+    out["state"] = std::move(state);
+    out["momentum"] = step.momentum;
+  }
+  return out.dump();
 }
 
 TutorCheck tutor_check(const Session& session, int step, const std::string& column, int row,
@@ -104,7 +119,7 @@ TutorCheck tutor_check(const Session& session, int step, const std::string& colu
     throw SessionError(where + ": type one number");
   AnswerCell number = read_answer_number(given, where);
 
-  const auto columns = table_columns(session.network, session.batch.samples());
+  const auto columns = table_columns(session.network, session.batch.samples(), session.optimizer);
   std::size_t index = 0;
   while (columns[index].name != column) ++index;  // present: the cell list came from these columns
   Answer answer;

@@ -28,15 +28,23 @@ struct OptimizerConfig {
 
 /// One hyperparameter of an optimizer: its name, its symbol, its allowed range and what it
 /// means. The session and model parsers, validate(), the equations and the page read these rows.
+/// A number (`field`) or a flag (`flag`, true or false: sgd's nesterov); exactly one is set.
 struct HyperparameterInfo {
   std::string_view name;   ///< rho, beta_1, …: the JSON field and Keras' argument
   std::string_view latex;  ///< \rho, \beta_1, \epsilon
-  double OptimizerConfig::*field;
+  double OptimizerConfig::*field;  ///< the number; null for a flag
   double lo, hi;           ///< the allowed range
   bool lo_open, hi_open;   ///< whether lo and hi themselves are excluded
   std::string_view rule;   ///< the range in words, for messages: "a number from 0 to 1"
   std::string_view meaning;  ///< one line for the page: "decay of the mean square"
-  bool worked_example;     ///< the worked-example session offers it (sgd's momentum is Keras-only)
+  bool worked_example;     ///< the worked-example session offers it
+  bool OptimizerConfig::*flag = nullptr;  ///< the flag (sgd's nesterov); null for a number
+  std::string_view label = {};  ///< how the page labels it, when not by its name ("Nesterov")
+  /// Another Keras optimizer not offered here takes the same name (RMSprop's momentum), so a
+  /// session that gives it to another optimizer hears "unknown field", not "only sgd takes it".
+  bool also_elsewhere_in_keras = false;
+
+  bool is_flag() const { return flag != nullptr; }
 };
 
 /// One optimizer: its name, Keras' default learning rate, its hyperparameters in Keras'
@@ -49,6 +57,9 @@ struct OptimizerInfo {
   std::vector<std::string_view> hyperparameters;  ///< names of rows of hyperparameters()
   std::vector<std::string_view> slots;  ///< Keras' slot names: momentum, velocity, accumulator
   std::string_view latex_update;        ///< θ's update in LaTeX, g the gradient
+  /// The hyperparameter whose value 0 means the optimizer keeps no state (sgd: momentum, as in
+  /// Keras' SGD, which makes its momentum slots only for momentum ≠ 0); empty: always slots.
+  std::string_view slots_need = {};
 };
 
 /// Every optimizer, in OptimizerKind's order.
@@ -68,6 +79,9 @@ const std::string& optimizer_name(OptimizerKind kind);
 
 /// The optimizer called `name`; SessionError naming `field` if there is none.
 OptimizerKind parse_optimizer_kind(const std::string& name, const std::string& field);
+
+/// Keras' slot names that `config` keeps: the row's slots, none for sgd without momentum.
+std::vector<std::string_view> slot_names(const OptimizerConfig& config);
 
 /// Throws SessionError naming `field` + ".<hyperparameter>" when a value is out of range
 /// (learning_rate > 0, momentum and rho in [0, 1], beta_1 and beta_2 in [0, 1), epsilon > 0,

@@ -48,6 +48,10 @@ inline Origin earlier(Origin a, Origin b) { return a < 0 ? b : b < 0 ? a : std::
 struct Layout {
   std::vector<Eigen::MatrixXi> W, Z, Y, dW;  ///< per layer: units × inputs, units × samples
   std::vector<Eigen::VectorXi> b, db;
+  /// sgd with momentum: the velocity m of each weight and bias (Keras' slot "momentum"); empty
+  /// without momentum.
+  std::vector<Eigen::MatrixXi> mW;
+  std::vector<Eigen::VectorXi> mb;
   int L = 0;
 };
 

@@ -26,6 +26,7 @@ enum SlipApplies : unsigned {
   kLoss = 8,       ///< L
   kGradient = 16,  ///< ∂L/∂w and ∂L/∂b
   kComputed = kZ | kY | kLoss | kGradient,
+  kVelocity = 32,  ///< sgd's velocity m (with momentum)
 };
 
 /// When a slip is tried (a bit mask; every bit must hold).
@@ -39,6 +40,10 @@ enum SlipWhen : unsigned {
   kMse = 32,          ///< the loss is mse
   kSamples = 64,      ///< more than one sample
   kWeight = 128,      ///< a weight's gradient (∂L/∂w), not a bias's
+  kNoMomentum = 256,  ///< the lecture's update w ← w − η·∂L/∂w (sgd without momentum)
+  kMomentum = 512,    ///< sgd with momentum, not Nesterov: w ← w + m
+  kNesterov = 1024,   ///< sgd with Nesterov momentum: w ← w + μ·m − η·∂L/∂w
+  kAnyMomentum = 2048,  ///< sgd with momentum, Nesterov or not
 };
 
 /// What a slip is tried over. Consecutive rows with the same (non-once) loop are tried
@@ -61,7 +66,12 @@ enum class SlipForm {
   kLearningRateTwice,        ///< before(p) − η²·before(∂L/∂p)
   kNoUpdate,                 ///< before(p)
   kUpdateWithOther,          ///< before(p) − η·before(another gradient of the unit)
-  kParameterAfterUpdate,     ///< own(p) − η·∂L/∂p of this row
+  kParameterAfterUpdate,     ///< own(p) updated by this row: − η·∂L/∂p, or with momentum + m (…)
+  kPlainUpdate,              ///< before(p) − η·before(∂L/∂p): momentum forgotten
+  kOtherMomentumUpdate,      ///< Nesterov's update where plain momentum belongs, or the reverse
+  kVelocitySign,             ///< μ·before(m) + η·∂L/∂p
+  kVelocityNoMomentum,       ///< −η·∂L/∂p: μ·m forgotten
+  kVelocityNoLearningRate,   ///< μ·before(m) − ∂L/∂p
   kNoBias,                   ///< Σ_i w_ji·a_i
   kZBelowForY,               ///< Σ_i w_ji·z_i of the layer below + b_j
   kPassAfterUpdate,          ///< z, y or L recomputed with the parameters after this row's update
@@ -94,12 +104,16 @@ struct Slip {
   SlipForm form;
   /// The sentence, with {placeholders} filled from the cell: {name} the column, {dp} its
   /// gradient, {other} another column, {b}, {zn}, {fs} the activation's symbol, {dtext} its
-  /// derivative in the lecture's form, {out} the output's symbol, … (check_slips.cpp).
+  /// derivative in the lecture's form, {out} the output's symbol, {m} a parameter's velocity
+  /// column, … (check_slips.cpp).
   const char* sentence;
 };
 
 /// The slip table, in the order slips are tried.
 const std::vector<Slip>& slip_table();
+
+/// The slips of sgd with momentum (velocity and momentum updates), tried after slip_table()'s.
+const std::vector<Slip>& momentum_slip_table();
 
 /// A slip that may explain a wrong number: what the number would be, and the sentence.
 struct Candidate {

@@ -17,7 +17,8 @@ namespace nntutor {
 /// each step uses. The default is the lecture's plain gradient descent, w ← w − η·∂L/∂w with
 /// η = 0.1 on every sample, so `Sgd{0.5}` is gradient descent at η = 0.5. With g the gradient
 /// of the step's batch and t the step (keras::Optimizer, element by element):
-///   sgd      θ ← θ − η·g
+///   sgd      θ ← θ − η·g;  with momentum μ > 0 (Keras 3): m ← μ·m − η·g, θ ← θ + m,
+///            Nesterov: m ← μ·m − η·g, θ ← θ + μ·m − η·g                       (m₀ = 0)
 ///   adagrad  a ← a + g²,  θ ← θ − η·g/√(a + ε)                      (a₀ = initial_accumulator_value)
 ///   rmsprop  v ← ρ·v + (1 − ρ)·g²,  θ ← θ − η·g/√(v + ε)
 ///   adam     m ← m + (1 − β₁)(g − m),  v ← v + (1 − β₂)(g² − v),
@@ -25,6 +26,8 @@ namespace nntutor {
 struct OptimizerSettings {
   double learning_rate = 0.1;  ///< η (the lecture's 0.1; Keras' default is 0.01 for sgd)
   keras::OptimizerKind kind = keras::OptimizerKind::kSgd;
+  double momentum = 0;                     ///< sgd: μ (0: the lecture's gradient descent, no state)
+  bool nesterov = false;                   ///< sgd: Nesterov momentum
   double rho = 0.9;                        ///< rmsprop: ρ
   double beta_1 = 0.9;                     ///< adam: β₁
   double beta_2 = 0.999;                   ///< adam: β₂
@@ -41,13 +44,13 @@ struct OptimizerSettings {
   void set_config(const keras::OptimizerConfig& config);
   /// True when a step uses fewer than all `samples`.
   bool mini_batch(int samples) const { return batch_size > 0 && batch_size < samples; }
-  /// True for the lecture's gradient descent: sgd on every sample.
+  /// True for the lecture's gradient descent: sgd without momentum on every sample.
   bool plain_gradient_descent(int samples) const {
-    return kind == keras::OptimizerKind::kSgd && !mini_batch(samples);
+    return kind == keras::OptimizerKind::kSgd && momentum == 0 && !mini_batch(samples);
   }
   /// The optimizer's state per parameter as the table names it: the first letter of each of
   /// Keras' slot names — adam m (momentum) and v (velocity), rmsprop v, adagrad a
-  /// (accumulator), sgd none.
+  /// (accumulator), sgd with momentum m (Keras' slot "momentum": the velocity), plain sgd none.
   std::vector<std::string> slots() const;
 };
 

@@ -21,7 +21,7 @@ constexpr int kMaxTutorCells = 120;
 struct TutorCell {
   std::string column;  ///< the engine's name: z1, y2@2, L, dL/dw2[1,3], w1 …
   int row = 0;         ///< the table row it belongs to: the step, or step + 1 for an update
-  std::string stage;   ///< forward, loss, gradient or update
+  std::string stage;   ///< forward, loss, gradient, velocity (sgd with momentum) or update
   double exact = 0;    ///< the exact value (what "reveal" shows)
 };
 
@@ -29,6 +29,10 @@ struct TutorCell {
 struct TutorStep {
   int step = 0;
   std::vector<std::pair<std::string, double>> given;  ///< row `step`'s weights and biases
+  /// sgd with momentum: the velocity before this step's update (the row above's m_w1 …, 0 at
+  /// step 1); empty without momentum.
+  std::vector<std::pair<std::string, double>> state;
+  double momentum = 0;  ///< μ (sgd with momentum)
   std::vector<TutorCell> cells;
   /// Why some cells are not asked (the updated parameters when step + 1 cannot be computed).
   std::string note;
@@ -40,7 +44,8 @@ struct TutorStep {
 TutorStep tutor_step(const Session& session, int step);
 
 /// {"step", "given": [{"column", "value", "text"}], "cells": [{"column", "row", "stage",
-///  "exact", "text"}], "decimals", "note"}: `text` is the value with `decimals` decimals.
+///  "exact", "text"}], "decimals", "note"}: `text` is the value with `decimals` decimals; with
+///  momentum also "state": [{"column", "value", "text"}] (TutorStep::state) and "momentum": μ.
 std::string tutor_step_json(const TutorStep& step, int decimals);
 
 /// The verdict on one typed number: the checker's verdict against the exact run, and

@@ -67,7 +67,9 @@ inline nlohmann::ordered_json losses_json() {
 }
 
 /// [{name, title, keras_learning_rate, hyperparameters: [{name, latex, default, min, max,
-/// min_open, max_open, rule, meaning, worked_example}], slots, slot_letters, latex_update}].
+/// min_open, max_open, rule, meaning, worked_example, type, label}], slots, slot_letters,
+/// latex_update, slots_need}]. A flag (type "boolean": sgd's nesterov) has a true/false default
+/// and no min or max; slots_need names the hyperparameter whose 0 means no slots (sgd: momentum).
 inline nlohmann::ordered_json optimizers_json() {
   auto list = nlohmann::ordered_json::array();
   for (const auto& row : keras::optimizers()) {
@@ -79,10 +81,19 @@ inline nlohmann::ordered_json optimizers_json() {
     auto hypers = nlohmann::ordered_json::array();
     for (std::string_view name : row.hyperparameters) {
       const auto& h = keras::hyperparameter(name);
-      hypers.push_back({{"name", h.name}, {"latex", h.latex}, {"default", defaults.*h.field},
-                        {"min", bound(h.lo)}, {"max", bound(h.hi)}, {"min_open", h.lo_open},
-                        {"max_open", h.hi_open}, {"rule", h.rule}, {"meaning", h.meaning},
-                        {"worked_example", h.worked_example}});
+      const auto value = h.is_flag() ? nlohmann::ordered_json(defaults.*h.flag)
+                                     : nlohmann::ordered_json(defaults.*h.field);
+      nlohmann::ordered_json j = {{"name", h.name}, {"latex", h.latex}, {"default", value},
+                                  {"min", bound(h.lo)}, {"max", bound(h.hi)}, {"min_open", h.lo_open},
+                                  {"max_open", h.hi_open}, {"rule", h.rule}, {"meaning", h.meaning},
+                                  {"worked_example", h.worked_example}};
+      if (h.is_flag()) {  // true or false: no range
+        j["min"] = nullptr;
+        j["max"] = nullptr;
+      }
+      j["type"] = h.is_flag() ? "boolean" : "number";
+      j["label"] = h.label.empty() ? h.name : h.label;
+      hypers.push_back(std::move(j));
     }
     o["hyperparameters"] = std::move(hypers);
     auto slots = nlohmann::ordered_json::array(), letters = nlohmann::ordered_json::array();
@@ -93,6 +104,8 @@ inline nlohmann::ordered_json optimizers_json() {
     o["slots"] = std::move(slots);
     o["slot_letters"] = std::move(letters);
     o["latex_update"] = row.latex_update;
+    o["slots_need"] = row.slots_need.empty() ? nlohmann::ordered_json(nullptr)
+                                             : nlohmann::ordered_json(row.slots_need);
     list.push_back(std::move(o));
   }
   return list;
