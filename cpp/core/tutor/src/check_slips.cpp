@@ -62,6 +62,10 @@ const std::vector<Slip> kSlips = {
      Form::kChainActivationForDerivative, "{yk} = {fs}({zk}) was used where {fs}′({zk}) = {dtext} belongs."},
     {"derivative-missing", kGradient, kAlways, Over::kNonlinearLayersDown, Form::kChainNoDerivative,
      "The factor {fs}′({zk}) = {dtext} is missing."},
+    // Maxout: its f′ is the indicator 1[this piece won]; left out, every piece gets ∂L/∂y.
+    {"derivative-missing", kGradient, kPiece, Over::kOnce, Form::kChainEveryPiece,
+     "The maxout factor is missing: {name} belongs to a piece that lost (its z is not the "
+     "largest), and the gradient flows to the winning piece only, so it is 0."},
     {"weight-missing", kGradient, kAlways, Over::kLayersAbove, Form::kChainNoWeights,
      "{weights} missing from the chain."},
     {"input-missing", kGradient, kWeight, Over::kOnce, Form::kBiasGradient,
@@ -88,7 +92,7 @@ unsigned quantity_of(Kind kind) {
     case Kind::kY: return kY;
     case Kind::kLoss: return kLoss;
     case Kind::kDW: case Kind::kDB: return kGradient;
-    case Kind::kStep: case Kind::kState: case Kind::kBatch: break;
+    case Kind::kStep: case Kind::kState: case Kind::kBatch: case Kind::kWinner: break;
   }
   return 0;
 }
@@ -104,7 +108,9 @@ class Former {
  public:
   Former(const SlipInputs& in, std::size_t c)
       : in_(in), c_(c), col_(in.columns[c]), l_(col_.layer), j_(col_.unit), i_(col_.input),
-        s_(col_.sample), ul_(static_cast<std::size_t>(l_ > 0 ? l_ - 1 : 0)), J_(j_ - 1),
+        s_(col_.sample), ul_(static_cast<std::size_t>(l_ > 0 ? l_ - 1 : 0)),
+        // The row of W, b, z: piece p of unit j is row j·k + p in a maxout layer.
+        J_(l_ > 0 && col_.piece > 0 ? in.net.layers[ul_].row(j_, col_.piece) : j_ - 1),
         I_(i_ - 1), Sm_(s_ - 1), eta_(in.session.optimizer.learning_rate) {
     if (col_.kind == Kind::kW) g_ = static_cast<std::size_t>(in.at.dW[ul_](J_, I_));
     if (col_.kind == Kind::kB) g_ = static_cast<std::size_t>(in.at.db[ul_](J_));
@@ -114,7 +120,9 @@ class Former {
     const Activation* f = l_ > 0 ? &in_.net.layers[ul_].f : nullptr;
     if ((when & kLaterRow) && in_.row <= 1) return false;
     if ((when & kHiddenInput) && l_ <= 1) return false;
-    if ((when & kNonlinear) && (!f || f->kind == ActivationKind::kLinear)) return false;
+    // Maxout's y is one of its z: no f(z) or f′(z) to leave out or swap.
+    if ((when & kNonlinear) && (!f || f->kind == ActivationKind::kLinear || f->is_piecewise())) return false;
+    if ((when & kPiece) && col_.piece == 0) return false;
     if ((when & kSigmoid) && (!f || f->kind != ActivationKind::kSigmoid)) return false;
     if ((when & kHalfSse) && in_.session.loss.kind != LossKind::kHalfSse) return false;
     if ((when & kMse) && in_.session.loss.kind == LossKind::kHalfSse) return false;
@@ -137,8 +145,10 @@ class Former {
         break;
       }
       case Over::kNonlinearLayersDown:
-        for (int k = in_.layers; k >= l_; --k)
-          if (in_.net.layers[static_cast<std::size_t>(k - 1)].f.kind != ActivationKind::kLinear) out.push_back({k, 0});
+        for (int k = in_.layers; k >= l_; --k) {
+          const Activation& f = in_.net.layers[static_cast<std::size_t>(k - 1)].f;
+          if (f.kind != ActivationKind::kLinear && !f.is_piecewise()) out.push_back({k, 0});
+        }
         break;
       case Over::kLayersAbove:
         for (int k = in_.layers; k > l_; --k) out.push_back({k, 0});
@@ -221,6 +231,11 @@ class Former {
       case Form::kChainZInput: {
         ChainSlip slip;
         slip.z_input = true;
+        return pick(in_.chain(slip, l_));
+      }
+      case Form::kChainEveryPiece: {
+        ChainSlip slip;
+        slip.every_piece = l_;
         return pick(in_.chain(slip, l_));
       }
       case Form::kBiasGradient: return in_.own[static_cast<std::size_t>(in_.at.db[ul_](J_))];

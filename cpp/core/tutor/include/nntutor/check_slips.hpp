@@ -39,6 +39,7 @@ enum SlipWhen : unsigned {
   kMse = 32,          ///< the loss is mse
   kSamples = 64,      ///< more than one sample
   kWeight = 128,      ///< a weight's gradient (∂L/∂w), not a bias's
+  kPiece = 256,       ///< a maxout piece's quantity (w1p2, dL/dw1p2 …)
 };
 
 /// What a slip is tried over. Consecutive rows with the same (non-once) loop are tried
@@ -79,6 +80,7 @@ enum class SlipForm {
   kChainNoDerivative,        ///< the chain without f'(z_k)
   kChainNoWeights,           ///< the chain with W_k replaced by ones
   kChainZInput,              ///< the chain with a = z of the layer below
+  kChainEveryPiece,          ///< the chain with ∂L/∂y of a maxout unit given to every piece
   kBiasGradient,             ///< own(∂L/∂b) of the unit (∂L/∂w without its input a)
   kOtherOwn,                 ///< own(another gradient)
   kGradientAfterUpdate,      ///< ∂L/∂p recomputed with the parameters after this row's update
