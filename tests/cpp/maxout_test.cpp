@@ -7,9 +7,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "nntutor/activation.hpp"
+#include "nntutor/check.hpp"
 #include "nntutor/equations.hpp"
 #include "nntutor/network.hpp"
 #include "nntutor/session.hpp"
@@ -358,6 +360,117 @@ TEST(MaxoutEquations, TheGradientFlowsToTheWinningPieceOnly) {
     for (const auto& c : cols)
       if (c.name == e.name) EXPECT_NEAR(e.value, nntutor::column_value(c, t2.steps[0]), 1e-12) << e.name;
   }
+}
+
+/// The engine's own table of `s` for `steps` steps, as a student would copy it (4 decimals).
+std::string engine_csv(Session s, int steps) {
+  nntutor::set_steps(s, steps);
+  return nntutor::render(s, nntutor::run(s), nntutor::Format::kCsv, 4);
+}
+
+/// `csv` with the cell of column `name` in row `row` (1-based) replaced by `text`.
+std::string with_cell(const std::string& csv, const std::string& name, int row, const std::string& text) {
+  std::vector<std::vector<std::string>> lines;
+  std::string out;
+  std::istringstream in(csv);
+  std::string line;
+  std::vector<std::string> header;
+  int n = 0;
+  while (std::getline(in, line)) {
+    // Split on commas outside quotes.
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (char ch : line) {
+      if (ch == '"') quoted = !quoted;
+      if (ch == ',' && !quoted) cells.push_back(cell), cell.clear();
+      else cell += ch;
+    }
+    cells.push_back(cell);
+    if (n == 0) header = cells;
+    if (n == row)
+      for (std::size_t c = 0; c < header.size(); ++c)
+        if (header[c] == name || header[c] == "\"" + name + "\"") cells[c] = text;
+    for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? "," : "") + cells[c];
+    out += "\n";
+    ++n;
+  }
+  return out;
+}
+
+const nntutor::CellCheck* cell_of(const nntutor::CheckReport& r, const std::string& column, int row) {
+  for (const auto& c : r.cells)
+    if (c.column == column && c.row == row) return &c;
+  return nullptr;
+}
+
+TEST(MaxoutCheck, TheEnginesOwnTableIsCorrectInBothModes) {
+  const Session s = parse_session(maxout_json());
+  const std::string csv = engine_csv(s, 3);
+  for (auto mode : {nntutor::CheckMode::kStart, nntutor::CheckMode::kStep}) {
+    const nntutor::CheckReport r = nntutor::check_answer(s, nntutor::parse_answer(s, csv), mode);
+    EXPECT_EQ(r.wrong, 0) << r.summary;
+    EXPECT_EQ(r.cells.size(), 3u * 33u);
+    const nntutor::CellCheck* win = cell_of(r, "win1[2]", 1);
+    ASSERT_NE(win, nullptr);
+    EXPECT_EQ(win->verdict, nntutor::Verdict::kCorrect);
+    EXPECT_EQ(win->formula, "win1[2] = the piece with the largest of z1p1[2], z1p2[2] (the first of them on a tie)");
+    EXPECT_EQ(cell_of(r, "y1[1]", 1)->formula, "y1[1] = max(z1p1[1], z1p2[1])");
+    EXPECT_EQ(cell_of(r, "z1p2[2]", 1)->formula, "z1p2[2] = w1p2[2,1]·x + b1p2[2]");
+  }
+}
+
+TEST(MaxoutCheck, GradientGivenToTheLosingPieceIsNamed) {
+  const Session s = parse_session(maxout_json());
+  // Row 1: unit 1's piece 2 lost (z = −0.1 < 0.6), yet the student gave it the winner's gradient.
+  const std::string csv = with_cell(engine_csv(s, 2), "dL/dw1p2[1,1]", 1, "-0.0744");
+  const nntutor::CheckReport r = nntutor::check_answer(s, nntutor::parse_answer(s, csv), nntutor::CheckMode::kStep);
+  ASSERT_EQ(r.wrong, 1) << r.summary;
+  const nntutor::CellCheck* c = cell_of(r, "dL/dw1p2[1,1]", 1);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->verdict, nntutor::Verdict::kWrong);
+  EXPECT_EQ(c->expected, "0.0000");
+  EXPECT_EQ(c->slip_id, "derivative-missing");
+  EXPECT_NE(c->slip.find("the gradient flows to the winning piece only"), std::string::npos) << c->slip;
+  EXPECT_NE(c->formula.find("1[z1p2[1] = y1[1]]"), std::string::npos) << c->formula;
+}
+
+TEST(MaxoutCheck, AWrongWinnerIsWrongAndItsYFollows) {
+  const Session s = parse_session(maxout_json());
+  std::string csv = with_cell(engine_csv(s, 1), "win1[1]", 1, "2");
+  csv = with_cell(csv, "y1[1]", 1, "-0.1000");
+  const nntutor::CheckReport r = nntutor::check_answer(s, nntutor::parse_answer(s, csv), nntutor::CheckMode::kStart);
+  EXPECT_EQ(cell_of(r, "win1[1]", 1)->verdict, nntutor::Verdict::kWrong);
+  EXPECT_EQ(cell_of(r, "win1[1]", 1)->expected, "1");
+  EXPECT_EQ(cell_of(r, "y1[1]", 1)->verdict, nntutor::Verdict::kWrong);
+}
+
+TEST(MaxoutCheck, ATieWithinRoundingAcceptsEitherPiece) {
+  // z = 0.50004 and 0.50001: piece 1 wins, but both read 0.5000 at 4 decimals, so a student who
+  // takes piece 2 (and gives it the gradient) differs from the exact run only by rounding.
+  const Session s = parse_session(R"({"inputs": [[1]], "targets": [[1]],
+      "layers": [{"units": 1, "activation": "maxout", "weights": [[[0.5], [0.3]]], "biases": [[0.00004, 0.20001]]},
+                 {"units": 1, "activation": "sigmoid", "weights": [[0.8]], "biases": [0]}]})");
+  const std::string exact = engine_csv(s, 1);
+  EXPECT_NE(exact.find(",0.5000,0.5000,1,0.5000,-0.0771,0.0000,-0.0771,0.0000,"), std::string::npos) << exact;
+  std::string csv = with_cell(exact, "win1", 1, "2");
+  csv = with_cell(csv, "dL/dw1p1", 1, "0.0000");
+  csv = with_cell(csv, "dL/dw1p2", 1, "-0.0771");
+  csv = with_cell(csv, "dL/db1p1", 1, "0.0000");
+  csv = with_cell(csv, "dL/db1p2", 1, "-0.0771");
+  for (auto mode : {nntutor::CheckMode::kStart, nntutor::CheckMode::kStep}) {
+    const nntutor::CheckReport r = nntutor::check_answer(s, nntutor::parse_answer(s, csv), mode);
+    EXPECT_EQ(r.wrong, 0) << r.summary;
+    EXPECT_EQ(cell_of(r, "win1", 1)->verdict, nntutor::Verdict::kRounding);
+    EXPECT_EQ(cell_of(r, "dL/dw1p2", 1)->verdict, nntutor::Verdict::kRounding);
+  }
+  // Not so when the pieces are apart: z = 0.6 and −0.1.
+  const Session apart = parse_session(maxout_json());
+  const std::string wrong = with_cell(with_cell(engine_csv(apart, 1), "dL/dw1p1[1,1]", 1, "0.0000"),
+                                      "dL/dw1p2[1,1]", 1, "-0.0744");
+  const nntutor::CheckReport r = nntutor::check_answer(apart, nntutor::parse_answer(apart, wrong), nntutor::CheckMode::kStart);
+  EXPECT_EQ(cell_of(r, "dL/dw1p1[1,1]", 1)->verdict, nntutor::Verdict::kWrong);
+  EXPECT_EQ(cell_of(r, "dL/dw1p2[1,1]", 1)->verdict, nntutor::Verdict::kWrong);
 }
 
 }  // namespace

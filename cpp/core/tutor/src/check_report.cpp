@@ -26,7 +26,7 @@ std::string plain(std::string s) {
       {" \\cdot ", "·"},     {"\\cdot ", "·"},          {"\\delta", "δ"},  {"\\left(", "("},
       {"\\right)", ")"},     {"\\,", "·"},               {"\\mathbb{1}[", "1["},
       {"\\mathrm{lrelu}'", "lrelu′"}, {"\\mathrm{elu}'", "elu′"}, {"\\sigma", "σ"}, {"^{2}", "²"},
-      {" - ", " − "}};
+      {" - ", " − "}, {",p", "p"}};  // a maxout piece: z_{1,p2} is the table's z1p2
   for (const auto& [from, to] : kReplace) replace_all(s, from, to);
   for (std::size_t p = s.find("_{"); p != std::string::npos; p = s.find("_{")) {
     const std::size_t close = s.find('}', p);
