@@ -17,6 +17,7 @@
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/train.hpp"
+#include "nntutor/tutor.hpp"
 #include "test_helpers.hpp"
 
 namespace {
@@ -471,6 +472,21 @@ TEST(MaxoutCheck, ATieWithinRoundingAcceptsEitherPiece) {
   const nntutor::CheckReport r = nntutor::check_answer(apart, nntutor::parse_answer(apart, wrong), nntutor::CheckMode::kStart);
   EXPECT_EQ(cell_of(r, "dL/dw1p1[1,1]", 1)->verdict, nntutor::Verdict::kWrong);
   EXPECT_EQ(cell_of(r, "dL/dw1p2[1,1]", 1)->verdict, nntutor::Verdict::kWrong);
+}
+
+TEST(MaxoutTutor, AsksTheWinningPieceAfterThePiecesAndNamesALosingPiecesGradient) {
+  const Session s = parse_session(maxout_json());
+  const nntutor::TutorStep step = nntutor::tutor_step(s, 1);
+  std::vector<std::string> first;
+  for (std::size_t i = 0; i < 8; ++i) first.push_back(step.cells[i].column);
+  EXPECT_EQ(first, (std::vector<std::string>{"z1p1[1]", "z1p2[1]", "z1p1[2]", "z1p2[2]", "win1[1]",
+                                             "win1[2]", "y1[1]", "y1[2]"}));
+  EXPECT_EQ(step.cells[5].exact, 2);
+  EXPECT_EQ(nntutor::tutor_check(s, 1, "win1[2]", 1, "2", 4).cell.verdict, nntutor::Verdict::kCorrect);
+  EXPECT_EQ(nntutor::tutor_check(s, 1, "win1[2]", 1, "1", 4).cell.verdict, nntutor::Verdict::kWrong);
+  const nntutor::TutorCheck losing = nntutor::tutor_check(s, 1, "dL/db1p1[2]", 1, "0.0425", 4);
+  EXPECT_EQ(losing.cell.verdict, nntutor::Verdict::kWrong);
+  EXPECT_EQ(losing.cell.slip_id, "derivative-missing");
 }
 
 }  // namespace

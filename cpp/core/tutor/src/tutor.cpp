@@ -56,6 +56,8 @@ TutorStep tutor_step(const Session& session, int step) {
     if (c.kind == Kind::kW || c.kind == Kind::kB) out.given.emplace_back(c.name, column_value(c, now));
   for (int l = 1; l <= layers; ++l) {
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kZ; });
+    // maxout: which piece won, before its y
+    add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kWinner; });
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kY; });
   }
   add("loss", step, now, [](const Column& c) { return c.kind == Kind::kLoss; });
