@@ -39,8 +39,11 @@ test('a maxout layer built by labels steps to the hand-derived row with its winn
   assert.match(await unit2.getAttribute('aria-label'), /max of 2, z1 = 0\.2000, z2 = 0\.5000, winner: piece 2, y = 0\.5000/);
   assert.equal(await page.locator('svg.graph-svg [aria-label^="w1p1[1,1] = 0.5000"]').count(), 1);
   // The equations name the winning piece.
-  const equations = await page.locator('#equations').innerText();
-  assert.match(equations, /winner: piece 1/);
+  const panel = page.getByRole('region', { name: /^Gradient equations\b/ });
+  const losing = panel.getByRole('region', { name: 'dL/dw1p2[1,1]', exact: true });
+  assert.match(await losing.textContent(), /winner: piece 1/);
+  assert.ok(await losing.locator('.katex').count() >= 1, 'typeset by KaTeX');
+  assert.equal(await panel.locator('.katex-error').count(), 0);
 }));
 
 test('the pieces box takes 2…16 and redraws the weights; a bad count is named at the box', () => withPage(async (page) => {
