@@ -115,7 +115,9 @@ function describe(session, layers, { precision, gradients, sample, samples }) {
       neurons.push({
         name, value: layer.b[j - 1],
         text: `neuron ${j} of layer ${l}: ${reading.join(', ')}`,
-        lines: [b, ...forward, ...(gradients ? grad : [])],
+        // maxout: as many lines as another neuron's — the winner in place of z (each piece's z is read out)
+        lines: [b, ...(P ? [P.z ? `max of ${P.k}: piece ${win(j)}` : `max of ${P.k}`, ...forward.slice(-1).filter(() => P.z)]
+          : forward), ...(gradients ? grad : [])],
       });
     }
   });
