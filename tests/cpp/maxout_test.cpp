@@ -474,6 +474,29 @@ TEST(MaxoutCheck, ATieWithinRoundingAcceptsEitherPiece) {
   EXPECT_EQ(cell_of(r, "dL/dw1p2[1,1]", 1)->verdict, nntutor::Verdict::kWrong);
 }
 
+TEST(MaxoutCheck, EveryCellWrongInADeepMaxoutNetworkIsJudgedAndDiagnosed) {
+  // 2 inputs → 3 maxout units (k = 3) → 2 maxout outputs (k = 2), 2 samples: every slip form
+  // is tried on piece rows, winner columns and a maxout output.
+  const Session s = parse_session(R"({"inputs": [[0.5, -1], [1, 0.25]], "targets": [[0.2, -0.1], [0.4, 0.3]],
+      "layers": [{"units": 3, "activation": "maxout", "pieces": 3}, {"units": 2, "activation": "maxout"}],
+      "loss": "mse", "seed": 5})");
+  const std::string exact = engine_csv(s, 2);
+  const nntutor::Answer right = nntutor::parse_answer(s, exact);
+  for (auto mode : {nntutor::CheckMode::kStart, nntutor::CheckMode::kStep})
+    EXPECT_EQ(nntutor::check_answer(s, right, mode).wrong, 0);
+  nntutor::Answer wrong = right;
+  for (auto& row : wrong.rows)
+    for (std::size_t c = 1; c < row.cells.size(); ++c) {
+      row.cells[c].value += 0.5;
+      row.cells[c].text = nntutor::fixed(row.cells[c].value, 4);
+    }
+  for (auto mode : {nntutor::CheckMode::kStart, nntutor::CheckMode::kStep}) {
+    const nntutor::CheckReport r = nntutor::check_answer(s, wrong, mode);
+    EXPECT_GT(r.wrong, 100);
+    for (const auto& c : r.cells) EXPECT_FALSE(c.formula.empty()) << c.column;
+  }
+}
+
 TEST(MaxoutTutor, AsksTheWinningPieceAfterThePiecesAndNamesALosingPiecesGradient) {
   const Session s = parse_session(maxout_json());
   const nntutor::TutorStep step = nntutor::tutor_step(s, 1);

@@ -181,6 +181,8 @@ class Former {
       case Form::kParameterAfterUpdate: return own - eta_ * in_.used[g_];
       case Form::kNoBias:
       case Form::kZBelowForY: {
+        // Below a maxout layer y is the winning piece's z: there is no z to take for y.
+        if (form == Form::kZBelowForY && in_.net.layers[ul_ - 1].f.is_piecewise()) return kNaN;
         const Mats& m = in_.mats();
         const Eigen::MatrixXd& A = input(l_);
         double wa = 0, wz = 0;
@@ -210,7 +212,9 @@ class Former {
         const Eigen::MatrixXd diff = difference();
         return diff.sum() / static_cast<double>(diff.rows()) / S;
       }
-      case Form::kLossOfZ: return in_.session.loss.mean(in_.mats().Z.back(), in_.session.batch.Y);
+      case Form::kLossOfZ:  // a maxout output's y is one of its z (and its z has k rows per output)
+        if (in_.net.layers.back().f.is_piecewise()) return kNaN;
+        return in_.session.loss.mean(in_.mats().Z.back(), in_.session.batch.Y);
       case Form::kSamplesTimesOwn: return S * own;
       case Form::kNegatedOwn: return -own;
       case Form::kChainActivationForDerivative: {
@@ -229,6 +233,7 @@ class Former {
         return pick(in_.chain(slip, l_));
       }
       case Form::kChainZInput: {
+        if (in_.net.layers[ul_ - 1].f.is_piecewise()) return kNaN;  // as kZBelowForY
         ChainSlip slip;
         slip.z_input = true;
         return pick(in_.chain(slip, l_));
@@ -275,7 +280,7 @@ class Former {
     if (key == "name") return col_.name;
     if (key == "dp") return in_.columns[g_].name;
     if (key == "other") return in_.columns[step.other].name;
-    if (key == "b") return name(Kind::kB, l_, j_);
+    if (key == "b") return quantity_name(Kind::kB, in_.net, in_.samples, l_, j_, 0, 0, col_.piece);
     if (key == "z_below") return layer_symbol(net, 'z', l_ - 1);
     if (key == "y_below") return layer_symbol(net, 'y', l_ - 1);
     if (key == "f_below") return symbol(net.layers[ul_ - 1].f);
@@ -303,7 +308,7 @@ class Former {
       const std::string y = y_name(net, in_.samples, l_ - 1, i_, 1);
       return y.substr(0, y.find('@'));
     }
-    if (key == "w") return name(Kind::kW, l_, j_, i_);
+    if (key == "w") return quantity_name(Kind::kW, in_.net, in_.samples, l_, j_, i_, 0, col_.piece);
     if (key == "z_in") return name(Kind::kZ, l_ - 1, i_);
     if (key == "y_in") return name(Kind::kY, l_ - 1, i_);
     if (key == "which")
