@@ -1,4 +1,4 @@
-// Maxout in the page (issue 15), as a person builds it: the activation chooser's maxout, the
+// Maxout in the page (issue 15), as a person builds it: the layer's maxout box, the
 // pieces box, each piece's weights by their labels, Step, the winning-piece column, the graph's
 // "max of 2" and the equations that name the winning piece.
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { button, enter, field, readTable, withPage } from './harness.mjs';
 /// The 1-2(maxout k = 2)-1 network of examples/maxout.json, entered box by box.
 async function buildMaxout(page) {
   await enter(page, 'units of layer 1', '2');
-  await page.getByLabel('activation of layer 1', { exact: true }).selectOption('maxout');
+  await page.getByLabel('maxout of layer 1', { exact: true }).check();
   assert.equal(await field(page, 'pieces of layer 1').inputValue(), '2');
   const start = {
     'w1p1[1,1]': '0.5', 'w1p2[1,1]': '-0.3', 'w1p1[2,1]': '0.2', 'w1p2[2,1]': '0.4',
@@ -46,9 +46,9 @@ test('a maxout layer built by labels steps to the hand-derived row with its winn
   assert.equal(await panel.locator('.katex-error').count(), 0);
 }));
 
-test('the pieces box takes 2…16 and redraws the weights; a bad count is named at the box', () => withPage(async (page) => {
+test('the pieces box takes 2…16 and redraws the weights; a bad count is named at the box; unticked, the layer is sigmoid again', () => withPage(async (page) => {
   await enter(page, 'units of layer 1', '2');
-  await page.getByLabel('activation of layer 1', { exact: true }).selectOption('maxout');
+  await page.getByLabel('maxout of layer 1', { exact: true }).check();
   await enter(page, 'pieces of layer 1', '3');
   assert.ok(await field(page, 'w1p3[2,1]').isVisible());
   await enter(page, 'pieces of layer 1', '17');
@@ -60,4 +60,9 @@ test('the pieces box takes 2…16 and redraws the weights; a bad count is named 
   await button(page, 'Step').click();
   const { headers } = await readTable(page);
   assert.ok(headers.includes('z1p3[2]'));
+  assert.equal(await page.getByLabel('activation of layer 1', { exact: true }).count(), 0, 'maxout in place of f(z)');
+  await page.getByLabel('maxout of layer 1', { exact: true }).uncheck();
+  assert.equal(await page.getByLabel('activation of layer 1', { exact: true }).inputValue(), 'sigmoid');
+  assert.ok(await field(page, 'w1[2,1]').isVisible());
+  assert.equal(await field(page, 'pieces of layer 1').count(), 0);
 }));

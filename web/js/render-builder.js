@@ -134,15 +134,24 @@ function layerFieldset(doc, layer, l, handlers, model) {
   const units = countInput(`layer-${l}-units`, layer.units, pageLimits.units, (text) => handlers.onUnits(l, text));
   units.setAttribute('aria-label', `units of layer ${n}`);
   // A last-layer-only activation (softmax) only for the last layer.
-  const activation = select(`layer-${l}-activation`, [...(last ? lastActivations : activations), ...piecewiseActivations],
-    layer.activation, (value) => handlers.onActivation(l, value));
+  const activation = select(`layer-${l}-activation`, last ? lastActivations : activations, layer.activation,
+    (value) => handlers.onActivation(l, value));
   activation.setAttribute('aria-label', `activation of layer ${n}`);
   activation.dataset.key = `activation:${l}`;
   const parts = [
     el('legend', { text: last ? `Layer ${n} (output)` : `Layer ${n}` }),
     field('units', units),
-    field('activation', activation),
   ];
+  // Maxout units (k affine pieces each, y = the largest z) in place of an activation f(z): a
+  // box of their own, since maxout is not one of the element-wise activations.
+  for (const name of piecewiseActivations) {
+    const box = el('input', { id: `layer-${l}-${name}`, type: 'checkbox', checked: layer.activation === name });
+    box.setAttribute('aria-label', `${name} of layer ${n}`);
+    box.addEventListener('change', () => handlers.onPiecewise(l, name, box.checked));
+    parts.push(el('div', { className: 'field field-check' }, [
+      el('label', { for: box.id }, [box, ` ${model.choosers.labels.activation[name] ?? name}`])]));
+  }
+  if (!(layer.activation in pieces)) parts.push(field('activation', activation));
   if (layer.activation in pieces) {  // maxout: k affine pieces per unit
     const range = pieces[layer.activation];
     const k = countInput(`layer-${l}-pieces`, layer.pieces ?? range.default, range.max, (text) => handlers.onPieces(l, text));

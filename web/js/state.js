@@ -48,8 +48,8 @@ export function choosers(schema) {
   return {
     activations: schema.activations.filter((a) => !a.last_layer_only).map((a) => a.name),
     lastActivations: schema.activations.map((a) => a.name),
-    /// The rows whose units have k affine pieces (maxout), offered after the others in every
-    /// layer, and their pieces: activation → { default, min, max }.
+    /// The rows whose units have k affine pieces (maxout), a box of their own in every layer
+    /// (not among the activations f(z)), and their pieces: activation → { default, min, max }.
     piecewiseActivations: piecewise.map((a) => a.name),
     pieces: Object.fromEntries(piecewise.map((a) => [a.name, { ...a.pieces }])),
     losses: schema.losses.map((l) => l.name),
