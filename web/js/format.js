@@ -30,6 +30,7 @@ export function tableShape(columns) {
 
 const kSymbols = {
   w: ['', 'w'], b: ['', 'b'], z: ['', 'z'], y: ['', 'y'], dw: ['∂L/∂', 'w'], db: ['∂L/∂', 'b'],
+  winner: ['', 'win'],
 };
 
 /// The header of one column as parts: `{ prefix, symbol, sub, suffix, text }`, e.g. ∂L/∂w₁ is
@@ -56,10 +57,11 @@ export function columnHeader(column, shape) {
   } else if (layer.units > 1) {
     suffix = `[${column.unit}]`;
   }
-  if ((column.kind === 'z' || column.kind === 'y') && shape.samples > 1 && column.sample > 0) {
+  if ((column.kind === 'z' || column.kind === 'y' || column.kind === 'winner') && shape.samples > 1 && column.sample > 0) {
     suffix += `@${column.sample}`;
   }
-  const sub = String(column.layer);
+  // A maxout piece: w₁ₚ₂ (the engine's w1p2), the winning piece win₁.
+  const sub = column.piece ? `${column.layer}p${column.piece}` : String(column.layer);
   return { prefix, symbol, sub, suffix, text: `${prefix}${symbol}${sub}${suffix}` };
 }
 
@@ -67,7 +69,7 @@ export function columnHeader(column, shape) {
 /// `decimals` decimals or, where those would show 0 (adam's v is often 1e-6 and less), with
 /// three significant digits (7.90e-6); every other number as formatNumber.
 export function formatCell(column, value, decimals) {
-  if (column.kind === 'step' || column.kind === 'batch') return String(value);
+  if (column.kind === 'step' || column.kind === 'batch' || column.kind === 'winner') return String(value);
   if (column.kind === 'state' && value !== 0 && Number.isFinite(value) && Math.abs(value) < 0.5 * 10 ** -decimals) {
     return value.toExponential(2);
   }

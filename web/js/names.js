@@ -4,14 +4,17 @@
 // layer). Data cells: x[s,i] is feature i of sample s, y[s,k] target k of sample s; with one
 // sample and one column they are plain x and y, as in the lecture.
 
-/// Name of weight (unit j, input i) of layer l (all 1-based) in a layer of `units` × `inputs`.
-export function weightName(l, j, i, units, inputs) {
-  return units === 1 && inputs === 1 ? `w${l}` : `w${l}[${j},${i}]`;
+/// Name of weight (unit j, input i) of layer l (all 1-based) in a layer of `units` × `inputs`;
+/// of a maxout layer's piece p (1-based; 0: none) w1p2[1,1], as the engine's columns.
+export function weightName(l, j, i, units, inputs, piece = 0) {
+  const p = piece > 0 ? `p${piece}` : '';
+  return units === 1 && inputs === 1 ? `w${l}${p}` : `w${l}${p}[${j},${i}]`;
 }
 
-/// Name of the bias of unit j of layer l (1-based) in a layer of `units`.
-export function biasName(l, j, units) {
-  return units === 1 ? `b${l}` : `b${l}[${j}]`;
+/// Name of the bias of unit j of layer l (1-based) in a layer of `units` (piece as weightName).
+export function biasName(l, j, units, piece = 0) {
+  const p = piece > 0 ? `p${piece}` : '';
+  return units === 1 ? `b${l}${p}` : `b${l}${p}[${j}]`;
 }
 
 /// Name of a data cell: `kind` 'x' (input) or 'y' (target), sample s, column c (1-based),

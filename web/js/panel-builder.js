@@ -59,6 +59,14 @@ export function createBuilderPanel(page, document) {
       applyCount(`layer-${l}-units`, text, `units of layer ${l + 1}`, (n) => model.setUnits(page.state, l, n));
     },
     onActivation: (l, name) => update(page.model.setActivation(page.state, l, name)),
+    /// Maxout units (`name`) for layer l, or back to the default activation.
+    onPiecewise: (l, name, on) => update(page.model.setActivation(page.state, l, on ? name : page.model.schema.defaults.activation)),
+    onPieces(l, text) {  // maxout's k, in the row's range
+      const range = page.model.choosers.pieces[page.state.doc.layers[l].activation];
+      const parsed = model.parseWhole(text, `pieces of layer ${l + 1}`, range.min, range.max);
+      showControlError(`layer-${l}-pieces`, parsed.error);
+      if (!parsed.error) update(page.model.setPieces(page.state, l, parsed.value));
+    },
     onLoss: (name) => update(page.model.setLoss(page.state, name)),
     onOptimizer: (name) => update(page.model.setOptimizer(page.state, name)),
     onAddLayer: () => update(page.model.addLayer(page.state)),

@@ -25,7 +25,7 @@ export function createGraphPanel(page, document) {
     const { shown, state } = page;
     graphStep.textContent = shown.step > 0 ? `at step ${shown.step}` : 'before step 1';
     renderGraph(graph, {
-      session: shown.session, step: shown.trace, precision: state.precision, activations: page.model.schema.activations,
+      session: shown.session, step: shown.trace, precision: state.precision, activations: [...page.model.schema.activations, ...(page.model.schema.piecewise_activations ?? [])],
     },
       { onEdit: editParameter });
   }

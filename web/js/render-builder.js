@@ -165,7 +165,7 @@ function structureSection(doc, handlers, model) {
 }
 
 function layerFieldset(doc, layer, l, handlers, model) {
-  const { activations, lastActivations, alphaDefaults, pageLimits } = model.choosers;
+  const { activations, lastActivations, alphaDefaults, pageLimits, piecewiseActivations = [], pieces = {} } = model.choosers;
   const n = l + 1;
   const last = l === doc.layers.length - 1;
   const units = countInput(`layer-${l}-units`, layer.units, pageLimits.units, (text) => handlers.onUnits(l, text));
@@ -178,8 +178,24 @@ function layerFieldset(doc, layer, l, handlers, model) {
   const parts = [
     el('legend', { text: last ? `Layer ${n} (output)` : `Layer ${n}` }),
     field('units', units),
-    field('activation', activation),
   ];
+  // Maxout units (k affine pieces each, y = the largest z) in place of an activation f(z): a
+  // box of their own, since maxout is not one of the element-wise activations.
+  for (const name of piecewiseActivations) {
+    const box = el('input', { id: `layer-${l}-${name}`, type: 'checkbox', checked: layer.activation === name });
+    box.setAttribute('aria-label', `${name} of layer ${n}`);
+    box.addEventListener('change', () => handlers.onPiecewise(l, name, box.checked));
+    parts.push(el('div', { className: 'field field-check' }, [
+      el('label', { for: box.id }, [box, ` ${model.choosers.labels.activation[name] ?? name}`])]));
+  }
+  if (!(layer.activation in pieces)) parts.push(field('activation', activation));
+  if (layer.activation in pieces) {  // maxout: k affine pieces per unit
+    const range = pieces[layer.activation];
+    const k = countInput(`layer-${l}-pieces`, layer.pieces ?? range.default, range.max, (text) => handlers.onPieces(l, text));
+    k.min = String(range.min);
+    k.setAttribute('aria-label', `pieces of layer ${n}`);
+    parts.push(field('pieces', k, { note: `${range.min}–${range.max}: y = max of the pieces' z` }));
+  }
   if (layer.activation in alphaDefaults) {
     const alpha = cellInput(doc, `alpha:${l}`, handlers, 'cell-input field-input');
     alpha.placeholder = String(alphaDefaults[layer.activation]);
@@ -255,9 +271,11 @@ function weightsSection(doc, handlers) {
       return doc.layers[l - 1].units === 1 ? `y${l}` : `y${l}[${i + 1}]`;
     };
     const headers = [...Array.from({ length: inputs }, (_, i) => `from ${from(i)}`), 'bias'];
-    const rows = Array.from({ length: layer.units }, (_, j) => ({
-      header: layer.units === 1 ? `unit` : `unit ${j + 1}`,
-      keys: [...Array.from({ length: inputs }, (_, i) => `w:${l}:${j}:${i}`), `b:${l}:${j}`],
+    // A maxout layer: one row per piece p of each unit j (row j·k + p of its weights).
+    const k = layer.pieces ?? 1;
+    const rows = Array.from({ length: layer.units * k }, (_, r) => ({
+      header: (layer.units === 1 ? 'unit' : `unit ${Math.floor(r / k) + 1}`) + (k > 1 ? `, piece ${(r % k) + 1}` : ''),
+      keys: [...Array.from({ length: inputs }, (_, i) => `w:${l}:${r}:${i}`), `b:${l}:${r}`],
     }));
     return grid(doc, `Layer ${l + 1}: weights w${l + 1} and biases b${l + 1}`, headers, rows, handlers, { corner: 'unit' });
   });
@@ -275,7 +293,7 @@ function weightsSection(doc, handlers) {
 /// What decides the builder's layout: when it changes the builder is drawn again.
 function shapeKey(doc) {
   return JSON.stringify([doc.features, doc.inputs.length, doc.loss, doc.optimizer.name,
-    doc.layers.map((l) => [l.units, l.activation])]);
+    doc.layers.map((l) => [l.units, l.activation, l.pieces ?? 1])]);
 }
 
 const drawn = new WeakMap();

@@ -32,7 +32,7 @@ function activationRow(rows, name) {
 function layerValues(session, step, s) {
   return session.layers.map((layer, l) => {
     const trace = step?.layers?.[l];
-    return {
+    const values = {
       activation: layer.activation,
       W: trace ? trace.W : layer.weights,
       b: trace ? trace.b : layer.biases,
@@ -41,7 +41,35 @@ function layerValues(session, step, s) {
       dW: trace ? trace.dW : null,
       db: trace ? trace.db : null,
     };
+    return layer.pieces ? maxoutValues(layer, values) : values;
   });
+}
+
+/// A maxout layer (k pieces per unit; the trace's rows j·k + p, the session's [unit][piece]) as
+/// one neuron per unit: its edges and bias are the winning piece's (piece 1 before a step, or
+/// the winner the trace's z give: the first of the largest), and `pieces` keeps every piece's
+/// numbers, listed in the texts ("max of k").
+function maxoutValues(layer, v) {
+  const k = layer.pieces;
+  const W = Array.isArray(v.W[0]?.[0]) ? v.W.flat(1) : v.W;  // the session's [unit][piece][input]
+  const b = Array.isArray(v.b[0]) ? v.b.flat(1) : v.b;
+  const winner = Array.from({ length: layer.units }, (_, j) => {
+    if (!v.z) return 0;
+    let best = 0;
+    for (let p = 1; p < k; p += 1) if (v.z[j * k + p] > v.z[j * k + best]) best = p;
+    return best;
+  });
+  const pick = (m, j) => (m ? m[j * k + winner[j]] : null);
+  return {
+    activation: v.activation,
+    W: winner.map((_, j) => pick(W, j)),
+    b: winner.map((_, j) => pick(b, j)),
+    z: v.z ? winner.map((_, j) => pick(v.z, j)) : null,
+    y: v.y,
+    dW: v.dW ? winner.map((_, j) => pick(v.dW, j)) : null,
+    db: v.db ? winner.map((_, j) => pick(v.db, j)) : null,
+    pieces: { k, winner, W, b, z: v.z },
+  };
 }
 
 /// The parts of the graph as text. Per edge and neuron: its parameter's name and value and
@@ -56,26 +84,40 @@ function describe(session, layers, { precision, gradients, sample, samples }) {
     const l = k + 1;
     const units = layer.W.length;
     const inputs = units > 0 ? layer.W[0].length : 0;
+    const P = layer.pieces;  // maxout: the edge and the neuron show the winning piece
+    const win = (j) => (P ? P.winner[j - 1] + 1 : 0);
     for (let j = 1; j <= units; j += 1) {
       for (let i = 1; i <= inputs; i += 1) {
-        const name = weightName(l, j, i, units, inputs);
+        const name = weightName(l, j, i, units, inputs, win(j));
         const w = layer.W[j - 1][i - 1];
         const fw = f(w);
         const dw = layer.dW && gradients ? f(layer.dW[j - 1][i - 1]) : null;
-        const text = layer.dW
+        let text = layer.dW
           ? `${name} = ${fw}, ∂L/∂${name} = ${dw ?? f(layer.dW[j - 1][i - 1])}`
           : `${name} = ${fw}`;
+        if (P) {  // every piece's weight on this connection
+          const others = Array.from({ length: P.k }, (_, p) => p + 1).filter((p) => p !== win(j))
+            .map((p) => `${weightName(l, j, i, units, inputs, p)} = ${f(P.W[(j - 1) * P.k + p - 1][i - 1])}`);
+          text += ` (winning piece ${win(j)} of ${P.k}${layer.z ? '' : ' before a step'}; ${others.join(', ')})`;
+        }
         edges.push({ name, value: w, text, w: fw, dw });
       }
-      const name = biasName(l, j, units);
+      const name = biasName(l, j, units, win(j));
       const b = `${name} = ${f(layer.b[j - 1])}`;
       const forward = layer.z ? [`z = ${f(layer.z[j - 1])}`, `y = ${f(layer.y[j - 1])}`] : [];
+      if (P) {  // "max of k": each piece's z, and which one won
+        forward.unshift(`max of ${P.k}`);
+        if (P.z) forward.splice(1, 1, ...Array.from({ length: P.k }, (_, p) => `z${p + 1} = ${f(P.z[(j - 1) * P.k + p])}`),
+          `winner: piece ${win(j)}`);
+      }
       const grad = layer.db ? [`∂L/∂${name} = ${f(layer.db[j - 1])}`] : [];
       const reading = forward.length ? [`${forward.join(', ')}${forSample}`, b, ...grad] : [b, ...grad];
       neurons.push({
         name, value: layer.b[j - 1],
         text: `neuron ${j} of layer ${l}: ${reading.join(', ')}`,
-        lines: [b, ...forward, ...(gradients ? grad : [])],
+        // maxout: as many lines as another neuron's — the winner in place of z (each piece's z is read out)
+        lines: [b, ...(P ? [P.z ? `max of ${P.k}: piece ${win(j)}` : `max of ${P.k}`, ...forward.slice(-1).filter(() => P.z)]
+          : forward), ...(gradients ? grad : [])],
       });
     }
   });

@@ -8,7 +8,9 @@
 //                beta_2, epsilon, initial_accumulator_value, batch_size, shuffle_seed } }
 //                (optimizer texts: '' = the engine's default). weights[j][i], biases[j],
 //                inputs[s][i], targets[s][k] are texts; a cell that a shape change created and
-//                that has no value yet is null until fillMissing() gives it one.
+//                that has no value yet is null until fillMissing() gives it one. A maxout layer
+//                also has `pieces` (k) and units·k rows of weights and biases, row j·k + p for
+//                piece p of unit j (the engine's order); the session writes [unit][piece].
 //   stepsShown   how many rows of the trace the table shows (the session's "steps")
 //   precision    decimals shown (0…12)
 //   columns      the column kinds the table shows (engine-api.md: w, b, z, y, dw, db, loss)
@@ -36,18 +38,25 @@ export { parseNumber, parseWhole };
 /// schema's order), `labels: { activation, loss, optimizer }` (name → title), `alphaDefaults`
 /// (activation → the session's default α, for the rows that take α), `optimizerFields`
 /// (optimizer → its worked example's hyperparameters), `optimizerDefaults` (hyperparameter →
-/// Keras' default), `pageLimits }`.
+/// Keras' default), `piecewiseActivations` and `pieces` (maxout: a unit of k affine pieces, and
+/// k's default and range), `pageLimits }`.
 export function choosers(schema) {
   const titles = (rows) => Object.fromEntries(rows.map((r) => [r.name, r.title]));
   const optimizerDefaults = {};
   for (const o of schema.optimizers) for (const h of o.hyperparameters) optimizerDefaults[h.name] ??= h.default;
+  const piecewise = schema.piecewise_activations ?? [];
   return {
     activations: schema.activations.filter((a) => !a.last_layer_only).map((a) => a.name),
     lastActivations: schema.activations.map((a) => a.name),
+    /// The rows whose units have k affine pieces (maxout), a box of their own in every layer
+    /// (not among the activations f(z)), and their pieces: activation → { default, min, max }.
+    piecewiseActivations: piecewise.map((a) => a.name),
+    pieces: Object.fromEntries(piecewise.map((a) => [a.name, { ...a.pieces }])),
     losses: schema.losses.map((l) => l.name),
     optimizers: schema.optimizers.map((o) => o.name),
     labels: {
-      activation: titles(schema.activations), loss: titles(schema.losses), optimizer: titles(schema.optimizers),
+      activation: titles([...schema.activations, ...piecewise]), loss: titles(schema.losses),
+      optimizer: titles(schema.optimizers),
     },
     alphaDefaults: Object.fromEntries(schema.activations.filter((a) => a.alpha !== null).map((a) => [a.name, a.alpha])),
     optimizerFields: Object.fromEntries(schema.optimizers.map((o) => [o.name, [...o.worked_example.hyperparameters]])),
@@ -58,7 +67,17 @@ export function choosers(schema) {
 
 /// The schema's row of activation `name` (undefined for an unknown name).
 function activationRow(schema, name) {
-  return schema.activations.find((a) => a.name === name);
+  return schema.activations.find((a) => a.name === name) ?? piecewiseRow(schema, name);
+}
+
+/// The schema's row of a piecewise activation (maxout) called `name`, or undefined.
+function piecewiseRow(schema, name) {
+  return (schema.piecewise_activations ?? []).find((a) => a.name === name);
+}
+
+/// The affine pieces per unit of a doc layer: k for maxout, 1 otherwise.
+export function layerPieces(layer) {
+  return layer.pieces ?? 1;
 }
 
 /// The schema's row of loss `name`.
@@ -139,11 +158,16 @@ export function cellName(doc, key) {
   switch (kind) {
     case 'x': return dataName('x', n[0] + 1, n[1] + 1, doc.inputs.length, doc.features);
     case 'y': return dataName('y', n[0] + 1, n[1] + 1, doc.targets.length, outputs(doc));
-    case 'w': {
+    case 'w': {  // n[1] is the row: unit·k + piece in a maxout layer
       const layer = doc.layers[n[0]];
-      return weightName(n[0] + 1, n[1] + 1, n[2] + 1, layer.units, layerInputs(doc, n[0]));
+      const k = layerPieces(layer);
+      return weightName(n[0] + 1, Math.floor(n[1] / k) + 1, n[2] + 1, layer.units, layerInputs(doc, n[0]),
+        k > 1 ? (n[1] % k) + 1 : 0);
     }
-    case 'b': return biasName(n[0] + 1, n[1] + 1, doc.layers[n[0]].units);
+    case 'b': {
+      const k = layerPieces(doc.layers[n[0]]);
+      return biasName(n[0] + 1, Math.floor(n[1] / k) + 1, doc.layers[n[0]].units, k > 1 ? (n[1] % k) + 1 : 0);
+    }
     case 'alpha': return `alpha of layer ${n[0] + 1}`;
     case 'learningRate': return 'learning rate';
     case 'seed': return 'seed';
@@ -165,7 +189,7 @@ export function optimizerKeys(schema, doc) {
 /// The key of the parameter called `name` (w1, w2[1,3], b2[1]) in `doc`, or null.
 export function keyOfParameter(doc, name) {
   for (let l = 0; l < doc.layers.length; ++l) {
-    for (let j = 0; j < doc.layers[l].units; ++j) {
+    for (let j = 0; j < doc.layers[l].units * layerPieces(doc.layers[l]); ++j) {
       if (cellName(doc, `b:${l}:${j}`) === name) return `b:${l}:${j}`;
       for (let i = 0; i < layerInputs(doc, l); ++i) {
         if (cellName(doc, `w:${l}:${j}:${i}`) === name) return `w:${l}:${j}:${i}`;
@@ -341,8 +365,9 @@ function resize(old, rows, cols, fill) {
 function reshape(doc) {
   doc.inputs = resize(doc.inputs, doc.inputs.length, doc.features, '0');
   doc.layers.forEach((layer, l) => {
-    layer.weights = resize(layer.weights, layer.units, layerInputs(doc, l), null);
-    layer.biases = resize([layer.biases], 1, layer.units, '0')[0];
+    const rows = layer.units * layerPieces(layer);  // a maxout layer: every piece's row
+    layer.weights = resize(layer.weights, rows, layerInputs(doc, l), null);
+    layer.biases = resize([layer.biases], 1, rows, '0')[0];
   });
   doc.targets = resize(doc.targets, doc.targets.length, outputs(doc), '0');
   return doc;
@@ -374,8 +399,31 @@ export function setActivation(schema, state, l, activation) {
   }
   if (!row) throw new Error(`unknown activation "${activation}"`);
   const doc = structuredClone(state.doc);
-  doc.layers[l].activation = activation;
-  return { ...state, doc };
+  const layer = doc.layers[l];
+  const before = layerPieces(layer);
+  layer.activation = activation;
+  if (row.pieces) layer.pieces = layer.pieces ?? row.pieces.default;
+  else delete layer.pieces;
+  if (layerPieces(layer) === before) return { ...state, doc };
+  layer.weights = [];  // other pieces: other shapes, drawn again
+  layer.biases = [];
+  return withDoc(state, doc);
+}
+
+/// Sets the pieces k of maxout layer `l` (the row's range, e.g. 2…16); its weights are drawn again.
+export function setPieces(schema, state, l, count) {
+  const layer = state.doc.layers[l];
+  const range = piecewiseRow(schema, layer.activation)?.pieces;
+  if (!range) throw new Error(`layer ${l + 1}: only maxout takes pieces, not ${layer.activation}`);
+  if (!Number.isInteger(count) || count < range.min || count > range.max) {
+    throw new Error(`pieces of layer ${l + 1}: must be a whole number from ${range.min} to ${range.max}`);
+  }
+  if (count === layer.pieces) return state;
+  const doc = structuredClone(state.doc);
+  doc.layers[l].pieces = count;
+  doc.layers[l].weights = [];
+  doc.layers[l].biases = [];
+  return withDoc(state, doc);
 }
 
 /// Sets the loss.
@@ -457,11 +505,24 @@ export function numberText(value) {
 export function fillMissing(state, layers, { all = false } = {}) {
   const doc = structuredClone(state.doc);
   doc.layers.forEach((layer, l) => {
+    const drawn = rowsOf(layers[l].weights);
     layer.weights = layer.weights.map((row, j) => row.map((text, i) => (
-      all || text === null ? numberText(layers[l].weights[j][i]) : text)));
+      all || text === null ? numberText(drawn[j][i]) : text)));
     if (all) layer.biases = layer.biases.map(() => '0');
   });
   return { ...state, doc };
+}
+
+/// A session layer's weights as the doc's rows: a maxout layer's [unit][piece][input]
+/// flattened to its units·k rows (row j·k + p).
+function rowsOf(weights) {
+  return weights.length > 0 && Array.isArray(weights[0][0]) ? weights.flat(1) : weights;
+}
+
+/// A doc layer's rows grouped per unit, [unit][piece][…], as the session writes a maxout layer.
+function perUnit(rows, units) {
+  const k = rows.length / units;
+  return Array.from({ length: units }, (_, j) => rows.slice(j * k, (j + 1) * k));
 }
 
 /// The session of `doc` without weights: what the engine initialises from the seed. The draws
@@ -475,6 +536,7 @@ export function initSession(schema, doc) {
     layers: doc.layers.map((layer) => ({
       units: layer.units,
       activation: activationRow(schema, layer.activation)?.last_layer_only ? 'linear' : layer.activation,
+      ...(layer.pieces ? { pieces: layer.pieces } : {}),
     })),
     steps: 0,
     seed: seed.error ? 1 : seed.value,
@@ -500,6 +562,11 @@ export function buildSession(schema, state) {
         weights: layer.weights.map((row, j) => row.map((_, i) => num(`w:${l}:${j}:${i}`))),
         biases: layer.biases.map((_, j) => num(`b:${l}:${j}`)),
       };
+      if (layer.pieces) {  // maxout: [unit][piece][input] and [unit][piece]
+        out.pieces = layer.pieces;
+        out.weights = perUnit(out.weights, layer.units);
+        out.biases = perUnit(out.biases, layer.units);
+      }
       if (takesAlpha(schema, layer.activation) && num(`alpha:${l}`) !== undefined) out.alpha = num(`alpha:${l}`);
       return out;
     }),
@@ -534,8 +601,10 @@ export function docFromSession(schema, session) {
       units: layer.units,
       activation: layer.activation,
       alpha: layer.alpha === undefined ? '' : text(layer.alpha),
-      weights: layer.weights.map((row) => row.map(text)),
-      biases: layer.biases.map(text),
+      // maxout: [unit][piece][input] and [unit][piece] become the doc's units·k rows
+      weights: (layer.pieces ? layer.weights.flat(1) : layer.weights).map((row) => row.map(text)),
+      biases: (layer.pieces ? layer.biases.flat(1) : layer.biases).map(text),
+      ...(layer.pieces ? { pieces: layer.pieces } : {}),
     })),
     inputs: session.inputs.map((row) => row.map(text)),
     targets: session.targets.map((row) => row.map(text)),
@@ -719,7 +788,7 @@ export function setPrecision(state, text) {
 /// parsed), with every other export: what the page and the tests call as `model.f(...)`.
 export function stateModel(schema) {
   const bound = {
-    optimizerKeys, cellKeys, parseCell, cellErrors, lossErrors, setActivation, setLoss, setOptimizer,
+    optimizerKeys, cellKeys, parseCell, cellErrors, lossErrors, setActivation, setPieces, setLoss, setOptimizer,
     miniBatch, addLayer, addSample, initSession, buildSession, docFromSession, stateFromSession,
     pasteData, step, stateSlots, optimizerColumnKinds,
   };

@@ -145,6 +145,27 @@ const std::vector<ActivationInfo>& table() {
   return kTable;
 }
 
+/// Maxout's row: y_j = max_p z_{j,p} (the lecture's max(w1ᵀx + b1, w2ᵀx + b2) for k = 2); ∂y_j/∂z_{j,p}
+/// is 1 for the winning piece and 0 for the others. Not element-wise: f and df are NaN, as
+/// softmax's (maxout() and maxout_backward() compute it); k is 2 by default, 2…16 as the Keras
+/// model's maxout layer.
+const std::vector<ActivationInfo>& piecewise_table() {
+  static const std::vector<ActivationInfo> kTable = {
+      {ActivationKind::kMaxout, "maxout", "maxout (max of k pieces)", "max", "max",
+       "\\max_{p} z_{p},\\; z_{p} = w_{p}^{\\top} x + b_{p}",
+       "1 \\text{ for the winning piece, } 0 \\text{ for the others}", std::nullopt, std::nullopt,
+       {-kInf, kInf, false, false}, false, true, true, Softmax::f, Softmax::df,
+       // o.z is a piece's z, o.y the unit's y = max_p z_p: the indicator that this piece won.
+       [](const Operands& o, double, bool) -> Latex { return "\\mathbb{1}[" + o.z + " = " + o.y + "]"; },
+       [](const Operands& o) { return "1 if " + o.z + " is the winning piece of " + o.y + ", else 0"; },
+       [](const std::string& y, const std::string& z, const std::string&) {
+         return y + " = max(" + z + ")";
+       },
+       2, 2, 16},
+  };
+  return kTable;
+}
+
 /// y = F(z) element by element: the row's own inline function, so the loop can be vectorised.
 template <class F>
 void map(double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y) {
@@ -164,8 +185,41 @@ void map_backward(double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
 
 const std::vector<ActivationInfo>& activations() { return table(); }
 
+const std::vector<ActivationInfo>& piecewise_activations() { return piecewise_table(); }
+
 const ActivationInfo& activation_info(ActivationKind kind) {
-  return table()[static_cast<std::size_t>(kind)];
+  const auto i = static_cast<std::size_t>(kind);
+  return i < table().size() ? table()[i] : piecewise_table()[i - table().size()];
+}
+
+const ActivationInfo* find_layer_activation(std::string_view name) {
+  if (const ActivationInfo* row = find_activation(name)) return row;
+  for (const auto& row : piecewise_table())
+    if (row.name == name) return &row;
+  return nullptr;
+}
+
+Activation layer_activation_by_name(const std::string& name, const std::string& field) {
+  const ActivationInfo* row = find_layer_activation(name);
+  if (!row) return activation_by_name(name, field);  // its message names the field
+  return Activation{std::string(row->name), row->alpha.value_or(0), row->kind, row->f, row->df,
+                    row->pieces > 0 ? row->pieces : 1};
+}
+
+void maxout(const Eigen::Ref<const Eigen::MatrixXd>& z, int k, Eigen::Ref<Eigen::MatrixXd> y) {
+  for (Eigen::Index s = 0; s < z.cols(); ++s)
+    for (Eigen::Index j = 0; j < y.rows(); ++j) {
+      const double* piece = z.data() + s * z.outerStride() + j * k;  // a column: stride 1
+      y(j, s) = piece[maxout_winner(piece, k)];
+    }
+}
+
+void maxout_backward(const Eigen::Ref<const Eigen::MatrixXd>& z, int k,
+                     const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz) {
+  dz.setZero();
+  for (Eigen::Index s = 0; s < z.cols(); ++s)
+    for (Eigen::Index j = 0; j < dy.rows(); ++j)
+      dz(j * k + maxout_winner(z.data() + s * z.outerStride() + j * k, k), s) = dy(j, s);  // to the winning piece only
 }
 
 const ActivationInfo* find_activation(std::string_view name) {
@@ -218,6 +272,7 @@ void activate(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::M
     case ActivationKind::kSoftplus: return map<Softplus>(alpha, z, y);
     case ActivationKind::kSwish: return map<Swish>(alpha, z, y);
     case ActivationKind::kSoftmax: return softmax(z, y);
+    case ActivationKind::kMaxout: y.setConstant(kNaN); return;  // not element-wise: maxout()
   }
 }
 
@@ -225,6 +280,7 @@ void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const
                        const Eigen::Ref<const Eigen::MatrixXd>& y,
                        const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz) {
   switch (kind) {
+    case ActivationKind::kMaxout: dz.setConstant(kNaN); return;  // not element-wise: maxout_backward()
     case ActivationKind::kSigmoid: dz.array() = dy.array() * y.array() * (1 - y.array()); return;
     case ActivationKind::kTanh: dz.array() = dy.array() * (1 - y.array().square()); return;
     case ActivationKind::kRelu: dz.array() = (z.array() > 0).select(dy.array(), 0.0); return;

@@ -48,22 +48,28 @@ std::string decimals_text(int d) { return std::to_string(d) + (d == 1 ? " decima
 Layout layout_of(const std::vector<Column>& columns, const Network& net, int samples) {
   Layout at;
   for (const auto& layer : net.layers) {
-    at.W.emplace_back(layer.units(), layer.inputs());
-    at.dW.emplace_back(layer.units(), layer.inputs());
-    at.b.emplace_back(layer.units());
-    at.db.emplace_back(layer.units());
-    at.Z.emplace_back(layer.units(), samples);
+    const auto rows = layer.W.rows();  // units·pieces
+    at.W.emplace_back(rows, layer.inputs());
+    at.dW.emplace_back(rows, layer.inputs());
+    at.b.emplace_back(rows);
+    at.db.emplace_back(rows);
+    at.Z.emplace_back(rows, samples);
     at.Y.emplace_back(layer.units(), samples);
+    at.Win.push_back(Eigen::MatrixXi::Constant(layer.units(), samples, -1));
   }
   // sgd with momentum: its velocity columns (the only state a checked session can have).
   if (std::any_of(columns.begin(), columns.end(), [](const Column& c) { return c.kind == Kind::kState; }))
     for (const auto& layer : net.layers) {
-      at.mW.emplace_back(layer.units(), layer.inputs());
-      at.mb.emplace_back(layer.units());
+      at.mW.emplace_back(layer.W.rows(), layer.inputs());
+      at.mb.emplace_back(layer.W.rows());
     }
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const Column& col = columns[c];
-    const int l = col.layer - 1, j = col.unit - 1, i = col.input - 1, s = col.sample - 1;
+    const int l = col.layer - 1, i = col.input - 1, s = col.sample - 1;
+    // W, b, z and their gradients: the row of the column's piece (j·k + p in a maxout layer).
+    const int j = l >= 0 && col.kind != Kind::kY && col.kind != Kind::kWinner
+                      ? net.layers[static_cast<std::size_t>(l)].row(col.unit, col.piece)
+                      : col.unit - 1;
     const int n = static_cast<int>(c);
     switch (col.kind) {
       case Kind::kStep: break;
@@ -76,6 +82,7 @@ Layout layout_of(const std::vector<Column>& columns, const Network& net, int sam
       case Kind::kDB: at.db[l](j) = n; break;
       case Kind::kState: (col.input > 0 ? at.mW[l](j, i) : at.mb[l](j)) = n; break;  // sgd's velocity
       case Kind::kBatch: break;  // never: the checker refuses mini-batches
+      case Kind::kWinner: at.Win[l](j, s) = n; break;
     }
   }
   return at;
@@ -261,7 +268,7 @@ class Checker {
     for (int l = 0; l < layers_; ++l) {
       const auto ul = static_cast<std::size_t>(l);
       const Layer& layer = net_.layers[ul];
-      for (int j = 0; j < layer.units(); ++j) {
+      for (int j = 0; j < layer.W.rows(); ++j) {  // every unit's (every piece's) row
         for (int i = 0; i < layer.inputs(); ++i)
           one(at_.W[ul](j, i), at_.dW[ul](j, i), momentum ? at_.mW[ul](j, i) : -1, layer.W(j, i));
         one(at_.b[ul](j), at_.db[ul](j), momentum ? at_.mb[ul](j) : -1, layer.b(j));
@@ -284,7 +291,7 @@ class Checker {
     for (int l = 0; l < layers_; ++l) {
       const auto ul = static_cast<std::size_t>(l);
       const Layer& layer = net_.layers[ul];
-      for (int j = 0; j < layer.units(); ++j) {
+      for (int j = 0; j < layer.W.rows(); ++j) {  // every unit's (every piece's) row
         for (int i = 0; i < layer.inputs(); ++i) one(at_.mW[ul](j, i), at_.dW[ul](j, i));
         one(at_.mb[ul](j), at_.db[ul](j));
       }
@@ -306,10 +313,38 @@ class Checker {
       affine(gather(at_.W[ul]), gather(at_.b[ul]), input_of(l), Z);  // z = W·a + b
       settle_all(at_.Z[ul], Z);
       activate(net_.layers[ul].f, gather(at_.Z[ul]), Y);  // y = f(z)
+      if (net_.layers[ul].f.is_piecewise()) winners(l);
       settle_all(at_.Y[ul], Y);
     }
     const Rounded L = mean_loss(s_.loss, gather(at_.Y.back()), s_.batch.Y);
     settle(static_cast<std::size_t>(at_.L), L.value, L.radius, L.origin);
+  }
+
+  /// A maxout layer's winning pieces from the student's own z: the first of the largest. On a
+  /// tie within rounding (another piece's z within both radii of the winner's) either piece may
+  /// be written: the radius then covers the pieces between them.
+  void winners(int l) {
+    const auto ul = static_cast<std::size_t>(l);
+    const int k = net_.layers[ul].pieces();
+    const Eigen::MatrixXi& where = at_.Win[ul];
+    for (Eigen::Index j = 0; j < where.rows(); ++j)
+      for (Eigen::Index s = 0; s < where.cols(); ++s) {
+        if (where(j, s) < 0) continue;
+        std::vector<double> z(static_cast<std::size_t>(k)), r(static_cast<std::size_t>(k));
+        Origin o = -1;
+        for (int p = 0; p < k; ++p) {
+          const Rounded piece = used(static_cast<std::size_t>(at_.Z[ul](j * k + p, s)));
+          z[static_cast<std::size_t>(p)] = piece.value, r[static_cast<std::size_t>(p)] = piece.radius;
+          o = earlier(o, piece.origin);
+        }
+        const int win = maxout_winner(z.data(), k);
+        double spread = 0;
+        for (int p = 0; p < k; ++p)
+          if (z[static_cast<std::size_t>(win)] - z[static_cast<std::size_t>(p)] <=
+              r[static_cast<std::size_t>(win)] + r[static_cast<std::size_t>(p)])
+            spread = std::max(spread, static_cast<double>(std::abs(p - win)));
+        settle(static_cast<std::size_t>(where(j, s)), win + 1, spread, o);
+      }
   }
 
   /// The engine's backward pass (network.hpp: delta, gradients, backprop) on the student's
@@ -390,14 +425,25 @@ class Checker {
         backprop(Eigen::MatrixXd(Eigen::MatrixXd::Ones(m.W[ul + 1].rows(), m.W[ul + 1].cols())), D, Up);
       else if (l < layers_)
         backprop(m.W[ul + 1], D, Up);
-      if (slip.activation_for_derivative == l) delta_with(Up, Z, Y, [](double, double y) { return y; }, D);
-      else if (slip.no_derivative == l) delta_with(Up, Z, Y, [](double, double) { return 1.0; }, D);
+      const bool piecewise = net_.layers[ul].f.is_piecewise();  // maxout: no f′ to change
+      if (slip.every_piece == l && piecewise) every_piece_delta(net_.layers[ul].pieces(), Up, Z, D);
+      else if (slip.activation_for_derivative == l && !piecewise) delta_with(Up, Z, Y, [](double, double y) { return y; }, D);
+      else if (slip.no_derivative == l && !piecewise) delta_with(Up, Z, Y, [](double, double) { return 1.0; }, D);
       else delta(net_.layers[ul].f, Up, Z, Y, D);
     }
     const Eigen::MatrixXd& A = slip.z_input && layer > 1 ? m.Z[static_cast<std::size_t>(layer - 2)] : input(layer);
     std::pair<Eigen::MatrixXd, Eigen::VectorXd>& out = chains_[key];
     gradients(D, A, out.first, out.second);
     return out;
+  }
+
+  /// Maxout without its factor 1[piece won] (the slip derivative-missing): ∂L/∂y_j given to
+  /// every piece of unit j, the losing ones too.
+  static void every_piece_delta(int k, const Eigen::MatrixXd& dY, const Eigen::MatrixXd& Z, Eigen::MatrixXd& D) {
+    D.resize(Z.rows(), Z.cols());
+    for (Eigen::Index s = 0; s < Z.cols(); ++s)
+      for (Eigen::Index j = 0; j < dY.rows(); ++j)
+        for (int p = 0; p < k; ++p) D(j * k + p, s) = dY(j, s);
   }
 
   /// The known slips for column c in this row, in the slip table's order (check_slips.cpp).

@@ -26,7 +26,7 @@ std::string plain(std::string s) {
       {" \\cdot ", "·"},     {"\\cdot ", "·"},          {"\\delta", "δ"},  {"\\left(", "("},
       {"\\right)", ")"},     {"\\,", "·"},               {"\\mathbb{1}[", "1["},
       {"\\mathrm{lrelu}'", "lrelu′"}, {"\\mathrm{elu}'", "elu′"}, {"\\sigma", "σ"}, {"^{2}", "²"},
-      {" - ", " − "}};
+      {" - ", " − "}, {",p", "p"}};  // a maxout piece: z_{1,p2} is the table's z1p2
   for (const auto& [from, to] : kReplace) replace_all(s, from, to);
   for (std::size_t p = s.find("_{"); p != std::string::npos; p = s.find("_{")) {
     const std::size_t close = s.find('}', p);
@@ -54,8 +54,14 @@ std::string Formulas::of(std::size_t c, int row) {
 
 std::string Formulas::compute(std::size_t c, int row) {
   const Column& col = columns_[c];
-  const int l = col.layer, j = col.unit, s = col.sample;
+  const int l = col.layer, j = col.unit, s = col.sample, p = col.piece;
   switch (col.kind) {
+    case Kind::kWinner: {  // maxout: the piece whose z is the largest
+      const int k = net_.layers[static_cast<std::size_t>(l - 1)].pieces();
+      std::string zs;
+      for (int q = 1; q <= k; ++q) zs += (q > 1 ? ", " : "") + quantity_name(Kind::kZ, net_, samples_, l, j, 0, s, q);
+      return col.name + " = the piece with the largest of " + zs + " (the first of them on a tie)";
+    }
     case Kind::kW:
     case Kind::kB: {
       const std::string dp = "dL/d" + col.name;
@@ -81,17 +87,21 @@ std::string Formulas::compute(std::size_t c, int row) {
       std::string rhs;
       if (layer.inputs() <= 4) {
         for (int i = 1; i <= layer.inputs(); ++i)
-          rhs += (i > 1 ? " + " : "") + quantity_name(Kind::kW, net_, samples_, l, j, i) + "·" + y_name(net_, samples_, l - 1, i, s);
+          rhs += (i > 1 ? " + " : "") + quantity_name(Kind::kW, net_, samples_, l, j, i, 0, p) + "·" + y_name(net_, samples_, l - 1, i, s);
       } else {
         const std::string a = l == 1 ? "x" : "y" + std::to_string(l - 1);
-        rhs = "Σ_i w" + std::to_string(l) + "[" + std::to_string(j) + ",i]·" + a + "[i]" +
+        rhs = "Σ_i w" + std::to_string(l) + (p > 0 ? "p" + std::to_string(p) : "") + "[" + std::to_string(j) + ",i]·" + a + "[i]" +
               (samples_ > 1 ? "@" + std::to_string(s) : "");
       }
-      return col.name + " = " + rhs + " + " + quantity_name(Kind::kB, net_, samples_, l, j);
+      return col.name + " = " + rhs + " + " + quantity_name(Kind::kB, net_, samples_, l, j, 0, 0, p);
     }
     case Kind::kY: {
       const Activation& f = net_.layers[static_cast<std::size_t>(l - 1)].f;
-      const std::string z = quantity_name(Kind::kZ, net_, samples_, l, j, 0, s);
+      std::string z = quantity_name(Kind::kZ, net_, samples_, l, j, 0, s);
+      if (f.is_piecewise()) {  // maxout: y = max(z of each piece)
+        z.clear();
+        for (int q = 1; q <= f.pieces; ++q) z += (q > 1 ? ", " : "") + quantity_name(Kind::kZ, net_, samples_, l, j, 0, s, q);
+      }
       return f.info().text_function(col.name, z, short_number(f.alpha));  // the row's y = f(z)
     }
     case Kind::kLoss: {
@@ -113,9 +123,10 @@ std::string Formulas::compute(std::size_t c, int row) {
           LayerTrace t;
           t.W = layer.W;
           t.b = layer.b;
-          t.dW = Eigen::MatrixXd::Zero(layer.units(), layer.inputs());
-          t.db = Eigen::VectorXd::Zero(layer.units());
-          t.z = t.y = Eigen::MatrixXd::Zero(layer.units(), samples_);
+          t.dW = Eigen::MatrixXd::Zero(layer.W.rows(), layer.inputs());
+          t.db = Eigen::VectorXd::Zero(layer.W.rows());
+          t.z = Eigen::MatrixXd::Zero(layer.W.rows(), samples_);  // every piece's z
+          t.y = Eigen::MatrixXd::Zero(layer.units(), samples_);
           zero.layers.push_back(std::move(t));
         }
         found = equations_.emplace(key, gradient_equations(s_, zero, 4, {l}, {j})).first;

@@ -62,6 +62,10 @@ const std::vector<Slip> kSlips = {
      Form::kChainActivationForDerivative, "{yk} = {fs}({zk}) was used where {fs}′({zk}) = {dtext} belongs."},
     {"derivative-missing", kGradient, kAlways, Over::kNonlinearLayersDown, Form::kChainNoDerivative,
      "The factor {fs}′({zk}) = {dtext} is missing."},
+    // Maxout: its f′ is the indicator 1[this piece won]; left out, every piece gets ∂L/∂y.
+    {"derivative-missing", kGradient, kPiece, Over::kOnce, Form::kChainEveryPiece,
+     "The maxout factor is missing: {name} belongs to a piece that lost (its z is not the "
+     "largest), and the gradient flows to the winning piece only, so it is 0."},
     {"weight-missing", kGradient, kAlways, Over::kLayersAbove, Form::kChainNoWeights,
      "{weights} missing from the chain."},
     {"input-missing", kGradient, kWeight, Over::kOnce, Form::kBiasGradient,
@@ -112,7 +116,7 @@ unsigned quantity_of(Kind kind) {
     case Kind::kLoss: return kLoss;
     case Kind::kDW: case Kind::kDB: return kGradient;
     case Kind::kState: return kVelocity;
-    case Kind::kStep: case Kind::kBatch: break;
+    case Kind::kStep: case Kind::kBatch: case Kind::kWinner: break;
   }
   return 0;
 }
@@ -128,7 +132,9 @@ class Former {
  public:
   Former(const SlipInputs& in, std::size_t c)
       : in_(in), c_(c), col_(in.columns[c]), l_(col_.layer), j_(col_.unit), i_(col_.input),
-        s_(col_.sample), ul_(static_cast<std::size_t>(l_ > 0 ? l_ - 1 : 0)), J_(j_ - 1),
+        s_(col_.sample), ul_(static_cast<std::size_t>(l_ > 0 ? l_ - 1 : 0)),
+        // The row of W, b, z: piece p of unit j is row j·k + p in a maxout layer.
+        J_(l_ > 0 && col_.piece > 0 ? in.net.layers[ul_].row(j_, col_.piece) : j_ - 1),
         I_(i_ - 1), Sm_(s_ - 1), eta_(in.session.optimizer.learning_rate),
         mu_(in.session.optimizer.momentum), momentum_(!in.at.mW.empty()),
         nesterov_(momentum_ && in.session.optimizer.nesterov) {
@@ -144,7 +150,9 @@ class Former {
     const Activation* f = l_ > 0 ? &in_.net.layers[ul_].f : nullptr;
     if ((when & kLaterRow) && in_.row <= 1) return false;
     if ((when & kHiddenInput) && l_ <= 1) return false;
-    if ((when & kNonlinear) && (!f || f->kind == ActivationKind::kLinear)) return false;
+    // Maxout's y is one of its z: no f(z) or f′(z) to leave out or swap.
+    if ((when & kNonlinear) && (!f || f->kind == ActivationKind::kLinear || f->is_piecewise())) return false;
+    if ((when & kPiece) && col_.piece == 0) return false;
     if ((when & kSigmoid) && (!f || f->kind != ActivationKind::kSigmoid)) return false;
     if ((when & kHalfSse) && in_.session.loss.kind != LossKind::kHalfSse) return false;
     if ((when & kMse) && in_.session.loss.kind == LossKind::kHalfSse) return false;
@@ -171,8 +179,10 @@ class Former {
         break;
       }
       case Over::kNonlinearLayersDown:
-        for (int k = in_.layers; k >= l_; --k)
-          if (in_.net.layers[static_cast<std::size_t>(k - 1)].f.kind != ActivationKind::kLinear) out.push_back({k, 0});
+        for (int k = in_.layers; k >= l_; --k) {
+          const Activation& f = in_.net.layers[static_cast<std::size_t>(k - 1)].f;
+          if (f.kind != ActivationKind::kLinear && !f.is_piecewise()) out.push_back({k, 0});
+        }
         break;
       case Over::kLayersAbove:
         for (int k = in_.layers; k > l_; --k) out.push_back({k, 0});
@@ -214,6 +224,8 @@ class Former {
       case Form::kVelocityNoLearningRate: return mu_ * before_velocity() - in_.used[g_];
       case Form::kNoBias:
       case Form::kZBelowForY: {
+        // Below a maxout layer y is the winning piece's z: there is no z to take for y.
+        if (form == Form::kZBelowForY && in_.net.layers[ul_ - 1].f.is_piecewise()) return kNaN;
         const Mats& m = in_.mats();
         const Eigen::MatrixXd& A = input(l_);
         double wa = 0, wz = 0;
@@ -243,7 +255,9 @@ class Former {
         const Eigen::MatrixXd diff = difference();
         return diff.sum() / static_cast<double>(diff.rows()) / S;
       }
-      case Form::kLossOfZ: return in_.session.loss.mean(in_.mats().Z.back(), in_.session.batch.Y);
+      case Form::kLossOfZ:  // a maxout output's y is one of its z (and its z has k rows per output)
+        if (in_.net.layers.back().f.is_piecewise()) return kNaN;
+        return in_.session.loss.mean(in_.mats().Z.back(), in_.session.batch.Y);
       case Form::kSamplesTimesOwn: return S * own;
       case Form::kNegatedOwn: return -own;
       case Form::kChainActivationForDerivative: {
@@ -262,8 +276,14 @@ class Former {
         return pick(in_.chain(slip, l_));
       }
       case Form::kChainZInput: {
+        if (in_.net.layers[ul_ - 1].f.is_piecewise()) return kNaN;  // as kZBelowForY
         ChainSlip slip;
         slip.z_input = true;
+        return pick(in_.chain(slip, l_));
+      }
+      case Form::kChainEveryPiece: {
+        ChainSlip slip;
+        slip.every_piece = l_;
         return pick(in_.chain(slip, l_));
       }
       case Form::kBiasGradient: return in_.own[static_cast<std::size_t>(in_.at.db[ul_](J_))];
@@ -304,7 +324,7 @@ class Former {
     if (key == "dp") return in_.columns[g_].name;
     if (key == "m") return in_.columns[m_].name;
     if (key == "other") return in_.columns[step.other].name;
-    if (key == "b") return name(Kind::kB, l_, j_);
+    if (key == "b") return quantity_name(Kind::kB, in_.net, in_.samples, l_, j_, 0, 0, col_.piece);
     if (key == "z_below") return layer_symbol(net, 'z', l_ - 1);
     if (key == "y_below") return layer_symbol(net, 'y', l_ - 1);
     if (key == "f_below") return symbol(net.layers[ul_ - 1].f);
@@ -332,7 +352,7 @@ class Former {
       const std::string y = y_name(net, in_.samples, l_ - 1, i_, 1);
       return y.substr(0, y.find('@'));
     }
-    if (key == "w") return name(Kind::kW, l_, j_, i_);
+    if (key == "w") return quantity_name(Kind::kW, in_.net, in_.samples, l_, j_, i_, 0, col_.piece);
     if (key == "z_in") return name(Kind::kZ, l_ - 1, i_);
     if (key == "y_in") return name(Kind::kY, l_ - 1, i_);
     if (key == "which")

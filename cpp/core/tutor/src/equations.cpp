@@ -29,11 +29,12 @@ class Symbols {
     if (l == 0) return net_.inputs() == 1 ? "x" : "x[" + std::to_string(j) + "]";
     return indexed("y", l, j);
   }
-  std::string z(int l, int j) const { return indexed("z", l, j); }
-  std::string b(int l, int j) const { return indexed("b", l, j); }
+  /// A maxout layer's piece p (1-based) of unit j: z_{1,p2}[j] (p = 0: no piece).
+  std::string z(int l, int j, int p = 0) const { return indexed("z", l, j, p); }
+  std::string b(int l, int j, int p = 0) const { return indexed("b", l, j, p); }
   std::string delta(int l, int j) const { return indexed("\\delta", l, j); }
-  std::string w(int l, int j, int i) const {
-    std::string s = "w_{" + std::to_string(l) + "}";
+  std::string w(int l, int j, int i, int p = 0) const {
+    std::string s = "w_{" + std::to_string(l) + piece(p) + "}";
     if (!(units(l) == 1 && inputs(l) == 1)) s += "[" + std::to_string(j) + "," + std::to_string(i) + "]";
     return s;
   }
@@ -42,8 +43,9 @@ class Symbols {
   }
 
  private:
-  std::string indexed(const char* symbol, int l, int j) const {
-    std::string s = std::string(symbol) + "_{" + std::to_string(l) + "}";
+  static std::string piece(int p) { return p > 0 ? ",p" + std::to_string(p) : ""; }
+  std::string indexed(const char* symbol, int l, int j, int p = 0) const {
+    std::string s = std::string(symbol) + "_{" + std::to_string(l) + piece(p) + "}";
     if (units(l) > 1) s += "[" + std::to_string(j) + "]";
     return s;
   }
@@ -73,10 +75,15 @@ class Builder {
     const std::vector<int> numbers = step_.batch;  // 1-based samples of a mini-batch, else none
     for (int l = 1; l <= layers_; ++l) {
       if (!chosen(layers, l)) continue;
+      // A maxout layer: every piece p = 1…k of each unit (0 alone for the others).
+      const int k = session_.network.layers[static_cast<std::size_t>(l - 1)].pieces();
+      const int first = k > 1 ? 1 : 0, last = k > 1 ? k : 0;
       for (int j = 1; j <= sym_.units(l); ++j)
-        for (int i = 1; i <= sym_.inputs(l) && chosen(units, j); ++i) out.push_back(parameter(l, j, i));
+        for (int p = first; p <= last; ++p)
+          for (int i = 1; i <= sym_.inputs(l) && chosen(units, j); ++i) out.push_back(parameter(l, j, i, p));
       for (int j = 1; j <= sym_.units(l); ++j)
-        if (chosen(units, j)) out.push_back(parameter(l, j, 0));
+        for (int p = first; p <= last; ++p)
+          if (chosen(units, j)) out.push_back(parameter(l, j, 0, p));
     }
     // δ definitions that the equations above refer to, first layer first.
     for (int l = 1; l <= layers_; ++l)
@@ -103,7 +110,23 @@ class Builder {
     const int s = batch_[static_cast<std::size_t>(b)];
     return l == 0 ? session_.batch.X(j - 1, s) : layer(l).y(j - 1, s);
   }
-  double z_of(int l, int j, int b) const { return layer(l).z(j - 1, batch_[static_cast<std::size_t>(b)]); }
+  double z_of(int l, int j, int b, int p = 0) const {
+    return layer(l).z(net_layer(l).row(j, p), batch_[static_cast<std::size_t>(b)]);
+  }
+  const Layer& net_layer(int l) const { return session_.network.layers[static_cast<std::size_t>(l - 1)]; }
+  /// The winning piece (1-based) of unit j of a maxout layer l for the b-th sample of the batch.
+  int winner(int l, int j, int b) const {
+    return winning_piece(layer(l).z, net_layer(l).pieces(), j, batch_[static_cast<std::size_t>(b)] + 1);
+  }
+  /// The row of W_l that carries unit j's output for the b-th sample: the winning piece's in a
+  /// maxout layer (the gradient flows through it only), row j otherwise.
+  int through_row(int l, int j, int b) const {
+    return activation(l).is_piecewise() ? net_layer(l).row(j, winner(l, j, b)) : j - 1;
+  }
+  /// w_m[k, i] of the row that carries unit k, as a symbol: the winning piece's in maxout.
+  std::string through_w(int m, int k, int i, int b) const {
+    return sym_.w(m, k, i, activation(m).is_piecewise() ? winner(m, k, b) : 0);
+  }
   double y_of(int l, int j, int b) const { return layer(l).y(j - 1, batch_[static_cast<std::size_t>(b)]); }
   static std::size_t key(int l, int j) { return static_cast<std::size_t>(l) * 100000 + static_cast<std::size_t>(j); }
   /// δ_l[j] per sample = ∂ℓ_s/∂z_l[j], recomputed from the trace (independently of backward()).
@@ -113,13 +136,16 @@ class Builder {
       Eigen::MatrixXd d(sym_.units(l), samples_);
       for (int s = 0; s < samples_; ++s)
         for (int j = 1; j <= sym_.units(l); ++j) {
-          const double upstream =
-              l == layers_ ? loss_factor(j, s).value
-                           : (layer(l + 1).W.col(j - 1).array() *  // this step's weights
-                              delta_[static_cast<std::size_t>(l) + 1].col(s).array()).sum();
+          double upstream = 0;
+          if (l == layers_) upstream = loss_factor(j, s).value;
+          else  // Σ_k w_{l+1}[k, j]·δ_{l+1}[k] with this step's weights (maxout: the winners')
+            for (int k = 1; k <= sym_.units(l + 1); ++k)
+              upstream += layer(l + 1).W(through_row(l + 1, k, s), j - 1) *
+                          delta_[static_cast<std::size_t>(l) + 1](k - 1, s);
           // The last layer of bce after sigmoid or cross_entropy after softmax: the loss factor
           // is already ∂ℓ/∂z (the combined δ = ŷ − y).
-          d(j - 1, s) = l == layers_ && combined_
+          // A maxout unit's δ is that of its winning piece: ∂y/∂z = 1 there.
+          d(j - 1, s) = (l == layers_ && combined_) || activation(l).is_piecewise()
                             ? upstream
                             : upstream * activation(l).derivative(z_of(l, j, s), y_of(l, j, s));
         }
@@ -174,9 +200,23 @@ class Builder {
   }
 
   /// f'(z_l[j]) of one sample in the lecture's form, or nothing for a linear unit (f' = 1).
-  std::optional<Factor> derivative_factor(int l, int j, int s) const {
+  /// Maxout: ∂y_l[j]/∂z_{l,p}[j] of piece p, 1 if p is the winning piece and 0 for the others,
+  /// written as the indicator 1[z_{l,p} = y_l]; nothing for p = 0 (through the winner: 1).
+  std::optional<Factor> derivative_factor(int l, int j, int s, int p = 0) const {
     const Activation& f = activation(l);
     if (l == layers_ && combined_) return std::nullopt;  // inside the combined δ = ŷ − y
+    if (f.is_piecewise()) {
+      if (p == 0) return std::nullopt;
+      const ActivationInfo& row = f.info();
+      const std::string Y = sym_.y(l, j), Z = sym_.z(l, j, p);
+      const double z = z_of(l, j, s, p), y = y_of(l, j, s);
+      const auto symbolic = row.latex_derivative({Z, Y, "", Z, Y, ""}, z, false);
+      const auto numbers = row.latex_derivative({num(z), num(y), "", factor_num(z), factor_num(y), ""}, z, true);
+      const bool won = winner(l, j, s) == p;  // ties: the first of the largest (the tie rule)
+      // The numbers name the winner: on a tie (equal z) only the tie rule tells which piece won.
+      return Factor{*symbolic, *numbers + "_{\\text{winner: piece " + std::to_string(winner(l, j, s)) + "}}",
+                    won ? 1.0 : 0.0};
+    }
     const double z = z_of(l, j, s), y = y_of(l, j, s);
     const double value = f.derivative(z, y);
     // The row's forms (math/activation.cpp): with the symbols, then with the step's numbers.
@@ -204,8 +244,9 @@ class Builder {
     return e;
   }
 
-  /// ∂L/∂w_l[j,i] (i ≥ 1) or ∂L/∂b_l[j] (i = 0).
-  Equation parameter(int l, int j, int i) {
+  /// ∂L/∂w_l[j,i] (i ≥ 1) or ∂L/∂b_l[j] (i = 0); of piece p (1-based) in a maxout layer:
+  /// the chain to y_l[j] times 1[piece p won], so only the winning piece's gradient is not 0.
+  Equation parameter(int l, int j, int i, int p = 0) {
     bool one_path = true;
     for (int m = l + 1; m <= layers_; ++m) one_path = one_path && sym_.units(m) == 1;
     std::vector<std::vector<Factor>> per_sample;
@@ -218,13 +259,14 @@ class Builder {
         for (int m = layers_; m > l; --m) {
           add(fs, derivative_factor(m, 1, s));
           const int into = m - 1 == l ? j : 1;
-          const double w_step = layer(m).W(0, into - 1);
-          fs.push_back({sym_.w(m, 1, into), factor_num(w_step), w_step});
+          const double w_step = layer(m).W(through_row(m, 1, s), into - 1);
+          fs.push_back({through_w(m, 1, into, s), factor_num(w_step), w_step});
         }
-        add(fs, derivative_factor(l, j, s));
+        add(fs, derivative_factor(l, j, s, p));
       } else {
         const double d = delta_[static_cast<std::size_t>(l)](j - 1, s);
         fs.push_back({sym_.delta(l, j), factor_num(d), d});
+        if (p > 0) add(fs, derivative_factor(l, j, s, p));  // maxout: 1[this piece won]
         needed_.insert(key(l, j));
         mark_needed_below(l);
       }
@@ -234,10 +276,10 @@ class Builder {
       }
       per_sample.push_back(std::move(fs));
     }
-    const std::string p = i > 0 ? sym_.w(l, j, i) : sym_.b(l, j);
+    const std::string name = i > 0 ? sym_.w(l, j, i, p) : sym_.b(l, j, p);
     const Column::Kind kind = i > 0 ? Column::Kind::kDW : Column::Kind::kDB;
-    return finish(quantity_name(kind, session_.network, samples_, l, j, i),
-                  "\\frac{\\partial L}{\\partial " + p + "}", std::move(per_sample));
+    return finish(quantity_name(kind, session_.network, samples_, l, j, i, 0, p),
+                  "\\frac{\\partial L}{\\partial " + name + "}", std::move(per_sample));
   }
 
   /// δ_l[j] refers to the δ of the next layer: mark those too.
@@ -259,9 +301,9 @@ class Builder {
         std::string symbolic, substituted;
         double sum = 0;
         for (int k = 1; k <= sym_.units(l + 1); ++k) {
-          const double w = layer(l + 1).W(k - 1, j - 1);
+          const double w = layer(l + 1).W(through_row(l + 1, k, s), j - 1);
           const double d = delta_[static_cast<std::size_t>(l) + 1](k - 1, s);
-          symbolic += (k > 1 ? " + " : "") + sym_.w(l + 1, k, j) + "\\," + sym_.delta(l + 1, k);
+          symbolic += (k > 1 ? " + " : "") + through_w(l + 1, k, j, s) + "\\," + sym_.delta(l + 1, k);
           substituted += (k > 1 ? " + " : "") + factor_num(w) + "\\cdot " + factor_num(d);
           sum += w * d;
         }
@@ -334,14 +376,16 @@ class Updater {
       : s_(session), step_(step), previous_(previous), precision_(precision),
         sym_(session.network), slots_(session.optimizer.slots()) {}
 
-  /// `i` ≥ 1: w_l[j,i]; `i` = 0: b_l[j].
-  UpdateEquation parameter(int l, int j, int i) const {
+  /// `i` ≥ 1: w_l[j,i]; `i` = 0: b_l[j]; of piece `piece` (1-based) in a maxout layer.
+  UpdateEquation parameter(int l, int j, int i, int piece = 0) const {
     const OptimizerSettings& o = s_.optimizer;
     const LayerTrace& t = step_.layers[static_cast<std::size_t>(l - 1)];
     const bool w = i > 0;
+    j = s_.network.layers[static_cast<std::size_t>(l - 1)].row(j, piece) + 1;  // W's row, 1-based
     const double theta = w ? t.W(j - 1, i - 1) : t.b(j - 1);
     const double g = w ? t.dW(j - 1, i - 1) : t.db(j - 1);
-    const std::string p = w ? sym_.w(l, j, i) : sym_.b(l, j);
+    const int unit = piece > 0 ? (j - 1) / s_.network.layers[static_cast<std::size_t>(l - 1)].pieces() + 1 : j;
+    const std::string p = w ? sym_.w(l, unit, i, piece) : sym_.b(l, unit, piece);
     const std::string grad = "\\frac{\\partial L}{\\partial " + p + "}";
     const auto after = [&](std::size_t k) {
       return w ? t.state_W[k](j - 1, i - 1) : t.state_b[k](j - 1);
@@ -353,7 +397,7 @@ class Updater {
     };
     const auto state = [&](std::size_t k) { return slots_[k] + "_{" + p + "}"; };
     UpdateEquation u;
-    u.name = quantity_name(w ? Column::Kind::kW : Column::Kind::kB, s_.network, 1, l, j, i);
+    u.name = quantity_name(w ? Column::Kind::kW : Column::Kind::kB, s_.network, 1, l, unit, i, 0, piece);
     const std::string eta = hyper(o.learning_rate), eps = hyper(o.epsilon);
     const std::string g_num = factor(g), theta_num = num(theta);
     double next = theta;
@@ -480,10 +524,13 @@ std::vector<UpdateEquation> update_equations(const Session& session, const StepT
   for (int l = 1; l <= static_cast<int>(net.layers.size()); ++l) {
     if (!chosen(layers, l)) continue;
     const Layer& layer = net.layers[static_cast<std::size_t>(l - 1)];
+    const int first = layer.pieces() > 1 ? 1 : 0, last = layer.pieces() > 1 ? layer.pieces() : 0;
     for (int j = 1; j <= layer.units(); ++j)
-      for (int i = 1; i <= layer.inputs() && chosen(units, j); ++i) out.push_back(updater.parameter(l, j, i));
+      for (int p = first; p <= last; ++p)
+        for (int i = 1; i <= layer.inputs() && chosen(units, j); ++i) out.push_back(updater.parameter(l, j, i, p));
     for (int j = 1; j <= layer.units(); ++j)
-      if (chosen(units, j)) out.push_back(updater.parameter(l, j, 0));
+      for (int p = first; p <= last; ++p)
+        if (chosen(units, j)) out.push_back(updater.parameter(l, j, 0, p));
   }
   return out;
 }

@@ -26,6 +26,14 @@ std::string schema_json() {
   }
   json schema;
   schema["activations"] = io::activations_json();
+  // Maxout: a layer choice of the worked example (k affine pieces per unit), kept apart from the
+  // element-wise rows that the trainer's activation layers share.
+  json piecewise = json::array();
+  for (const auto& row : piecewise_activations())
+    piecewise.push_back({{"name", row.name}, {"title", row.title}, {"label", row.short_label},
+                         {"latex_f", row.latex_f}, {"latex_df", row.latex_df},
+                         {"pieces", {{"default", row.pieces}, {"min", row.min_pieces}, {"max", row.max_pieces}}}});
+  schema["piecewise_activations"] = std::move(piecewise);
   schema["losses"] = io::losses_json();
   schema["optimizers"] = std::move(optimizers);
   schema["limits"] = json::parse(limits_json());

@@ -105,6 +105,43 @@ Eigen::VectorXd parse_biases(const json& j, const std::string& field, int units)
   return b;
 }
 
+/// A maxout layer's weights, [unit][piece][input] as the Keras model's (docs/model.md), into the
+/// rows j·k + p of W.
+Eigen::MatrixXd parse_piece_weights(const json& j, const std::string& field, int units, int pieces,
+                                    int inputs) {
+  const auto shape = plural(units, "unit") + " of " + plural(pieces, "piece") + " of " +
+                     plural(inputs, "number");
+  if (!j.is_array()) fail(field, "expected " + shape + " ([unit][piece][input]), got " + describe(j));
+  if (j.size() != static_cast<std::size_t>(units))
+    fail(field, "expected " + shape + " ([unit][piece][input]), got " +
+                    plural(static_cast<long>(j.size()), "unit"));
+  Eigen::MatrixXd W(units * pieces, inputs);
+  for (int u = 0; u < units; ++u) {
+    const std::string at = field + "[" + std::to_string(u) + "]";
+    W.middleRows(u * pieces, pieces) = parse_weights(j[static_cast<std::size_t>(u)], at, pieces, inputs);
+  }
+  return W;
+}
+
+/// A maxout layer's biases, [unit][piece], into the rows j·k + p of b.
+Eigen::VectorXd parse_piece_biases(const json& j, const std::string& field, int units, int pieces) {
+  const auto shape = plural(units, "unit") + " of " + plural(pieces, "number") + " (one per piece)";
+  if (!j.is_array()) fail(field, "expected " + shape + ", got " + describe(j));
+  if (j.size() != static_cast<std::size_t>(units))
+    fail(field, "expected " + shape + ", got " + plural(static_cast<long>(j.size()), "unit"));
+  Eigen::VectorXd b(units * pieces);
+  for (int u = 0; u < units; ++u) {
+    const std::string at = field + "[" + std::to_string(u) + "]";
+    const json& ju = j[static_cast<std::size_t>(u)];
+    if (!ju.is_array() || ju.size() != static_cast<std::size_t>(pieces))
+      fail(at, "expected " + plural(pieces, "number") + " (one per piece), got " +
+                   (ju.is_array() ? std::to_string(ju.size()) : describe(ju)));
+    for (int p = 0; p < pieces; ++p)
+      b(u * pieces + p) = finite_number(ju[static_cast<std::size_t>(p)], at + "[" + std::to_string(p) + "]");
+  }
+  return b;
+}
+
 void check_work(const Session& s, const std::string& field) {
   const double work = static_cast<double>(s.steps) * s.batch.samples() *
                       static_cast<double>(s.network.parameters());
@@ -116,7 +153,7 @@ void check_work(const Session& s, const std::string& field) {
   // Each recorded step holds W, b, ∂L/∂W, ∂L/∂b, the optimizer's state, z and y per unit and
   // sample, and with mini-batches the batch.
   long units = 0;
-  for (const auto& layer : s.network.layers) units += layer.units();
+  for (const auto& layer : s.network.layers) units += layer.units() * layer.pieces();
   const double slots = static_cast<double>(s.optimizer.slots().size());
   const double per_step = (2.0 + slots) * static_cast<double>(s.network.parameters()) +
                           2.0 * static_cast<double>(units) * s.batch.samples() + 1 +
@@ -315,25 +352,42 @@ Session parse_session(std::string_view json_text) {
     const std::string at = "layers[" + std::to_string(i) + "]";
     const json& jl = layers[i];
     if (!jl.is_object()) fail(at, "expected an object with units and activation, got " + describe(jl));
-    only_fields(jl, at, {"units", "activation", "alpha", "weights", "biases"});
+    // pieces belongs to maxout only (a row with pieces > 0): named so on any other layer.
+    const ActivationInfo* named = jl.contains("activation") && jl["activation"].is_string()
+                                      ? find_layer_activation(jl["activation"].get<std::string>())
+                                      : nullptr;
+    if (jl.contains("pieces") && named && named->pieces == 0)
+      fail(at + ".pieces", "only maxout takes pieces, not " + std::string(named->name));
+    if (named && named->pieces > 0)
+      only_fields(jl, at, {"units", "activation", "alpha", "pieces", "weights", "biases"});
+    else
+      only_fields(jl, at, {"units", "activation", "alpha", "weights", "biases"});
     for (const char* required : {"units", "activation"})
       if (!jl.contains(required)) fail(at + "." + required, "required field is missing");
     const int units = static_cast<int>(whole_number(jl["units"], at + ".units", 1, Limits::kMaxUnits));
     Layer layer;
-    layer.f = activation_by_name(text(jl["activation"], at + ".activation"), at + ".activation");
+    layer.f = layer_activation_by_name(text(jl["activation"], at + ".activation"), at + ".activation");
     if (jl.contains("alpha")) {
       if (!layer.f.has_alpha())
         fail(at + ".alpha", "only leaky_relu and elu take alpha, not " + layer.f.name);
       layer.f.alpha = finite_number(jl["alpha"], at + ".alpha");
     }
-    if (jl.contains("weights")) {
-      layer.W = parse_weights(jl["weights"], at + ".weights", units, inputs);
-    } else {
-      layer.W.resize(units, inputs);
-      glorot_uniform(layer.W, uniform);  // as Keras' Dense
+    const ActivationInfo& row = layer.f.info();
+    if (jl.contains("pieces")) {
+      layer.f.pieces = static_cast<int>(whole_number(jl["pieces"], at + ".pieces", row.min_pieces, row.max_pieces));
     }
-    layer.b = jl.contains("biases") ? parse_biases(jl["biases"], at + ".biases", units)
-                                    : Eigen::VectorXd::Zero(units);
+    const int k = layer.f.pieces;
+    if (jl.contains("weights")) {
+      layer.W = k > 1 ? parse_piece_weights(jl["weights"], at + ".weights", units, k, inputs)
+                      : parse_weights(jl["weights"], at + ".weights", units, inputs);
+    } else {
+      // As Keras' Dense; a maxout layer as a dense layer of units·k outputs (the Keras model's).
+      layer.W.resize(units * k, inputs);
+      glorot_uniform(layer.W, uniform);
+    }
+    if (!jl.contains("biases")) layer.b = Eigen::VectorXd::Zero(units * k);
+    else layer.b = k > 1 ? parse_piece_biases(jl["biases"], at + ".biases", units, k)
+                         : parse_biases(jl["biases"], at + ".biases", units);
     s.network.layers.push_back(std::move(layer));
     inputs = units;
   }
@@ -357,8 +411,20 @@ std::string session_to_json(const Session& s) {
     jl["units"] = layer.units();
     jl["activation"] = layer.f.name;
     if (layer.f.has_alpha()) jl["alpha"] = layer.f.alpha;
-    jl["weights"] = common::matrix_json(layer.W);
-    jl["biases"] = common::vector_json(layer.b);
+    if (layer.f.is_piecewise()) {  // [unit][piece][input] and [unit][piece]
+      const int k = layer.pieces();
+      jl["pieces"] = k;
+      auto weights = nlohmann::ordered_json::array(), biases = nlohmann::ordered_json::array();
+      for (int u = 0; u < layer.units(); ++u) {
+        weights.push_back(common::matrix_json<nlohmann::ordered_json>(Eigen::MatrixXd(layer.W.middleRows(u * k, k))));
+        biases.push_back(common::vector_json<nlohmann::ordered_json>(Eigen::VectorXd(layer.b.segment(u * k, k))));
+      }
+      jl["weights"] = std::move(weights);
+      jl["biases"] = std::move(biases);
+    } else {
+      jl["weights"] = common::matrix_json(layer.W);
+      jl["biases"] = common::vector_json(layer.b);
+    }
     layers.push_back(std::move(jl));
   }
   j["layers"] = std::move(layers);

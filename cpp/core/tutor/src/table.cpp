@@ -20,14 +20,24 @@ namespace {
 using json = nlohmann::ordered_json;
 using Kind = Column::Kind;
 
-bool per_sample(Kind k) { return k == Kind::kZ || k == Kind::kY; }
+bool per_sample(Kind k) { return k == Kind::kZ || k == Kind::kY || k == Kind::kWinner; }
 bool per_input(Kind k) { return k == Kind::kW || k == Kind::kDW; }
 
 }  // namespace
 
+int winning_piece(const Eigen::MatrixXd& z, int pieces, int unit, int sample) {
+  return maxout_winner(&z(static_cast<Eigen::Index>(unit - 1) * pieces, sample - 1), pieces) + 1;
+}
+
 double column_value(const Column& c, const StepTrace& t) {
-  const int j = c.unit - 1, i = c.input - 1, s = c.sample - 1, l = c.layer - 1;
+  const int s = c.sample - 1, l = c.layer - 1, i = c.input - 1;
+  // A maxout layer's per-piece quantities: row j·k + p (k = rows of z per row of y).
+  const int k = c.piece > 0 || c.kind == Kind::kWinner
+                    ? static_cast<int>(t.layers[l].z.rows() / t.layers[l].y.rows())
+                    : 1;
+  const int j = c.piece > 0 ? (c.unit - 1) * k + c.piece - 1 : c.unit - 1;
   switch (c.kind) {
+    case Kind::kWinner: return winning_piece(t.layers[l].z, k, c.unit, c.sample);
     case Kind::kStep: return t.step;
     case Kind::kLoss: return t.loss;
     case Kind::kW: return t.layers[l].W(j, i);
@@ -72,8 +82,10 @@ std::string latex_header(const Column& c, const Network& net, int samples) {
   const char* symbol = c.kind == Kind::kW || c.kind == Kind::kDW   ? "w"
                        : c.kind == Kind::kB || c.kind == Kind::kDB ? "b"
                        : c.kind == Kind::kZ                        ? "z"
+                       : c.kind == Kind::kWinner                   ? "p^{*}"
                                                                    : "y";
-  std::string s = std::string(symbol) + "_{" + std::to_string(c.layer) + "}";
+  std::string s = std::string(symbol) + "_{" + std::to_string(c.layer) +
+                  (c.piece > 0 ? ",p" + std::to_string(c.piece) : "") + "}";
   if (per_input(c.kind) && !(layer.units() == 1 && layer.inputs() == 1))
     s += "[" + std::to_string(c.unit) + "," + std::to_string(c.input) + "]";
   else if (!per_input(c.kind) && layer.units() > 1)
@@ -189,12 +201,13 @@ const char* kind_name(Kind kind) {
     case Kind::kLoss: return "loss";
     case Kind::kState: return "state";
     case Kind::kBatch: return "batch";
+    case Kind::kWinner: return "winner";
   }
   return "";
 }
 
 std::string quantity_name(Kind kind, const Network& net, int samples, int layer, int unit,
-                          int input, int sample) {
+                          int input, int sample, int piece) {
   if (kind == Kind::kStep) return "step";
   if (kind == Kind::kLoss) return "L";
   if (kind == Kind::kBatch) return "batch@" + std::to_string(sample);
@@ -204,9 +217,11 @@ std::string quantity_name(Kind kind, const Network& net, int samples, int layer,
     case Kind::kW: case Kind::kDW: name = "w"; break;
     case Kind::kB: case Kind::kDB: name = "b"; break;
     case Kind::kZ: name = "z"; break;
+    case Kind::kWinner: name = "win"; break;
     default: name = "y"; break;
   }
   name += std::to_string(layer);
+  if (piece > 0) name += "p" + std::to_string(piece);
   if (per_input(kind)) {
     if (!(l.units() == 1 && l.inputs() == 1))
       name += "[" + std::to_string(unit) + "," + std::to_string(input) + "]";
@@ -219,15 +234,22 @@ std::string quantity_name(Kind kind, const Network& net, int samples, int layer,
 }
 
 std::string state_name(const std::string& slot, Kind parameter, const Network& net, int layer,
-                       int unit, int input) {
-  return slot + "_" + quantity_name(parameter, net, 1, layer, unit, input);
+                       int unit, int input, int piece) {
+  return slot + "_" + quantity_name(parameter, net, 1, layer, unit, input, 0, piece);
+}
+
+std::string row_name(Kind kind, const Network& net, int samples, int layer, int row, int input,
+                     int sample) {
+  const Layer& l = net.layers[static_cast<std::size_t>(layer - 1)];
+  const int k = kind == Kind::kY ? 1 : l.pieces();
+  return quantity_name(kind, net, samples, layer, row / k + 1, input, sample, k > 1 ? row % k + 1 : 0);
 }
 
 std::vector<Column> table_columns(const Network& net, int samples, const OptimizerSettings& opt) {
   std::vector<Column> cols;
-  const auto add = [&](Kind kind, int layer, int unit, int input, int sample) {
+  const auto add = [&](Kind kind, int layer, int unit, int input, int sample, int piece = 0) {
     cols.push_back({kind, layer, unit, input, sample,
-                    quantity_name(kind, net, samples, layer, unit, input, sample), "", 0});
+                    quantity_name(kind, net, samples, layer, unit, input, sample, piece), "", 0, piece});
   };
   const std::vector<std::string> slots = opt.slots();
   add(Kind::kStep, 0, 0, 0, 0);
@@ -236,24 +258,37 @@ std::vector<Column> table_columns(const Network& net, int samples, const Optimiz
   for (std::size_t li = 0; li < net.layers.size(); ++li) {
     const int l = static_cast<int>(li) + 1;
     const Layer& layer = net.layers[li];
+    // Pieces 1…k of a maxout layer (0 alone for the others): unit by unit, piece by piece.
+    const int first = layer.pieces() > 1 ? 1 : 0, last = layer.pieces() > 1 ? layer.pieces() : 0;
     for (int j = 1; j <= layer.units(); ++j)
-      for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kW, l, j, i, 0);
-    for (int j = 1; j <= layer.units(); ++j) add(Kind::kB, l, j, 0, 0);
-    for (Kind k : {Kind::kZ, Kind::kY})
+      for (int p = first; p <= last; ++p)
+        for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kW, l, j, i, 0, p);
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int p = first; p <= last; ++p) add(Kind::kB, l, j, 0, 0, p);
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int p = first; p <= last; ++p)
+        for (int s = 1; s <= samples; ++s) add(Kind::kZ, l, j, 0, s, p);
+    if (first > 0)  // maxout: the winning piece, then y = its z
       for (int j = 1; j <= layer.units(); ++j)
-        for (int s = 1; s <= samples; ++s) add(k, l, j, 0, s);
+        for (int s = 1; s <= samples; ++s) add(Kind::kWinner, l, j, 0, s);
     for (int j = 1; j <= layer.units(); ++j)
-      for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kDW, l, j, i, 0);
-    for (int j = 1; j <= layer.units(); ++j) add(Kind::kDB, l, j, 0, 0);
+      for (int s = 1; s <= samples; ++s) add(Kind::kY, l, j, 0, s);
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int p = first; p <= last; ++p)
+        for (int i = 1; i <= layer.inputs(); ++i) add(Kind::kDW, l, j, i, 0, p);
+    for (int j = 1; j <= layer.units(); ++j)
+      for (int p = first; p <= last; ++p) add(Kind::kDB, l, j, 0, 0, p);
     for (std::size_t k = 0; k < slots.size(); ++k) {
-      const auto state = [&](Kind parameter, int unit, int input) {
+      const auto state = [&](Kind parameter, int unit, int input, int p) {
         cols.push_back({Kind::kState, l, unit, input, 0,
-                        state_name(slots[k], parameter, net, l, unit, input), slots[k],
-                        static_cast<int>(k)});
+                        state_name(slots[k], parameter, net, l, unit, input, p), slots[k],
+                        static_cast<int>(k), p});
       };
       for (int j = 1; j <= layer.units(); ++j)
-        for (int i = 1; i <= layer.inputs(); ++i) state(Kind::kW, j, i);
-      for (int j = 1; j <= layer.units(); ++j) state(Kind::kB, j, 0);
+        for (int p = first; p <= last; ++p)
+          for (int i = 1; i <= layer.inputs(); ++i) state(Kind::kW, j, i, p);
+      for (int j = 1; j <= layer.units(); ++j)
+        for (int p = first; p <= last; ++p) state(Kind::kB, j, 0, p);
     }
   }
   add(Kind::kLoss, 0, 0, 0, 0);
@@ -267,6 +302,7 @@ json columns_json(const std::vector<Column>& columns, const std::vector<std::siz
     json j = {{"name", c.name}, {"kind", kind_name(c.kind)}, {"layer", c.layer},
               {"unit", c.unit}, {"input", c.input}, {"sample", c.sample}};
     if (c.kind == Kind::kState) j["slot"] = c.slot;
+    if (c.piece > 0) j["piece"] = c.piece;
     out.push_back(std::move(j));
   }
   return out;
@@ -321,7 +357,8 @@ std::string render(const Session& session, const Trace& trace, Format format, in
     table.rows.push_back(std::move(kept));
   }
   const auto number = [&](const Column& c, double v) {
-    return c.kind == Kind::kStep || c.kind == Kind::kBatch ? std::to_string(static_cast<long>(v))
+    return c.kind == Kind::kStep || c.kind == Kind::kBatch || c.kind == Kind::kWinner
+               ? std::to_string(static_cast<long>(v))
                                                            : fixed(v, precision);
   };
   const std::size_t n = table.columns.size();
@@ -353,7 +390,8 @@ std::string render(const Session& session, const Trace& trace, Format format, in
     for (const auto& row : table.rows) {
       for (std::size_t i = 0; i < n; ++i)
         out += (i ? " & " : "") + (table.columns[i].kind == Kind::kStep ||
-                                           table.columns[i].kind == Kind::kBatch
+                                           table.columns[i].kind == Kind::kBatch ||
+                                           table.columns[i].kind == Kind::kWinner
                                        ? number(table.columns[i], row[i])
                                        : "$" + number(table.columns[i], row[i]) + "$");
       out += " \\\\\n";
@@ -464,7 +502,9 @@ std::vector<std::size_t> view_columns(const std::vector<Column>& columns, const 
   std::vector<std::size_t> keep;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const Column& c = columns[i];
-    const bool kind = std::find(view.kinds.begin(), view.kinds.end(), c.kind) != view.kinds.end();
+    // A maxout unit's winning piece goes with its y (y is the winner's z).
+    const Kind as = c.kind == Kind::kWinner ? Kind::kY : c.kind;
+    const bool kind = std::find(view.kinds.begin(), view.kinds.end(), as) != view.kinds.end();
     const bool layer = c.layer == 0 || view.layers.empty() ||
                        std::find(view.layers.begin(), view.layers.end(), c.layer) != view.layers.end();
     const bool unit = c.unit == 0 || view.units.empty() ||

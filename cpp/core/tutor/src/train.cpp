@@ -24,11 +24,11 @@ std::string first_non_finite(const Eigen::MatrixXd& m, Column::Kind kind, const 
   for (Eigen::Index c = 0; c < m.cols(); ++c)
     for (Eigen::Index r = 0; r < m.rows(); ++r)
       if (!std::isfinite(m(r, c))) {
-        const int row = static_cast<int>(r) + 1, col = static_cast<int>(c) + 1;
+        const int col = static_cast<int>(c) + 1;
         const bool per_sample = kind == Column::Kind::kZ || kind == Column::Kind::kY;
         const bool matrix = kind == Column::Kind::kW || kind == Column::Kind::kDW;
-        return quantity_name(kind, net, samples, layer, row, matrix ? col : 0,
-                             per_sample ? col : 0) +
+        return row_name(kind, net, samples, layer, static_cast<int>(r), matrix ? col : 0,
+                        per_sample ? col : 0) +
                what_happened(m(r, c));
       }
   return {};
@@ -209,16 +209,19 @@ std::optional<Divergence> train_step(Network& net, const Batch& data, const Loss
     Eigen::Index at = 0;
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
       const Layer& layer = net.layers[l];
+      const auto rows = layer.W.rows();  // units·pieces
+      const int k_pieces = layer.pieces();
+      const auto piece = [&](Eigen::Index row) { return k_pieces > 1 ? static_cast<int>(row % k_pieces) + 1 : 0; };
       for (Eigen::Index i = 0; i < layer.W.size(); ++i, ++at)
         if (!std::isfinite(slot(at)))
           return diverged(state_name(slots[k], Column::Kind::kW, net, static_cast<int>(l) + 1,
-                                     static_cast<int>(i % layer.units()) + 1,
-                                     static_cast<int>(i / layer.units()) + 1) +
+                                     static_cast<int>(i % rows / k_pieces) + 1,
+                                     static_cast<int>(i / rows) + 1, piece(i % rows)) +
                           what_happened(slot(at)));
       for (Eigen::Index j = 0; j < layer.b.size(); ++j, ++at)
         if (!std::isfinite(slot(at)))
           return diverged(state_name(slots[k], Column::Kind::kB, net, static_cast<int>(l) + 1,
-                                     static_cast<int>(j) + 1, 0) +
+                                     static_cast<int>(j / k_pieces) + 1, 0, piece(j)) +
                           what_happened(slot(at)));
     }
   }
@@ -234,7 +237,7 @@ std::optional<Divergence> train_step(Network& net, const Batch& data, const Loss
       t.state_b.resize(slots.size());
       for (std::size_t k = 0; k < slots.size(); ++k) {
         const Eigen::VectorXd& slot = state.optimizer_.slot(k);
-        t.state_W[k] = Eigen::Map<const Eigen::MatrixXd>(slot.data() + at, layer.units(), layer.inputs());
+        t.state_W[k] = Eigen::Map<const Eigen::MatrixXd>(slot.data() + at, layer.W.rows(), layer.inputs());
         t.state_b[k] = slot.segment(at + W_size, b_size);
       }
     }

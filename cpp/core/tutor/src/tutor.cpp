@@ -60,6 +60,8 @@ TutorStep tutor_step(const Session& session, int step) {
       out.state.emplace_back(c.name, step > 1 ? column_value(c, trace.steps[static_cast<std::size_t>(step - 2)]) : 0.0);
   for (int l = 1; l <= layers; ++l) {
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kZ; });
+    // maxout: which piece won, before its y
+    add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kWinner; });
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kY; });
   }
   add("loss", step, now, [](const Column& c) { return c.kind == Kind::kLoss; });

@@ -12,9 +12,11 @@
 
 namespace nntutor {
 
-/// The activations, in the lecture's order; softmax last (only for the last layer).
+/// The activations, in the lecture's order; softmax last of the element-wise list (only for the
+/// last layer). Maxout follows: it is not element-wise but the max of a unit's k affine pieces,
+/// a choice of the worked example's layers (the Keras model has it as a layer type).
 enum class ActivationKind {
-  kSigmoid, kTanh, kRelu, kLeakyRelu, kElu, kLinear, kSoftplus, kSwish, kSoftmax
+  kSigmoid, kTanh, kRelu, kLeakyRelu, kElu, kLinear, kSoftplus, kSwish, kSoftmax, kMaxout
 };
 
 /// An interval of values an output can take: (0, 1) for σ, [0, ∞) for ReLU.
@@ -59,10 +61,24 @@ struct ActivationInfo {
   /// y = f(z) in plain text for the checker's formulas, with `y` the output's and `z` the sum's
   /// symbol: y1 = σ(z1), y1 = max(0, z1).
   std::string (*text_function)(const std::string& y, const std::string& z, const std::string& alpha);
+  /// Maxout: y_j = max_p z_{j,p} over k pieces, each an affine map of its own (W_{j,p}, b_{j,p});
+  /// the default k and its range (0 for the element-wise rows, whose units have one piece).
+  /// For such a row f and df are not called (they are NaN): maxout() and maxout_winner() compute
+  /// it, and latex_derivative / text_derivative are written with o.z a piece's z and o.y the
+  /// unit's y, the derivative being 1 for the winning piece and 0 for the others.
+  int pieces = 0, min_pieces = 0, max_pieces = 0;
 };
 
-/// Every activation, in the lecture's order (ActivationKind's order), softmax last.
+/// Every element-wise activation, in the lecture's order (ActivationKind's order), softmax last:
+/// those of the Keras model and of `activation_names()`.
 const std::vector<ActivationInfo>& activations();
+
+/// The rows whose unit has several affine pieces (maxout): a choice of the worked example's
+/// layers only, so not in activations() (whose names the Keras model's activation layers take).
+const std::vector<ActivationInfo>& piecewise_activations();
+
+/// The row called `name` among activations() and piecewise_activations(), or nullptr.
+const ActivationInfo* find_layer_activation(std::string_view name);
 
 /// The row of `kind`.
 const ActivationInfo& activation_info(ActivationKind kind);
@@ -80,6 +96,9 @@ struct Activation {
   ActivationKind kind = ActivationKind::kLinear;
   double (*f)(double z, double alpha) = nullptr;
   double (*df)(double z, double y, double alpha) = nullptr;
+  /// Affine pieces per unit: 1 for an element-wise activation, k (2…16) for maxout, whose layer
+  /// then holds units·k rows of weights (row j·k + p for piece p of unit j, as the Keras model).
+  int pieces = 1;
 
   /// y = f(z)
   double operator()(double z) const { return f(z, alpha); }
@@ -91,7 +110,30 @@ struct Activation {
   bool has_alpha() const { return info().alpha.has_value(); }
   /// True for softmax, which is not element-wise: y = softmax(z) per sample (see softmax()).
   bool is_softmax() const { return kind == ActivationKind::kSoftmax; }
+  /// True for maxout: y_j = max_p z_{j,p} over the unit's pieces (see maxout()).
+  bool is_piecewise() const { return info().pieces > 0; }
 };
+
+/// The activation of a worked-example layer called `name` (activation_by_name's, or maxout with
+/// its default k); an unknown name gives activation_by_name's SessionError.
+Activation layer_activation_by_name(const std::string& name, const std::string& field = "activation");
+
+/// The winning piece (0-based) among z[0], z[stride], …, z[(k − 1)·stride]: the largest; on a
+/// tie the first of the largest (the lowest p), as the Keras model's maxout layer.
+inline int maxout_winner(const double* z, int k, long stride = 1) {
+  int best = 0;
+  for (int p = 1; p < k; ++p)
+    if (z[p * stride] > z[best * stride]) best = p;  // ties: the first piece wins
+  return best;
+}
+
+/// Maxout per sample (column): y_j = max_p z_{j·k + p} for the rows of Z taken k at a time.
+void maxout(const Eigen::Ref<const Eigen::MatrixXd>& z, int k, Eigen::Ref<Eigen::MatrixXd> y);
+
+/// dz = ∂L/∂z of every piece from dy = ∂L/∂y: dy_j for the winning piece of unit j, 0 for the
+/// others (the gradient flows to the winning piece only).
+void maxout_backward(const Eigen::Ref<const Eigen::MatrixXd>& z, int k,
+                     const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz);
 
 /// The activation called `name` with its default α (leaky_relu 0.1 as on the slide, elu 1);
 /// throws SessionError naming `field` if there is none of that name.

@@ -46,7 +46,10 @@ inline Origin earlier(Origin a, Origin b) { return a < 0 ? b : b < 0 ? a : std::
 
 /// Where each quantity of the network sits among the table's columns.
 struct Layout {
-  std::vector<Eigen::MatrixXi> W, Z, Y, dW;  ///< per layer: units × inputs, units × samples
+  /// Per layer: W and dW (units·pieces) × inputs, Z (units·pieces) × samples (row j·k + p in
+  /// a maxout layer), Y and Win units × samples (Win: a maxout unit's winning piece; −1 where
+  /// the table has no such column).
+  std::vector<Eigen::MatrixXi> W, Z, Y, dW, Win;
   std::vector<Eigen::VectorXi> b, db;
   /// sgd with momentum: the velocity m of each weight and bias (Keras' slot "momentum"); empty
   /// without momentum.
@@ -67,9 +70,10 @@ struct ChainSlip {
   int no_derivative = 0;              ///< layer whose f'(z) is left out
   int no_weights = 0;                 ///< layer whose weights are left out of the chain
   bool z_input = false;               ///< ∂L/∂w = δ·z of the layer below instead of δ·y
+  int every_piece = 0;                ///< maxout layer whose ∂L/∂y went to every piece (no 1[won])
   bool operator<(const ChainSlip& o) const {
-    return std::tie(activation_for_derivative, no_derivative, no_weights, z_input) <
-           std::tie(o.activation_for_derivative, o.no_derivative, o.no_weights, o.z_input);
+    return std::tie(activation_for_derivative, no_derivative, no_weights, z_input, every_piece) <
+           std::tie(o.activation_for_derivative, o.no_derivative, o.no_weights, o.z_input, o.every_piece);
   }
 };
 

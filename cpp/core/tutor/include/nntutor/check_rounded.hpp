@@ -101,8 +101,24 @@ inline void row_sums(const RoundedMatrix& D, RoundedMatrix& s) {
 }
 
 /// y = f(z); radius max |f(z ± r) − y| (f is monotone, so this bounds f on [z − r, z + r]).
+/// Maxout: y_j = max_p z_{j,p}; radius max_p r_{j,p} (max moves by at most its inputs' largest
+/// change); the earliest slip among the pieces.
 inline void activate(const Activation& f, const RoundedMatrix& Z, RoundedMatrix& Y) {
   nntutor::activate(f, Z.value, Y.value);
+  if (f.is_piecewise()) {
+    const int k = f.pieces;
+    Y.radius.resize(Y.value.rows(), Z.cols());
+    Y.origin.resize(Y.value.rows(), Z.cols());
+    for (Eigen::Index j = 0; j < Y.value.rows(); ++j)
+      for (Eigen::Index s = 0; s < Z.cols(); ++s) {
+        double r = 0;
+        Origin o = -1;
+        for (int p = 0; p < k; ++p) r = std::max(r, Z.radius(j * k + p, s)), o = earlier(o, Z.origin(j * k + p, s));
+        Y.radius(j, s) = r;
+        Y.origin(j, s) = o;
+      }
+    return;
+  }
   Y.radius.resize(Z.rows(), Z.cols());
   for (Eigen::Index i = 0; i < Z.rows(); ++i)
     for (Eigen::Index j = 0; j < Z.cols(); ++j) {
@@ -120,9 +136,38 @@ inline bool derivative_reads_z(const Activation& f) { return f.info().derivative
 
 /// δ = ∂L/∂y ⊙ f'(z, y); f' moves by at most the largest change of f'(z ± r_z, y) and
 /// f'(z, y ± r_y), and the radius of the product is as for multiply.
+/// Maxout: δ_{j,p} = ∂L/∂y_j for the winning piece (the first of the largest z), else 0. Ties
+/// within rounding: a piece whose z is within the two radii of the winner's could have won had
+/// the numbers not been rounded, so its δ may be 0 or ∂L/∂y_j — its radius covers both
+/// (|∂L/∂y_j| + its radius), as does the winner's.
 inline void delta(const Activation& f, const RoundedMatrix& dY, const RoundedMatrix& Z,
                   const RoundedMatrix& Y, RoundedMatrix& D) {
   nntutor::delta(f, dY.value, Z.value, Y.value, D.value);
+  if (f.is_piecewise()) {
+    const int k = f.pieces;
+    D.radius.resize(Z.rows(), Z.cols());
+    D.origin.resize(Z.rows(), Z.cols());
+    for (Eigen::Index j = 0; j < dY.rows(); ++j)
+      for (Eigen::Index s = 0; s < Z.cols(); ++s) {
+        const Eigen::Index first = j * k;
+        const int win = maxout_winner(&Z.value(first, s), k);
+        bool open = false;  // another piece within rounding of the winner
+        for (int p = 0; p < k; ++p)
+          if (p != win && Z.value(first + win, s) - Z.value(first + p, s) <=
+                              Z.radius(first + win, s) + Z.radius(first + p, s))
+            open = true;
+        Origin oz = -1;
+        for (int p = 0; p < k; ++p) oz = earlier(oz, Z.origin(first + p, s));
+        for (int p = 0; p < k; ++p) {
+          const bool near = open && (p == win || Z.value(first + win, s) - Z.value(first + p, s) <=
+                                                     Z.radius(first + win, s) + Z.radius(first + p, s));
+          D.radius(first + p, s) = near ? std::fabs(dY.value(j, s)) + dY.radius(j, s)
+                                  : p == win ? dY.radius(j, s) : 0.0;
+          D.origin(first + p, s) = p == win || near ? earlier(dY.origin(j, s), oz) : oz;
+        }
+      }
+    return;
+  }
   Eigen::MatrixXd F(Z.rows(), Z.cols()), rF(Z.rows(), Z.cols());
   D.origin.resize(Z.rows(), Z.cols());
   for (Eigen::Index j = 0; j < Z.rows(); ++j)

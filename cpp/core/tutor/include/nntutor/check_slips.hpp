@@ -44,6 +44,7 @@ enum SlipWhen : unsigned {
   kMomentum = 512,    ///< sgd with momentum, not Nesterov: w ← w + m
   kNesterov = 1024,   ///< sgd with Nesterov momentum: w ← w + μ·m − η·∂L/∂w
   kAnyMomentum = 2048,  ///< sgd with momentum, Nesterov or not
+  kPiece = 4096,      ///< a maxout piece's quantity (w1p2, dL/dw1p2 …)
 };
 
 /// What a slip is tried over. Consecutive rows with the same (non-once) loop are tried
@@ -89,6 +90,7 @@ enum class SlipForm {
   kChainNoDerivative,        ///< the chain without f'(z_k)
   kChainNoWeights,           ///< the chain with W_k replaced by ones
   kChainZInput,              ///< the chain with a = z of the layer below
+  kChainEveryPiece,          ///< the chain with ∂L/∂y of a maxout unit given to every piece
   kBiasGradient,             ///< own(∂L/∂b) of the unit (∂L/∂w without its input a)
   kOtherOwn,                 ///< own(another gradient)
   kGradientAfterUpdate,      ///< ∂L/∂p recomputed with the parameters after this row's update

@@ -8,14 +8,19 @@
 
 namespace nntutor {
 
-/// One fully connected layer: z = W·a + b, y = f(z).
+/// One fully connected layer: z = W·a + b, y = f(z). A maxout layer (f.pieces = k > 1) has k
+/// affine pieces per unit: z_{j,p} = W_{j,p}·a + b_{j,p}, y_j = max_p z_{j,p}; W and b then hold
+/// units·k rows, row j·k + p for piece p of unit j (0-based), as the Keras model's maxout layer.
 struct Layer {
-  Eigen::MatrixXd W;  ///< units × inputs: row j holds the weights into neuron j
-  Eigen::VectorXd b;  ///< one bias per unit
+  Eigen::MatrixXd W;  ///< (units·pieces) × inputs: row j holds the weights into neuron j
+  Eigen::VectorXd b;  ///< one bias per unit (and piece)
   Activation f;
 
-  int units() const { return static_cast<int>(W.rows()); }
+  int pieces() const { return f.pieces; }
+  int units() const { return static_cast<int>(W.rows()) / f.pieces; }
   int inputs() const { return static_cast<int>(W.cols()); }
+  /// The row of W, b and z of piece p (1-based; 0 for an element-wise layer) of unit j (1-based).
+  int row(int j, int p = 0) const { return (j - 1) * f.pieces + (p > 0 ? p - 1 : 0); }
 };
 
 /// Layers from first to last; the worked example is two layers of one sigmoid unit each.
@@ -37,7 +42,7 @@ struct Batch {
 
 /// Everything one forward and backward pass computes, kept between steps to avoid allocation.
 struct Pass {
-  std::vector<Eigen::MatrixXd> Z;   ///< per layer: units × samples, z = W·a + b
+  std::vector<Eigen::MatrixXd> Z;   ///< per layer: (units·pieces) × samples, z = W·a + b
   std::vector<Eigen::MatrixXd> A;   ///< per layer: units × samples, y = f(z)
   std::vector<Eigen::MatrixXd> dW;  ///< per layer: ∂L/∂W, units × inputs
   std::vector<Eigen::VectorXd> db;  ///< per layer: ∂L/∂b
@@ -71,8 +76,14 @@ inline void add_to_columns(Eigen::MatrixXd& Z, const Eigen::VectorXd& b) { Z.col
 /// s_j = Σ_k D[j, k].
 inline void row_sums(const Eigen::MatrixXd& D, Eigen::VectorXd& s) { s = D.rowwise().sum(); }
 
-/// y = f(z), element by element (not softmax, which is per sample: softmax()).
+/// y = f(z), element by element (not softmax, which is per sample: softmax()); maxout:
+/// y_j = max_p z_{j,p}, the rows of Z taken f.pieces at a time.
 inline void activate(const Activation& f, const Eigen::MatrixXd& Z, Eigen::MatrixXd& Y) {
+  if (f.is_piecewise()) {
+    Y.resize(Z.rows() / f.pieces, Z.cols());
+    maxout(Z, f.pieces, Y);
+    return;
+  }
   Y = Z.unaryExpr([&](double v) { return f(v); });
 }
 
@@ -85,9 +96,15 @@ void delta_with(const Eigen::MatrixXd& dY, const Eigen::MatrixXd& Z, const Eigen
   for (Eigen::Index s = 0; s < Z.cols(); ++s)
     for (Eigen::Index j = 0; j < Z.rows(); ++j) D(j, s) = dY(j, s) * df(Z(j, s), Y(j, s));
 }
-/// δ = ∂L/∂y ⊙ f'(z), f'(z) in the lecture's form f.derivative(z, y), e.g. (1 − y)y for σ.
+/// δ = ∂L/∂y ⊙ f'(z), f'(z) in the lecture's form f.derivative(z, y), e.g. (1 − y)y for σ;
+/// maxout: δ_{j,p} = ∂L/∂y_j for the winning piece of unit j, 0 for the others.
 inline void delta(const Activation& f, const Eigen::MatrixXd& dY, const Eigen::MatrixXd& Z,
                   const Eigen::MatrixXd& Y, Eigen::MatrixXd& D) {
+  if (f.is_piecewise()) {
+    D.resize(Z.rows(), Z.cols());
+    maxout_backward(Z, f.pieces, dY, D);
+    return;
+  }
   delta_with(dY, Z, Y, [&f](double z, double y) { return f.derivative(z, y); }, D);
 }
 

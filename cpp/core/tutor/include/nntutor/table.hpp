@@ -14,14 +14,17 @@ namespace nntutor {
 /// What a column holds; indices are 1-based, 0 where they do not apply.
 /// kState: the optimizer's state of one weight (input ≥ 1) or bias (input 0) after the step's
 /// update, `slot` naming which (m, v or a); kBatch: 1 if sample `sample` was in the step's
-/// mini-batch, else 0.
+/// mini-batch, else 0. In a maxout layer w, b, z, dw, db and state are per piece (`piece` ≥ 1,
+/// named w1p2[1,1], z1p2@3: "piece 2 of layer 1") and kWinner is the winning piece (1…k) of
+/// unit `unit` for sample `sample` (win1[2]@3), the first of the largest z on a tie.
 struct Column {
-  enum class Kind { kStep, kW, kB, kZ, kY, kDW, kDB, kLoss, kState, kBatch };
+  enum class Kind { kStep, kW, kB, kZ, kY, kDW, kDB, kLoss, kState, kBatch, kWinner };
   Kind kind = Kind::kStep;
   int layer = 0, unit = 0, input = 0, sample = 0;
   std::string name;  ///< e.g. w1, dL/dw2[1,3], z1@2, m_w1, batch@3 (docs/engine-api.md)
   std::string slot;  ///< kState: m (adam's momentum), v (velocity), a (adagrad's accumulator)
   int slot_index = 0;  ///< kState: index into OptimizerSettings::slots() and LayerTrace::state_*
+  int piece = 0;       ///< a maxout layer's piece (1-based) of w, b, z, dw, db, state; else 0
 };
 
 /// Columns and numeric rows (one row per step).
@@ -30,18 +33,28 @@ struct Table {
   std::vector<std::vector<double>> rows;
 };
 
-/// The text form of a Column::Kind: step, w, b, z, y, dw, db, loss, state, batch.
+/// The text form of a Column::Kind: step, w, b, z, y, dw, db, loss, state, batch, winner.
 const char* kind_name(Column::Kind kind);
 
 /// Name of a quantity of `net` by the documented scheme: brackets only where there is a choice
 /// (a layer with one unit and one input has `w1`, not `w1[1,1]`); `@s` when samples > 1.
+/// In a maxout layer `piece` (1-based) names a piece's w, b, z: w1p2[1,1] (0: the unit's y, win).
 std::string quantity_name(Column::Kind kind, const Network& net, int samples, int layer,
-                          int unit, int input = 0, int sample = 0);
+                          int unit, int input = 0, int sample = 0, int piece = 0);
+
+/// The same for row `row` (0-based) of a layer's W, b, z (or their gradients and state): in a
+/// maxout layer row j·k + p is piece p + 1 of unit j + 1.
+std::string row_name(Column::Kind kind, const Network& net, int samples, int layer, int row,
+                     int input = 0, int sample = 0);
+
+/// The winning piece (1-based) of unit `unit` (1-based) of a maxout layer's z (units·k × samples)
+/// for sample `sample` (1-based): the first of the largest.
+int winning_piece(const Eigen::MatrixXd& z, int pieces, int unit, int sample);
 
 /// The name of the optimizer's state `slot` (m, v, a) of a weight (kW) or bias (kB):
 /// the slot, "_" and the parameter's name, e.g. m_w1, v_w2[1,3], a_b1[2].
 std::string state_name(const std::string& slot, Column::Kind parameter, const Network& net,
-                       int layer, int unit, int input = 0);
+                       int layer, int unit, int input = 0, int piece = 0);
 
 /// The columns for a network of this shape and this many samples, trained by `opt`: with
 /// mini-batches `batch@s` for every sample after the step; after each layer's gradients its
@@ -123,7 +136,8 @@ nlohmann::ordered_json table_json(const std::vector<Column>& columns, const Trac
 std::string render(const Session& session, const Trace& trace, Format format, int precision,
                    const View& view);
 
-/// Parses {"columns": ["w","b","z","y","dw","db","loss","state","batch"], "layers": [1, 3], "units": [2],
+/// Parses {"columns": ["w","b","z","y","dw","db","loss","state","batch"] ("y" keeps a maxout
+/// unit's winning piece too), "layers": [1, 3], "units": [2],
 /// "trace_step": k | "all" | "none", "limits": "engine" | "page", "session": true | false,
 /// "equations": {"precision": p, "layers": [l], "units": [j]}};
 /// "" or "{}" is the default View (everything). SessionError names the option.
