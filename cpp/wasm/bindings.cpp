@@ -106,7 +106,7 @@ class Workbook {
   }
   Result session() { return guarded([&] { return held().session_json(); }); }
   Result describe(const std::string& choices_json) {
-    return guarded([&] { return nntutor::describe_json(held().session(), choices_json); });
+    return guarded([&] { return nntutor::describe_json(held().session(), held().columns(), choices_json); });
   }
 
  private:

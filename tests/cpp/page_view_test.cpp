@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "test_helpers.hpp"
 
@@ -91,6 +93,50 @@ TEST(PageView, BadChoicesNameTheField) {
   EXPECT_SESSION_ERROR(nntutor::describe_json(s, R"({"steps": -1})"),
                        "view.steps: expected a whole number from 0 to 10000, got -1");
   EXPECT_SESSION_ERROR(nntutor::describe_json(s, "{"), "view: not valid JSON (parse error at line 1, column 2: syntax error while parsing object key - unexpected end of input; expected string literal)");
+}
+
+TEST(PageView, TheCountsOfColumnsAreThoseOfTheTablesView) {
+  // choose_table counts the columns a view keeps without listing them: the same counts as
+  // view_columns, for every kind alone and all together, every layer and one, with an
+  // optimizer that keeps state and mini-batches.
+  nlohmann::json j = nlohmann::json::parse(nntutor_test::lecture_json());
+  j["inputs"] = {{0.5}, {1.0}, {-0.25}};
+  j["targets"] = {{0.1}, {0.4}, {0.9}};
+  j["optimizer"] = {{"name", "adam"}, {"batch_size", 2}};
+  for (const Session& s : {wide(3, 5, 4, 3), nntutor::parse_session(j.dump())}) {
+    const auto columns = nntutor::table_columns(s.network, s.batch.samples(), s.optimizer);
+    std::vector<std::vector<Kind>> choices = {kAll};
+    for (Kind k : kAll) choices.push_back({k});
+    for (const auto& kinds : choices) {
+      for (const std::optional<std::vector<int>>& layers :
+           {std::optional<std::vector<int>>{}, std::optional<std::vector<int>>{{2}}}) {
+        const TableDecision d = nntutor::choose_table(s, columns, {layers, kinds, 3});
+        nntutor::View every;
+        every.kinds = d.kinds;
+        every.layers = {};
+        EXPECT_EQ(d.all_columns, nntutor::view_columns(columns, every).size());
+        nntutor::View shown = every;
+        shown.layers = d.layers;
+        EXPECT_EQ(d.cells, 3 * static_cast<long long>(nntutor::view_columns(columns, shown).size()));
+        const TableDecision built = nntutor::choose_table(s, {layers, kinds, 3});
+        EXPECT_EQ(built.all_columns, d.all_columns);
+        EXPECT_EQ(built.cells, d.cells);
+        EXPECT_EQ(built.kinds, d.kinds);
+        EXPECT_EQ(built.layers, d.layers);
+      }
+    }
+  }
+}
+
+TEST(PageView, DescribeWithTheWorkbooksColumnsIsTheSameText) {
+  const Session s = wide(8, 32, 8, 16);
+  const auto columns = nntutor::table_columns(s.network, s.batch.samples(), s.optimizer);
+  for (const char* choices :
+       {R"({"columns": ["w","b","z","y","dw","db","loss"], "steps": 100})",
+        R"({"layers": [1,2,3,4,5,6,7,8], "columns": ["w","b","z","y","dw","db","loss"], "steps": 1000})",
+        R"({"layers": [2], "columns": ["z"], "steps": 3, "equations_of": {"layer": 2, "unit": 4}})"}) {
+    EXPECT_EQ(nntutor::describe_json(s, columns, choices), nntutor::describe_json(s, choices)) << choices;
+  }
 }
 
 TEST(PageView, Grouped) {

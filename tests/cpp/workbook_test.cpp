@@ -259,6 +259,28 @@ TEST(Workbook, SetSessionWithAChangedWeightRestarts) {
   }
 }
 
+TEST(Workbook, ItsColumnsAreThoseOfItsSessionsTable) {
+  // describe() counts the workbook's columns: they follow the session through every change.
+  const auto names = [](const std::vector<nntutor::Column>& columns) {
+    std::vector<std::string> out;
+    for (const auto& c : columns) out.push_back(c.name);
+    return out;
+  };
+  const auto expected = [&](const Session& s) {
+    return names(nntutor::table_columns(s.network, s.batch.samples(), s.optimizer));
+  };
+  const auto all = sessions();
+  Workbook wb(with_steps(all[0].second, 3));
+  EXPECT_EQ(names(wb.columns()), expected(all[0].second));
+  for (const auto& [name, session] : all) {
+    SCOPED_TRACE(name);
+    wb.set_session(with_steps(session, 2));
+    EXPECT_EQ(names(wb.columns()), expected(session));
+    if (!wb.trace().diverged) wb.step();
+    EXPECT_EQ(names(wb.columns()), expected(session));
+  }
+}
+
 TEST(Workbook, ABiasOfMinusZeroIsAnotherSession) {
   const Session lecture = with_steps(nntutor::parse_session(lecture_json()), 4);
   ASSERT_EQ(lecture.network.layers[0].b(0), 0.0);

@@ -4,6 +4,7 @@
 // exported session of panel-share.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { EngineError } from '../../web/js/engine.js';
 import { checkerLoader, lazy, loadScript } from '../../web/js/loader.js';
 import { exportedSession } from '../../web/js/panel-share.js';
@@ -11,7 +12,7 @@ import { exportedSession } from '../../web/js/panel-share.js';
 const kModules = [
   'main', 'panel-builder', 'panel-check', 'panel-equations', 'panel-graph', 'panel-rates',
   'panel-report', 'panel-share', 'panel-table', 'panel-tutor', 'loader', 'parse', 'graph-layout',
-  'graph-editor', 'graph-export', 'render-graph',
+  'graph-editor', 'graph-export', 'render-graph', 'offscreen',
 ];
 
 test('main.js imports without a browser and exports start() only', async () => {
@@ -75,4 +76,26 @@ test('the exported session holds as many steps as the table has rows', () => {
   const shown = { session: { steps: 7, loss: 'mse' }, table: { rows: [[1], [2], [3]] } };
   assert.deepEqual(exportedSession(shown), { steps: 3, loss: 'mse' });
   assert.equal(shown.session.steps, 7);
+});
+
+/// The modules `file` (in web/js) imports, and theirs, without the dynamic import()s.
+function staticImports(file, seen = new Set()) {
+  const text = readFileSync(new URL(`../../web/js/${file}`, import.meta.url), 'utf8');
+  for (const [, name] of text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'\.\/([^']+)'/gms)) {
+    if (!seen.has(name)) {
+      seen.add(name);
+      staticImports(name, seen);
+    }
+  }
+  return seen;
+}
+
+test('index.html preloads every module js/page.js imports, and the engine\'s Wasm', () => {
+  const html = readFileSync(new URL('../../web/index.html', import.meta.url), 'utf8');
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="js\/([^"]+)">/g)].map((m) => m[1]);
+  const imported = [...staticImports('page.js')];
+  assert.deepEqual([...preloaded].sort(), [...imported].sort(),
+    'the <link rel="modulepreload"> list of web/index.html is not the modules page.js imports');
+  assert.ok(imported.includes('render-graph.js') && !imported.includes('render-check.js'), 'imported on first use only');
+  assert.match(html, /<link rel="preload" href="nntutor_wasm.wasm" as="fetch" crossorigin>/);
 });

@@ -34,15 +34,29 @@ export function start(deps) {
     model: null,
     checker: checkerLoader(document),
     // The last result computed from valid values: what the page shows while a value is
-    // invalid, read from the page's workbook (panel-table.js). { session, table, diverged, trace
-    // (the shown step's or null), equations, step }
+    // invalid, read from the page's workbook (panel-table.js). { session, sessionKey (the
+    // session without its steps, as JSON), table, diverged, trace (the shown step's or null),
+    // equations, step }
     shown: null,
     // Why KaTeX or uPlot did not load, for their panels to say.
     vendorError: {},
     panels: {},
     update,
-    autosave: () => page.panels.share.autosave(),
+    // The autosave is written after the update that asked for it, once per task: a large
+    // session is 100 KB of JSON, which need not delay what the student sees (pagehide writes a
+    // pending one at once).
+    autosave: () => {
+      autosaveTimer ??= window.setTimeout(flushAutosave, 0);
+    },
   };
+  let autosaveTimer = null;
+  function flushAutosave() {
+    if (autosaveTimer === null) return;
+    window.clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+    page.panels.share.autosave();
+  }
+  window?.addEventListener?.('pagehide', flushAutosave);
   const { panels } = page;
   panels.builder = createBuilderPanel(page, document);
   panels.table = createTablePanel(page, document);
@@ -55,12 +69,13 @@ export function start(deps) {
   panels.share = createSharePanel(page, document);
   const controls = { ...panels.table.controls, presets: panels.builder.presets, note: byId('controls-note') };
 
-  /// Draws every panel from `page.shown`.
+  /// Draws every panel from `page.shown` (a measure each, for npm run bench).
   function renderResult() {
-    panels.table.render();
-    panels.graph.render();
-    panels.equations.render();
-    panels.rates.render();
+    for (const name of ['table', 'graph', 'equations', 'rates']) {
+      const start = performance.now();
+      panels[name].render();
+      performance.measure(`nntutor:draw:${name}`, { start, end: performance.now() });
+    }
   }
 
   /// Moves the page to `next`: draws the builder, and if every value is valid brings the page's
@@ -77,7 +92,9 @@ export function start(deps) {
       const engineStart = performance.now();
       try {
         page.shown = panels.table.run(built.value);
-        panels.rates.refresh();
+        // The rate comparison shows only once uPlot is here (it runs 10 steps at each rate:
+        // not before the first table).
+        if (globalThis.uPlot) panels.rates.refresh();
         const drawStart = performance.now();
         performance.measure('nntutor:engine', { start: engineStart, end: drawStart });
         renderResult();
@@ -111,6 +128,7 @@ export function start(deps) {
       renderStatus(status, `The engine could not be loaded: ${e.message}. Reload the page to try again.`, 'error');
       return;
     }
+    performance.mark('nntutor:engine-ready');
     page.model = model.stateModel(page.engine.schema());
     const version = page.engine.version();
     byId('engine-version').textContent = version ? `Engine ${version}.` : '';
@@ -122,7 +140,11 @@ export function start(deps) {
     // say so until they are here.
     loadVendor(document, page.vendorError, {
       onKatex: () => page.shown && panels.equations.render(),
-      onUplot: () => page.shown && panels.rates.render(),
+      onUplot: () => {
+        if (!page.shown) return;
+        if (globalThis.uPlot) panels.rates.refresh();
+        panels.rates.render();
+      },
     });
     // The engine's code paths of a first Step, once, off screen, while the student reads.
     window.setTimeout(() => panels.table.warmUp(), 0);

@@ -16,16 +16,23 @@ export function createNotice(document) {
   const root = document.documentElement;
 
   // The tutor's verdict sticks below the bar (tutor.css): it reads the bar's height from here.
+  // Set when the bar's size changes (a ResizeObserver runs after layout, before paint), not
+  // read at each message: reading offsetHeight laid out the whole page then, and a new value on
+  // the root restyles every element (8,000 fields of a large network's builder).
   function measure() {
-    root.style.setProperty('--notice-height', `${bar.offsetHeight}px`);
+    const height = `${bar.offsetHeight}px`;
+    if (root.style.getPropertyValue('--notice-height') !== height) root.style.setProperty('--notice-height', height);
   }
+  const Observer = document.defaultView?.ResizeObserver;
+  if (Observer) new Observer(measure).observe(bar);
+  const remeasure = Observer ? () => {} : measure;
 
   function clear() {
     info.textContent = '';
     alert.textContent = '';
     actions.replaceChildren();
     bar.classList.add('is-empty');
-    measure();
+    remeasure();
   }
 
   function show(message, { kind = 'info', actions: list = [] } = {}) {
@@ -44,10 +51,10 @@ export function createNotice(document) {
     close.addEventListener('click', clear);
     actions.replaceChildren(...buttons, close);
     bar.classList.remove('is-empty');
-    measure();
+    remeasure();
   }
 
-  document.defaultView?.addEventListener('resize', measure);
+  if (!Observer) document.defaultView?.addEventListener('resize', measure);
   clear();
   return { show, clear, text: () => info.textContent || alert.textContent };
 }

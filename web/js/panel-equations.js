@@ -1,7 +1,12 @@
 // The Gradient equations panel: which layer and unit, and the equations that came with the
 // page's run (panel-table.js) once KaTeX is here. No engine calls of its own.
 import * as model from './state.js';
+import { offscreenDraw } from './offscreen.js';
 import { renderEquations } from './render-equations.js';
+
+/// Equations of more LaTeX than this (a unit of a 32-unit layer on 16 samples has ~40,000
+/// characters) are typeset once they are near the view (offscreen.js); the lecture's have 828.
+const kLargeLatex = 20000;
 
 /// Wires the panel's choices in `document` to `page` (main.js). Returns render (draws what
 /// `page.shown` holds; called again when KaTeX has loaded).
@@ -11,6 +16,10 @@ export function createEquationsPanel(page, document) {
     equations: byId('equations'), step: byId('equations-step'), note: byId('equations-note'),
     layer: byId('equations-layer'), unit: byId('equations-unit'),
   };
+  // What the last render asks to typeset: at once, or for large equations off screen once
+  // they come near the view (offscreen.js).
+  let typeset = () => {};
+  const drawing = offscreenDraw(view.equations, () => typeset(), page.deps?.window);
 
   /// The "equations of" layer and unit choices, and a note when the page chose for the student.
   function renderChoice(chosen) {
@@ -56,7 +65,9 @@ export function createEquationsPanel(page, document) {
     } else {
       result = shown.equations;
     }
-    renderEquations(view.equations, { result, error, precision: state.precision }, {});
+    const { precision } = state;
+    typeset = () => renderEquations(view.equations, { result, error, precision }, {});
+    drawing.request(Boolean(result) && result.latex.length > kLargeLatex);
   }
 
   view.layer.addEventListener('change', () => {

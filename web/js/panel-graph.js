@@ -1,7 +1,22 @@
 // The Graph panel: the network at the shown step, and its in-place editor of a weight or
 // bias. No engine calls: it draws the run's session and trace.
 import * as model from './state.js';
+import { offscreenDraw } from './offscreen.js';
 import { graphSvgText, renderGraph } from './render-graph.js';
+
+/// A graph of more connections than this is drawn once it is near the view (offscreen.js).
+const kLargeGraph = 1024;
+
+/// The connections of the session's network: Σ units × inputs over its layers.
+function connections(session) {
+  let inputs = session.inputs[0]?.length ?? 0;
+  let count = 0;
+  for (const layer of session.layers) {
+    count += layer.units * inputs;
+    inputs = layer.units;
+  }
+  return count;
+}
 
 /// Wires the panel in `document` to `page` (main.js). Returns render (draws `page.shown`) and
 /// copy (the drawing as a standalone SVG with its step label, for the report).
@@ -21,17 +36,28 @@ export function createGraphPanel(page, document) {
     return null;
   }
 
-  function render() {
+  function draw() {
     const { shown, state } = page;
-    graphStep.textContent = shown.step > 0 ? `at step ${shown.step}` : 'before step 1';
     renderGraph(graph, {
       session: shown.session, step: shown.trace, precision: state.precision, activations: [...page.model.schema.activations, ...(page.model.schema.piecewise_activations ?? [])],
     },
       { onEdit: editParameter });
   }
+  const drawing = offscreenDraw(graph, draw, page.deps?.window);
+
+  /// The step shown at once; the drawing at once, or for a large network off screen once it
+  /// comes near the view or the page is idle.
+  function render() {
+    const { shown } = page;
+    graphStep.textContent = shown.step > 0 ? `at step ${shown.step}` : 'before step 1';
+    drawing.request(connections(shown.session) > kLargeGraph);
+  }
 
   return {
     render,
-    copy: () => ({ svg: graphSvgText(graph), label: graphStep.textContent }),
+    copy() {
+      drawing.flush();
+      return { svg: graphSvgText(graph), label: graphStep.textContent };
+    },
   };
 }

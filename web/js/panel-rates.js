@@ -54,9 +54,10 @@ export function createRatesPanel(page, document) {
     if (parsed.error) return;
     const { shown, state } = page;
     // The tables' columns and layers, not the view's note: its count of numbers changes with
-    // every row, which would compare the rates again at each Step.
+    // every row, which would compare the rates again at each Step. The session by the key the
+    // table keeps for it (`sessionKey`: written once per network, not at every Step).
     const { columns, layers } = shown.view.table;
-    const key = JSON.stringify([{ ...shown.session, steps: 0 }, parsed.value, { columns, layers }]);
+    const key = JSON.stringify([shown.sessionKey ?? { ...shown.session, steps: 0 }, parsed.value, { columns, layers }]);
     if (rates.key === key) return;
     rates.key = key;
     try {

@@ -184,7 +184,7 @@ export function createTablePanel(page, document) {
       ({ equations } = held.equations);
     }
     return {
-      session: { ...held.session, steps: status.steps }, table, diverged: status.diverged,
+      session: { ...held.session, steps: status.steps }, sessionKey: held.key, table, diverged: status.diverged,
       trace, equations, step: stepShown, view: described,
     };
   }

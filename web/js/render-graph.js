@@ -72,9 +72,40 @@ function maxoutValues(layer, v) {
   };
 }
 
+/// An edge of the graph as text: its parameter's `name` and `value`, and written when first
+/// read (a network of 8 × 32 units has 8192 edges, whose sentences are set in later tasks and
+/// whose boxes show on hover) the sentence that reads it out (`text`) and the formatted weight
+/// and gradient `w`, `dw` (see edgeLines; `dw` only when the gradients are printed); `extra` ends
+/// the sentence (a maxout edge's other pieces).
+class EdgePart {
+  constructor(name, value, grad, precision, gradients, extra = '') {
+    Object.assign(this, { name, value, grad, precision, gradients, extra });
+  }
+
+  get w() {
+    return formatNumber(this.value, this.precision);
+  }
+
+  get dw() {
+    return this.grad && this.gradients ? formatNumber(this.grad.value, this.precision) : null;
+  }
+
+  get text() {
+    return (this.grad
+      ? `${this.name} = ${this.w}, ∂L/∂${this.name} = ${formatNumber(this.grad.value, this.precision)}`
+      : `${this.name} = ${this.w}`) + this.extra;
+  }
+
+  /// Whether `other` reads the same (the same parameter, numbers and decimals).
+  readsAs(other) {
+    return other.name === this.name && other.extra === this.extra && Object.is(other.value, this.value) && other.precision === this.precision
+      && Boolean(other.grad) === Boolean(this.grad) && (!this.grad || Object.is(other.grad.value, this.grad.value));
+  }
+}
+
 /// The parts of the graph as text. Per edge and neuron: its parameter's name and value and
 /// the sentence that reads it out (`text`); per neuron the `lines` printed under it, per edge
-/// the formatted weight and gradient `w`, `dw` (see edgeLines). Per input its name and value.
+/// the formatted weight and gradient `w`, `dw` (an EdgePart). Per input its name and value.
 function describe(session, layers, { precision, gradients, sample, samples }) {
   const f = (v) => formatNumber(v, precision);
   const forSample = samples > 1 ? ` for sample ${sample + 1}` : '';
@@ -89,18 +120,14 @@ function describe(session, layers, { precision, gradients, sample, samples }) {
     for (let j = 1; j <= units; j += 1) {
       for (let i = 1; i <= inputs; i += 1) {
         const name = weightName(l, j, i, units, inputs, win(j));
-        const w = layer.W[j - 1][i - 1];
-        const fw = f(w);
-        const dw = layer.dW && gradients ? f(layer.dW[j - 1][i - 1]) : null;
-        let text = layer.dW
-          ? `${name} = ${fw}, ∂L/∂${name} = ${dw ?? f(layer.dW[j - 1][i - 1])}`
-          : `${name} = ${fw}`;
+        const grad = layer.dW ? { value: layer.dW[j - 1][i - 1] } : null;
+        let extra = '';
         if (P) {  // every piece's weight on this connection
           const others = Array.from({ length: P.k }, (_, p) => p + 1).filter((p) => p !== win(j))
             .map((p) => `${weightName(l, j, i, units, inputs, p)} = ${f(P.W[(j - 1) * P.k + p - 1][i - 1])}`);
-          text += ` (winning piece ${win(j)} of ${P.k}${layer.z ? '' : ' before a step'}; ${others.join(', ')})`;
+          extra = ` (winning piece ${win(j)} of ${P.k}${layer.z ? '' : ' before a step'}; ${others.join(', ')})`;
         }
-        edges.push({ name, value: w, text, w: fw, dw });
+        edges.push(new EdgePart(name, layer.W[j - 1][i - 1], grad, precision, gradients, extra));
       }
       const name = biasName(l, j, units, win(j));
       const b = `${name} = ${f(layer.b[j - 1])}`;
@@ -246,7 +273,7 @@ function drawEdges(group, cache, layout, edges, { first, count, largest, place, 
     if (!item) {
       const element = edgeElement(few, sign, level, maxStroke);
       partNames.set(element, edge.name);
-      item = { element, line: few ? element.lastChild : element, level, sign, text: '', want: '' };
+      item = { element, line: few ? element.lastChild : element, level, sign, labelled: null, part: null };
       items.push(item);
       fresh.append(element);
     }
@@ -275,8 +302,8 @@ function drawEdges(group, cache, layout, edges, { first, count, largest, place, 
       item.element.classList.replace(item.sign, sign);
       item.sign = sign;
     }
-    item.want = edge.text;
-    if (item.text !== item.want) {
+    item.part = edge;
+    if (!item.labelled?.readsAs(edge)) {
       if (few) setLabel(item);
       else due.push(item);
     }
@@ -287,10 +314,11 @@ function drawEdges(group, cache, layout, edges, { first, count, largest, place, 
   group.append(fresh);
 }
 
+/// Sets the aria-label of an edge to the sentence of its part, unless it reads so already.
 function setLabel(item) {
-  if (item.text === item.want) return;
-  item.element.setAttribute('aria-label', item.want);
-  item.text = item.want;
+  if (item.labelled?.readsAs(item.part)) return;
+  item.element.setAttribute('aria-label', item.part.text);
+  item.labelled = item.part;
 }
 
 /// Sets the aria-labels of `drawn.due` a few thousand at a time in later tasks, so that a
@@ -432,7 +460,10 @@ function drawSvg(drawn, model, { sample, gradients, width }) {
   const written = [...texts.neurons.flatMap((n) => n.lines), ...texts.inputs.map((x) => x.value)];
   const labelWidth = Math.max(0, ...written.map((s) => s.length)) * kCharWidth;
   const shape = { inputs: session.inputs[0]?.length ?? 0, units: session.layers.map((l) => l.units) };
-  const layout = graphLayout(shape, { width, labelWidth });
+  // The same shape in the same room is the same layout (8192 edges for 8 × 32 units).
+  const layoutKey = [shape.inputs, ...shape.units, width, labelWidth].join(',');
+  const layout = drawn.layoutKey === layoutKey ? drawn.layout : graphLayout(shape, { width, labelWidth });
+  drawn.layoutKey = layoutKey;
   let largest = 0;
   for (const layer of layers) {
     for (const row of layer.W) for (const w of row) if (Number.isFinite(w)) largest = Math.max(largest, Math.abs(w));

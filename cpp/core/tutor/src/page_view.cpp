@@ -23,9 +23,13 @@ std::size_t count_columns(const std::vector<Column>& columns, const std::vector<
 }  // namespace
 
 TableDecision choose_table(const Session& s, const TableChoice& choice) {
+  return choose_table(s, table_columns(s.network, s.batch.samples(), s.optimizer), choice);
+}
+
+TableDecision choose_table(const Session& s, const std::vector<Column>& columns,
+                           const TableChoice& choice) {
   const int n = static_cast<int>(s.network.layers.size());
   const int samples = s.batch.samples();
-  const std::vector<Column> columns = table_columns(s.network, samples, s.optimizer);
   TableDecision d;
   for (Kind k : choice.kinds) {
     if (k == Kind::kState && s.optimizer.slots().empty()) continue;
@@ -87,6 +91,11 @@ EquationsDecision choose_equations(const Session& s, std::optional<std::pair<int
 }
 
 std::string describe_json(const Session& s, std::string_view choices_json) {
+  return describe_json(s, table_columns(s.network, s.batch.samples(), s.optimizer), choices_json);
+}
+
+std::string describe_json(const Session& s, const std::vector<Column>& table,
+                          std::string_view choices_json) {
   using json = nlohmann::ordered_json;
   const nlohmann::json c = common::parse_json(choices_json, "view");
   if (!c.is_object()) common::fail("view", "expected an object like {\"columns\": [\"w\"], \"steps\": 1}");
@@ -109,7 +118,7 @@ std::string describe_json(const Session& s, std::string_view choices_json) {
     of = std::make_pair(static_cast<int>(common::whole_number(e.value("layer", nlohmann::json(0)), "view.equations_of.layer", 0, Limits::kMaxLayers)),
                         static_cast<int>(common::whole_number(e.value("unit", nlohmann::json(0)), "view.equations_of.unit", 0, Limits::kMaxUnits)));
   }
-  const TableDecision t = choose_table(s, choice);
+  const TableDecision t = choose_table(s, table, choice);
   const int n = static_cast<int>(s.network.layers.size());
   std::string note;
   if (t.cut == TableDecision::Cut::kOutputLayer)

@@ -40,6 +40,9 @@ struct TableDecision {
 /// with no layers chosen and more than kAutoColumns columns, the output layer only (when there
 /// are several layers); over kMaxTableCells numbers, the loss only.
 TableDecision choose_table(const Session& session, const TableChoice& choice);
+/// The same with the session's table_columns already built (a Workbook keeps them).
+TableDecision choose_table(const Session& session, const std::vector<Column>& columns,
+                           const TableChoice& choice);
 
 /// About how many products the equations of `layer`/`unit` (0 = all) hold: each chosen
 /// parameter, and the δ sums of later layers when more than one path leads to the loss; times
@@ -63,5 +66,9 @@ EquationsDecision choose_equations(const Session& session,
 /// "max_table_cells", "equation_budget"}}. The note is the page's sentence when it cut the table.
 /// SessionError naming the field for a bad choice.
 std::string describe_json(const Session& session, std::string_view choices_json);
+/// The same with the session's table_columns already built (a Workbook keeps them): what the
+/// page asks at every Step, without naming tens of thousands of columns again.
+std::string describe_json(const Session& session, const std::vector<Column>& columns,
+                          std::string_view choices_json);
 
 }  // namespace nntutor

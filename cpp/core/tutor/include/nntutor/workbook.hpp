@@ -34,6 +34,8 @@ class Workbook {
   const Trace& trace() const { return trace_; }
   /// Steps held: rows, plus the step that diverged.
   int steps() const { return session_.steps; }
+  /// The table's columns of session() (table_columns of its network, samples and optimizer).
+  const std::vector<Column>& columns() const { return columns_; }
   /// Rows recorded (steps that were computed).
   int rows() const { return static_cast<int>(trace_.steps.size()); }
 
