@@ -53,6 +53,16 @@ const char* const kUsage =
     "  samples, default 10000, drawn from --data-seed, default 1). --split-seed (default 1)\n"
     "  shuffles the split; the trainer page uses the same seeds, so the numbers are the page's.\n"
     "  --epochs overrides fit.epochs. --history writes epoch,loss,val_loss,lr;\n"
-    "  --save the trained model. Exit 0 on success (also when training diverged), 2 on bad input.\n";
+    "  --save the trained model. Exit 0 on success (also when training diverged), 2 on bad input.\n"
+    "usage: nntutor variant --count N [--seed S] [--template SESSION.json] [--steps K]\n"
+    "       [--out DIR] [--site URL]\n"
+    "  Writes one exercise per student (N from 1 to 1000) drawn from seed S (default 1): x, y,\n"
+    "  start weights and learning rate on a one-decimal grid, the template's network (default:\n"
+    "  the lecture's worked example), each checked readable on the engine's trace. Into DIR\n"
+    "  (default variants): ID.session.json, ID.sheet.md and ID.sheet.tex (the exercise with\n"
+    "  the empty table), ID.key.csv and ID.key.md (the exact table, 4 decimals), and index.csv\n"
+    "  with each variant's link (URL, default index.html, + #session=...). K rows per table\n"
+    "  (1 to 50, default the template's steps). The same seed gives the same variants\n"
+    "  everywhere. Exit 0 on success, 2 on bad input.\n";
 
 }  // namespace nntutor::cli

@@ -1,6 +1,7 @@
 #include "nntutor/session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,21 @@ using nlohmann::json;
 std::string text(const json& j, const std::string& field) {
   if (!j.is_string()) fail(field, "expected a string, got " + describe(j));
   return j.get<std::string>();
+}
+
+/// An optional label of the session (`id`, `title`): a string of 1 to `max` characters, and for
+/// an id only letters, digits, - and _ (it names files); never control characters.
+std::string label(const json& j, const std::string& field, std::size_t max, bool id) {
+  const std::string s = text(j, field);
+  if (s.empty() || s.size() > max)
+    fail(field, "expected 1 to " + std::to_string(max) + " characters, got " + std::to_string(s.size()));
+  for (unsigned char c : s) {
+    const bool ok = id ? (std::isalnum(c) != 0 || c == '-' || c == '_') : (c >= 0x20 && c != 0x7F);
+    if (!ok)
+      fail(field, id ? "expected letters, digits, - and _ only, got " + describe(j)
+                     : "expected text without control characters, got " + describe(j));
+  }
+  return s;
 }
 
 void only_fields(const json& object, const std::string& where,
@@ -266,9 +282,11 @@ void set_steps(Session& session, long long steps, const std::string& field) {
 Session parse_session(std::string_view json_text) {
   const json root = common::parse_json(json_text, "session");
   if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
-  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"});
+  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed", "id", "title"});
 
   Session s;
+  if (root.contains("id")) s.id = label(root["id"], "id", 32, true);
+  if (root.contains("title")) s.title = label(root["title"], "title", 200, false);
   for (const char* required : {"inputs", "targets", "layers"})
     if (!root.contains(required)) fail(required, "required field is missing");
 
@@ -371,6 +389,8 @@ std::string session_to_json(const Session& s) {
   j["optimizer"] = std::move(opt);
   j["steps"] = s.steps;
   j["seed"] = s.seed;
+  if (!s.id.empty()) j["id"] = s.id;
+  if (!s.title.empty()) j["title"] = s.title;
   return j.dump();
 }
 
