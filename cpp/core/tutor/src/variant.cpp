@@ -114,22 +114,23 @@ std::optional<std::string> unreadable(const Session& s, int steps, bool assignme
                                       double& first_loss, std::optional<double>& rising) {
   const Trace trace = run(s.network, s.batch, s.loss, s.optimizer, std::max(steps, kVariantLossSteps));
   if (trace.steps.empty()) return "the run diverged at step 1 (" + trace.diverged->reason + ")";
-  // No saturated neuron at step 1: |f′(z)| ≥ 0.02 for every neuron and sample (softmax's slope
-  // is folded into cross_entropy's ŷ − y).
+  // No saturated neuron at step 1: every neuron has |f′(z)| ≥ 0.02 on at least one sample (else
+  // its gradient vanishes and its weights stay put: a dead ReLU, a σ at 0 or 1). Softmax's
+  // slope is folded into cross_entropy's ŷ − y.
   const StepTrace& first = trace.steps.front();
   for (std::size_t l = 0; l < s.network.layers.size(); ++l) {
     const Activation& f = s.network.layers[l].f;
     if (f.is_softmax()) continue;
     const LayerTrace& lt = first.layers[l];
-    for (Eigen::Index j = 0; j < lt.z.rows(); ++j)
-      for (Eigen::Index n = 0; n < lt.z.cols(); ++n) {
-        const double slope = f.derivative(lt.z(j, n), lt.y(j, n));
-        if (!(std::fabs(slope) >= kMinVariantSlope))
-          return quantity_name(Kind::kZ, s.network, s.batch.samples(), static_cast<int>(l) + 1,
-                               static_cast<int>(j) + 1, 0, static_cast<int>(n) + 1) +
-                 " = " + fixed(lt.z(j, n), 4) + " saturates " + f.name + " at step 1 (f′(z) = " +
-                 fixed(slope, 4) + ", below 0.02)";
-      }
+    for (Eigen::Index j = 0; j < lt.z.rows(); ++j) {
+      bool alive = false;
+      for (Eigen::Index n = 0; n < lt.z.cols() && !alive; ++n)
+        alive = std::fabs(f.derivative(lt.z(j, n), lt.y(j, n))) >= kMinVariantSlope;
+      if (!alive)
+        return quantity_name(Kind::kZ, s.network, 1, static_cast<int>(l) + 1, static_cast<int>(j) + 1) +
+               " saturates " + f.name + " at step 1 (|f′(z)| below 0.02 on every sample; z = " +
+               fixed(lt.z(j, 0), 4) + (lt.z.cols() > 1 ? " on sample 1" : "") + ")";
+    }
   }
   if (static_cast<int>(trace.steps.size()) < kVariantLossSteps)
     return "the run diverged at step " + std::to_string(trace.diverged->at) + " (" + trace.diverged->reason + ")";
@@ -269,7 +270,10 @@ std::string sheet_markdown(const VariantSet& set, const Variant& v) {
         " (`nntutor variant`). Fill the table by hand, " + std::to_string(kVariantPrecision) +
         " decimals, one row per step: the parameters before that step's update, z and y of every "
         "neuron, the gradients and the loss L.\n\n## The network\n\n";
-  md += "- Input: " + common::plural(X.rows(), "feature") + (X.rows() == 1 ? " x" : " x[1] … x[" + std::to_string(X.rows()) + "]") + ".\n";
+  std::string features = X.rows() == 1 ? " x" : "";
+  for (Eigen::Index f = 0; X.rows() > 1 && f < X.rows(); ++f)
+    features += (f == 0 ? " " : ", ") + data_name("x", X.rows(), f);
+  md += "- Input: " + common::plural(X.rows(), "feature") + features + ".\n";
   for (std::size_t l = 0; l < s.network.layers.size(); ++l) {
     const Layer& layer = s.network.layers[l];
     const ActivationInfo& f = layer.f.info();
@@ -449,7 +453,7 @@ VariantSet make_variants(const Session& template_session, const VariantOptions& 
     }
     if (v.attempts > kMaxVariantAttempts)
       fail("template", "no readable variant in " + std::to_string(kMaxVariantAttempts) + " draws for " +
-                           v.id + " (the last draw: " + why + "); try a smaller network or other steps");
+                           v.id + " (the last draw: " + why + ")");
     v.session.id = v.id;
     v.session.title = "Variant " + v.id + " (seed " + std::to_string(options.seed) + ")";
     set.variants.push_back(std::move(v));

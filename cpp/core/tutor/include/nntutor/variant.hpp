@@ -19,7 +19,8 @@ namespace nntutor {
 constexpr int kMaxVariants = 1000;          ///< variants in one set (count 1…1000)
 constexpr int kMaxVariantSteps = 50;        ///< rows of a sheet's table (filled by hand)
 constexpr int kMaxVariantAttempts = 200;    ///< draws per variant before the template is refused
-constexpr double kMinVariantSlope = 0.02;   ///< |f′(z)| of every neuron at step 1 (σ: |z| < 3.87)
+/// |f′(z)| of every neuron at step 1, on at least one sample (σ: |z| < 3.87, tanh: |z| < 2.64).
+constexpr double kMinVariantSlope = 0.02;
 constexpr int kVariantLossSteps = 5;        ///< the loss must change visibly within these steps
 constexpr double kMinVariantLossChange = 0.002;  ///< |L₅ − L₁| (20 units of the 4th decimal)
 constexpr double kMaxVariantCell = 100;     ///< every number of the key below this in size
