@@ -46,10 +46,12 @@ std::string label(const json& j, const std::string& field, std::size_t max, bool
   return s;
 }
 
+/// Refuses a key of `object` that is neither `allowed` nor `unlisted` (accepted, but left out of
+/// the message's list: the optional labels id and title, which change no number).
 void only_fields(const json& object, const std::string& where,
-                 const std::set<std::string>& allowed) {
+                 const std::set<std::string>& allowed, const std::set<std::string>& unlisted = {}) {
   for (const auto& [key, value] : object.items())
-    if (!allowed.count(key)) {
+    if (!allowed.count(key) && !unlisted.count(key)) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
       fail(where.empty() ? key : where + "." + key,
@@ -282,7 +284,7 @@ void set_steps(Session& session, long long steps, const std::string& field) {
 Session parse_session(std::string_view json_text) {
   const json root = common::parse_json(json_text, "session");
   if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
-  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed", "id", "title"});
+  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"}, {"id", "title"});
 
   Session s;
   if (root.contains("id")) s.id = label(root["id"], "id", 32, true);
