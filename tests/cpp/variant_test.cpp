@@ -379,7 +379,7 @@ TEST(VariantCli, BadInputNamesTheOption) {
   const std::string long_session = write_temp("l.json", R"({"inputs": [[1]], "targets": [[1]], "steps": 80,
     "layers": [{"units": 1, "activation": "sigmoid"}]})");
   expect("--count 2 --template '" + long_session + "'",
-         "--template: steps is 80, but a variant's sheet has 1 to 50 rows (filled by hand); choose fewer steps");
+         "--template: steps is 80, but a variant's sheet has 1 to 50 rows (filled by hand); give the number of steps");
   EXPECT_FALSE(std::filesystem::exists(dir));  // nothing written on bad input
 }
 #endif

@@ -129,10 +129,21 @@ test('a template that is not a session, and an Assignment 4 template', () => wit
   assert.match(await page.locator('#sheet-preview').innerText(), /## Your table at η = \d+(\.\d+)? \(the same start; the loss rises within 10 steps\)/);
 }));
 
-test('the lecture page links to the Instructor page and back', () => withPage(async (page) => {
+test('the lecture page links to the Instructor page and back; its saved session is a template', () => withPage(async (page) => {
+  await field(page, 'w1').fill('0.3');
+  await field(page, 'w1').press('Enter');
   await page.getByRole('link', { name: 'Instructor →' }).click();
   await page.getByRole('heading', { name: 'Instructor', level: 1 }).waitFor();
   await page.getByText('Ready: choose a template and press Generate.').waitFor({ timeout: 20000 });
+  // The lecture page's autosave (w1 = 0.3) is offered; its variants keep its network.
+  await page.getByRole('radio', { name: 'the session of the lecture page (saved in this browser)' }).check();
+  await generate(page, { seed: '1', count: '2' });
+  // Its steps are the rows the lecture page had computed: none yet.
+  await page.getByText('template: steps is 0, but a variant\'s sheet has 1 to 50 rows (filled by hand); give the number of steps').waitFor();
+  await field(page, 'steps').fill('4');
+  await generate(page, { seed: '1', count: '2' });
+  await page.getByText('2 variants from seed 1, 4 steps each.').waitFor();
+  assert.match(await page.locator('#sheet-preview').textContent(), /Layer 2: 1 neuron, sigmoid σ/);
   await page.getByRole('link', { name: '← the worked example' }).click();
   await waitEnabled(button(page, 'Step'));
 }));

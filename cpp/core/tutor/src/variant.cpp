@@ -422,7 +422,7 @@ VariantSet make_variants(const Session& template_session, const VariantOptions& 
       fail("steps", "a variant's sheet has 1 to " + std::to_string(kMaxVariantSteps) +
                         " rows (filled by hand), got " + std::to_string(steps));
     fail("template", "steps is " + std::to_string(steps) + ", but a variant's sheet has 1 to " +
-                         std::to_string(kMaxVariantSteps) + " rows (filled by hand); choose fewer steps");
+                         std::to_string(kMaxVariantSteps) + " rows (filled by hand); give the number of steps");
   }
   Session t = template_session;
   t.id.clear();
