@@ -160,7 +160,7 @@ export function createVariantsSection(page, document) {
     select(set.variants[0]);
   }
 
-  function generate() {
+  async function generate() {
     clearErrors();
     const read = readVariantFields(Object.fromEntries(kVariantFields.map((n) => [n, inputs[n].value])));
     if (read.errors) {
@@ -176,6 +176,11 @@ export function createVariantsSection(page, document) {
       return;
     }
     const site = new URL('index.html', page.deps.location.href).href;
+    // The core works synchronously (a few milliseconds per variant): say so first, and let the
+    // browser draw it before the work starts.
+    setStatus(`Generating ${read.options.count} variant${read.options.count === 1 ? '' : 's'}…`);
+    ui.generate.disabled = true;
+    await new Promise((resolve) => { setTimeout(resolve, 0); });
     let set;
     try {
       set = instructor.variants(text, { ...read.options, site });
@@ -184,6 +189,8 @@ export function createVariantsSection(page, document) {
       showError(fieldOfError(e.message) ?? 'template', e.message);
       setStatus(shown ? 'Nothing generated: see the marked field; the list below is the last one generated.' : 'Nothing generated: see the marked field.', true);
       return;
+    } finally {
+      ui.generate.disabled = false;
     }
     shown = set;
     const n = set.variants.length;
