@@ -23,6 +23,7 @@ int tutor(const std::vector<std::string>& args);
 int summary(const std::vector<std::string>& args);
 int train(const std::vector<std::string>& args);
 int gradients(const std::vector<std::string>& args);
+int variant(const std::vector<std::string>& args);
 
 /// The whole file at `path`, or standard input for "-"; SessionError "PATH: cannot open the file".
 std::string read_all(const std::string& path);

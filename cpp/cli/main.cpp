@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     if (args[0] == "summary") return cli::summary(rest);
     if (args[0] == "train") return cli::train(rest);
     if (args[0] == "gradients") return cli::gradients(rest);
+    if (args[0] == "variant") return cli::variant(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
                                 "assignment, tutor, summary or train)");
   } catch (const nntutor::SessionError& e) {

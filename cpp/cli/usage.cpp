@@ -63,6 +63,16 @@ const char* const kUsage =
     "  alpha for leaky_relu and elu), weights by I: constant (every w = S), uniform (U(-S, S)),\n"
     "  glorot_uniform, he_uniform or he_normal (from seed S, default 1), S in (0, 100], default 1;\n"
     "  x and target y default 1. The page web/explorer.html shows the same numbers.\n"
-    "  Exit 0 on success (a gradient of 0 or inf is a result), 2 on bad input.\n";
+    "  Exit 0 on success (a gradient of 0 or inf is a result), 2 on bad input.\n"
+    "usage: nntutor variant --count N [--seed S] [--template SESSION.json] [--steps K]\n"
+    "       [--out DIR] [--site URL]\n"
+    "  Writes one exercise per student (N from 1 to 1000) drawn from seed S (default 1): x, y,\n"
+    "  start weights and learning rate on a one-decimal grid, the template's network (default:\n"
+    "  the lecture's worked example), each checked readable on the engine's trace. Into DIR\n"
+    "  (default variants): ID.session.json, ID.sheet.md and ID.sheet.tex (the exercise with\n"
+    "  the empty table), ID.key.csv and ID.key.md (the exact table, 4 decimals), and index.csv\n"
+    "  with each variant's link (URL, default index.html, + #session=...). K rows per table\n"
+    "  (1 to 50, default the template's steps). The same seed gives the same variants\n"
+    "  everywhere. Exit 0 on success, 2 on bad input.\n";
 
 }  // namespace nntutor::cli

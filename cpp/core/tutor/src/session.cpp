@@ -1,6 +1,7 @@
 #include "nntutor/session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -30,11 +31,28 @@ std::string text(const json& j, const std::string& field) {
   return j.get<std::string>();
 }
 
-/// Fails on the first field of `object` not in `allowed`, listing `allowed` minus `unlisted`.
+/// An optional label of the session (`id`, `title`): a string of 1 to `max` characters, and for
+/// an id only letters, digits, - and _ (it names files); never control characters.
+std::string label(const json& j, const std::string& field, std::size_t max, bool id) {
+  const std::string s = text(j, field);
+  if (s.empty() || s.size() > max)
+    fail(field, "expected 1 to " + std::to_string(max) + " characters, got " + std::to_string(s.size()));
+  for (unsigned char c : s) {
+    const bool ok = id ? (std::isalnum(c) != 0 || c == '-' || c == '_') : (c >= 0x20 && c != 0x7F);
+    if (!ok)
+      fail(field, id ? "expected letters, digits, - and _ only, got " + describe(j)
+                     : "expected text without control characters, got " + describe(j));
+  }
+  return s;
+}
+
+/// Refuses a key of `object` that is neither `allowed` nor `unlisted`; the message lists `allowed`
+/// minus `unlisted` (accepted, but left out of the list: the optional labels id and title, and
+/// sgd's momentum and nesterov in a session that gives neither).
 void only_fields(const json& object, const std::string& where,
                  const std::set<std::string>& allowed, const std::set<std::string>& unlisted = {}) {
   for (const auto& [key, value] : object.items())
-    if (!allowed.count(key)) {
+    if (!allowed.count(key) && !unlisted.count(key)) {
       std::string list;
       for (const auto& a : allowed)
         if (!unlisted.count(a)) list += (list.empty() ? "" : ", ") + a;
@@ -320,9 +338,11 @@ void set_steps(Session& session, long long steps, const std::string& field) {
 Session parse_session(std::string_view json_text) {
   const json root = common::parse_json(json_text, "session");
   if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
-  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"});
+  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"}, {"id", "title"});
 
   Session s;
+  if (root.contains("id")) s.id = label(root["id"], "id", 32, true);
+  if (root.contains("title")) s.title = label(root["title"], "title", 200, false);
   for (const char* required : {"inputs", "targets", "layers"})
     if (!root.contains(required)) fail(required, "required field is missing");
 
@@ -459,6 +479,8 @@ std::string session_to_json(const Session& s) {
   j["optimizer"] = std::move(opt);
   j["steps"] = s.steps;
   j["seed"] = s.seed;
+  if (!s.id.empty()) j["id"] = s.id;
+  if (!s.title.empty()) j["title"] = s.title;
   return j.dump();
 }
 

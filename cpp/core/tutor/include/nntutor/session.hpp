@@ -44,6 +44,9 @@ struct Session {
   OptimizerSettings optimizer;  ///< default: the lecture's gradient descent, η = 0.1
   int steps = 5;
   std::uint64_t seed = 1;
+  /// Optional labels that change no number (a variant's "v001" and "Variant v001 (seed 7)");
+  /// written by session_to_json only when not empty.
+  std::string id, title;
 };
 
 /// Parses and validates a session; weights that are omitted are drawn from `seed`
