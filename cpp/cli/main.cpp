@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
     if (args[0] == "tutor") return cli::tutor(rest);
     if (args[0] == "summary") return cli::summary(rest);
     if (args[0] == "train") return cli::train(rest);
+    if (args[0] == "grade") return cli::grade(rest);
+    if (args[0] == "grade-report") return cli::grade_report(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
                                 "assignment, tutor, summary or train)");
   } catch (const nntutor::SessionError& e) {
