@@ -170,11 +170,6 @@ std::string list_some(const std::vector<std::string>& items, std::size_t most = 
   return out;
 }
 
-/// 10, 25, 2.5: a whole number without an exponent.
-std::string points_text(double v) {
-  return v == std::floor(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : shortest_number(v);
-}
-
 std::string rate_text(double eta) { return points_text(eta); }
 
 }  // namespace

@@ -67,6 +67,10 @@ double weight_of(const Rubric& rubric, const std::string& column) {
 
 // ---- Rubric ----
 
+std::string points_text(double v) {
+  return v == std::floor(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : shortest_number(v);
+}
+
 std::string column_group(const std::string& column) {
   if (column.rfind("dL/d", 0) == 0) return "gradients";
   if (column == "L") return "loss";
@@ -397,7 +401,7 @@ std::string grade_sheet_csv(const ClassGrade& g) {
              std::to_string(s.wrong) + "," + std::to_string(s.follows) + "," + std::to_string(s.slips) + "," +
              std::to_string(s.missing) + "," + (f ? std::to_string(f->row) : "") + "," +
              csv_field(f ? f->column : "") + "," + csv_field(f ? f->slip_id : "") + "," +
-             csv_field(f ? f->slip : "") + "," + score_text(s.score) + "," + shortest_number(s.points) + ",,\n";
+             csv_field(f ? f->slip : "") + "," + score_text(s.score) + "," + points_text(s.points) + ",,\n";
     } else {
       const GradeProblem& p = *r.problem;
       out += csv_field(p.id) + "," + csv_field(p.file) + "," + p.kind + ",,,,,,,,,,,,,,," +
@@ -464,7 +468,7 @@ std::string grade_sheet_markdown(const ClassGrade& g) {
     out += "| " + cell(s.id) + " | " + cell(s.file) + " | " + std::to_string(s.rows) + " of " +
            std::to_string(s.steps) + " | " + std::to_string(s.correct) + " | " + std::to_string(s.rounding) + " | " +
            std::to_string(s.wrong) + " | " + std::to_string(s.follows) + " | " + cell(first) + " | " +
-           score_text(s.score) + " / " + shortest_number(s.points) + " |\n";
+           score_text(s.score) + " / " + points_text(s.points) + " |\n";
   }
   if (!g.problems.empty()) {
     out += "\n## Problems\n\n";

@@ -150,7 +150,7 @@ std::string bar_chart_svg(const std::string& title, const std::string& descripti
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const int y = top + row * static_cast<int>(i);
     const int w = max > 0 ? static_cast<int>(std::lround(bar_width * bars[i].second / max)) : 0;
-    const std::string value = shortest_number(bars[i].second);
+    const std::string value = points_text(bars[i].second);
     out += "<g>\n<text x=\"" + std::to_string(label_width - 8) + "\" y=\"" + std::to_string(y + 16) +
            "\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"13\" fill=\"#1a1a1a\">" +
            xml(bars[i].first) + "</text>\n";
@@ -170,7 +170,7 @@ std::string item_analysis_markdown(const ClassGrade& g, const ItemAnalysis& a) {
   std::string out = "# What the class got wrong\n\n";
   out += n(a.students, "student", "students") + " graded (" + (g.mode == CheckMode::kStep ? "step" : "start") +
          " mode); mean score " + fixed(a.mean_score, 2) + ", median " + fixed(a.median_score, 2) + " of " +
-         shortest_number(g.rubric.points) + "; " + n(a.no_slip, "student", "students") + " without a slip; " +
+         points_text(g.rubric.points) + "; " + n(a.no_slip, "student", "students") + " without a slip; " +
          n(static_cast<int>(g.problems.size()), "file", "files") + " with a problem (listed at the end).\n\n";
 
   out += "## Columns\n\nHow many students have a wrong number in each column (their own slip or one that "

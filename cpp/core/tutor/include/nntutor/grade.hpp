@@ -41,6 +41,10 @@ Rubric parse_rubric(std::string_view json_text);
 /// The rubric as JSON with every field written out.
 std::string rubric_json(const Rubric& rubric);
 
+/// A score's points as text: a whole number without an exponent (10, 100), else the shortest
+/// form (2.5).
+std::string points_text(double points);
+
 /// The column group of a table column's name: parameters, forward, loss, gradients or other.
 std::string column_group(const std::string& column);
 
