@@ -352,8 +352,8 @@ TEST(GradeSheet, CsvJsonMarkdownAndTheReport) {
 TEST(GradeSheet, BarChartsAreAccessibleSvg) {
   const std::string svg = nntutor::bar_chart_svg("First slip by row", "One bar per row.", {{"row 1", 2}, {"row <2>", 4}}, "");
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"", 0), 0u);
-  EXPECT_NE(svg.find("aria-labelledby=\"first-slip-by-row-title first-slip-by-row-desc\""), std::string::npos);
-  EXPECT_NE(svg.find("<title id=\"first-slip-by-row-title\">First slip by row</title>"), std::string::npos);
+  EXPECT_NE(svg.find("aria-labelledby=\"grade-first-slip-by-row-title grade-first-slip-by-row-desc\""), std::string::npos);
+  EXPECT_NE(svg.find("<title id=\"grade-first-slip-by-row-title\">First slip by row</title>"), std::string::npos);
   EXPECT_NE(svg.find(">row &lt;2&gt;</text>"), std::string::npos);
   EXPECT_NE(svg.find("width=\"180\""), std::string::npos);  // row 1: half of the longest bar (360)
   EXPECT_NE(svg.find("width=\"360\""), std::string::npos);

@@ -139,7 +139,7 @@ std::string bar_chart_svg(const std::string& title, const std::string& descripti
   const int height = top * 2 + row * static_cast<int>(std::max<std::size_t>(bars.size(), 1));
   double max = 0;
   for (const auto& b : bars) max = std::max(max, b.second);
-  const std::string id = slug(title);
+  const std::string id = "grade-" + slug(title);  // the page's ids in its grading section start with grade-
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" + std::to_string(width) +
                     "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
                     std::to_string(height) + "\" aria-labelledby=\"" + id + "-title " + id + "-desc\">\n";
@@ -163,6 +163,31 @@ std::string bar_chart_svg(const std::string& title, const std::string& descripti
   return out + "</svg>";
 }
 
+std::vector<std::pair<std::string, std::string>> item_analysis_charts(const ItemAnalysis& a) {
+  std::vector<std::pair<std::string, std::string>> charts;
+  std::vector<std::pair<std::string, double>> bars;
+  for (const auto& c : a.columns)
+    if (c.students_wrong > 0) bars.push_back({c.column, c.students_wrong});
+  const std::string columns = "Students with a wrong number, by column";
+  charts.push_back({columns, bar_chart_svg(columns, "One bar per column that has a wrong number: the number of students.", bars, "")});
+  bars.clear();
+  for (const auto& s : a.slips) bars.push_back({slip_label(s.slip_id), s.students});
+  const std::string slips = "Students who made each slip";
+  charts.push_back({slips, bar_chart_svg(slips, "One bar per slip: the number of students who made it.", bars, "")});
+  bars.clear();
+  for (std::size_t r = 0; r < a.first_slip_rows.size(); ++r)
+    bars.push_back({"row " + std::to_string(r + 1), a.first_slip_rows[r]});
+  const std::string rows = "First slip by row";
+  charts.push_back({rows, bar_chart_svg(rows, "One bar per row: the number of students whose first slip is in it.", bars, "")});
+  return charts;
+}
+
+std::string item_analysis_charts_json(const ItemAnalysis& a) {
+  ordered_json j = ordered_json::array();
+  for (const auto& [title, svg] : item_analysis_charts(a)) j.push_back({{"title", title}, {"svg", svg}});
+  return j.dump();
+}
+
 std::string item_analysis_markdown(const ClassGrade& g, const ItemAnalysis& a) {
   const auto n = [](int k, const char* one, const char* many) {
     return std::to_string(k) + " " + (k == 1 ? one : many);
@@ -173,25 +198,17 @@ std::string item_analysis_markdown(const ClassGrade& g, const ItemAnalysis& a) {
          points_text(g.rubric.points) + "; " + n(a.no_slip, "student", "students") + " without a slip; " +
          n(static_cast<int>(g.problems.size()), "file", "files") + " with a problem (listed at the end).\n\n";
 
+  const auto charts = item_analysis_charts(a);
   out += "## Columns\n\nHow many students have a wrong number in each column (their own slip or one that "
          "follows from it), how many made a slip of their own there, and how many made their first slip there.\n\n";
-  std::vector<std::pair<std::string, double>> bars;
-  for (const auto& c : a.columns)
-    if (c.students_wrong > 0) bars.push_back({c.column, c.students_wrong});
-  out += bar_chart_svg("Students with a wrong number, by column",
-                       "One bar per column that has a wrong number: the number of students.", bars, "") +
-         "\n\n";
+  out += charts[0].second + "\n\n";
   out += "| column | students wrong | own slip | first slip |\n|---|---:|---:|---:|\n";
   for (const auto& c : a.columns)
     out += "| " + md_cell(c.column) + " | " + std::to_string(c.students_wrong) + " | " +
            std::to_string(c.students_slip) + " | " + std::to_string(c.first_slips) + " |\n";
 
   out += "\n## Slips\n\nEach named slip (docs/check.md lists them): how many students made it, and how often.\n\n";
-  bars.clear();
-  for (const auto& s : a.slips) bars.push_back({slip_label(s.slip_id), s.students});
-  out += bar_chart_svg("Students who made each slip", "One bar per slip: the number of students who made it.",
-                       bars, "") +
-         "\n\n";
+  out += charts[1].second + "\n\n";
   if (a.slips.empty()) out += "No slips.\n";
   else {
     out += "| slip | students | times | for example |\n|---|---:|---:|---|\n";
@@ -201,12 +218,7 @@ std::string item_analysis_markdown(const ClassGrade& g, const ItemAnalysis& a) {
   }
 
   out += "\n## Where the first slip is\n\nThe row (step) of each student's first slip.\n\n";
-  bars.clear();
-  for (std::size_t r = 0; r < a.first_slip_rows.size(); ++r)
-    bars.push_back({"row " + std::to_string(r + 1), a.first_slip_rows[r]});
-  out += bar_chart_svg("First slip by row", "One bar per row: the number of students whose first slip is in it.",
-                       bars, "") +
-         "\n\n| row | students |\n|---:|---:|\n";
+  out += charts[2].second + "\n\n| row | students |\n|---:|---:|\n";
   for (std::size_t r = 0; r < a.first_slip_rows.size(); ++r)
     out += "| " + std::to_string(r + 1) + " | " + std::to_string(a.first_slip_rows[r]) + " |\n";
   out += "| no slip | " + std::to_string(a.no_slip) + " |\n";

@@ -124,7 +124,7 @@ struct ClassGrade {
 /// add the keys and the submissions, plan(), then grade(i) for each task, then result().
 class ClassGrader {
  public:
-  ClassGrader(Rubric rubric, CheckMode mode) : rubric_(std::move(rubric)), mode_(mode) {}
+  ClassGrader(Rubric rubric = {}, CheckMode mode = CheckMode::kStart) : rubric_(std::move(rubric)), mode_(mode) {}
   void add_key(GradeFile file);
   void add_submission(GradeFile file);
   /// A file that could not be read at all (e.g. the CLI could not open it, or a zip entry was
@@ -192,6 +192,13 @@ std::string item_analysis_json(const ItemAnalysis& analysis);
 /// The item analysis as Markdown with inline SVG bar charts (each with <title>, <desc> and text
 /// labels; the numbers are in a table under each chart as well).
 std::string item_analysis_markdown(const ClassGrade& grades, const ItemAnalysis& analysis);
+
+/// The analysis's three bar charts (students wrong by column, students per slip, first slip by
+/// row) as {title, svg} pairs: the Markdown report's and the page's.
+std::vector<std::pair<std::string, std::string>> item_analysis_charts(const ItemAnalysis& analysis);
+
+/// [{"title", "svg"}] of item_analysis_charts, for the page.
+std::string item_analysis_charts_json(const ItemAnalysis& analysis);
 
 /// A horizontal bar chart as SVG: one bar per label, its value as text at its end.
 std::string bar_chart_svg(const std::string& title, const std::string& description,
