@@ -6,9 +6,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
-#include <sstream>
 
 #include "nntutor/check.hpp"
 #include "nntutor/error.hpp"
@@ -36,13 +34,51 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
     s.replace(at, from.size(), to);
 }
 
+/// `text` cut at `separator` (no stream: the checker's Wasm module has no iostreams).
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t end = std::min(text.find(separator, at), text.size());
+    out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  if (!out.empty() && out.back().empty() && !text.empty() && text.back() == separator) out.pop_back();
+  return out;
+}
+
+/// The words of `text` (separated by white space).
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while ((at = text.find_first_not_of(" \t\r\n", at)) != std::string::npos) {
+    const std::size_t end = std::min(text.find_first_of(" \t\r\n", at), text.size());
+    out.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  return out;
+}
+
 /// A quantity as the report writes it (w_{1}[2,1], \partial L/\partial b_{2}, z_{1}[1]^{(s=2)},
 /// ∂L/∂w2) in the engine's names (w1[2,1], dL/db2, z1[1]@2).
 std::string fold(std::string s) {
   replace_all(s, "$", "");
   replace_all(s, "∂", "\\partial ");
-  static const std::regex sample(R"(\^\{?\(s=(\d+)\)\}?)");
-  s = std::regex_replace(s, sample, "@$1");
+  // ^{(s=K)} or ^(s=K): sample K.
+  for (std::size_t at = s.find("^"); at != std::string::npos; at = s.find("^", at + 1)) {
+    std::size_t i = at + 1;
+    const bool brace = i < s.size() && s[i] == '{';
+    if (brace) ++i;
+    if (s.compare(i, 3, "(s=") != 0) continue;
+    i += 3;
+    const std::size_t digits = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == digits || i >= s.size() || s[i] != ')') continue;
+    const std::string k = s.substr(digits, i - digits);
+    ++i;
+    if (brace && i < s.size() && s[i] == '}') ++i;
+    s.replace(at, i - at, "@" + k);
+  }
   std::string out;
   for (char c : s)
     if (c != ' ' && c != '{' && c != '}' && c != '_') out += c;
@@ -58,11 +94,19 @@ std::pair<int, std::string> heading(const std::string& line, bool latex) {
     if (n == 0 || n > 6 || (n < line.size() && line[n] != ' ')) return {0, ""};
     return {static_cast<int>(n), trim(line.substr(n))};
   }
-  static const std::regex command(R"(^\s*\\(section|subsection|subsubsection)\*?\{(.*)\}\s*$)");
-  std::smatch m;
-  if (!std::regex_match(line, m, command)) return {0, ""};
-  const int level = m[1] == "section" ? 1 : m[1] == "subsection" ? 2 : 3;
-  return {level, m[2].str()};
+  const std::string t = trim(line);
+  int level = 0;
+  std::size_t i = 0;
+  for (const auto& [name, l] : {std::pair<const char*, int>{"\\subsubsection", 3}, {"\\subsection", 2}, {"\\section", 1}})
+    if (t.rfind(name, 0) == 0) {
+      level = l;
+      i = std::string(name).size();
+      break;
+    }
+  if (level == 0) return {0, ""};
+  if (i < t.size() && t[i] == '*') ++i;
+  if (i >= t.size() || t[i] != '{' || t.back() != '}') return {0, ""};
+  return {level, t.substr(i + 1, t.size() - i - 2)};
 }
 
 /// The learning rate a heading names ("Learning rate η = 0.1", "\ensuremath{\eta} = 10", "eta: 2").
@@ -70,11 +114,30 @@ std::optional<double> heading_rate(std::string title) {
   replace_all(title, "\\ensuremath{\\eta}", "η");
   replace_all(title, "$\\eta$", "η");
   replace_all(title, "\\eta", "η");
-  static const std::regex rate(R"((η|eta|learning rate)\s*(=|:|≈)?\s*([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))");
-  std::smatch m;
   const std::string l = lower(title);
-  if (!std::regex_search(l, m, rate)) return std::nullopt;
-  return std::stod(m[3].str());
+  // The first "η", "eta" or "learning rate" followed by [=, : or ≈ and] a number.
+  for (std::size_t at = 0; at < l.size(); ++at) {
+    std::size_t i = std::string::npos;
+    for (const char* word : {"η", "eta", "learning rate"})
+      if (l.compare(at, std::string(word).size(), word) == 0) i = at + std::string(word).size();
+    if (i == std::string::npos) continue;
+    const auto spaces = [&] { while (i < l.size() && l[i] == ' ') ++i; };
+    spaces();
+    for (const char* sign : {"=", ":", "≈"})
+      if (l.compare(i, std::string(sign).size(), sign) == 0) i += std::string(sign).size();
+    spaces();
+    std::size_t end = i;
+    while (end < l.size() && (std::isdigit(static_cast<unsigned char>(l[end])) || l[end] == '.' || l[end] == 'e' ||
+                              ((l[end] == '-' || l[end] == '+') && end > i && l[end - 1] == 'e')))
+      ++end;
+    if (end > i && std::isdigit(static_cast<unsigned char>(l[end - 1]))) {
+      try {
+        return std::stod(l.substr(i, end - i));
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 /// A LaTeX tabular's rows as Markdown rows ("| a | b |").
@@ -90,6 +153,27 @@ std::string tabular_rows(const std::vector<std::string>& lines, std::size_t& i) 
     out += "| " + trim(row) + " |\n";
   }
   return out;
+}
+
+/// The file of a Markdown image ![alt](file) in `line`, or "".
+std::string markdown_image(const std::string& line) {
+  const auto open = line.find("![");
+  if (open == std::string::npos) return "";
+  const auto link = line.find("](", open);
+  if (link == std::string::npos) return "";
+  const auto end = line.find_first_of(") ", link + 2);
+  return end == std::string::npos ? "" : line.substr(link + 2, end - link - 2);
+}
+
+/// The file of \includegraphics[options]{file} in `line`, or "".
+std::string latex_image(const std::string& line) {
+  const auto at = line.find("\\includegraphics");
+  if (at == std::string::npos) return "";
+  std::size_t i = at + std::string("\\includegraphics").size();
+  if (i < line.size() && line[i] == '[') i = line.find(']', i) == std::string::npos ? line.size() : line.find(']', i) + 1;
+  if (i >= line.size() || line[i] != '{') return "";
+  const auto end = line.find('}', i);
+  return end == std::string::npos ? "" : line.substr(i + 1, end - i - 1);
 }
 
 /// The part a heading starts, by its words (description, graph, equations, tables) or "".
@@ -123,17 +207,13 @@ std::vector<std::string> split_row(const std::string& line) {
   if (!s.empty() && s.front() == '|') s.erase(0, 1);
   if (!s.empty() && s.back() == '|') s.pop_back();
   std::vector<std::string> cells;
-  std::stringstream in(s);
-  std::string cell;
-  while (std::getline(in, cell, '|')) cells.push_back(trim(cell));
+  for (const std::string& cell : split(s, '|')) cells.push_back(trim(cell));
   return cells;
 }
 
 SimpleTable simple_table(const std::string& text) {
   SimpleTable t;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
+  for (const std::string& line : split(text, '\n')) {
     const auto cells = split_row(line);
     if (cells.empty()) continue;
     if (t.header.empty()) {
@@ -181,9 +261,7 @@ SubmittedReport read_report(std::string_view text_view) {
   r.format = latex ? "latex" : "markdown";
   std::vector<std::string> lines;
   {
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
+    for (std::string line : split(text, '\n')) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (latex && trim(line).rfind("%", 0) == 0) continue;  // a comment is not part of the report
       if (latex) {
@@ -218,12 +296,9 @@ SubmittedReport read_report(std::string_view text_view) {
     }
     if (in_description_text) description += line + "\n";
     if (part == "graph") {
-      static const std::regex md_image(R"(!\[[^\]]*\]\(([^)\s]+)[^)]*\))");
-      static const std::regex tex_image(R"(\\includegraphics(\[[^\]]*\])?\{([^}]+)\})");
-      std::smatch m;
-      if (r.graph_image.empty() && std::regex_search(line, m, md_image)) r.graph_image = m[1].str();
-      else if (r.graph_image.empty() && std::regex_search(line, m, tex_image)) r.graph_image = m[2].str();
-      else if (r.graph_image.empty() && line.find("<svg") != std::string::npos) r.graph_image = "inline SVG";
+      if (r.graph_image.empty()) r.graph_image = markdown_image(line);
+      if (r.graph_image.empty()) r.graph_image = latex_image(line);
+      if (r.graph_image.empty() && line.find("<svg") != std::string::npos) r.graph_image = "inline SVG";
       else if (r.graph_image.empty() && line.find("<img") != std::string::npos) r.graph_image = "an <img> element";
       if (r.structure.empty() && line.find("→") != std::string::npos && lower(line).find("input") != std::string::npos) {
         const auto comma = line.find(", fully");
@@ -250,25 +325,49 @@ SubmittedReport read_report(std::string_view text_view) {
   }
   if (r.description) r.description = trim(description);
   // Equations: \frac{\partial L}{\partial X} (or \partial L/\partial X) then the last "&= v".
-  static const std::regex start(R"(\\frac\{\\partial L\}\{\\partial ((?:[^{}]|\{[^{}]*\})+)\}|\\partial L\s*/\s*\\partial\s*([A-Za-z]_?\{?\d+\}?(\[[0-9,]+\])?))");
+  // Equations: \frac{\partial L}{\partial X} (or \partial L/\partial X) where a line begins,
+  // its value the number after the last "=" before the next one.
   std::vector<std::pair<std::size_t, std::string>> starts;
-  for (auto it = std::sregex_iterator(equations_text.begin(), equations_text.end(), start); it != std::sregex_iterator(); ++it) {
-    // Only where an equation begins: at the start of its line (an align* row).
-    const auto pos = static_cast<std::size_t>(it->position(0));
-    const auto line_start = equations_text.rfind('\n', pos == 0 ? 0 : pos - 1);
-    const std::string before = equations_text.substr(line_start == std::string::npos ? 0 : line_start + 1,
-                                                     pos - (line_start == std::string::npos ? 0 : line_start + 1));
-    if (!trim(before).empty() && trim(before) != "$$" && trim(before) != "$") continue;
-    starts.push_back({pos, "dL/d" + fold((*it)[1].matched ? (*it)[1].str() : (*it)[2].str())});
+  std::size_t line_start = 0;
+  while (line_start < equations_text.size()) {
+    const std::size_t line_end = std::min(equations_text.find('\n', line_start), equations_text.size());
+    std::string line = equations_text.substr(line_start, line_end - line_start);
+    std::size_t i = line.find_first_not_of(" \t$");
+    if (i != std::string::npos) {
+      const std::string frac = "\\frac{\\partial L}{\\partial ";
+      std::string name;
+      if (line.compare(i, frac.size(), frac) == 0) {
+        int depth = 1;
+        std::size_t j = i + frac.size();
+        for (; j < line.size() && depth > 0; ++j) depth += line[j] == '{' ? 1 : line[j] == '}' ? -1 : 0;
+        if (depth == 0) name = line.substr(i + frac.size(), j - 1 - i - frac.size());
+      } else if (line.compare(i, 10, "\\partial L") == 0) {
+        std::size_t j = line.find("\\partial", i + 10);
+        if (j != std::string::npos && trim(line.substr(i + 10, j - i - 10)) == "/") {
+          j += 8;
+          while (j < line.size() && line[j] == ' ') ++j;
+          const std::size_t k = line.find_first_of(" =&$", j);
+          name = line.substr(j, (k == std::string::npos ? line.size() : k) - j);
+        }
+      }
+      if (!name.empty()) starts.push_back({line_start, "dL/d" + fold(name)});
+    }
+    line_start = line_end + 1;
   }
-  static const std::regex value(R"(&?=\s*\$?((?:−|-)?[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?)\s*\$?\s*(\\\\(\[[^\]]*\])?)?\s*$)");
   for (std::size_t k = 0; k < starts.size(); ++k) {
     const std::size_t end = k + 1 < starts.size() ? starts[k + 1].first : equations_text.size();
-    std::istringstream span(equations_text.substr(starts[k].first, end - starts[k].first));
-    std::string line, last;
-    while (std::getline(span, line)) {
-      std::smatch m;
-      if (std::regex_search(line, m, value)) last = m[1].str();
+    std::string last;
+    for (const std::string& line : split(equations_text.substr(starts[k].first, end - starts[k].first), '\n')) {
+      const auto eq = line.rfind('=');
+      if (eq == std::string::npos) continue;
+      std::string v = trim(line.substr(eq + 1));
+      // An align* row ends with \\ or \\[6pt]; a $…$ may wrap the number.
+      const auto breaks = v.find("\\\\");
+      if (breaks != std::string::npos) v = trim(v.substr(0, breaks));
+      try {
+        last = read_answer_number(v, "value").text;
+      } catch (const SessionError&) {
+      }
     }
     r.equations.push_back({starts[k].second, last});
   }
@@ -290,9 +389,7 @@ ReportGrade grade_report(const SubmittedReport& report, const std::optional<Sess
     else if (d.empty() || d.find("No description given") != std::string::npos)
       p.evidence = "The description part has no text of the student's own.";
     else {
-      std::istringstream words(d);
-      int n = 0;
-      for (std::string w; words >> w;) ++n;
+      const int n = static_cast<int>(words_of(d).size());
       std::string first = d.substr(0, std::min<std::size_t>(d.size(), 80));
       replace_all(first, "\n", " ");
       p.score = 10;
@@ -461,13 +558,20 @@ ReportGrade grade_report(const SubmittedReport& report, const std::optional<Sess
     Requirement neurons{"neurons", "At least 5 neurons", false, ""};
     Requirement activation{"activation", "ReLU or sigmoid used", false, ""};
     if (!report.structure.empty()) {
-      static const std::regex layer(R"((\d+)\s+([a-z_]+))");
+      // "2 inputs → 4 relu → 1 sigmoid (output)": each "N word" after the first is a layer.
       int n = 0;
       bool first = true, relu_sigmoid = false;
-      for (auto it = std::sregex_iterator(report.structure.begin(), report.structure.end(), layer); it != std::sregex_iterator(); ++it) {
-        if (first) { first = false; continue; }  // the inputs are not neurons
-        n += std::stoi((*it)[1].str());
-        relu_sigmoid = relu_sigmoid || (*it)[2] == "relu" || (*it)[2] == "sigmoid";
+      std::string previous;
+      for (const std::string& word : words_of(report.structure)) {
+        const bool count = !previous.empty() && std::all_of(previous.begin(), previous.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        });
+        if (count && first) first = false;  // the inputs are not neurons
+        else if (count) {
+          n += std::stoi(previous);
+          relu_sigmoid = relu_sigmoid || word == "relu" || word == "sigmoid";
+        }
+        previous = word;
       }
       neurons.passed = n >= kAssignmentMinNeurons;
       neurons.evidence = "The structure " + report.structure + " has " + count(n, "neuron", "neurons") + ".";

@@ -82,9 +82,9 @@ std::string column_group(const std::string& column) {
 }
 
 Rubric parse_rubric(std::string_view json_text) {
-  ordered_json j;
+  nlohmann::json j;  // parsed as the session is (one JSON reader in the module)
   try {
-    j = ordered_json::parse(json_text);
+    j = nlohmann::json::parse(json_text);
   } catch (const nlohmann::json::parse_error& e) {
     throw SessionError(std::string("rubric: not valid JSON (") + e.what() + ")");
   }
@@ -130,7 +130,9 @@ Rubric parse_rubric(std::string_view json_text) {
   return r;
 }
 
-std::string rubric_json(const Rubric& r) {
+namespace {
+
+ordered_json rubric_object(const Rubric& r) {
   ordered_json j;
   j["scheme"] = scheme_name(r.scheme);
   j["points"] = r.points;
@@ -139,8 +141,12 @@ std::string rubric_json(const Rubric& r) {
   ordered_json w = ordered_json::object();
   for (const char* g : {"parameters", "forward", "loss", "gradients", "other"}) w[g] = r.weights.at(g);
   j["weights"] = w;
-  return j.dump();
+  return j;
 }
+
+}  // namespace
+
+std::string rubric_json(const Rubric& r) { return rubric_object(r).dump(); }
 
 // ---- One submission ----
 
@@ -414,7 +420,7 @@ std::string grade_sheet_csv(const ClassGrade& g) {
 std::string grade_sheet_json(const ClassGrade& g) {
   ordered_json j;
   j["mode"] = g.mode == CheckMode::kStep ? "step" : "start";
-  j["rubric"] = ordered_json::parse(rubric_json(g.rubric));
+  j["rubric"] = rubric_object(g.rubric);
   ordered_json students = ordered_json::array();
   for (const StudentGrade& s : g.students) {
     ordered_json x;
@@ -445,8 +451,11 @@ std::string grade_sheet_json(const ClassGrade& g) {
     problems.push_back({{"file", p.file}, {"id", p.id}, {"kind", p.kind},
                         {"line", p.line ? ordered_json(p.line) : ordered_json(nullptr)}, {"message", p.message}});
   j["problems"] = problems;
-  j["analysis"] = ordered_json::parse(item_analysis_json(item_analysis(g)));
-  return j.dump();
+  // The analysis's text spliced in, so its JSON is written in one place (item_analysis_json).
+  j["analysis"] = nullptr;
+  std::string text = j.dump();
+  const std::string tail = "\"analysis\":null}";
+  return text.substr(0, text.size() - tail.size()) + "\"analysis\":" + item_analysis_json(item_analysis(g)) + "}";
 }
 
 std::string grade_sheet_markdown(const ClassGrade& g) {
