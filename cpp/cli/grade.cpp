@@ -60,6 +60,7 @@ int grade(const std::vector<std::string>& args) {
   for (const fs::path& k : keys) {
     if (k.extension() != ".json") continue;  // a variant's sheet and key table sit beside the keys
     if (auto text = try_read(k)) grader.add_key({k.filename().string(), std::move(*text)});
+    else grader.add_unreadable(k.filename().string(), "cannot open the key");
   }
   for (const fs::path& s : submissions) {
     if (auto text = try_read(s)) grader.add_submission({s.filename().string(), std::move(*text)});

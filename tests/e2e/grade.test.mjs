@@ -9,7 +9,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { button, field, kPhone, withPage } from './harness.mjs';
+
+const kAxe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/// axe-core's violations on the page as it is now (as tests/e2e/axe.test.mjs runs it).
+async function violations(page) {
+  await page.evaluate(kAxe);
+  return page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+  });
+}
 
 const kRoot = new URL('../../', import.meta.url).pathname;
 const cli = `${kRoot}build/native/nntutor`;
@@ -107,6 +119,7 @@ test('a class folder chosen with the folder input is graded, with a progress bar
   await field(page, 'Class folder (keys and submissions)').setInputFiles(join(dir, 'class'));
   await page.getByText(/6 keys and 6 submissions/).waitFor();
   await gradeAndCheck(page);
+  assert.deepEqual(await violations(page), []);  // with the results, charts and problems shown
 }, kPage));
 
 test('a zip of the class folder gives the same', () => withPage(async (page) => {
@@ -140,6 +153,7 @@ test('an Assignment 4 report is graded part by part, on a phone too', () => with
     ['Gradient equations for all neurons', '30 / 30'], ['Table at η = 0.1', '25 / 25'], ['Table at η > 0.1', '25 / 25']]);
   assert.equal(rows[0][2], 'The description part has no text of the student\'s own.');
   assert.match(await page.locator('#grade-report-summary').textContent(), /^Score 90\.0 of 100/);
+  assert.deepEqual(await violations(page), []);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= kPhone.width, `the page is ${width} px wide on a ${kPhone.width} px phone`);
 }, { ...kPage, viewport: kPhone }));
