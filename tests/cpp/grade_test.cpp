@@ -313,6 +313,20 @@ TEST(GradeClass, ABadKeyIsNamedAndTheRestIsGraded) {
                                              "c.session.json:duplicate-key"}));
 }
 
+TEST(GradeClass, AKeyTheCheckerCannotGradeIsTheKeysProblem) {
+  std::string adam = key_json(1);
+  adam.replace(adam.find("\"sgd\""), 5, "\"adam\"");
+  const ClassGrade g = nntutor::grade_class({{"a.json", adam}}, {{"a.csv", join(exact_cells(1))}}, Rubric{}, CheckMode::kStart);
+  EXPECT_TRUE(g.students.empty());
+  ASSERT_EQ(g.problems.size(), 2u);
+  EXPECT_EQ(g.problems[0].file, "a.csv");
+  EXPECT_EQ(g.problems[0].message, "not graded: its key a.json cannot be read");
+  EXPECT_EQ(g.problems[1].file, "a.json");
+  EXPECT_EQ(g.problems[1].kind, "bad-key");
+  EXPECT_EQ(g.problems[1].message.rfind("the key cannot be read: check: the checker knows plain gradient descent", 0), 0u)
+      << g.problems[1].message;
+}
+
 TEST(GradeSheet, CsvJsonMarkdownAndTheReport) {
   const std::string csv = nntutor::grade_sheet_csv(graded());
   EXPECT_EQ(csv.substr(0, csv.find('\n')),

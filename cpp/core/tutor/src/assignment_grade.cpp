@@ -563,7 +563,7 @@ ReportGrade grade_report(const SubmittedReport& report, const std::optional<Sess
       bool first = true, relu_sigmoid = false;
       std::string previous;
       for (const std::string& word : words_of(report.structure)) {
-        const bool count = !previous.empty() && std::all_of(previous.begin(), previous.end(), [](char c) {
+        const bool count = !previous.empty() && previous.size() <= 6 && std::all_of(previous.begin(), previous.end(), [](char c) {
           return std::isdigit(static_cast<unsigned char>(c));
         });
         if (count && first) first = false;  // the inputs are not neurons

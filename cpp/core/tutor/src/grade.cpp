@@ -45,7 +45,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
 int message_line(const std::string& message) {
   if (message.rfind("line ", 0) != 0) return 0;
   int line = 0;
-  for (std::size_t i = 5; i < message.size() && std::isdigit(static_cast<unsigned char>(message[i])); ++i)
+  for (std::size_t i = 5; i < message.size() && i < 14 && std::isdigit(static_cast<unsigned char>(message[i])); ++i)
     line = line * 10 + (message[i] - '0');
   return line;
 }
@@ -307,7 +307,9 @@ void ClassGrader::grade(std::size_t i) {
     std::optional<Session> session;
     try {
       session = parse_session(keys_.at(task.key));
+      require_gradient_descent(*session, "check");  // a key the checker cannot grade is the key's problem
     } catch (const SessionError& e) {
+      session.reset();
       problems_.push_back({task.key, task.id, "bad-key", 0, std::string("the key cannot be read: ") + e.what()});
     }
     cached = sessions_.emplace(task.key, std::move(session)).first;
