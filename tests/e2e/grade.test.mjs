@@ -129,6 +129,17 @@ test('a zip of the class folder gives the same', () => withPage(async (page) => 
   await gradeAndCheck(page);
 }, kPage));
 
+test('a zip dropped on the drop area gives the same', () => withPage(async (page) => {
+  const bytes = [...zip(files)];
+  await page.locator('#grade-drop').evaluate((drop, data) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(data)], 'dropped.zip', { type: 'application/zip' }));
+    drop.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, bytes);
+  await page.getByText(/dropped\.zip: 6 keys and 6 submissions/).waitFor();
+  await gradeAndCheck(page);
+}, kPage));
+
 test('a bad rubric is said at the button; nothing is graded', () => withPage(async (page) => {
   await field(page, 'Class folder (keys and submissions)').setInputFiles(join(dir, 'class'));
   await page.getByText(/6 keys/).waitFor();
