@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     if (args[0] == "train") return cli::train(rest);
     if (args[0] == "gradients") return cli::gradients(rest);
     if (args[0] == "variant") return cli::variant(rest);
+    if (args[0] == "grade") return cli::grade(rest);
+    if (args[0] == "grade-report") return cli::grade_report(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
                                 "assignment, tutor, summary or train)");
   } catch (const nntutor::SessionError& e) {

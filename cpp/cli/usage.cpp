@@ -73,6 +73,22 @@ const char* const kUsage =
     "  the empty table), ID.key.csv and ID.key.md (the exact table, 4 decimals), and index.csv\n"
     "  with each variant's link (URL, default index.html, + #session=...). K rows per table\n"
     "  (1 to 50, default the template's steps). The same seed gives the same variants\n"
-    "  everywhere. Exit 0 on success, 2 on bad input.\n";
+    "  everywhere. Exit 0 on success, 2 on bad input.\n"
+    "usage: nntutor grade KEYS/ SUBMISSIONS/ [--rubric FILE] [--format csv|json|markdown]\n"
+    "       [--analysis FILE.md] [--mode start|step]\n"
+    "  Grades a class: each submission (SUBMISSIONS/<id>.csv, .md, .txt or .tsv) checked\n"
+    "  against its key (KEYS/<id>.session.json or <id>.json) and scored by the rubric (default:\n"
+    "  the share of the key's cells right, a number that only follows an earlier slip not\n"
+    "  counted again; docs/grading.md). Prints the grade sheet (default csv); --analysis writes\n"
+    "  what the class got wrong as Markdown with SVG charts. Unreadable, unmatched and duplicate\n"
+    "  files are listed in the sheet and on standard error, never skipped.\n"
+    "  Exit 0 when every file was graded, 1 when a problem was listed, 2 on bad input.\n"
+    "usage: nntutor grade-report REPORT.md|REPORT.tex [--network NET.json] [--format text|json]\n"
+    "       nntutor grade-report --network NET.json --table01 A.csv --table-high B.csv [--eta E]\n"
+    "       [--description FILE] [--format text|json]\n"
+    "  Grades an Assignment 4 report by its rubric (description 10, graph 10, equations 30,\n"
+    "  table at 0.1 25, table at > 0.1 25), each part with its evidence, and its four\n"
+    "  requirements. With --network the tables and equations are checked against the network.\n"
+    "  Exit 0 for full marks with every requirement met, 1 otherwise, 2 on bad input.\n";
 
 }  // namespace nntutor::cli

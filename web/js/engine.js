@@ -219,6 +219,47 @@ export async function loadChecker(createChecker = globalThis.createChecker) {
     tutorCheck(session, step, column, row, given, decimals) {
       return unwrap(module.tutorCheck(JSON.stringify(session), step, column, row, String(given), decimals), 'tutor');
     },
+    /// The rubric a class is graded by when none is given, every field written out
+    /// (docs/grading.md, "Rubric").
+    defaultRubric() {
+      return JSON.parse(module.defaultRubric());
+    },
+    /// A class grader (docs/grading.md): `rubricText` (JSON, '' for the default) and `mode`
+    /// ('start' | 'step'); add files, `plan()` → number of submissions to grade, `grade(i)` each,
+    /// then `result(format)`: 'json' → the grade sheet object, 'charts' → [{ title, svg }],
+    /// 'csv' | 'markdown' | 'analysis' → text. `close()` frees it.
+    grader(rubricText, mode) {
+      const g = new module.Grader();
+      const setup = g.setup(String(rubricText ?? ''), String(mode));
+      if (!setup?.ok) {
+        g.delete();
+        throw new EngineError(String(setup?.error ?? 'grade: no result'));
+      }
+      const text = (format) => {
+        const r = g.result(format);
+        if (!r?.ok) throw new EngineError(String(r?.error ?? 'grade: no result'));
+        return r.value;
+      };
+      return {
+        addKey: (name, content) => g.addKey(String(name), String(content)),
+        addSubmission: (name, content) => g.addSubmission(String(name), String(content)),
+        addUnreadable: (name, message) => g.addUnreadable(String(name), String(message)),
+        plan: () => g.plan(),
+        grade(i) {
+          const r = g.grade(i);
+          if (!r?.ok) throw new EngineError(String(r?.error ?? 'grade: no result'));
+        },
+        result: (format) => (format === 'json' || format === 'charts' ? JSON.parse(text(format)) : text(format)),
+        close: () => g.delete(),
+      };
+    },
+    /// An Assignment 4 report (Markdown or LaTeX text) graded by the assignment's rubric, with
+    /// the student's network `session` (an object, its JSON text, or null): `{ parts: [{ id, title, score, points,
+    /// evidence }], requirements, checked_with_network, score, points, summary }`.
+    gradeReport(reportText, session) {
+      const network = session == null ? '' : typeof session === 'string' ? session : JSON.stringify(session);
+      return unwrap(module.gradeReport(String(reportText), network), 'grade-report');
+    },
   };
 }
 

@@ -1,8 +1,13 @@
 // The instructor page's wiring: the Wasm module, then one section each (instructor-<name>.js).
-// A new section (grading) is one more create…Section call here and its <section> in
-// instructor.html.
+// A new section is one more call here and its <section> in instructor.html. The grading section
+// runs on the checker's module (loaded on first use, loader.js), so it works even when the
+// variants' module does not load.
 import { loadInstructor } from './instructor-engine.js';
 import { createVariantsSection } from './instructor-variants.js';
+import { checkerLoader } from './loader.js';
+import { initGradeSection } from './instructor-grade.js';
+
+initGradeSection(document.getElementById('grade-section'), checkerLoader(document));
 
 const status = document.getElementById('variants-status');
 try {
