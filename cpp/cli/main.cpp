@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     if (args[0] == "grade") return cli::grade(rest);
     if (args[0] == "grade-report") return cli::grade_report(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
-                                "assignment, tutor, summary or train)");
+                                "assignment, tutor, summary, train, gradients, variant, grade or "
+                                "grade-report)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;
