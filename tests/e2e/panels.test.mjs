@@ -255,6 +255,10 @@ test('the equations panel shows the four lecture equations with the selected row
     assert.notEqual(rows[0]['∂L/∂w2'], rows[1]['∂L/∂w2'], 'the rows differ, so the check above could fail');
     // The numbers substituted in the formula are the row's too.
     const w1 = panel.getByRole('region', { name: 'dL/dw1', exact: true });
+    // As a reader would: a formula far below the view is laid out when it comes near (CSS
+    // content-visibility), so scroll to it and wait for its math to have lines.
+    await w1.scrollIntoViewIfNeeded();
+    await w1.elementHandle().then((el) => page.waitForFunction((e) => e.innerText.split('\n').length > 3, el));
     assert.match(await w1.innerText(), /0\.6220/);
 
     const tex = await download(page, 'Download LaTeX');
