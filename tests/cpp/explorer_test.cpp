@@ -242,3 +242,95 @@ TEST(ExplorerCli, GradientsOfAChainAndOfASession) {
 }
 
 }  // namespace
+
+// ---- Maxout drawn for one input x: y = max_p (w_p x + b_p), dy/dx = w of the winner ----
+
+TEST(ExplorerMaxout, CurveMatchesHandFormulasAndTheWinnerGetsTheGradient) {
+  // The defaults w = (1, −0.5), b = (0, 0.5): the pieces cross where x = 0.5 − 0.5x, x = 1/3.
+  const json j = json::parse(nntutor::activation_curve_json(
+      R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}, {"w": -0.5, "b": 0.5}], "from": -2, "to": 2, "points": 5, "at": 1})"));
+  const double xs[] = {-2, -1, 0, 1, 2};
+  for (int i = 0; i < 5; ++i) {
+    const double x = xs[i], z1 = x, z2 = -0.5 * x + 0.5;
+    EXPECT_DOUBLE_EQ(j["z"][i].get<double>(), x);
+    EXPECT_DOUBLE_EQ(j["f"][i].get<double>(), std::max(z1, z2));
+    EXPECT_DOUBLE_EQ(j["df"][i].get<double>(), z1 >= z2 ? 1.0 : -0.5);
+    EXPECT_EQ(j["winner"][i].get<int>(), z1 >= z2 ? 1 : 2);
+    EXPECT_DOUBLE_EQ(j["lines"][0][i].get<double>(), z1);
+    EXPECT_DOUBLE_EQ(j["lines"][1][i].get<double>(), z2);
+  }
+  EXPECT_EQ(j["point"]["winner"], 1);
+  EXPECT_DOUBLE_EQ(j["point"]["f"].get<double>(), 1);
+  EXPECT_DOUBLE_EQ(j["point"]["df"].get<double>(), 1);
+  EXPECT_DOUBLE_EQ(j["point"]["z_pieces"][1].get<double>(), 0);
+  EXPECT_EQ(j["point"]["gradients_text"],
+            "∂y/∂w1 = 1.0000, ∂y/∂b1 = 1; ∂y/∂w2 = 0, ∂y/∂b2 = 0 (the gradient flows to the winning piece only)");
+  // Left of the kink piece 2 wins: dy/dx = −0.5, ∂y/∂w2 = x.
+  const json left = json::parse(nntutor::activation_curve_json(R"({"activation": "maxout", "at": -1})"));
+  EXPECT_EQ(left["point"]["winner"], 2);
+  EXPECT_DOUBLE_EQ(left["point"]["df"].get<double>(), -0.5);
+  EXPECT_DOUBLE_EQ(left["point"]["f"].get<double>(), 1);
+  EXPECT_EQ(left["point"]["gradients_text"],
+            "∂y/∂w1 = 0, ∂y/∂b1 = 0; ∂y/∂w2 = -1.0000, ∂y/∂b2 = 1 (the gradient flows to the winning piece only)");
+  // Convex with slopes of both signs: bounded below at the kink, y(1/3) = 1/3.
+  EXPECT_NE(j["range_text"].get<std::string>().find("output range [0.3333, ∞)"), std::string::npos);
+  EXPECT_FALSE(j["zero_centred"]);
+  EXPECT_EQ(j["saturated"].size(), 0u);
+}
+
+TEST(ExplorerMaxout, TieGoesToTheFirstOfTheLargest) {
+  // Identical pieces tie everywhere: piece 1 wins (the Keras model's and maxout_winner's rule).
+  const json j = json::parse(nntutor::activation_curve_json(
+      R"({"activation": "maxout", "pieces": [{"w": 2, "b": 1}, {"w": 2, "b": 1}, {"w": -1, "b": 0}], "at": 0})"));
+  EXPECT_EQ(j["point"]["winner"], 1);
+  EXPECT_NE(j["point"]["winner_text"].get<std::string>().find("a tie"), std::string::npos);
+  // At the kink of the defaults (x = 1/3 is not exact in binary; x = 1 with w = (1, 0), b = (0, 1)).
+  const json kink = json::parse(nntutor::activation_curve_json(
+      R"({"activation": "maxout", "pieces": [{"w": 0, "b": 1}, {"w": 1, "b": 0}], "at": 1})"));
+  EXPECT_EQ(kink["point"]["winner"], 1);
+  EXPECT_DOUBLE_EQ(kink["point"]["df"].get<double>(), 0);
+  EXPECT_TRUE(kink["point"]["saturated"]);
+}
+
+TEST(ExplorerMaxout, SaturatesWhereAFlatPieceWinsAndIsZeroCentredForOddPieces) {
+  const json flat = json::parse(nntutor::activation_curve_json(
+      R"({"activation": "maxout", "pieces": [{"w": 0, "b": 1}, {"w": 1, "b": 0}], "from": -4, "to": 4, "points": 81})"));
+  ASSERT_EQ(flat["saturated"].size(), 1u);
+  EXPECT_TRUE(flat["saturated"][0]["from_edge"]);
+  EXPECT_NEAR(flat["saturated"][0]["to"].get<double>(), 1, 1e-9);
+  EXPECT_NE(flat["range_text"].get<std::string>().find("[1.0000, ∞)"), std::string::npos);
+  // max(x, x) = x: odd, so zero-centred; slopes of one sign: unbounded both ways.
+  const json odd = json::parse(nntutor::activation_curve_json(
+      R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}, {"w": 1, "b": 0}]})"));
+  EXPECT_TRUE(odd["zero_centred"]);
+  EXPECT_NE(odd["range_text"].get<std::string>().find("(−∞, ∞)"), std::string::npos);
+}
+
+TEST(ExplorerMaxout, BadRequestsNameTheField) {
+  EXPECT_SESSION_ERROR(nntutor::activation_curve_json(
+                           R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}, {"w": "x", "b": 0}]})"),
+                       "pieces[1].w: expected a number, got \"x\"");
+  EXPECT_SESSION_ERROR(nntutor::activation_curve_json(R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}]})"),
+                       "pieces: expected 2 to 4 pieces, got 1");
+  EXPECT_SESSION_ERROR(nntutor::activation_curve_json(R"({"activation": "maxout", "pieces": [{"w": 1}, {"w": 1, "b": 0}]})"),
+                       "pieces[0].b: expected a number, got nothing");
+  EXPECT_SESSION_ERROR(nntutor::activation_curve_json(
+                           R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}, {"w": 1, "b": 500}]})"),
+                       "pieces[1].b: expected a number from −100 to 100, got 500");
+  EXPECT_SESSION_ERROR(nntutor::activation_curve_json(R"({"activation": "maxout", "alpha": 1})"),
+                       "alpha: unknown field (expected one of activation, pieces, from, to, points, at)");
+}
+
+TEST(ExplorerMaxout, SchemaOffersMaxoutForTheCurveNotTheChain) {
+  const json s = json::parse(nntutor::explorer_schema_json());
+  const json* row = nullptr;
+  for (const auto& a : s["activations"])
+    if (a["name"] == "maxout") row = &a;
+  ASSERT_NE(row, nullptr);
+  EXPECT_TRUE((*row)["curve"]);
+  EXPECT_FALSE((*row)["chain"]);
+  EXPECT_EQ((*row)["pieces"]["min"], 2);
+  EXPECT_EQ((*row)["pieces"]["max"], 4);
+  EXPECT_EQ((*row)["pieces"]["default"], 2);
+  EXPECT_EQ((*row)["pieces"]["defaults"][1], json({{"w", -0.5}, {"b", 0.5}}));
+}

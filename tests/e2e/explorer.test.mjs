@@ -119,3 +119,41 @@ test('the worked example links to the explorer and back', () => withPage(async (
   await page.getByRole('link', { name: '← the worked example' }).click();
   await page.waitForURL(/index\.html$/);
 }));
+
+test('maxout: choose it by its label, move x across the kink with the keys; the winner and dy/dx change; a bad w is named',
+  () => withExplorer(async (page) => {
+    await field(page, 'activation').selectOption({ label: 'maxout (max of k pieces)' });
+    await page.getByText(/^output range \[0\.3333, ∞\) \(convex, piecewise linear\)/).waitFor();
+    // The slide's two pieces by default, from the engine's schema.
+    assert.equal(await field(page, 'w of piece 1').inputValue(), '1');
+    assert.equal(await field(page, 'b of piece 2').inputValue(), '0.5');
+    assert.equal(await field(page, 'number of pieces k').inputValue(), '2');
+    // x = 0.5: z1 = 0.5 > z2 = 0.25, piece 1 wins, dy/dx = w1 = 1.
+    assert.equal(await number(page, 'point-z'), 0.5);
+    assert.match(await page.locator('#point-winner').innerText(), /^piece 1 wins/);
+    assert.equal(await number(page, 'point-df'), 1);
+    // Four steps left (0.05 each) to x = 0.3, past the kink at 1/3: piece 2 wins, dy/dx = −0.5.
+    const x = field(page, 'z');
+    await x.focus();
+    for (let i = 0; i < 4; ++i) await x.press('ArrowLeft');
+    assert.ok(Math.abs(await number(page, 'point-z') - 0.3) < 1e-9);
+    assert.match(await page.locator('#point-winner').innerText(), /^piece 2 wins/);
+    assert.equal(await number(page, 'point-df'), -0.5);
+    assert.ok(Math.abs(await number(page, 'point-f') - 0.35) < 1e-9);   // −0.5·0.3 + 0.5
+    assert.match(await page.locator('#point-gradients').innerText(),
+      /∂y\/∂w1 = 0, ∂y\/∂b1 = 0; ∂y\/∂w2 = 0\.3000, ∂y\/∂b2 = 1/);
+    // A bad w: named at its field; the last drawing and its properties stay.
+    const range = await page.locator('#prop-range').innerText();
+    await field(page, 'w of piece 2').fill('abc');
+    await page.getByText('pieces[1].w: expected a number, got "abc"').waitFor();
+    assert.equal(await field(page, 'w of piece 2').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#prop-range').innerText(), range);
+    assert.equal(await number(page, 'point-df'), -0.5);
+    // Fixed, and a third piece: the drawing follows.
+    await field(page, 'w of piece 2').fill('-1');
+    await page.getByText(/^output range \[0\.2500, ∞\)/).waitFor();
+    assert.equal(await field(page, 'w of piece 2').getAttribute('aria-invalid'), null);
+    await field(page, 'number of pieces k').selectOption('3');
+    await field(page, 'w of piece 3').waitFor();
+    assert.match(await page.locator('#point-pieces').innerText(), /z3 = /);
+  }));

@@ -107,3 +107,33 @@ test('explorer-state builds the requests from the schema and maps messages to fi
   assert.equal(fieldOfMessage('internal error: x', 'chain'), null);
   assert.equal(sliderStep(-6, 6), 0.05);
 });
+
+test('activationCurve: maxout of one input x against max(w1·x + b1, w2·x + b2) and the winning w', () => {
+  const row = schema.activations.find((a) => a.name === 'maxout');
+  assert.ok(row.curve && !row.chain, 'maxout is drawn, not a chain layer');
+  assert.deepEqual(row.pieces.defaults.slice(0, row.pieces.default), [{ w: 1, b: 0 }, { w: -0.5, b: 0.5 }]);
+  const fields = { ...defaultFields(schema), activation: 'maxout', pieceCount: '3',
+    piece1w: '1', piece1b: '0', piece2w: '-0.5', piece2b: '0.5', piece3w: '0.25', piece3b: '1' };
+  const request = curveRequest(schema, { ...fields, from: '-4', to: '4' }, { points: 9, at: -1 });
+  assert.deepEqual(request.pieces, [{ w: 1, b: 0 }, { w: -0.5, b: 0.5 }, { w: 0.25, b: 1 }]);
+  assert.equal(request.alpha, undefined);
+  const c = engine.activationCurve(request);
+  const pieces = request.pieces;
+  c.z.forEach((x, i) => {
+    const z = pieces.map((p) => p.w * x + p.b);
+    const best = z.indexOf(Math.max(...z));  // indexOf: the first of the largest
+    assert.equal(c.f[i], z[best], `y at x = ${x}`);
+    assert.equal(c.df[i], pieces[best].w, `dy/dx at x = ${x}`);
+    assert.equal(c.winner[i], best + 1, `winner at x = ${x}`);
+    pieces.forEach((p, q) => assert.equal(c.lines[q][i], z[q]));
+  });
+  // x = −1: z = (−1, 1, 0.75), piece 2 wins; ∂y/∂w2 = x = −1.
+  assert.deepEqual(c.point.z_pieces, [-1, 1, 0.75]);
+  assert.equal(c.point.winner, 2);
+  assert.equal(c.point.df, -0.5);
+  assert.match(c.point.gradients_text, /∂y\/∂w2 = -1\.0000, ∂y\/∂b2 = 1/);
+  // A bad w is named at its field.
+  const bad = curveRequest(schema, { ...fields, piece2w: 'abc' });
+  assert.throws(() => engine.activationCurve(bad), (e) => e instanceof EngineError &&
+    e.message === 'pieces[1].w: expected a number, got "abc"' && fieldOfMessage(e.message, 'curve') === 'piece2w');
+});

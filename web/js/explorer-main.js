@@ -3,7 +3,8 @@
 // names, and the last good drawing stays.
 import { EngineError, loadExplorer } from './engine.js';
 import {
-  alphaText, activationRow, chainRequest, curveRequest, defaultFields, fieldOfMessage, initializerRow, sliderStep,
+  alphaText, activationRow, chainRequest, curveRequest, defaultFields, defaultPieceFields, fieldOfMessage, initializerRow,
+  pieceKeys, sliderStep,
 } from './explorer-state.js';
 import { ChainPlot, CurvePlot, renderChainTable, renderFormula, showNumber } from './explorer-render.js';
 import { showFieldError } from './render-form.js';
@@ -13,9 +14,9 @@ const kInputs = {
   activation: byId('activation'), alpha: byId('alpha'), from: byId('from'), to: byId('to'),
   depth: byId('depth'), width: byId('width'), chainActivation: byId('chain-activation'),
   chainAlpha: byId('chain-alpha'), init: byId('init'), scale: byId('scale'), seed: byId('seed'),
-  x: byId('x'), y: byId('y'),
+  x: byId('x'), y: byId('y'), pieceCount: byId('piece-count'),
 };
-const kCurveKeys = ['activation', 'alpha', 'from', 'to'];
+const kCurveKeys = ['activation', 'alpha', 'from', 'to', 'pieceCount'];
 const kChainKeys = ['depth', 'width', 'chainActivation', 'chainAlpha', 'init', 'scale', 'seed', 'x', 'y'];
 const status = byId('explorer-status');
 const slider = byId('z');
@@ -59,6 +60,54 @@ function showAlpha(selectKey, alphaKey) {
 
 // ---- The curve ----
 
+/// The row with pieces (maxout) the curve offers, or undefined.
+const piecesRow = () => schema.activations.find((a) => a.pieces && a.curve);
+
+/// maxout's fields: the count k (min…max from the schema) and w, b of every piece up to max,
+/// labelled "w of piece p", "b of piece p"; each with its error line.
+function buildPieceFields() {
+  const row = piecesRow();
+  if (!row) return;
+  const { min, max } = row.pieces;
+  kInputs.pieceCount.replaceChildren(
+    ...Array.from({ length: max - min + 1 }, (_, i) => new Option(String(min + i), String(min + i))));
+  const box = byId('piece-fields');
+  for (let p = 1; p <= max; p += 1) {
+    for (const [key, letter] of pieceKeys(p).map((k, i) => [k, i === 0 ? 'w' : 'b'])) {
+      const field = document.createElement('div');
+      field.className = 'field piece-field';
+      field.dataset.piece = String(p);
+      const id = `piece${p}-${letter}`;
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.textContent = `${letter} of piece ${p}`;
+      const input = document.createElement('input');
+      input.type = 'text';
+      input.id = id;
+      input.inputMode = 'decimal';
+      const error = document.createElement('p');
+      error.className = 'field-error';
+      error.id = `${id}-error`;
+      error.hidden = true;
+      field.append(label, input, error);
+      box.append(field);
+      kInputs[key] = input;
+      kCurveKeys.push(key);
+      input.addEventListener('input', updateCurve);
+    }
+  }
+  kInputs.pieceCount.addEventListener('change', updateCurve);
+}
+
+/// Shows maxout's fields (the first k pieces) only when maxout is chosen.
+function showPieces() {
+  const row = activationRow(schema, kInputs.activation.value);
+  const box = byId('maxout-pieces');
+  box.hidden = !row?.pieces;
+  const k = Number(kInputs.pieceCount.value);
+  for (const field of byId('piece-fields').children) field.hidden = Number(field.dataset.piece) > k;
+}
+
 function updateCurve() {
   readFields();
   let curve;
@@ -71,6 +120,7 @@ function updateCurve() {
   }
   showError(null, 'curve', kCurveKeys);
   showStatus('');
+  showPieces();
   slider.min = String(curve.from);
   slider.max = String(curve.to);
   slider.step = String(sliderStep(curve.from, curve.to));
@@ -117,6 +167,11 @@ function showPoint(given, z) {
   byId('point-df').textContent = showNumber(point.df) + (point.saturated ? ' (saturated: |f′| < 0.01)' : '');
   renderFormula(byId('formula-f-at'), point.latex_f);
   renderFormula(byId('formula-df-at'), point.latex_df);
+  const pieces = Array.isArray(point.z_pieces);
+  for (const e of document.querySelectorAll('.maxout-only')) e.hidden = !pieces;
+  byId('point-pieces').textContent = pieces ? point.z_pieces.map((v, i) => `z${i + 1} = ${showNumber(v)}`).join(', ') : '';
+  byId('point-winner').textContent = pieces ? point.winner_text : '';
+  byId('point-gradients').textContent = pieces ? point.gradients_text : '';
   curvePlot.setPoint(point);
 }
 
@@ -157,8 +212,12 @@ async function start() {
   fillSelect(kInputs.activation, schema.activations.filter((a) => a.curve));
   fillSelect(kInputs.chainActivation, schema.activations.filter((a) => a.chain));
   fillSelect(kInputs.init, schema.initializers);
+  byId('chain-activation-note').textContent =
+    schema.activations.filter((a) => a.curve && !a.chain && a.chain_note).map((a) => a.chain_note).join(' ');
+  buildPieceFields();
   const start = defaultFields(schema);
-  for (const [key, input] of Object.entries(kInputs)) input.value = start[key];
+  Object.assign(start, piecesRow() ? defaultPieceFields(piecesRow()) : {});
+  for (const [key, input] of Object.entries(kInputs)) input.value = start[key] ?? '';
   fields.z = start.z;
   showAlpha('activation', 'alpha');
   showAlpha('chainActivation', 'chainAlpha');

@@ -3,6 +3,8 @@
 // Computes nothing: every number is the engine's; text goes in through textContent only.
 
 const kColours = ['#4338ca', '#c77700', '#18703a', '#b42318'];
+/// maxout's piece lines: faint, one colour per piece.
+const kPieceColours = ['rgba(24, 112, 58, 0.55)', 'rgba(180, 35, 24, 0.55)', 'rgba(85, 94, 107, 0.55)', 'rgba(14, 116, 144, 0.55)'];
 
 /// A number as the page shows it: 6 significant digits, or the engine's word for it.
 export function showNumber(v) {
@@ -60,6 +62,25 @@ export class CurvePlot {
       }
       ctx.restore();
     };
+    // maxout's pieces w_p·x + b_p: thin, faint, clipped to the plot.
+    const lines = (u) => {
+      const c = this.curve;
+      if (!c?.lines) return;
+      const { ctx, bbox } = u;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+      ctx.clip();
+      ctx.lineWidth = 1 * devicePixelRatio;
+      c.lines.forEach((line, p) => {
+        ctx.strokeStyle = kPieceColours[p % kPieceColours.length];
+        ctx.beginPath();
+        ctx.moveTo(u.valToPos(c.z[0], 'x', true), u.valToPos(line[0], 'y', true));
+        ctx.lineTo(u.valToPos(c.z[c.z.length - 1], 'x', true), u.valToPos(line[line.length - 1], 'y', true));
+        ctx.stroke();
+      });
+      ctx.restore();
+    };
     const marker = (u) => {
       const p = this.point;
       if (!p || p.f === null) return;
@@ -90,7 +111,7 @@ export class CurvePlot {
       series: [{ label: 'z' },
         { label: 'f(z)', stroke: kColours[0], width: 2, value: (u, v) => showNumber(v) },
         { label: 'f′(z)', stroke: kColours[1], width: 2, dash: [8, 4], value: (u, v) => showNumber(v) }],
-      hooks: { drawClear: [shade], draw: [marker] },
+      hooks: { drawClear: [shade], draw: [lines, marker] },
     }, data, this.box);
     const over = this.plot.over;
     const zAt = (e) => this.plot.posToVal(e.clientX - over.getBoundingClientRect().left, 'x');

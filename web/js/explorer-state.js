@@ -33,10 +33,34 @@ export function alphaText(schema, name) {
   return row && row.alpha !== null ? String(row.alpha) : '';
 }
 
-/// The curve request: `{ activation, alpha?, from, to, points, at }`.
+/// The field keys of maxout's piece p (1-based): `piece1w`, `piece1b`.
+export const pieceKeys = (p) => [`piece${p}w`, `piece${p}b`];
+
+/// The piece fields' starting texts for a row with pieces (maxout): its count and w, b defaults.
+export function defaultPieceFields(row) {
+  const fields = { pieceCount: String(row.pieces.default) };
+  row.pieces.defaults.forEach((piece, i) => {
+    const [w, b] = pieceKeys(i + 1);
+    fields[w] = String(piece.w);
+    fields[b] = String(piece.b);
+  });
+  return fields;
+}
+
+/// The curve request: `{ activation, alpha?, from, to, points, at }`, or for a row with pieces
+/// (maxout) `{ activation, pieces: [{ w, b }, …], from, to, points, at }`.
 export function curveRequest(schema, fields, { points = schema.curve.points.default, at = fields.z } = {}) {
   const request = { activation: fields.activation, from: numberOrText(fields.from), to: numberOrText(fields.to), points, at };
-  if (activationRow(schema, fields.activation)?.alpha !== null) request.alpha = numberOrText(fields.alpha);
+  const row = activationRow(schema, fields.activation);
+  if (row?.pieces) {
+    const k = Number(fields.pieceCount);
+    request.pieces = Array.from({ length: k }, (_, i) => {
+      const [w, b] = pieceKeys(i + 1);
+      return { w: numberOrText(fields[w] ?? ''), b: numberOrText(fields[b] ?? '') };
+    });
+  } else if (row?.alpha !== null) {
+    request.alpha = numberOrText(fields.alpha);
+  }
   return request;
 }
 
@@ -62,6 +86,9 @@ const kChainFields = {
 /// The field (a key of the fields) an engine message names by its first word ("depth: …"), or
 /// null; `which` is 'curve' or 'chain'.
 export function fieldOfMessage(message, which) {
+  const piece = /^pieces\[(\d+)\]\.([wb]):/.exec(message);
+  if (piece && which === 'curve') return `piece${Number(piece[1]) + 1}${piece[2]}`;
+  if (/^pieces(\[\d+\])?:/.test(message) && which === 'curve') return 'pieceCount';
   const name = /^([a-z_]+):/.exec(message)?.[1];
   const map = which === 'curve' ? kCurveFields : kChainFields;
   return name && Object.hasOwn(map, name) ? map[name] : null;

@@ -19,14 +19,26 @@ ActivationPoint activation_point(const Activation& f, double z) {
   return {z, Y(0, 0), dZ(0, 0)};
 }
 
+MaxoutPoint maxout_point(const std::vector<MaxoutPiece>& pieces, double x) {
+  MaxoutPoint p{x, 0, 0, 0, {}};
+  p.z.reserve(pieces.size());
+  for (const auto& piece : pieces) p.z.push_back(piece.w * x + piece.b);
+  p.winner = maxout_winner(p.z.data(), static_cast<int>(p.z.size()));
+  p.y = p.z[p.winner];
+  p.dy = pieces[p.winner].w;
+  return p;
+}
+
 namespace {
 
-bool saturated_at(const Activation& f, double z) {
+template <class F>
+bool saturated_at(const F& f, double z) {
   return std::fabs(activation_point(f, z).dy) < kSaturationThreshold;
 }
 
 /// The z between a and b where saturated_at changes (it differs at a and at b), by bisection.
-double boundary(const Activation& f, double a, double b) {
+template <class F>
+double boundary(const F& f, double a, double b) {
   const bool at_a = saturated_at(f, a);
   for (int i = 0; i < 200 && std::fabs(b - a) > 1e-12 * std::max(1.0, std::fabs(a)); ++i) {
     const double m = a + (b - a) / 2;
@@ -36,10 +48,18 @@ double boundary(const Activation& f, double a, double b) {
   return a + (b - a) / 2;
 }
 
-}  // namespace
+/// A maxout unit as a function of x, for the template below.
+struct MaxoutOfX {
+  const std::vector<MaxoutPiece>& pieces;
+};
+ActivationPoint activation_point(const MaxoutOfX& f, double x) {
+  const MaxoutPoint p = maxout_point(f.pieces, x);
+  return {x, p.y, p.dy};
+}
 
-ActivationCurve activation_curve(const Activation& f, double from, double to, int points) {
-  ActivationCurve c;
+/// f and f′ on the grid and the properties, for an Activation or a MaxoutOfX.
+template <class F>
+void fill_curve(const F& f, double from, double to, int points, ActivationCurve& c) {
   c.z.resize(points);
   c.y.resize(points);
   c.dy.resize(points);
@@ -73,6 +93,26 @@ ActivationCurve activation_curve(const Activation& f, double from, double to, in
     if (j < points - 1) s.to = boundary(f, c.z[j], c.z[j + 1]);
     c.saturated.push_back(s);
     i = j + 1;
+  }
+}
+
+}  // namespace
+
+ActivationCurve activation_curve(const Activation& f, double from, double to, int points) {
+  ActivationCurve c;
+  fill_curve(f, from, to, points, c);
+  return c;
+}
+
+MaxoutCurve maxout_curve(const std::vector<MaxoutPiece>& pieces, double from, double to, int points) {
+  MaxoutCurve c;
+  fill_curve(MaxoutOfX{pieces}, from, to, points, c);
+  c.winner.resize(points);
+  c.lines.assign(pieces.size(), std::vector<double>(points));
+  for (int i = 0; i < points; ++i) {
+    const MaxoutPoint p = maxout_point(pieces, c.z[i]);
+    c.winner[i] = p.winner;
+    for (std::size_t q = 0; q < pieces.size(); ++q) c.lines[q][i] = p.z[q];
   }
   return c;
 }

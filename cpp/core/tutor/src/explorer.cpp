@@ -1,5 +1,6 @@
 #include "nntutor/explorer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -75,6 +76,72 @@ Activation activation_with_alpha(const nlohmann::json& o, const std::string& pre
     f.alpha = common::finite_number(o["alpha"], prefix + "alpha");
   }
   return f;
+}
+
+
+/// The grid of a curve request: "from" and "to" within ±kMaxZ, from < to, and "points".
+struct Grid {
+  double from, to;
+  int points;
+};
+Grid parse_grid(const nlohmann::json& o) {
+  const auto z_field = [&](const char* name, double fallback) {
+    if (!o.contains(name)) return fallback;
+    const double v = common::finite_number(o[name], name);
+    if (std::fabs(v) > CurveLimits::kMaxZ)
+      fail(name, "expected a number from −" + exact_text(CurveLimits::kMaxZ) + " to " +
+                     exact_text(CurveLimits::kMaxZ) + ", got " + exact_text(v));
+    return v;
+  };
+  const double from = z_field("from", CurveLimits::kDefaultFrom);
+  const double to = z_field("to", CurveLimits::kDefaultTo);
+  if (!(from < to))
+    fail("to", "expected a number greater than from (" + exact_text(from) + "), got " + exact_text(to));
+  const int points = o.contains("points")
+                         ? static_cast<int>(common::whole_number(o["points"], "points", CurveLimits::kMinPoints,
+                                                                 CurveLimits::kMaxPoints))
+                         : CurveLimits::kDefaultPoints;
+  return {from, to, points};
+}
+
+/// The explorer's maxout unit of one input x: k pieces (w_p, b_p), k from kMinPieces to
+/// kMaxPieces; the slide's k = 2 by default, pieces that cross at x = 1/3 (a visible kink).
+struct MaxoutLimits {
+  static constexpr int kMinPieces = 2, kMaxPieces = 4;
+  static constexpr double kMaxParameter = 100;  ///< |w_p|, |b_p| at most this
+  /// The first k of these are the defaults for k pieces.
+  static const std::vector<MaxoutPiece>& defaults() {
+    static const std::vector<MaxoutPiece> kDefaults = {{1, 0}, {-0.5, 0.5}, {0.25, 1}, {-2, -3}};
+    return kDefaults;
+  }
+};
+
+std::vector<MaxoutPiece> parse_pieces(const nlohmann::json& o) {
+  if (!o.contains("pieces"))
+    return {MaxoutLimits::defaults().begin(), MaxoutLimits::defaults().begin() + MaxoutLimits::kMinPieces};
+  const nlohmann::json& list = o["pieces"];
+  const std::string range = std::to_string(MaxoutLimits::kMinPieces) + " to " + std::to_string(MaxoutLimits::kMaxPieces);
+  if (!list.is_array()) fail("pieces", "expected a list of " + range + " pieces {w, b}, got " + describe(list));
+  if (list.size() < static_cast<std::size_t>(MaxoutLimits::kMinPieces) ||
+      list.size() > static_cast<std::size_t>(MaxoutLimits::kMaxPieces))
+    fail("pieces", "expected " + range + " pieces, got " + std::to_string(list.size()));
+  std::vector<MaxoutPiece> pieces;
+  for (std::size_t p = 0; p < list.size(); ++p) {
+    const std::string at = "pieces[" + std::to_string(p) + "]";
+    if (!list[p].is_object()) fail(at, "expected an object {w, b}, got " + describe(list[p]));
+    only_fields(list[p], at + ".", {"w", "b"});
+    const auto parameter = [&](const char* name) {
+      const std::string field = at + "." + name;
+      if (!list[p].contains(name)) fail(field, "expected a number, got nothing");
+      const double v = common::finite_number(list[p][name], field);
+      if (std::fabs(v) > MaxoutLimits::kMaxParameter)
+        fail(field, "expected a number from −" + exact_text(MaxoutLimits::kMaxParameter) + " to " +
+                        exact_text(MaxoutLimits::kMaxParameter) + ", got " + exact_text(v));
+      return v;
+    };
+    pieces.push_back({parameter("w"), parameter("b")});
+  }
+  return pieces;
 }
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
@@ -376,26 +443,141 @@ std::string chain_gradients_json(std::string_view request) {
   return result.dump();
 }
 
+namespace {
+
+/// The output range of max_p (w_p x + b_p) over every real x: convex and piecewise linear, so
+/// bounded below (at its lowest kink) exactly when its slopes are of both signs or zero.
+std::string maxout_range_text(const std::vector<MaxoutPiece>& pieces) {
+  double lo_w = pieces[0].w, hi_w = pieces[0].w;
+  for (const auto& p : pieces) lo_w = std::min(lo_w, p.w), hi_w = std::max(hi_w, p.w);
+  if (lo_w > 0 || hi_w < 0) return "(−∞, ∞)";
+  if (lo_w == 0 && hi_w == 0) {
+    const std::string c = exact_text(maxout_point(pieces, 0).y);
+    return "[" + c + ", " + c + "]";
+  }
+  double m = std::numeric_limits<double>::infinity();
+  for (std::size_t p = 0; p < pieces.size(); ++p)
+    for (std::size_t q = p + 1; q < pieces.size(); ++q)
+      if (pieces[p].w != pieces[q].w)
+        m = std::min(m, maxout_point(pieces, (pieces[q].b - pieces[p].b) / (pieces[p].w - pieces[q].w)).y);
+  return "[" + fixed(m, 4) + ", ∞)";
+}
+
+std::string maxout_curve_json(const nlohmann::json& o) {
+  only_fields(o, "", {"activation", "pieces", "from", "to", "points", "at"});
+  const std::vector<MaxoutPiece> pieces = parse_pieces(o);
+  const auto [from, to, points] = parse_grid(o);
+  const MaxoutCurve c = maxout_curve(pieces, from, to, points);
+  const ActivationInfo& row = activation_info(ActivationKind::kMaxout);
+  const int k = static_cast<int>(pieces.size());
+  json out;
+  out["activation"] = row.name;
+  out["title"] = row.title;
+  out["alpha"] = nullptr;
+  std::string pieces_latex;
+  json pieces_json = json::array();
+  for (int p = 0; p < k; ++p) {
+    pieces_latex += (p ? ",\\; " : "") + std::string("w_{") + std::to_string(p + 1) + "} x + b_{" + std::to_string(p + 1) + "}";
+    pieces_json.push_back({{"w", pieces[p].w}, {"b", pieces[p].b}});
+  }
+  out["latex_f"] = "y = \\max(" + pieces_latex + ")";
+  out["latex_df"] = "\\frac{dy}{dx} = w_{p^*},\\; p^* \\text{ the winning piece (the first of the largest)}";
+  out["vector_note"] =
+      "maxout is not a function of one z: each of its k = " + std::to_string(k) +
+      " pieces is an affine map of the input, z_p = w_p·x + b_p, and y is the largest. It is drawn "
+      "for one input x (the horizontal axis); the gradient flows to the winning piece only.";
+  out["output"] = {{"lo", io::bound(row.output.lo)}, {"hi", io::bound(row.output.hi)},
+                   {"lo_closed", row.output.lo_closed}, {"hi_closed", row.output.hi_closed},
+                   {"text", maxout_range_text(pieces)}};
+  out["from"] = from;
+  out["to"] = to;
+  out["pieces"] = std::move(pieces_json);
+  json z = json::array(), y = json::array(), dy = json::array(), winner = json::array(), lines = json::array();
+  for (int i = 0; i < points; ++i) {
+    z.push_back(c.z[i]);
+    y.push_back(number_or_null(c.y[i]));
+    dy.push_back(number_or_null(c.dy[i]));
+    winner.push_back(c.winner[i] + 1);
+  }
+  for (const auto& line : c.lines) {
+    json l = json::array();
+    for (double v : line) l.push_back(number_or_null(v));
+    lines.push_back(std::move(l));
+  }
+  out["z"] = std::move(z);
+  out["f"] = std::move(y);
+  out["df"] = std::move(dy);
+  out["winner"] = std::move(winner);  // 1-based, as the pieces are named
+  out["lines"] = std::move(lines);
+  out["saturation_threshold"] = kSaturationThreshold;
+  json sat = json::array();
+  std::string sat_text;
+  for (const auto& s : c.saturated) {
+    sat.push_back({{"from", s.from}, {"to", s.to}, {"from_edge", s.from_edge}, {"to_edge", s.to_edge}});
+    const std::string lo = s.from_edge ? "" : fixed(s.from, 3) + " < ";
+    const std::string hi = s.to_edge ? "" : " < " + fixed(s.to, 3);
+    sat_text += (sat_text.empty() ? "" : " and ") + (s.from_edge && s.to_edge ? std::string("every x shown") : lo + "x" + hi);
+  }
+  out["saturated"] = std::move(sat);
+  out["saturation_text"] =
+      c.saturated.empty()
+          ? "no saturation from " + exact_text(from) + " to " + exact_text(to) +
+                ": the winning piece's |w| ≥ 0.01 everywhere shown"
+          : "saturated (the winning piece's |w| < 0.01) where " + sat_text;
+  out["zero_centred"] = c.zero_centred;
+  out["negative_outputs"] = c.negative_outputs;
+  out["f_at_zero"] = c.y_at_zero;
+  out["f_min"] = number_or_null(c.y_min);
+  out["f_max"] = number_or_null(c.y_max);
+  out["zero_centred_text"] =
+      c.zero_centred ? "zero-centred with these pieces: y(−x) = −y(x) (y(0) = " + fixed(c.y_at_zero, 4) + ")"
+      : c.negative_outputs
+          ? "not zero-centred with these pieces: y(−x) ≠ −y(x), though some outputs are negative (y(0) = " +
+                fixed(c.y_at_zero, 4) + ", lowest shown " + fixed(c.y_min, 4) + ")"
+          : "not zero-centred with these pieces: no output is negative (y(0) = " + fixed(c.y_at_zero, 4) +
+                ", lowest shown " + fixed(c.y_min, 4) + ")";
+  out["range_text"] = "output range " + maxout_range_text(pieces) +
+                      " (convex, piecewise linear); from " + fixed(c.y_min, 4) + " to " + fixed(c.y_max, 4) +
+                      " on the x shown";
+  if (o.contains("at")) {
+    const double at = common::finite_number(o["at"], "at");
+    const MaxoutPoint p = maxout_point(pieces, at);
+    const int d = 4;
+    json zs = json::array();
+    std::string z_text, grads;
+    for (int q = 0; q < k; ++q) {
+      zs.push_back(p.z[q]);
+      const std::string n = std::to_string(q + 1);
+      z_text += (q ? ",\\; " : "") + std::string("z_{") + n + "} = " + fixed(p.z[q], d);
+      grads += (q ? "; " : "") + std::string("∂y/∂w") + n + " = " + (q == p.winner ? fixed(at, d) : "0") +
+               ", ∂y/∂b" + n + " = " + (q == p.winner ? "1" : "0");
+    }
+    out["point"] = {{"z", p.x},
+                    {"f", number_or_null(p.y)},
+                    {"df", number_or_null(p.dy)},
+                    {"saturated", std::fabs(p.dy) < kSaturationThreshold},
+                    {"z_pieces", std::move(zs)},
+                    {"winner", p.winner + 1},
+                    {"winner_text", "piece " + std::to_string(p.winner + 1) + " wins" +
+                                        (std::count(p.z.begin(), p.z.end(), p.y) > 1 ? " (a tie: the first of the largest)" : "")},
+                    {"gradients_text", grads + " (the gradient flows to the winning piece only)"},
+                    {"latex_f", z_text + ";\\; y = " + fixed(p.y, d)},
+                    {"latex_df", "\\frac{dy}{dx} = w_{" + std::to_string(p.winner + 1) + "} = " + fixed(p.dy, d)}};
+  } else {
+    out["point"] = nullptr;
+  }
+  return out.dump();
+}
+
+}  // namespace
+
 std::string activation_curve_json(std::string_view request) {
   const nlohmann::json o = parse_object(request, "curve");
+  if (o.contains("activation") && o["activation"] == activation_info(ActivationKind::kMaxout).name)
+    return maxout_curve_json(o);
   only_fields(o, "", {"activation", "alpha", "from", "to", "points", "at"});
   const Activation f = activation_with_alpha(o, "");
-  const auto z_field = [&](const char* name, double fallback) {
-    if (!o.contains(name)) return fallback;
-    const double v = common::finite_number(o[name], name);
-    if (std::fabs(v) > CurveLimits::kMaxZ)
-      fail(name, "expected a number from −" + exact_text(CurveLimits::kMaxZ) + " to " +
-                     exact_text(CurveLimits::kMaxZ) + ", got " + exact_text(v));
-    return v;
-  };
-  const double from = z_field("from", CurveLimits::kDefaultFrom);
-  const double to = z_field("to", CurveLimits::kDefaultTo);
-  if (!(from < to))
-    fail("to", "expected a number greater than from (" + exact_text(from) + "), got " + exact_text(to));
-  const int points = o.contains("points")
-                         ? static_cast<int>(common::whole_number(o["points"], "points", CurveLimits::kMinPoints,
-                                                                 CurveLimits::kMaxPoints))
-                         : CurveLimits::kDefaultPoints;
+  const auto [from, to, points] = parse_grid(o);
   const ActivationCurve c = activation_curve(f, from, to, points);
   const ActivationInfo& row = f.info();
 
@@ -499,6 +681,16 @@ std::string explorer_schema_json() {
     inits.push_back({{"name", row.name}, {"title", row.title}, {"formula", row.formula},
                      {"uses_scale", row.uses_scale}, {"uses_seed", row.uses_seed}});
   json schema;
+  {  // maxout: drawn for one input x with its pieces (maxout_curve_json), not a hidden layer here
+    const ActivationInfo& row = activation_info(ActivationKind::kMaxout);
+    json pieces = json::array();
+    for (const auto& p : MaxoutLimits::defaults()) pieces.push_back({{"w", p.w}, {"b", p.b}});
+    acts.push_back({{"name", row.name}, {"title", row.title}, {"alpha", nullptr}, {"curve", true}, {"chain", false},
+                    {"chain_note", "maxout is not in the deep chain: the chain's layers are element-wise units of one z each"},
+                    {"pieces", {{"min", MaxoutLimits::kMinPieces}, {"max", MaxoutLimits::kMaxPieces},
+                                {"default", MaxoutLimits::kMinPieces}, {"max_abs", MaxoutLimits::kMaxParameter},
+                                {"defaults", std::move(pieces)}}}});
+  }
   schema["activations"] = std::move(acts);
   schema["initializers"] = std::move(inits);
   schema["chain"] = {

@@ -42,4 +42,29 @@ struct ActivationCurve {
 /// The curve of `f` over [from, to] at `points` ≥ 2 points (the caller checks the arguments).
 ActivationCurve activation_curve(const Activation& f, double from, double to, int points);
 
+/// One affine piece of a maxout unit of one input x: z_p = w·x + b.
+struct MaxoutPiece {
+  double w, b;
+};
+
+/// A maxout unit of one input at x: each piece's z_p, the winner (0-based: the largest z_p, on a
+/// tie the first of the largest, maxout_winner()'s rule), y = z_winner and dy/dx = w_winner
+/// (∂y/∂w_p = x and ∂y/∂b_p = 1 for the winner, 0 for the others).
+struct MaxoutPoint {
+  double x, y, dy;
+  int winner;
+  std::vector<double> z;
+};
+MaxoutPoint maxout_point(const std::vector<MaxoutPiece>& pieces, double x);
+
+/// The curve of a maxout unit of one input x (y = max_p (w_p x + b_p), dy/dx = w of the winner)
+/// with the element-wise curve's properties (z is x here), plus the winner and each piece's line
+/// w_p x + b_p at every grid x.
+struct MaxoutCurve : ActivationCurve {
+  std::vector<int> winner;
+  std::vector<std::vector<double>> lines;  ///< lines[p][i] = w_p·x_i + b_p
+};
+/// `pieces` not empty, `points` ≥ 2 (the caller checks the arguments).
+MaxoutCurve maxout_curve(const std::vector<MaxoutPiece>& pieces, double from, double to, int points);
+
 }  // namespace nntutor
