@@ -309,7 +309,7 @@ TEST(ExplorerMaxout, SaturatesWhereAFlatPieceWinsAndIsZeroCentredForOddPieces) {
 TEST(ExplorerMaxout, BadRequestsNameTheField) {
   EXPECT_SESSION_ERROR(nntutor::activation_curve_json(
                            R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}, {"w": "x", "b": 0}]})"),
-                       "pieces[1].w: expected a number, got \"x\"");
+                       "pieces[1].w: expected a number, got string \"x\"");
   EXPECT_SESSION_ERROR(nntutor::activation_curve_json(R"({"activation": "maxout", "pieces": [{"w": 1, "b": 0}]})"),
                        "pieces: expected 2 to 4 pieces, got 1");
   EXPECT_SESSION_ERROR(nntutor::activation_curve_json(R"({"activation": "maxout", "pieces": [{"w": 1}, {"w": 1, "b": 0}]})"),

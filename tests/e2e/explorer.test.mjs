@@ -145,7 +145,7 @@ test('maxout: choose it by its label, move x across the kink with the keys; the 
     // A bad w: named at its field; the last drawing and its properties stay.
     const range = await page.locator('#prop-range').innerText();
     await field(page, 'w of piece 2').fill('abc');
-    await page.getByText('pieces[1].w: expected a number, got "abc"').waitFor();
+    await page.getByText('pieces[1].w: expected a number, got string "abc"').waitFor();
     assert.equal(await field(page, 'w of piece 2').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('#prop-range').innerText(), range);
     assert.equal(await number(page, 'point-df'), -0.5);

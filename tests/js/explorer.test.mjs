@@ -135,5 +135,5 @@ test('activationCurve: maxout of one input x against max(w1·x + b1, w2·x + b2)
   // A bad w is named at its field.
   const bad = curveRequest(schema, { ...fields, piece2w: 'abc' });
   assert.throws(() => engine.activationCurve(bad), (e) => e instanceof EngineError &&
-    e.message === 'pieces[1].w: expected a number, got "abc"' && fieldOfMessage(e.message, 'curve') === 'piece2w');
+    e.message === 'pieces[1].w: expected a number, got string "abc"' && fieldOfMessage(e.message, 'curve') === 'piece2w');
 });
