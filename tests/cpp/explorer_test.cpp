@@ -324,7 +324,9 @@ TEST(ExplorerMaxout, BadRequestsNameTheField) {
 TEST(ExplorerMaxout, SchemaOffersMaxoutForTheCurveNotTheChain) {
   const json s = json::parse(nntutor::explorer_schema_json());
   const json* row = nullptr;
-  for (const auto& a : s["activations"])
+  for (const auto& a : s["activations"]) EXPECT_NE(a["name"], "maxout");
+  ASSERT_EQ(s["piecewise"].size(), 1u);
+  for (const auto& a : s["piecewise"])
     if (a["name"] == "maxout") row = &a;
   ASSERT_NE(row, nullptr);
   EXPECT_TRUE((*row)["curve"]);

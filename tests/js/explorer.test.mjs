@@ -109,7 +109,7 @@ test('explorer-state builds the requests from the schema and maps messages to fi
 });
 
 test('activationCurve: maxout of one input x against max(w1·x + b1, w2·x + b2) and the winning w', () => {
-  const row = schema.activations.find((a) => a.name === 'maxout');
+  const row = schema.piecewise.find((a) => a.name === 'maxout');
   assert.ok(row.curve && !row.chain, 'maxout is drawn, not a chain layer');
   assert.deepEqual(row.pieces.defaults.slice(0, row.pieces.default), [{ w: 1, b: 0 }, { w: -0.5, b: 0.5 }]);
   const fields = { ...defaultFields(schema), activation: 'maxout', pieceCount: '3',

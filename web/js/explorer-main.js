@@ -61,7 +61,7 @@ function showAlpha(selectKey, alphaKey) {
 // ---- The curve ----
 
 /// The row with pieces (maxout) the curve offers, or undefined.
-const piecesRow = () => schema.activations.find((a) => a.pieces && a.curve);
+const piecesRow = () => (schema.piecewise ?? []).find((a) => a.pieces && a.curve);
 
 /// maxout's fields: the count k (min…max from the schema) and w, b of every piece up to max,
 /// labelled "w of piece p", "b of piece p"; each with its error line.
@@ -209,11 +209,11 @@ async function start() {
     return;
   }
   schema = engine.explorerSchema();
-  fillSelect(kInputs.activation, schema.activations.filter((a) => a.curve));
+  fillSelect(kInputs.activation, [...schema.activations, ...(schema.piecewise ?? [])].filter((a) => a.curve));
   fillSelect(kInputs.chainActivation, schema.activations.filter((a) => a.chain));
   fillSelect(kInputs.init, schema.initializers);
   byId('chain-activation-note').textContent =
-    schema.activations.filter((a) => a.curve && !a.chain && a.chain_note).map((a) => a.chain_note).join(' ');
+    (schema.piecewise ?? []).filter((a) => !a.chain && a.chain_note).map((a) => a.chain_note).join(' ');
   buildPieceFields();
   const start = defaultFields(schema);
   Object.assign(start, piecesRow() ? defaultPieceFields(piecesRow()) : {});

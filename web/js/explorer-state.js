@@ -10,8 +10,10 @@ export function numberOrText(text) {
   return trimmed !== '' && Number.isFinite(value) ? value : String(text);
 }
 
-/// The row of activation `name` in the schema, or undefined.
-export const activationRow = (schema, name) => schema.activations.find((a) => a.name === name);
+/// The row of activation `name` in the schema (its element-wise rows, then its piecewise ones:
+/// maxout), or undefined.
+export const activationRow = (schema, name) =>
+  schema.activations.find((a) => a.name === name) ?? schema.piecewise?.find((a) => a.name === name);
 /// The row of initialiser `name` in the schema, or undefined.
 export const initializerRow = (schema, name) => schema.initializers.find((i) => i.name === name);
 

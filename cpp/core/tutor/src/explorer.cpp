@@ -681,17 +681,21 @@ std::string explorer_schema_json() {
     inits.push_back({{"name", row.name}, {"title", row.title}, {"formula", row.formula},
                      {"uses_scale", row.uses_scale}, {"uses_seed", row.uses_seed}});
   json schema;
-  {  // maxout: drawn for one input x with its pieces (maxout_curve_json), not a hidden layer here
+  // maxout: drawn for one input x with its pieces (maxout_curve_json), not a hidden layer here;
+  // a list of its own, as piecewise_activations() is not among activations().
+  json piecewise = json::array();
+  {
     const ActivationInfo& row = activation_info(ActivationKind::kMaxout);
     json pieces = json::array();
     for (const auto& p : MaxoutLimits::defaults()) pieces.push_back({{"w", p.w}, {"b", p.b}});
-    acts.push_back({{"name", row.name}, {"title", row.title}, {"alpha", nullptr}, {"curve", true}, {"chain", false},
+    piecewise.push_back({{"name", row.name}, {"title", row.title}, {"alpha", nullptr}, {"curve", true}, {"chain", false},
                     {"chain_note", "maxout is not in the deep chain: the chain's layers are element-wise units of one z each"},
                     {"pieces", {{"min", MaxoutLimits::kMinPieces}, {"max", MaxoutLimits::kMaxPieces},
                                 {"default", MaxoutLimits::kMinPieces}, {"max_abs", MaxoutLimits::kMaxParameter},
                                 {"defaults", std::move(pieces)}}}});
   }
   schema["activations"] = std::move(acts);
+  schema["piecewise"] = std::move(piecewise);
   schema["initializers"] = std::move(inits);
   schema["chain"] = {
       {"depth", {{"min", ChainLimits::kMinDepth}, {"max", ChainLimits::kMaxDepth}, {"default", ChainLimits::kDefaultDepth}}},
