@@ -157,3 +157,17 @@ test('maxout: choose it by its label, move x across the kink with the keys; the 
     await field(page, 'w of piece 3').waitFor();
     assert.match(await page.locator('#point-pieces').innerText(), /z3 = /);
   }));
+
+test('maxout chosen: its piece fields have no axe violations and no sideways scroll on a phone', () => withExplorer(async (page) => {
+  await field(page, 'activation').selectOption({ label: 'maxout (max of k pieces)' });
+  await field(page, 'number of pieces k').selectOption('4');
+  await field(page, 'b of piece 4').waitFor();
+  await page.evaluate(kAxe);
+  const found = await page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+  });
+  assert.deepEqual(found, []);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+}, { viewport: kPhone }));

@@ -480,12 +480,14 @@ std::string maxout_curve_json(const nlohmann::json& o) {
     pieces_latex += (p ? ",\\; " : "") + std::string("w_{") + std::to_string(p + 1) + "} x + b_{" + std::to_string(p + 1) + "}";
     pieces_json.push_back({{"w", pieces[p].w}, {"b", pieces[p].b}});
   }
-  out["latex_f"] = "y = \\max(" + pieces_latex + ")";
-  out["latex_df"] = "\\frac{dy}{dx} = w_{p^*},\\; p^* \\text{ the winning piece (the first of the largest)}";
+  out["latex_f"] = k == 2 ? "y = \\max(" + pieces_latex + ")"
+                         : "y = \\max_{p = 1, \\dots, " + std::to_string(k) + "} (w_{p} x + b_{p})";
+  out["latex_df"] = "\\frac{dy}{dx} = w_{p^*},\\; p^* \\text{ the winner}";
   out["vector_note"] =
       "maxout is not a function of one z: each of its k = " + std::to_string(k) +
-      " pieces is an affine map of the input, z_p = w_p·x + b_p, and y is the largest. It is drawn "
-      "for one input x (the horizontal axis); the gradient flows to the winning piece only.";
+      " pieces is an affine map of the input, z_p = w_p·x + b_p, and y is the largest (the winner p*: "
+      "on a tie, the first of the largest). It is drawn for one input x (the horizontal axis); the "
+      "gradient flows to the winning piece only.";
   out["output"] = {{"lo", io::bound(row.output.lo)}, {"hi", io::bound(row.output.hi)},
                    {"lo_closed", row.output.lo_closed}, {"hi_closed", row.output.hi_closed},
                    {"text", maxout_range_text(pieces)}};
@@ -544,11 +546,10 @@ std::string maxout_curve_json(const nlohmann::json& o) {
     const MaxoutPoint p = maxout_point(pieces, at);
     const int d = 4;
     json zs = json::array();
-    std::string z_text, grads;
+    std::string grads;
     for (int q = 0; q < k; ++q) {
       zs.push_back(p.z[q]);
       const std::string n = std::to_string(q + 1);
-      z_text += (q ? ",\\; " : "") + std::string("z_{") + n + "} = " + fixed(p.z[q], d);
       grads += (q ? "; " : "") + std::string("∂y/∂w") + n + " = " + (q == p.winner ? fixed(at, d) : "0") +
                ", ∂y/∂b" + n + " = " + (q == p.winner ? "1" : "0");
     }
@@ -561,7 +562,7 @@ std::string maxout_curve_json(const nlohmann::json& o) {
                     {"winner_text", "piece " + std::to_string(p.winner + 1) + " wins" +
                                         (std::count(p.z.begin(), p.z.end(), p.y) > 1 ? " (a tie: the first of the largest)" : "")},
                     {"gradients_text", grads + " (the gradient flows to the winning piece only)"},
-                    {"latex_f", z_text + ";\\; y = " + fixed(p.y, d)},
+                    {"latex_f", "y(" + fixed(p.x, d) + ") = z_{" + std::to_string(p.winner + 1) + "} = " + fixed(p.y, d)},
                     {"latex_df", "\\frac{dy}{dx} = w_{" + std::to_string(p.winner + 1) + "} = " + fixed(p.dy, d)}};
   } else {
     out["point"] = nullptr;
