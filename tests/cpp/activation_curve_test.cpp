@@ -145,3 +145,40 @@ TEST(Init, RowsAndConstant) {
 }
 
 }  // namespace
+
+// Maxout of one input x (math layer): y = max_p (w_p x + b_p), dy/dx = w of the winner, against
+// hand values, central differences away from the kinks, and the tie rule of maxout_winner().
+TEST(MaxoutCurve, ValuesSlopesWinnersAndTies) {
+  const std::vector<nntutor::MaxoutPiece> pieces = {{1, 0}, {-0.5, 0.5}, {0.25, 1}};
+  const nntutor::MaxoutCurve c = nntutor::maxout_curve(pieces, -4, 4, 17);
+  for (int i = 0; i < 17; ++i) {
+    const double x = c.z[i];
+    const double z[] = {x, -0.5 * x + 0.5, 0.25 * x + 1};
+    int best = 0;
+    for (int p = 1; p < 3; ++p)
+      if (z[p] > z[best]) best = p;
+    EXPECT_DOUBLE_EQ(c.y[i], z[best]) << x;
+    EXPECT_DOUBLE_EQ(c.dy[i], pieces[best].w) << x;
+    EXPECT_EQ(c.winner[i], best) << x;
+    for (int p = 0; p < 3; ++p) EXPECT_DOUBLE_EQ(c.lines[p][i], z[p]);
+  }
+  // Central differences where no kink is within h (kinks at x = −2/3 and 4/3).
+  for (double x : {-3.1, 0.2, 2.7}) {
+    const double h = 1e-6;
+    const double fd = (nntutor::maxout_point(pieces, x + h).y - nntutor::maxout_point(pieces, x - h).y) / (2 * h);
+    EXPECT_NEAR(nntutor::maxout_point(pieces, x).dy, fd, 1e-8) << x;
+  }
+  // x = 4/3 in binary is not the kink; x = 2 with pieces (1, 0) and (0, 2) ties: the first wins.
+  const nntutor::MaxoutPoint tie = nntutor::maxout_point({{1, 0}, {0, 2}}, 2);
+  EXPECT_EQ(tie.winner, 0);
+  EXPECT_DOUBLE_EQ(tie.y, 2);
+  EXPECT_DOUBLE_EQ(tie.dy, 1);
+  const nntutor::MaxoutPoint tie2 = nntutor::maxout_point({{0, 2}, {1, 0}}, 2);
+  EXPECT_EQ(tie2.winner, 0);
+  EXPECT_DOUBLE_EQ(tie2.dy, 0);
+  // Saturated where a flat piece (|w| < 0.01) wins: x < 2 for max(2, x).
+  const nntutor::MaxoutCurve flat = nntutor::maxout_curve({{0.005, 2}, {1, 0}}, -4, 4, 81);
+  ASSERT_EQ(flat.saturated.size(), 1u);
+  EXPECT_TRUE(flat.saturated[0].from_edge);
+  EXPECT_NEAR(flat.saturated[0].to, 2 / 0.995, 1e-9);
+}
