@@ -445,6 +445,40 @@ std::string chain_gradients_json(std::string_view request) {
 
 namespace {
 
+/// What every curve writes alike: its samples (z, f, df; a value that is not finite as null),
+/// the saturated intervals of `var` with their sentence (`none` when there are none, else `some`
+/// then where), and f(0) and the extremes shown.
+void write_curve(json& out, const ActivationCurve& c, int points, double from, double to,
+                 const std::string& var, const std::string& none, const std::string& some) {
+  json z = json::array(), y = json::array(), dy = json::array();
+  for (int i = 0; i < points; ++i) {
+    z.push_back(c.z[i]);
+    y.push_back(number_or_null(c.y[i]));
+    dy.push_back(number_or_null(c.dy[i]));
+  }
+  out["z"] = std::move(z);
+  out["f"] = std::move(y);
+  out["df"] = std::move(dy);
+  out["saturation_threshold"] = kSaturationThreshold;
+  json sat = json::array();
+  std::string sat_text;
+  for (const auto& s : c.saturated) {
+    sat.push_back({{"from", s.from}, {"to", s.to}, {"from_edge", s.from_edge}, {"to_edge", s.to_edge}});
+    const std::string lo = s.from_edge ? "" : fixed(s.from, 3) + " < ";
+    const std::string hi = s.to_edge ? "" : " < " + fixed(s.to, 3);
+    sat_text += (sat_text.empty() ? "" : " and ") + (s.from_edge && s.to_edge ? "every " + var + " shown" : lo + var + hi);
+  }
+  out["saturated"] = std::move(sat);
+  out["saturation_text"] = c.saturated.empty()
+                               ? "no saturation from " + exact_text(from) + " to " + exact_text(to) + ": " + none
+                               : some + " where " + sat_text;
+  out["zero_centred"] = c.zero_centred;
+  out["negative_outputs"] = c.negative_outputs;
+  out["f_at_zero"] = c.y_at_zero;
+  out["f_min"] = number_or_null(c.y_min);
+  out["f_max"] = number_or_null(c.y_max);
+}
+
 /// The output range of max_p (w_p x + b_p) over every real x: convex and piecewise linear, so
 /// bounded below (at its lowest kink) exactly when its slopes are of both signs or zero.
 std::string maxout_range_text(const std::vector<MaxoutPiece>& pieces) {
@@ -494,43 +528,17 @@ std::string maxout_curve_json(const nlohmann::json& o) {
   out["from"] = from;
   out["to"] = to;
   out["pieces"] = std::move(pieces_json);
-  json z = json::array(), y = json::array(), dy = json::array(), winner = json::array(), lines = json::array();
-  for (int i = 0; i < points; ++i) {
-    z.push_back(c.z[i]);
-    y.push_back(number_or_null(c.y[i]));
-    dy.push_back(number_or_null(c.dy[i]));
-    winner.push_back(c.winner[i] + 1);
-  }
+  write_curve(out, c, points, from, to, "x", "the winning piece's |w| ≥ 0.01 everywhere shown",
+              "saturated (the winning piece's |w| < 0.01)");
+  json winner = json::array(), lines = json::array();
+  for (int i = 0; i < points; ++i) winner.push_back(c.winner[i] + 1);
   for (const auto& line : c.lines) {
     json l = json::array();
     for (double v : line) l.push_back(number_or_null(v));
     lines.push_back(std::move(l));
   }
-  out["z"] = std::move(z);
-  out["f"] = std::move(y);
-  out["df"] = std::move(dy);
   out["winner"] = std::move(winner);  // 1-based, as the pieces are named
   out["lines"] = std::move(lines);
-  out["saturation_threshold"] = kSaturationThreshold;
-  json sat = json::array();
-  std::string sat_text;
-  for (const auto& s : c.saturated) {
-    sat.push_back({{"from", s.from}, {"to", s.to}, {"from_edge", s.from_edge}, {"to_edge", s.to_edge}});
-    const std::string lo = s.from_edge ? "" : fixed(s.from, 3) + " < ";
-    const std::string hi = s.to_edge ? "" : " < " + fixed(s.to, 3);
-    sat_text += (sat_text.empty() ? "" : " and ") + (s.from_edge && s.to_edge ? std::string("every x shown") : lo + "x" + hi);
-  }
-  out["saturated"] = std::move(sat);
-  out["saturation_text"] =
-      c.saturated.empty()
-          ? "no saturation from " + exact_text(from) + " to " + exact_text(to) +
-                ": the winning piece's |w| ≥ 0.01 everywhere shown"
-          : "saturated (the winning piece's |w| < 0.01) where " + sat_text;
-  out["zero_centred"] = c.zero_centred;
-  out["negative_outputs"] = c.negative_outputs;
-  out["f_at_zero"] = c.y_at_zero;
-  out["f_min"] = number_or_null(c.y_min);
-  out["f_max"] = number_or_null(c.y_max);
   out["zero_centred_text"] =
       c.zero_centred ? "zero-centred with these pieces: y(−x) = −y(x) (y(0) = " + fixed(c.y_at_zero, 4) + ")"
       : c.negative_outputs
@@ -604,35 +612,7 @@ std::string activation_curve_json(std::string_view request) {
                    {"text", range_text(row.output)}};
   out["from"] = from;
   out["to"] = to;
-  json z = json::array(), y = json::array(), dy = json::array();
-  for (int i = 0; i < points; ++i) {
-    z.push_back(c.z[i]);
-    y.push_back(number_or_null(c.y[i]));
-    dy.push_back(number_or_null(c.dy[i]));
-  }
-  out["z"] = std::move(z);
-  out["f"] = std::move(y);
-  out["df"] = std::move(dy);
-  out["saturation_threshold"] = kSaturationThreshold;
-  json sat = json::array();
-  std::string sat_text;
-  for (const auto& s : c.saturated) {
-    sat.push_back({{"from", s.from}, {"to", s.to}, {"from_edge", s.from_edge}, {"to_edge", s.to_edge}});
-    const std::string lo = s.from_edge ? "" : fixed(s.from, 3) + " < ";
-    const std::string hi = s.to_edge ? "" : " < " + fixed(s.to, 3);
-    sat_text += (sat_text.empty() ? "" : " and ") + (s.from_edge && s.to_edge ? std::string("every z shown") : lo + "z" + hi);
-  }
-  out["saturated"] = std::move(sat);
-  out["saturation_text"] =
-      c.saturated.empty()
-          ? "no saturation from " + exact_text(from) + " to " + exact_text(to) +
-                ": |f′(z)| ≥ 0.01 everywhere shown"
-          : "saturated (|f′(z)| < 0.01) where " + sat_text;
-  out["zero_centred"] = c.zero_centred;
-  out["negative_outputs"] = c.negative_outputs;
-  out["f_at_zero"] = c.y_at_zero;
-  out["f_min"] = number_or_null(c.y_min);
-  out["f_max"] = number_or_null(c.y_max);
+  write_curve(out, c, points, from, to, "z", "|f′(z)| ≥ 0.01 everywhere shown", "saturated (|f′(z)| < 0.01)");
   out["zero_centred_text"] =
       c.zero_centred ? "zero-centred: f(−z) = −f(z), so outputs are as often negative as positive (f(0) = " +
                            fixed(c.y_at_zero, 4) + ")"
