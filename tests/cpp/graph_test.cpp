@@ -427,6 +427,13 @@ TEST(GraphTest, CliGraphPrintsASessionThatTableReads) {
   const auto bad = nntutor_test::cli("graph --family ws --nodes 8 --k 3 --seed 1");
   EXPECT_EQ(bad.status, 2);
   EXPECT_EQ(bad.err, "nntutor: --k: WS needs an even K, got 3\n");
+  const std::string cyclic = nntutor_test::write_temp("cyclic.json", R"({"inputs": [[1]], "targets": [[1]], "graph": {"nodes": [{"activation": "sigmoid"}, {"activation": "sigmoid"}], "edges": [{"from": "x1", "to": 1}, {"from": 1, "to": 2}, {"from": 2, "to": 1}], "outputs": [2]}})");
+  const auto refused = nntutor_test::cli("table '" + cyclic + "'");
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_EQ(refused.err, "nntutor: " + cyclic + ": graph.edges[2]: 2 → 1 closes a cycle 1 → 2 → 1\n");
+  const auto steps = nntutor_test::cli("graph --family ws --nodes 6 --k 2 --p 0.5 --seed 1 --steps-animation");
+  ASSERT_EQ(steps.status, 0) << steps.err;
+  EXPECT_EQ(json::parse(steps.out)["steps"].size(), 1u + 6u);
   const auto stats = nntutor_test::cli("graph --family ba --nodes 10 --m 3 --seed 1 --stats");
   ASSERT_EQ(stats.status, 0) << stats.err;
   EXPECT_EQ(json::parse(stats.out)["edges"].get<int>(), 21);
