@@ -881,47 +881,10 @@ std::string GraphFormer::word(const std::string& key, const SlipStep& step) cons
   return "{" + key + "}";
 }
 
-std::string edge_text(const GraphEdge& e) {
-  return std::to_string(e.to) + "," + (e.from_input() ? "x" + std::to_string(e.input()) : std::to_string(e.from));
-}
 
 }  // namespace
 
-std::vector<Column> check_columns(const Session& session) {
-  if (!session.is_graph()) return table_columns(session.network, session.batch.samples(), session.optimizer);
-  // docs/graph.md "Table": step; w per edge; b, z, y per neuron; dL/dw; dL/db; the optimizer's
-  // state per letter (weights, then biases); batch@s with mini-batches; L.
-  const GraphNetwork& g = *session.graph;
-  const int S = session.batch.samples();
-  const OptimizerSettings& opt = session.optimizer;
-  std::vector<Column> cols;
-  const auto at = [&](int s) { return S > 1 ? "@" + std::to_string(s) : std::string(); };
-  const auto add = [&](Kind kind, int unit, int input, int sample, std::string name) {
-    cols.push_back({kind, 1, unit, input, sample, std::move(name), "", 0, 0});
-  };
-  add(Kind::kStep, 0, 0, 0, "step");
-  const int E = static_cast<int>(g.edges.size()), N = g.nodes();
-  for (int e = 1; e <= E; ++e) add(Kind::kW, e, 1, 0, "w[" + edge_text(g.edges[static_cast<std::size_t>(e - 1)]) + "]");
-  for (int j = 1; j <= N; ++j) add(Kind::kB, j, 0, 0, "b[" + std::to_string(j) + "]");
-  for (int j = 1; j <= N; ++j)
-    for (int s = 1; s <= S; ++s) add(Kind::kZ, j, 0, s, "z[" + std::to_string(j) + "]" + at(s));
-  for (int j = 1; j <= N; ++j)
-    for (int s = 1; s <= S; ++s) add(Kind::kY, j, 0, s, "y[" + std::to_string(j) + "]" + at(s));
-  for (int e = 1; e <= E; ++e) add(Kind::kDW, e, 1, 0, "dL/dw[" + edge_text(g.edges[static_cast<std::size_t>(e - 1)]) + "]");
-  for (int j = 1; j <= N; ++j) add(Kind::kDB, j, 0, 0, "dL/db[" + std::to_string(j) + "]");
-  const std::vector<std::string> slots = opt.slots();
-  for (std::size_t k = 0; k < slots.size(); ++k) {
-    for (int e = 1; e <= E; ++e)
-      cols.push_back({Kind::kState, 1, e, 1, 0, slots[k] + "_w[" + edge_text(g.edges[static_cast<std::size_t>(e - 1)]) + "]",
-                      slots[k], static_cast<int>(k), 0});
-    for (int j = 1; j <= N; ++j)
-      cols.push_back({Kind::kState, 1, j, 0, 0, slots[k] + "_b[" + std::to_string(j) + "]", slots[k], static_cast<int>(k), 0});
-  }
-  if (opt.mini_batch(S))
-    for (int s = 1; s <= S; ++s) add(Kind::kBatch, 0, 0, s, "batch@" + std::to_string(s));
-  add(Kind::kLoss, 0, 0, 0, "L");
-  return cols;
-}
+std::vector<Column> check_columns(const Session& session) { return session_columns(session); }
 
 std::string yhat_column(const Session& session) {
   if (!session.is_graph()) return "y" + std::to_string(session.network.layers.size());
