@@ -487,7 +487,23 @@ class GraphChecker : public RowChecker {
   std::vector<Candidate> candidates(std::size_t c) override {
     const unsigned quantity = slip_quantity(columns_[c].kind);
     if (quantity == 0) return {};
-    return candidates_from(GraphFormer(*this, c), quantity);
+    std::vector<Candidate> all = candidates_from(GraphFormer(*this, c), quantity);
+    // The graph's own slips (graph_slip_table(), tried last by candidates_from) belong with the
+    // chain's slips: right after weight-missing, before the generic ones (input-missing …).
+    std::vector<Candidate> graph, rest;
+    for (Candidate& k : all) (is_graph_slip(k.id) ? graph : rest).push_back(std::move(k));
+    auto at = std::find_if(rest.begin(), rest.end(), [](const Candidate& k) {
+      return k.id == "input-missing" || k.id == "z-for-y-input" || k.id == "loss-factor-2" ||
+             k.id == "sum-over-samples" || k.id == "other-gradient" || k.id == "before-update" || k.id == "copied";
+    });
+    rest.insert(at, std::make_move_iterator(graph.begin()), std::make_move_iterator(graph.end()));
+    return rest;
+  }
+
+  static bool is_graph_slip(const std::string& id) {
+    for (const Slip& slip : graph_slip_table())
+      if (id == slip.id) return true;
+    return false;
   }
 
   // ---- formulas ----
@@ -521,8 +537,10 @@ class GraphChecker : public RowChecker {
     }
     std::string dy = loss.empty() ? sum : sum.empty() ? loss : "(" + loss + " + " + sum + ")";
     if (loss.empty() && out.size() > 1) dy = "(" + sum + ")";
-    const std::string df = f.kind == ActivationKind::kLinear ? "" :
-                           derivative_text(f, node_name('y', j, -1), node_name('z', j, -1));
+    std::string df = f.kind == ActivationKind::kLinear ? "" :
+                     derivative_text(f, node_name('y', j, -1), node_name('z', j, -1));
+    if (!df.empty() && df.front() != '(' && (df.find(" − ") != std::string::npos || df.find(" + ") != std::string::npos))
+      df = "(" + df + ")";  // 1 − y[1]² as a factor
     return "δ[" + std::to_string(j + 1) + "] = " + (df.empty() ? dy : dy + "·" + df);
   }
 
