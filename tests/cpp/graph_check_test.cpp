@@ -357,6 +357,29 @@ TEST(GraphCheck, ReaderAndRefusals) {
                        "half_sse or mse; this session's optimizer.name is adam");
 }
 
+TEST(GraphCheck, TwoOutputsAndTwoSamples) {
+  const Session s = nntutor::parse_session(R"({"inputs": [[1, 0], [-1, 2]], "targets": [[0.5, 1], [0, -1]],
+    "graph": {"nodes": [{"activation": "relu", "bias": 0.1}, {"activation": "linear"}, {"activation": "tanh"}],
+              "edges": [{"from": "x1", "to": 1, "weight": 0.4}, {"from": "x2", "to": 1, "weight": -0.3},
+                        {"from": 1, "to": 2, "weight": 0.7}, {"from": 1, "to": 3, "weight": -0.5},
+                        {"from": "x2", "to": 3, "weight": 0.2}],
+              "outputs": [2, 3]},
+    "loss": "mse", "steps": 3})");
+  const std::string csv = exact_csv(s, 3);
+  for (CheckMode mode : {CheckMode::kStart, CheckMode::kStep}) EXPECT_EQ(check(s, csv, mode).wrong, 0);
+  const CheckReport r = check(s, csv, CheckMode::kStart);
+  EXPECT_EQ(r.cells.size(), 3u * 29);  // 5 w, 3 b, 6 z, 6 y, 5 dL/dw, 3 dL/db, L
+  EXPECT_EQ(r.cells[9].column, "z[1]@2");
+  EXPECT_EQ(r.cells[9].formula, "z[1]@2 = w[1,x1]·x1@2 + w[1,x2]·x2@2 + b[1]");
+  for (const auto& c : r.cells)
+    if (c.column == "L") EXPECT_EQ(c.formula, "L = (1/2)Σ_s (1/2)Σ_k(ŷ[k]@s − y[k]@s)², ŷ = (y[2], y[3])");
+  // ŷ stands for no one neuron here.
+  EXPECT_SESSION_ERROR(nntutor::parse_answer(s, "step,ŷ\n1,0.5\n"),
+                       "line 1, column 2: unknown column \"ŷ\" (expected step or one of w[1,x1], w[1,x2], w[2,1], "
+                       "w[3,1], w[3,x2], b[1], b[2], b[3], z[1]@1, z[1]@2, z[2]@1, z[2]@2, z[3]@1, z[3]@2, y[1]@1, "
+                       "y[1]@2, …; docs/check.md lists the spellings)");
+}
+
 TEST(GraphCheck, MomentumOnAGraph) {
   json j = json::parse(kBranching);
   j["optimizer"] = {{"name", "sgd"}, {"learning_rate", 0.1}, {"momentum", 0.9}};

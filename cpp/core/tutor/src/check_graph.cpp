@@ -906,6 +906,8 @@ std::vector<Column> check_columns(const Session& session) { return session_colum
 
 std::string yhat_column(const Session& session) {
   if (!session.is_graph()) return "y" + std::to_string(session.network.layers.size());
+  // Several outputs: ŷ names none of them (the header is refused as unknown; write y[o]).
+  if (session.graph->outputs.size() != 1) return "yhat";
   return "y[" + std::to_string(session.graph->outputs.front()) + "]";
 }
 

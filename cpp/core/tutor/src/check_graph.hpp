@@ -17,7 +17,7 @@ namespace nntutor::check_detail {
 std::vector<Column> check_columns(const Session& session);
 
 /// The column ŷ stands for in a header: y2 in a two-layer network, y[2] in a graph whose one
-/// output is neuron 2 (several outputs: y[o] with an index is written by name).
+/// output is neuron 2; with several outputs ŷ stands for none (write y[o]).
 std::string yhat_column(const Session& session);
 
 /// The graph neurons in the order the tutor asks them: by level (the longest path from the
