@@ -16,6 +16,7 @@
 
 #include "nntutor/check.hpp"
 #include "nntutor/graph.hpp"
+#include "nntutor/graph_random.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/tutor.hpp"
@@ -158,6 +159,19 @@ TEST(GraphCheck, RandomDagsAtSixDecimalsAreCorrect) {
     for (CheckMode mode : {CheckMode::kStart, CheckMode::kStep}) {
       const CheckReport r = check(s, csv, mode);
       EXPECT_EQ(r.wrong, 0) << j.dump() << "\n" << r.summary;
+    }
+  }
+}
+
+TEST(GraphCheck, GeneratedGraphsOfEachFamilyAreCorrect) {
+  for (const char* request : {R"({"family": "er", "nodes": 8, "p": 0.4, "seed": 2})",
+                              R"({"family": "ba", "nodes": 8, "m": 2, "seed": 2})",
+                              R"({"family": "ws", "nodes": 8, "k": 4, "p": 0.25, "seed": 2, "activation": "tanh"})"}) {
+    const Session s = nntutor::parse_session(nntutor::generate_json(request));
+    const std::string csv = exact_csv(s, 3, 6);
+    for (CheckMode mode : {CheckMode::kStart, CheckMode::kStep}) {
+      const CheckReport r = check(s, csv, mode);
+      EXPECT_EQ(r.wrong, 0) << request << "\n" << r.summary;
     }
   }
 }
@@ -437,6 +451,11 @@ TEST(GraphTutor, ABranchingGraphNeuronByNeuron) {
   EXPECT_EQ(wrong["why"], "not y[3] of step 1");
   EXPECT_EQ(wrong["formula"], "y[3] = σ(z[3])");
   EXPECT_SESSION_ERROR(nntutor::tutor_check(s, 1, "y3", 1, "0.5", 4), "tutor: step 1 does not ask for y3 of row 1");
+  const Session big = nntutor::parse_session(nntutor::generate_json(
+      R"({"family": "ws", "nodes": 16, "k": 4, "p": 0.25, "seed": 1})"));
+  EXPECT_SESSION_ERROR(nntutor::tutor_step(big, 1),
+                       "tutor: a step of this network has 143 numbers to work out; tutor mode asks for at most 120 "
+                       "(use fewer neurons, edges or samples)");
 }
 
 // ---- The CLI ----

@@ -30,11 +30,11 @@ Trace run_to(const Session& session, int steps, int asked) {
   return run(s);
 }
 
-void limit_cells(const TutorStep& out) {
+void limit_cells(const TutorStep& out, bool graph) {
   if (static_cast<int>(out.cells.size()) > kMaxTutorCells)
     throw SessionError("tutor: a step of this network has " + std::to_string(out.cells.size()) +
-                       " numbers to work out; tutor mode asks for at most " +
-                       std::to_string(kMaxTutorCells) + " (use fewer units, inputs or samples)");
+                       " numbers to work out; tutor mode asks for at most " + std::to_string(kMaxTutorCells) +
+                       (graph ? " (use fewer neurons, edges or samples)" : " (use fewer units, inputs or samples)"));
 }
 
 /// A graph session's cells (docs/check.md "Graph sessions"): each neuron's z and y in the
@@ -69,7 +69,7 @@ void graph_cells(const Session& session, int step, const Trace& trace, TutorStep
     out.note = "The updated parameters are not asked: " + step_text(step + 1) + " cannot be computed (" +
                trace.diverged->reason + ").";
   }
-  limit_cells(out);
+  limit_cells(out, true);
 }
 
 }  // namespace
@@ -126,7 +126,7 @@ TutorStep tutor_step(const Session& session, int step) {
     out.note = "The updated parameters are not asked: " + step_text(step + 1) +
                " cannot be computed (" + trace.diverged->reason + ").";
   }
-  limit_cells(out);
+  limit_cells(out, false);
   return out;
 }
 
