@@ -12,6 +12,7 @@
 #include "nntutor/graph.hpp"
 #include "nntutor/graph_random.hpp"
 #include "nntutor/init.hpp"
+#include "nntutor/page_view.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/wired/comparison.hpp"
@@ -92,6 +93,22 @@ TEST(GraphTest, TwoThreeTwoWithSeveralSamplesAndEveryOptimizerBitForBit) {
     SCOPED_TRACE(opt);
     expect_same_trace(parse_session(dense_session(2, {3, 2}, 5, "tanh", opt, 12, 3)));
   }
+  // bce after sigmoid outputs is computed from the logits in both engines; mse and mae too.
+  for (const char* loss : {"bce", "mse", "mae"}) {
+    SCOPED_TRACE(loss);
+    json s = json::parse(dense_session(2, {3, 2}, 5, "elu", R"({"name":"adam","learning_rate":0.05})", 8, 4));
+    s["loss"] = loss;
+    expect_same_trace(parse_session(s.dump()));
+  }
+}
+
+TEST(GraphTest, ThePagesTableDecisionKeepsAGraphsColumns) {
+  const Session s = parse_session(generate_json(R"({"family":"er","nodes":6,"p":0.5,"seed":1})"));
+  const json d = json::parse(describe_json(s, R"({"layers": null, "columns": ["w", "y", "loss"], "steps": 5, "equations_of": null})"));
+  EXPECT_EQ(d["table"]["layers"].dump(), "[1]") << d.dump();
+  EXPECT_EQ(d["table"]["note"], "");
+  EXPECT_EQ(d["table"]["all_columns"].get<std::size_t>(),
+            1 + s.graph->edges.size() + static_cast<std::size_t>(s.graph->nodes()) + 1);  // step, w, y, L
 }
 
 TEST(GraphTest, LargeLayersThroughEigensGemmBitForBit) {
