@@ -39,6 +39,25 @@ std::string plain(std::string s) {
 
 }  // namespace
 
+std::string parameter_formula(const std::string& name, int row, const OptimizerSettings& o) {
+  const std::string dp = "dL/d" + name;
+  if (row == 1) return name + " (step 1) = its start value in the session";
+  const std::string k = std::to_string(row), before = std::to_string(row - 1);
+  if (o.momentum != 0) {  // Keras 3's SGD: the row above's velocity m (after its update)
+    const std::string m = "m_" + name + " (step " + before + ")";
+    if (!o.nesterov) return name + " (step " + k + ") = " + name + " (step " + before + ") + " + m;
+    return name + " (step " + k + ") = " + name + " (step " + before + ") + μ·" + m + " − η·" + dp +
+           " (step " + before + "), μ = " + short_number(o.momentum) + ", η = " + short_number(o.learning_rate);
+  }
+  return name + " (step " + k + ") = " + name + " (step " + before + ") − η·" + dp +
+         " (step " + before + "), η = " + short_number(o.learning_rate);
+}
+
+std::string velocity_formula(const std::string& name, const std::string& parameter, const OptimizerSettings& o) {
+  return name + " = μ·" + name + " (the row above; 0 before step 1) − η·dL/d" + parameter + ", μ = " +
+         short_number(o.momentum) + ", η = " + short_number(o.learning_rate);
+}
+
 Formulas::Formulas(const Session& session, const std::vector<Column>& columns)
     : s_(session), net_(session.network), samples_(session.batch.samples()),
       layers_(static_cast<int>(net_.layers.size())), columns_(columns) {}
@@ -63,25 +82,10 @@ std::string Formulas::compute(std::size_t c, int row) {
       return col.name + " = the piece with the largest of " + zs + " (the first of them on a tie)";
     }
     case Kind::kW:
-    case Kind::kB: {
-      const std::string dp = "dL/d" + col.name;
-      if (row == 1) return col.name + " (step 1) = its start value in the session";
-      const std::string k = std::to_string(row), before = std::to_string(row - 1);
-      const OptimizerSettings& o = s_.optimizer;
-      if (o.momentum != 0) {  // Keras 3's SGD: the row above's velocity m (after its update)
-        const std::string m = "m_" + col.name + " (step " + before + ")";
-        if (!o.nesterov) return col.name + " (step " + k + ") = " + col.name + " (step " + before + ") + " + m;
-        return col.name + " (step " + k + ") = " + col.name + " (step " + before + ") + μ·" + m + " − η·" + dp +
-               " (step " + before + "), μ = " + short_number(o.momentum) + ", η = " + short_number(o.learning_rate);
-      }
-      return col.name + " (step " + k + ") = " + col.name + " (step " + before + ") − η·" + dp +
-             " (step " + before + "), η = " + short_number(s_.optimizer.learning_rate);
-    }
-    case Kind::kState: {  // sgd's velocity after this step's update
-      const std::string p = quantity_name(col.input > 0 ? Kind::kW : Kind::kB, net_, samples_, l, j, col.input);
-      return col.name + " = μ·" + col.name + " (the row above; 0 before step 1) − η·dL/d" + p + ", μ = " +
-             short_number(s_.optimizer.momentum) + ", η = " + short_number(s_.optimizer.learning_rate);
-    }
+    case Kind::kB: return parameter_formula(col.name, row, s_.optimizer);
+    case Kind::kState:  // sgd's velocity after this step's update
+      return velocity_formula(col.name, quantity_name(col.input > 0 ? Kind::kW : Kind::kB, net_, samples_, l, j, col.input),
+                              s_.optimizer);
     case Kind::kZ: {
       const Layer& layer = net_.layers[static_cast<std::size_t>(l - 1)];
       std::string rhs;

@@ -108,6 +108,16 @@ const std::vector<Slip> kMomentumSlips = {
      "η is missing from the velocity: μ·{name} − {dp} instead of μ·{name} − η·{dp}."},
 };
 
+// A graph session's own slips (δ_j = f′(z_j)·Σ_{k ∈ succ(j)} w_kj·δ_k over every successor),
+// tried after the others; the layered former never holds them (kGraph).
+const std::vector<Slip> kGraphSlips = {
+    {"successor-missing", kGradient, kGraph, Over::kSuccessorTerms, Form::kChainSuccessorMissing,
+     "The term {term} (from successor {succ} of neuron {node}) is missing: δ[{node}] sums over every "
+     "successor."},
+    {"predecessors-for-successors", kGradient, kGraph, Over::kOnce, Form::kChainPredecessorsForSuccessors,
+     "δ[{node}] was summed over neuron {node}'s predecessors ({preds}) instead of its successors ({succs})."},
+};
+
 unsigned quantity_of(Kind kind) {
   switch (kind) {
     case Kind::kW: case Kind::kB: return kParameter;
@@ -121,11 +131,7 @@ unsigned quantity_of(Kind kind) {
   return 0;
 }
 
-/// One step of a slip's loop: the layer k, or another column.
-struct Step {
-  int k = 0;
-  std::size_t other = 0;
-};
+using Step = SlipStep;
 
 /// Forms the numbers and the sentences of the slips for one column.
 class Former {
@@ -149,6 +155,7 @@ class Former {
   bool holds(unsigned when) const {
     const Activation* f = l_ > 0 ? &in_.net.layers[ul_].f : nullptr;
     if ((when & kLaterRow) && in_.row <= 1) return false;
+    if (when & kGraph) return false;  // a graph's slips (check_graph.cpp)
     if ((when & kHiddenInput) && l_ <= 1) return false;
     // Maxout's y is one of its z: no f(z) or f′(z) to leave out or swap.
     if ((when & kNonlinear) && (!f || f->kind == ActivationKind::kLinear || f->is_piecewise())) return false;
@@ -187,6 +194,7 @@ class Former {
       case Over::kLayersAbove:
         for (int k = in_.layers; k > l_; --k) out.push_back({k, 0});
         break;
+      case Over::kSuccessorTerms: break;  // a graph's
       case Over::kOtherGradients: {
         std::vector<std::size_t> others;
         for (std::size_t o : in_.gradients_of_unit.at({col_.layer, col_.unit})) others.push_back(o);
@@ -293,6 +301,7 @@ class Former {
         return col_.kind == Kind::kDW ? after.dW[ul_](J_, I_) : after.db[ul_](J_);
       }
       case Form::kRowAbove: return in_.prev_given[c_];
+      case Form::kChainSuccessorMissing: case Form::kChainPredecessorsForSuccessors: break;  // a graph's
     }
     return kNaN;
   }
@@ -389,32 +398,14 @@ const std::vector<Slip>& slip_table() { return kSlips; }
 
 const std::vector<Slip>& momentum_slip_table() { return kMomentumSlips; }
 
+const std::vector<Slip>& graph_slip_table() { return kGraphSlips; }
+
+unsigned slip_quantity(Column::Kind kind) { return quantity_of(kind); }
+
 std::vector<Candidate> slip_candidates(const SlipInputs& in, std::size_t c) {
   const unsigned quantity = quantity_of(in.columns[c].kind);
-  std::vector<Candidate> out;
-  if (quantity == 0) return out;
-  const Former former(in, c);
-  for (const std::vector<Slip>* table : {&kSlips, &kMomentumSlips}) {
-    const std::vector<Slip>& slips = *table;
-    for (std::size_t r = 0; r < slips.size();) {
-      // A run of rows with the same loop is tried together, step by step.
-      std::size_t end = r + 1;
-      if (slips[r].over != Over::kOnce)
-        while (end < slips.size() && slips[end].over == slips[r].over) ++end;
-      std::vector<const Slip*> rows;
-      for (std::size_t n = r; n < end; ++n)
-        if ((slips[n].applies & quantity) && former.holds(slips[n].when)) rows.push_back(&slips[n]);
-      if (!rows.empty())
-        for (const Step& step : former.steps(slips[r].over))
-          for (const Slip* slip : rows) {
-            const double value = former.value(slip->form, step);
-            if (slip->form == Form::kRowAbove && !std::isfinite(value)) continue;
-            out.push_back({slip->id, value, former.sentence(slip->sentence, step)});
-          }
-      r = end;
-    }
-  }
-  return out;
+  if (quantity == 0) return {};
+  return candidates_from(Former(in, c), quantity);
 }
 
 }  // namespace nntutor::check_detail

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nntutor/check.hpp"
+#include "check_graph.hpp"
 #include "nntutor/check_detail.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/table.hpp"
@@ -19,7 +20,6 @@ namespace nntutor {
 
 namespace {
 
-using Kind = Column::Kind;
 using check_detail::kMaxDecimals;
 using check_detail::kNaN;
 using check_detail::replace_all;
@@ -236,12 +236,13 @@ std::string fold(std::string_view raw) {
   return out;
 }
 
-/// The folded engine names a folded header stands for: usually one; two for ∇L(w/b1).
-std::vector<std::string> resolve(const std::string& h, int layers) {
+/// The folded engine names a folded header stands for: usually one; two for ∇L(w/b1). `yhat`
+/// is the folded name ŷ stands for (y2 in a two-layer network).
+std::vector<std::string> resolve(const std::string& h, const std::string& yhat) {
   for (const char* step : {"step", "steps", "k", "#"})
     if (h == step) return {"step"};
   if (h == "l" || h == "loss") return {"l"};
-  if (h.rfind("yhat", 0) == 0) return {"y" + std::to_string(layers) + h.substr(4)};
+  if (h.rfind("yhat", 0) == 0) return {yhat + h.substr(4)};
   // Gradients: ∇L(w2), ∇L w2, grad w2, grad(w2), dL/dw2, dL_dw2, dw2 all name dL/dw2.
   std::string x;
   const auto strip = [&](std::string_view prefix, bool parenthesised) {
@@ -269,13 +270,13 @@ std::vector<std::string> resolve(const std::string& h, int layers) {
   return {h};
 }
 
-std::string name_list(const std::vector<Column>& columns) {
+std::string name_list(const std::vector<std::string>& columns) {
   std::string list;
   std::size_t shown = 0;
   for (const auto& c : columns) {
-    if (c.kind == Kind::kStep) continue;
+    if (c == "step") continue;
     if (shown == 16) return list + ", …";
-    list += (shown++ ? ", " : "") + c.name;
+    list += (shown++ ? ", " : "") + c;
   }
   return list;
 }
@@ -330,11 +331,17 @@ void require_gradient_descent(const Session& session, const std::string& who) {
 
 Answer parse_answer(const Session& session, std::string_view text) {
   require_gradient_descent(session, "check");
+  std::vector<std::string> names;
+  for (const Column& c : check_detail::check_columns(session)) names.push_back(c.name);
+  return check_detail::read_answer(names, check_detail::yhat_column(session), text);
+}
+
+Answer check_detail::read_answer(const std::vector<std::string>& table, const std::string& yhat,
+                                 std::string_view text) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
-  const std::vector<Column> table = table_columns(session.network, session.batch.samples(), session.optimizer);
   std::map<std::string, std::size_t> by_name;
-  for (std::size_t i = 0; i < table.size(); ++i) by_name[fold(table[i].name)] = i;
-  const int layers = static_cast<int>(session.network.layers.size());
+  for (std::size_t i = 0; i < table.size(); ++i) by_name[fold(table[i])] = i;
+  const std::string yhat_folded = fold(yhat);
 
   Answer answer;
   char delimiter = ',';
@@ -378,7 +385,7 @@ Answer parse_answer(const Session& session, std::string_view text) {
         column.header = headers[c];
         if (column.header.empty())
           throw SessionError(at(line_number, c, "") + ": empty column name");
-        for (const std::string& name : resolve(fold(column.header), layers)) {
+        for (const std::string& name : resolve(fold(column.header), yhat_folded)) {
           const auto found = by_name.find(name);
           if (found == by_name.end())
             throw SessionError(at(line_number, c, "") + ": unknown column " +
@@ -387,11 +394,11 @@ Answer parse_answer(const Session& session, std::string_view text) {
           const std::size_t i = found->second;
           if (used[i])
             throw SessionError(at(line_number, c, "") + ": " + in_quotes(column.header) + " is " +
-                               table[i].name + " again (column " +
+                               table[i] + " again (column " +
                                std::to_string(first_at[i] + 1) + ")");
           used[i] = true;
           first_at[i] = c;
-          if (table[i].kind == Kind::kStep) {
+          if (table[i] == "step") {
             has_step = true;
             step_cell = c;
           } else {

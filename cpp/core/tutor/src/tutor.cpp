@@ -4,6 +4,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "check_graph.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/train.hpp"
@@ -29,14 +30,54 @@ Trace run_to(const Session& session, int steps, int asked) {
   return run(s);
 }
 
+void limit_cells(const TutorStep& out, bool graph) {
+  if (static_cast<int>(out.cells.size()) > kMaxTutorCells)
+    throw SessionError("tutor: a step of this network has " + std::to_string(out.cells.size()) +
+                       " numbers to work out; tutor mode asks for at most " + std::to_string(kMaxTutorCells) +
+                       (graph ? " (use fewer neurons, edges or samples)" : " (use fewer units, inputs or samples)"));
+}
+
+/// A graph session's cells (docs/check.md "Graph sessions"): each neuron's z and y in the
+/// tutor's order (by level, then number); L; each neuron's gradients (its incoming weights' in
+/// edge order, then its bias) from the last back, as δ runs over successors; the velocity and the
+/// updated parameters neuron by neuron in the forward order.
+void graph_cells(const Session& session, int step, const Trace& trace, TutorStep& out) {
+  const GraphNetwork& g = *session.graph;
+  const auto columns = check_detail::check_columns(session);
+  const StepTrace& now = trace.steps[static_cast<std::size_t>(step - 1)];
+  const StepTrace* next = static_cast<int>(trace.steps.size()) > step
+                              ? &trace.steps[static_cast<std::size_t>(step)] : nullptr;
+  const std::vector<int> order = check_detail::graph_order(g);
+  // A column's neuron (1-based): its own, or a weight's (or its velocity's) target.
+  const auto neuron = [&](const Column& c) {
+    const bool edge = c.kind == Kind::kW || c.kind == Kind::kDW || (c.kind == Kind::kState && c.input > 0);
+    return edge ? g.edges[static_cast<std::size_t>(c.unit - 1)].to : c.unit;
+  };
+  const auto add = [&](const char* stage, int row, const StepTrace& t, int j, std::initializer_list<Kind> kinds) {
+    for (Kind kind : kinds)
+      for (const Column& c : columns)
+        if (c.kind == kind && neuron(c) == j) out.cells.push_back({c.name, row, stage, column_value(c, t)});
+  };
+  for (int j : order) add("forward", step, now, j + 1, {Kind::kZ, Kind::kY});
+  for (const Column& c : columns)
+    if (c.kind == Kind::kLoss) out.cells.push_back({c.name, step, "loss", column_value(c, now)});
+  for (auto it = order.rbegin(); it != order.rend(); ++it) add("gradient", step, now, *it + 1, {Kind::kDW, Kind::kDB});
+  for (int j : order) add("velocity", step, now, j + 1, {Kind::kState});
+  if (next) {
+    for (int j : order) add("update", step + 1, *next, j + 1, {Kind::kW, Kind::kB});
+  } else {
+    out.note = "The updated parameters are not asked: " + step_text(step + 1) + " cannot be computed (" +
+               trace.diverged->reason + ").";
+  }
+  limit_cells(out, true);
+}
+
 }  // namespace
 
 TutorStep tutor_step(const Session& session, int step) {
   require_gradient_descent(session, "tutor");
   if (step < 1) throw SessionError("tutor: the step must be 1 or more, got " + std::to_string(step));
-  const Network& net = session.network;
-  const int samples = session.batch.samples();
-  const auto columns = table_columns(net, samples, session.optimizer);
+  const auto columns = check_detail::check_columns(session);
   const Trace trace = run_to(session, step + 1, step);
   if (static_cast<int>(trace.steps.size()) < step)
     throw SessionError("tutor: " + step_text(step) + " cannot be worked out: the run diverged at " +
@@ -44,7 +85,6 @@ TutorStep tutor_step(const Session& session, int step) {
   const StepTrace& now = trace.steps[static_cast<std::size_t>(step - 1)];
   const StepTrace* next = static_cast<int>(trace.steps.size()) > step
                               ? &trace.steps[static_cast<std::size_t>(step)] : nullptr;
-  const int layers = static_cast<int>(net.layers.size());
 
   TutorStep out;
   out.step = step;
@@ -58,6 +98,11 @@ TutorStep tutor_step(const Session& session, int step) {
   for (const Column& c : columns)  // sgd's velocity before the update: the row above's (0 at step 1)
     if (c.kind == Kind::kState)
       out.state.emplace_back(c.name, step > 1 ? column_value(c, trace.steps[static_cast<std::size_t>(step - 2)]) : 0.0);
+  if (session.is_graph()) {
+    graph_cells(session, step, trace, out);
+    return out;
+  }
+  const int layers = static_cast<int>(session.network.layers.size());
   for (int l = 1; l <= layers; ++l) {
     add("forward", step, now, [&](const Column& c) { return c.layer == l && c.kind == Kind::kZ; });
     // maxout: which piece won, before its y
@@ -81,10 +126,7 @@ TutorStep tutor_step(const Session& session, int step) {
     out.note = "The updated parameters are not asked: " + step_text(step + 1) +
                " cannot be computed (" + trace.diverged->reason + ").";
   }
-  if (static_cast<int>(out.cells.size()) > kMaxTutorCells)
-    throw SessionError("tutor: a step of this network has " + std::to_string(out.cells.size()) +
-                       " numbers to work out; tutor mode asks for at most " +
-                       std::to_string(kMaxTutorCells) + " (use fewer units, inputs or samples)");
+  limit_cells(out, false);
   return out;
 }
 
@@ -121,7 +163,7 @@ TutorCheck tutor_check(const Session& session, int step, const std::string& colu
     throw SessionError(where + ": type one number");
   AnswerCell number = read_answer_number(given, where);
 
-  const auto columns = table_columns(session.network, session.batch.samples(), session.optimizer);
+  const auto columns = check_detail::check_columns(session);
   std::size_t index = 0;
   while (columns[index].name != column) ++index;  // present: the cell list came from these columns
   Answer answer;

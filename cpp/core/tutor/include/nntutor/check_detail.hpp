@@ -14,11 +14,17 @@
 #include <utility>
 #include <vector>
 
+#include "nntutor/check.hpp"
 #include "nntutor/equations.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 
 namespace nntutor::check_detail {
+
+/// Reads a student's table whose columns may be `table` (the engine's names, "step" among them),
+/// ŷ standing for the column `yhat`: parse_answer's reader for any network's columns (a layered
+/// network's, a graph's). Throws SessionError with the line and column.
+Answer read_answer(const std::vector<std::string>& table, const std::string& yhat, std::string_view text);
 
 /// A missing number (an empty cell, a value that cannot be computed).
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -99,6 +105,12 @@ inline std::string layer_symbol(const Network& net, char what, int l) {
   return units == 1 ? std::string(1, what) + std::to_string(l)
                     : std::string("layer ") + std::to_string(l) + "'s " + what;
 }
+
+/// A parameter's formula in row `row`: its start value in row 1, then the update from the row
+/// above (w1 (step 3) = w1 (step 2) − η·dL/dw1 (step 2), η = 0.1; with momentum, + m_w1 …).
+std::string parameter_formula(const std::string& name, int row, const OptimizerSettings& o);
+/// sgd's velocity: m_w1 = μ·m_w1 (the row above; 0 before step 1) − η·dL/dw1, μ = …, η = ….
+std::string velocity_formula(const std::string& name, const std::string& parameter, const OptimizerSettings& o);
 
 /// The formula beside a cell in plain text (z2 = w2·y1 + b2; a gradient from the equations
 /// module's symbols), kept per column once written (a parameter's names the step).

@@ -5,6 +5,7 @@
 /// lists every slip by its id). To add a slip: a row in kSlips (check_slips.cpp), a SlipForm if
 /// none forms its number yet, and a row in docs/check.md.
 #include <Eigen/Dense>
+#include <cmath>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -45,6 +46,7 @@ enum SlipWhen : unsigned {
   kNesterov = 1024,   ///< sgd with Nesterov momentum: w ← w + μ·m − η·∂L/∂w
   kAnyMomentum = 2048,  ///< sgd with momentum, Nesterov or not
   kPiece = 4096,      ///< a maxout piece's quantity (w1p2, dL/dw1p2 …)
+  kGraph = 8192,      ///< a graph session's number (δ summed over a node's successors)
 };
 
 /// What a slip is tried over. Consecutive rows with the same (non-once) loop are tried
@@ -56,6 +58,7 @@ enum class SlipOver {
   kNonlinearLayersDown,   ///< each layer k with an activation, from the last down to this one
   kLayersAbove,           ///< each layer k from the last down to the one above this one
   kOtherGradients,        ///< this unit's other gradients, then the same unit in other layers
+  kSuccessorTerms,        ///< a graph: each term w_kj·δ_k of the sums over successors on the way
 };
 
 /// How the wrong number is formed. `own` is the value from the student's numbers, `before`
@@ -95,6 +98,8 @@ enum class SlipForm {
   kOtherOwn,                 ///< own(another gradient)
   kGradientAfterUpdate,      ///< ∂L/∂p recomputed with the parameters after this row's update
   kRowAbove,                 ///< the number the student wrote in the row above
+  kChainSuccessorMissing,    ///< a graph: the chain with one successor's term w_kj·δ_k left out
+  kChainPredecessorsForSuccessors,  ///< a graph: δ_j summed over j's predecessors, not successors
 };
 
 /// One row of the slip table.
@@ -116,6 +121,9 @@ const std::vector<Slip>& slip_table();
 
 /// The slips of sgd with momentum (velocity and momentum updates), tried after slip_table()'s.
 const std::vector<Slip>& momentum_slip_table();
+
+/// The slips of graph sessions (δ over a neuron's successors), tried after the others.
+const std::vector<Slip>& graph_slip_table();
 
 /// A slip that may explain a wrong number: what the number would be, and the sentence.
 struct Candidate {
@@ -146,5 +154,42 @@ struct SlipInputs {
 /// The known slips for column c of the current row, in table order: each the number the student
 /// would have written with that slip, and its sentence.
 std::vector<Candidate> slip_candidates(const SlipInputs& in, std::size_t c);
+
+/// The SlipApplies bit of a column's kind (0: no slip applies, e.g. the step column).
+unsigned slip_quantity(Column::Kind kind);
+
+/// One step of a slip's loop: the layer (or node) k, or another column.
+struct SlipStep {
+  int k = 0;
+  std::size_t other = 0;
+};
+
+/// The slip table's rows (slip_table(), momentum_slip_table(), graph_slip_table()) tried for a number of the
+/// kind `quantity` by a shape's former (`holds(when)`, `steps(over)`, `value(form, step)`,
+/// `sentence(text, step)`): a run of rows with the same loop is tried together, step by step.
+template <class Former>
+std::vector<Candidate> candidates_from(const Former& former, unsigned quantity) {
+  std::vector<Candidate> out;
+  for (const std::vector<Slip>* table : {&slip_table(), &momentum_slip_table(), &graph_slip_table()}) {
+    const std::vector<Slip>& slips = *table;
+    for (std::size_t r = 0; r < slips.size();) {
+      std::size_t end = r + 1;
+      if (slips[r].over != SlipOver::kOnce)
+        while (end < slips.size() && slips[end].over == slips[r].over) ++end;
+      std::vector<const Slip*> rows;
+      for (std::size_t n = r; n < end; ++n)
+        if ((slips[n].applies & quantity) && former.holds(slips[n].when)) rows.push_back(&slips[n]);
+      if (!rows.empty())
+        for (const SlipStep& step : former.steps(slips[r].over))
+          for (const Slip* slip : rows) {
+            const double value = former.value(slip->form, step);
+            if (slip->form == SlipForm::kRowAbove && !std::isfinite(value)) continue;
+            out.push_back({slip->id, value, former.sentence(slip->sentence, step)});
+          }
+      r = end;
+    }
+  }
+  return out;
+}
 
 }  // namespace nntutor::check_detail
