@@ -2,9 +2,11 @@
 /// The session format (JSON): network, data, loss, optimizer and steps, parsed and validated
 /// once, here. docs/engine-api.md describes every field.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "nntutor/graph.hpp"
 #include "nntutor/network.hpp"
 #include "nntutor/train.hpp"
 
@@ -47,6 +49,10 @@ struct Session {
   /// Optional labels that change no number (a variant's "v001" and "Variant v001 (seed 7)");
   /// written by session_to_json only when not empty.
   std::string id, title;
+  /// A graph session (docs/graph.md): the network is this DAG and `network` is empty. Null for
+  /// the layered form.
+  std::shared_ptr<const GraphNetwork> graph;
+  bool is_graph() const { return graph != nullptr; }
 };
 
 /// Parses and validates a session; weights that are omitted are drawn from `seed`
