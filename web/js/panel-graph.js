@@ -4,7 +4,6 @@ import * as model from './state.js';
 import { offscreenDraw } from './offscreen.js';
 import { graphSvgText, renderGraph } from './render-graph.js';
 import { wiredLoader } from './loader.js';
-import { drawDag } from './wired-render.js';
 
 /// A graph of more connections than this is drawn once it is near the view (offscreen.js).
 const kLargeGraph = 1024;
@@ -69,6 +68,8 @@ export function createGraphPanel(page, document) {
     const values = trace?.nodes ? {
       z: trace.nodes.z.map((row) => row[0]), y: trace.nodes.y.map((row) => row[0]), w: trace.edges.w,
     } : { z: null, y: null, w: session.graph.edges.map((e) => e.weight) };
+    const { drawDag } = await import('./wired-render.js');
+    if (page.shown !== shown) return;
     drawDag(dagBox, layoutFor.layout, session, values, { title: 'the network' });
     dagReadout.textContent = trace?.nodes
       ? `Each neuron shows its y at ${graphStep.textContent}${session.inputs.length > 1 ? ' for sample 1' : ''}; `
