@@ -94,7 +94,7 @@ function showFamily() {
     byId(`param-${name}-label`).textContent = row.label ?? name;
     byId(`param-${name}-hint`).textContent = rangeText(row);
   }
-  byId('family-note').textContent = family?.description ?? family?.title ?? '';
+  byId('family-note').textContent = family?.description ?? '';
   byId('nodes-hint').textContent = rangeText(schema.nodes);
 }
 

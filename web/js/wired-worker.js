@@ -8,10 +8,10 @@
 /* global createWired */
 importScripts('../nntutor_wired_wasm.js');
 
-let module = null;
+let wired = null;
 let stopping = false;
 let running = false;
-const ready = createWired().then((m) => { module = m; });
+const ready = createWired().then((m) => { wired = m; });
 
 /// Hands control back to the message queue without the 4 ms clamp of nested timers.
 function yieldToMessages() {
@@ -30,7 +30,7 @@ function parsed(result) {
 async function run(request) {
   running = true;
   stopping = false;
-  const comparison = new module.Comparison(JSON.stringify(request));
+  const comparison = new wired.Comparison(JSON.stringify(request));
   try {
     const refused = comparison.error();
     if (refused) {
