@@ -45,11 +45,20 @@ test('each family draws its graph: ER, then BA with exactly M(N − M) edges, th
   await page.getByText('The graph as a table: every node with its predecessors and successors').click();
   const table = page.getByRole('table', { name: 'Nodes of the graph' });
   assert.equal(await table.locator('tbody tr').count(), 25);
-  // Keyboard: a neuron is a tab stop whose name lists its edges; focus marks them.
-  const first = neurons(page).first();
-  await first.focus();
-  assert.match(await first.getAttribute('aria-label'), /^neuron \d+ \(relu\), layer \d+: from .+; to .+/);
+  // Keyboard: Tab past the drawing's box reaches the first input; the arrow keys move to the
+  // neurons; a node's name lists its edges, focus marks them and the line under the drawing says it.
+  await page.getByRole('region', { name: 'drawing of the graph (scrolls sideways)' }).focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')).then((t) => t.startsWith('input x1')), true);
+  await page.keyboard.press('ArrowRight');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  assert.match(focused, /^neuron \d+ \(relu\), layer 1: from x1; to .+/);
+  assert.equal(await page.locator('#graph-readout').innerText(), focused);
   assert.ok(await page.locator('#graph-drawing .dag-edge.is-marked').count() > 0);
+  await page.keyboard.press('ArrowDown');
+  assert.notEqual(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), focused);
+  await page.keyboard.press('End');
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), /^neuron 25 /);
 }));
 
 test('a bad parameter is named at its field; the last graph stays; fixed, the graph follows', () => withWired(async (page) => {

@@ -39,7 +39,10 @@ export function createGraphPanel(page, document) {
   dagBox.tabIndex = 0;
   dagBox.setAttribute('role', 'region');
   dagBox.setAttribute('aria-label', 'drawing of the graph network (scrolls sideways)');
-  dag.append(dagReadout, dagBox);
+  const dagFocus = document.createElement('p');
+  dagFocus.className = 'dag-readout';
+  dagFocus.setAttribute('aria-live', 'polite');
+  dag.append(dagReadout, dagBox, dagFocus);
   graph.after(dag);
   const wired = wiredLoader(document);
   let layoutFor = { graph: null, layout: null, error: null };
@@ -70,7 +73,9 @@ export function createGraphPanel(page, document) {
     } : { z: null, y: null, w: session.graph.edges.map((e) => e.weight) };
     const { drawDag } = await import('./wired-render.js');
     if (page.shown !== shown) return;
-    drawDag(dagBox, layoutFor.layout, session, values, { title: 'the network' });
+    drawDag(dagBox, layoutFor.layout, session, values, {
+      title: 'the network', onFocusNode: (text) => { dagFocus.textContent = text; },
+    });
     dagReadout.textContent = trace?.nodes
       ? `Each neuron shows its y at ${graphStep.textContent}${session.inputs.length > 1 ? ' for sample 1' : ''}; `
         + 'edges: blue solid positive, orange dashed negative weights, wider for larger |w|. Tab to a neuron for its z, y and edges.'

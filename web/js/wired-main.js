@@ -137,7 +137,10 @@ function generate() {
 function drawGraph() {
   const { session, stats, layout } = shown;
   byId('graph-summary').textContent = graphSummary(schema, session, stats);
-  drawDag(byId('graph-drawing'), layout, session, null, { title: 'the generated graph' });
+  byId('graph-readout').textContent = '';
+  drawDag(byId('graph-drawing'), layout, session, null, {
+    title: 'the generated graph', onFocusNode: (text) => { byId('graph-readout').textContent = text; },
+  });
   renderNodeTable(byId('node-table'), nodeRows(session), layersOf(layout));
   renderStats(byId('stats-table'), stats, closedFormTexts(stats));
   renderHistogram(byId('histogram'), stats.degree_histogram);

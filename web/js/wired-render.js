@@ -36,7 +36,7 @@ const at = (x, y) => ({ x: kMargin + x * kDx, y: kMargin + y * kDy });
 /// replacing what was there; `values` (optional, the lecture page): `{ z: [per neuron], y: [per
 /// neuron], w: [per edge] }` shown on the nodes and as the edges' colour and width. Every node
 /// is a tab stop whose name lists its edges; focus or hover marks its edges. Returns the SVG.
-export function drawDag(container, layout, session, values = null, { title = 'graph' } = {}) {
+export function drawDag(container, layout, session, values = null, { title = 'graph', onFocusNode } = {}) {
   const doc = container.ownerDocument;
   const { graph } = session;
   const outputs = new Map(graph.outputs.map((j, k) => [j, graph.outputs.length > 1 ? `ŷ${k + 1}` : 'ŷ']));
@@ -90,9 +90,10 @@ export function drawDag(container, layout, session, values = null, { title = 'gr
   const outLayer = svgEl(doc, 'g', { class: 'dag-outputs' });
   const nodeLayer = svgEl(doc, 'g', { class: 'dag-nodes' });
   const rows = neighbours(graph);
+  const placed = [];
   for (const n of layout.nodes) {
     const p = position.get(idKey(n.id));
-    const g = svgEl(doc, 'g', { class: 'dag-node', tabindex: 0, role: 'img', 'data-id': idKey(n.id) });
+    const g = svgEl(doc, 'g', { class: 'dag-node', tabindex: -1, role: 'img', 'data-id': idKey(n.id) });
     let label;
     if (isInput(n.id)) {
       g.classList.add('is-input');
@@ -125,15 +126,53 @@ export function drawDag(container, layout, session, values = null, { title = 'gr
       g.classList.toggle('is-focused', on);
       for (const path of edgesOf.get(idKey(n.id)) ?? []) path.classList.toggle('is-marked', on);
     };
-    g.addEventListener('focus', () => mark(true));
+    g.addEventListener('focus', () => {
+      mark(true);
+      for (const other of nodeLayer.querySelectorAll('.dag-node[tabindex="0"]')) other.setAttribute('tabindex', '-1');
+      g.setAttribute('tabindex', '0');
+      onFocusNode?.(label);
+    });
     g.addEventListener('blur', () => mark(false));
     g.addEventListener('pointerenter', () => mark(true));
     g.addEventListener('pointerleave', () => mark(doc.activeElement === g));
     nodeLayer.append(g);
+    placed.push({ g, layer: n.layer, slot: n.slot });
   }
+  placed[0]?.g.setAttribute('tabindex', '0');
+  nodeLayer.addEventListener('keydown', (event) => {
+    const from = placed.find((p) => p.g === event.target);
+    const to = from && nextNode(placed, from, event.key);
+    if (!to) return;
+    event.preventDefault();
+    to.g.focus();
+  });
   svg.append(outLayer, nodeLayer);
   container.replaceChildren(svg);
   return svg;
+}
+
+/// The node the arrow key `key` moves to from `from` among `placed` ({ g, layer, slot }): the
+/// next slot up or down in the layer, the nearest slot in the next layer left or right that has
+/// a node; Home the first node of the first layer (an input), End the last of the last layer (the
+/// output); null when there is none.
+function nextNode(placed, from, key) {
+  const inLayer = (layer) => placed.filter((p) => p.layer === layer).sort((a, b) => a.slot - b.slot);
+  const nearest = (list) => list.reduce((best, p) => (!best || Math.abs(p.slot - from.slot) < Math.abs(best.slot - from.slot) ? p : best), null);
+  switch (key) {
+    case 'ArrowUp': return inLayer(from.layer).filter((p) => p.slot < from.slot).at(-1) ?? null;
+    case 'ArrowDown': return inLayer(from.layer).find((p) => p.slot > from.slot) ?? null;
+    case 'ArrowLeft': {
+      const layers = [...new Set(placed.map((p) => p.layer))].filter((l) => l < from.layer);
+      return layers.length ? nearest(inLayer(Math.max(...layers))) : null;
+    }
+    case 'ArrowRight': {
+      const layers = [...new Set(placed.map((p) => p.layer))].filter((l) => l > from.layer);
+      return layers.length ? nearest(inLayer(Math.min(...layers))) : null;
+    }
+    case 'Home': return inLayer(Math.min(...placed.map((p) => p.layer)))[0];
+    case 'End': return inLayer(Math.max(...placed.map((p) => p.layer))).at(-1);
+    default: return null;
+  }
 }
 
 const listText = (list) => (list && list.length > 0 ? list.join(', ') : 'none');
