@@ -68,7 +68,7 @@ export function drawDag(container, layout, session, values = null, { title = 'gr
     const last = pts[pts.length - 2];
     const dx = to.x - last.x, dy = to.y - last.y, len = Math.hypot(dx, dy) || 1;
     const end = { x: to.x - (dx / len) * (kRadius + 2), y: to.y - (dy / len) * (kRadius + 2) };
-    const d = [from, ...pts.slice(1, -1), end].map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+    const d = smoothPath([from, ...pts.slice(1, -1), end]);
     const cls = ['dag-edge'];
     const attrs = { d, 'data-from': idKey(edge.from), 'data-to': idKey(edge.to), 'marker-end': `url(#${marker.id})` };
     if (values?.w && edge.edge >= 0) {
@@ -151,6 +151,18 @@ export function drawDag(container, layout, session, values = null, { title = 'gr
   return svg;
 }
 
+/// An SVG path through `points`: straight between two, else rounded at each dummy point (a
+/// quadratic curve from the middle of one segment to the middle of the next, with the point as
+/// its control), so it stays within the segments' corner and never reaches a node's slot.
+function smoothPath(points) {
+  const f = (p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`;
+  if (points.length <= 2) return `M${f(points[0])} L${f(points[points.length - 1])}`;
+  const mid = (a, b) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+  let d = `M${f(points[0])} L${f(mid(points[0], points[1]))}`;
+  for (let i = 1; i < points.length - 1; i += 1) d += ` Q${f(points[i])} ${f(mid(points[i], points[i + 1]))}`;
+  return `${d} L${f(points[points.length - 1])}`;
+}
+
 /// The node the arrow key `key` moves to from `from` among `placed` ({ g, layer, slot }): the
 /// next slot up or down in the layer, the nearest slot in the next layer left or right that has
 /// a node; Home the first node of the first layer (an input), End the last of the last layer (the
@@ -218,13 +230,15 @@ export function renderNodeTable(table, rows, layers) {
 export function renderStats(table, stats, closed) {
   const doc = table.ownerDocument;
   const cf = stats.closed_forms ?? {};
+  // The closed form of `key`: the core's formula (when it writes one) = its value, or "—".
+  const form = (key) => (cf[key] === undefined || cf[key] === null ? '—' : `${closed[key] ?? ''}${showNumber(cf[key])}`);
   const lines = [
     ['nodes N', String(stats.nodes), '—'],
-    ['edges', String(stats.edges), closed.edges ?? '—'],
-    ['mean degree', showNumber(stats.mean_degree), cf.mean_degree === undefined ? '—' : `${closed.mean_degree ?? ''}${showNumber(cf.mean_degree)}`],
-    ['clustering coefficient', showNumber(stats.clustering), cf.clustering === undefined ? '—' : `${closed.clustering ?? ''}${showNumber(cf.clustering)}`],
-    ['average shortest path', stats.average_shortest_path === null ? 'none (no connected pair)' : showNumber(stats.average_shortest_path), '—'],
-    ['nodes on the longest path', String(stats.longest_path_nodes), '—'],
+    ['edges', String(stats.edges), form('edges')],
+    ['mean degree', showNumber(stats.mean_degree), form('mean_degree')],
+    ['clustering coefficient', showNumber(stats.clustering), form('clustering')],
+    ['average shortest path', stats.average_shortest_path === null ? 'none (no connected pair)' : showNumber(stats.average_shortest_path), form('average_shortest_path')],
+    ['nodes on the longest path', String(stats.longest_path_nodes), form('longest_path_nodes')],
     ['connected components', String(stats.components), '—'],
   ];
   table.tBodies[0].replaceChildren(...lines.map(([name, value, form]) => {
