@@ -1,99 +1,41 @@
-// Times the randomly wired page in headless Chromium (issue 11): a side-by-side run of ER, BA,
-// WS and the dense network for 50 epochs (the schema's defaults: 16 nodes, the built-in
-// spectra) in the page's Web Worker, from the click on "Train side by side" to the table of
-// final losses (target < 5 s), with the worker's own time for the training; and generating and
-// drawing a 64-node WS graph (the page's largest) from a change of a field.
-// Usage: node scripts/bench-wired.mjs [SITE_DIR]   (default build/site; build it first)
-import { access } from 'node:fs/promises';
+// `npm run bench` (scripts/bench.sh): randomly wired networks (issue 11, docs/graph.md) — one
+// training step of a 32-node WS(4, 0.25) graph (one sample, sgd) natively (nntutor_bench) and in
+// the wired Wasm module under Node, and the side-by-side training (ER, BA, WS and a dense
+// network, 50 epochs on 256 spectra) in the Wasm module, the page's engine. Target < 5 s.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import createWired from '../build/wasm/nntutor_wired_wasm.js';
 
-const kRuns = 3;
-const kLaunch = {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-const kSite = process.argv[2] ?? fileURLToPath(new URL('../build/site', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dir = join(root, 'build/bench');
+mkdirSync(dir, { recursive: true });
+const session = execFileSync(join(root, 'build/native/nntutor'),
+  ['graph', '--family', 'ws', '--nodes', '32', '--k', '4', '--p', '0.25', '--seed', '1'], { encoding: 'utf8' });
+const file = join(dir, 'ws32.session.json');
+writeFileSync(file, session);
+const native = execFileSync(join(root, 'build/native/nntutor_bench'), [`ws32=${file}`], { encoding: 'utf8' });
+const nativeUs = Number(native.trim().split(' ')[1]);
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+const wired = await createWired();
+const unwrap = (r) => { if (!r.ok) throw new Error(r.error); return JSON.parse(r.value); };
+let steps = 1000;
+unwrap(wired.benchSteps(session, 10));  // warm-up
+let start = performance.now();
+unwrap(wired.benchSteps(session, steps));
+const wasmUs = ((performance.now() - start) * 1000) / steps;
 
-function report(label, values, target = '') {
-  console.log(`wired page: ${label.padEnd(52)} ${median(values).toFixed(0).padStart(7)} ms (median of ${values.length})${target}`);
-}
+start = performance.now();
+const c = new wired.Comparison(JSON.stringify({ epochs: 50 }));
+if (c.error()) throw new Error(c.error());
+for (let e = 0; e < 50; ++e) unwrap(c.epoch());
+const summary = unwrap(c.summary());
+c.delete();
+const compareMs = performance.now() - start;
 
-async function main() {
-  try {
-    await access(`${kSite}/wired.html`);
-    await access(`${kSite}/nntutor_wired_wasm.js`);
-  } catch {
-    throw new Error(`${kSite} has no randomly wired page: run scripts/build.sh wasm site first`);
-  }
-  const server = await serve(kSite, { port: 0 });
-  const url = `http://127.0.0.1:${server.address().port}/wired.html`;
-  const browser = await chromium.launch(kLaunch);
-  const total = [];
-  const worker = [];
-  const draws = [];
-  try {
-    for (let i = 0; i < kRuns; i += 1) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(url);
-      await page.getByText(/^Ready: choose a family/).waitFor({ timeout: 20000 });
-      await page.getByLabel('epochs', { exact: true }).fill('50');
-      // From the click to the table of final losses drawn (the worker's messages, the curves
-      // filled epoch by epoch, the table).
-      const times = await page.evaluate(() => new Promise((done, fail) => {
-        const label = document.getElementById('compare-progress-label');
-        const t0 = performance.now();
-        const watch = new MutationObserver(() => {
-          const text = label.textContent;
-          if (text.startsWith('done:')) {
-            watch.disconnect();
-            done({ total: performance.now() - t0, worker: Number(/in ([\d.]+) s/.exec(text)[1]) * 1000 });
-          }
-        });
-        watch.observe(label, { childList: true, characterData: true, subtree: true });
-        setTimeout(() => fail(new Error(`no result after 60 s: ${label.textContent}`)), 60000);
-        document.getElementById('compare-run').click();
-      }));
-      const rows = await page.locator('#compare-table tbody tr').count();
-      if (rows !== 4) throw new Error(`the table has ${rows} rows, expected 4`);
-      total.push(times.total);
-      worker.push(times.worker);
-      // The largest graph the page draws: WS of 64 nodes, generated, measured, laid out, drawn.
-      await page.getByLabel('family', { exact: true }).selectOption('ws');
-      draws.push(await page.evaluate(() => {
-        const input = document.getElementById('nodes');
-        const t0 = performance.now();
-        input.value = '64';
-        input.dispatchEvent(new Event('input'));
-        void document.body.offsetHeight;
-        const drawn = document.querySelectorAll('#graph-drawing .dag-node:not(.is-input)').length;
-        if (drawn !== 65) throw new Error(`the drawing has ${drawn} neurons, expected 65`);
-        return performance.now() - t0;
-      }));
-      if (errors.length > 0) throw new Error(`the page reported errors: ${errors.join('; ')}`);
-      await context.close();
-    }
-    report('side by side, 4 × 50 epochs: click to table', total, '  (target < 5000 ms)');
-    report('side by side, 4 × 50 epochs: training in the worker', worker);
-    report('WS(4, 0.25) of 64 nodes: generate, statistics, layout, draw', draws);
-  } finally {
-    await browser.close();
-    server.close();
-  }
-}
-
-main().catch((e) => {
-  console.error(`bench-wired: ${e.message}`);
-  process.exitCode = 1;
-});
+console.log('Randomly wired networks (issue 11)');
+console.log(`  one step, WS(4, 0.25) on 32 nodes: native ${nativeUs.toFixed(2)} µs, Wasm (Node) ${wasmUs.toFixed(2)} µs`);
+console.log(`  side by side, 4 models × 50 epochs × 256 spectra (Wasm, Node): ${(compareMs / 1000).toFixed(2)} s (target < 5 s)`);
+for (const m of summary.models)
+  console.log(`    ${m.name.padEnd(6)} ${String(m.parameters).padStart(4)} parameters, final loss ${m.final_loss?.toFixed(4)}`);

@@ -39,7 +39,7 @@ for t in "${targets[@]}"; do
       rm -f build/site.tmp/package.json
       cp build/wasm/nntutor_wasm.js build/wasm/nntutor_wasm.wasm build/wasm/nntutor_check_wasm.js \
         build/wasm/nntutor_train_wasm.js build/wasm/nntutor_explorer_wasm.js \
-        build/wasm/nntutor_instructor_wasm.js build/site.tmp/
+        build/wasm/nntutor_instructor_wasm.js build/wasm/nntutor_wired_wasm.js build/site.tmp/
       # Third-party files the page serves itself (no CDN): KaTeX with its fonts, and uPlot.
       mkdir -p build/site.tmp/vendor/katex build/site.tmp/vendor/uplot
       cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css build/site.tmp/vendor/katex/

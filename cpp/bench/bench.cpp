@@ -7,6 +7,7 @@
 // prints the training samples per second (validation included in the time, as in fit()).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 #include <fstream>
@@ -37,8 +38,18 @@ double microseconds_per_step(const nntutor::Session& session, double min_seconds
   double elapsed = 0;
   while (elapsed < min_seconds) {
     nntutor::Network net = session.network;
-    const double loss =
-        nntutor::train_silently(net, session.batch, session.loss, session.optimizer, chunk);
+    double loss = 0;
+    if (session.is_graph()) {  // a graph session (docs/graph.md): its own engine's steps
+      nntutor::GraphNetwork g = *session.graph;
+      nntutor::GraphPass pass;
+      nntutor::GraphOptimizerState state(session.optimizer, g, session.batch.samples());
+      bool diverged = false;
+      for (int k = 1; k <= chunk && !diverged; ++k)
+        diverged = nntutor::graph_train_step(g, session.batch, session.loss, state, k, pass, nullptr).has_value();
+      loss = diverged ? std::nan("") : pass.loss;
+    } else {
+      loss = nntutor::train_silently(net, session.batch, session.loss, session.optimizer, chunk);
+    }
     if (loss != loss) std::fprintf(stderr, "warning: the benchmark run diverged\n");
     total_steps += chunk;
     chunk = chunk < 1 << 16 ? chunk * 2 : chunk;

@@ -26,6 +26,7 @@ int gradients(const std::vector<std::string>& args);
 int variant(const std::vector<std::string>& args);
 int grade(const std::vector<std::string>& args);         // grade.cpp
 int grade_report(const std::vector<std::string>& args);  // grade_report.cpp
+int graph(const std::vector<std::string>& args);         // graph.cpp (docs/graph.md)
 
 /// The whole file at `path`, or standard input for "-"; SessionError "PATH: cannot open the file".
 std::string read_all(const std::string& path);

@@ -89,6 +89,15 @@ const char* const kUsage =
     "  Grades an Assignment 4 report by its rubric (description 10, graph 10, equations 30,\n"
     "  table at 0.1 25, table at > 0.1 25), each part with its evidence, and its four\n"
     "  requirements. With --network the tables and equations are checked against the network.\n"
-    "  Exit 0 for full marks with every requirement met, 1 otherwise, 2 on bad input.\n";
+    "  Exit 0 for full marks with every requirement met, 1 otherwise, 2 on bad input.\n"
+    "usage: nntutor graph --family er|ba|ws --nodes N [--p P] [--m M] [--k K] --seed S\n"
+    "       [--activation A] [--output-activation A] [--inputs D] [--outputs M]\n"
+    "       [--stats [--format json|markdown]] [--steps-animation]\n"
+    "  A randomly wired network (Xie et al. 2019): ER(P), BA(M) or WS(K, P) on N nodes (2 to\n"
+    "  256), each edge oriented from the lower to the higher node, sources reading every input,\n"
+    "  one output neuron fed by every sink; prints the graph session (nntutor table and\n"
+    "  equations take it), or with --stats the degree histogram, clustering, average shortest\n"
+    "  path and longest path, or with --steps-animation the generator's steps (docs/graph.md).\n"
+    "  Exit 0 on success, 2 on bad input.\n";
 
 }  // namespace nntutor::cli

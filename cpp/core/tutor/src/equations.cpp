@@ -516,6 +516,7 @@ std::vector<UpdateEquation> update_equations(const Session& session, const StepT
   std::vector<UpdateEquation> out;
   // Plain gradient descent keeps no state; its w ← w − η·∂L/∂w is written once.
   if (session.optimizer.kind == keras::OptimizerKind::kSgd && session.optimizer.slots().empty()) return out;
+  if (session.is_graph()) return out;  // graph sessions: the gradients only (docs/graph.md)
   const auto chosen = [](const std::vector<int>& list, int n) {
     return list.empty() || std::find(list.begin(), list.end(), n) != list.end();
   };
@@ -547,6 +548,7 @@ std::string Equation::symbolic() const {
 std::vector<Equation> gradient_equations(const Session& session, const StepTrace& step,
                                          int precision, const std::vector<int>& layers,
                                          const std::vector<int>& units) {
+  if (session.is_graph()) return graph_gradient_equations(session, step, precision, units);
   return Builder(session, step, precision).build(layers, units);
 }
 

@@ -23,7 +23,7 @@ std::size_t count_columns(const std::vector<Column>& columns, const std::vector<
 }  // namespace
 
 TableDecision choose_table(const Session& s, const TableChoice& choice) {
-  return choose_table(s, table_columns(s.network, s.batch.samples(), s.optimizer), choice);
+  return choose_table(s, session_columns(s), choice);
 }
 
 TableDecision choose_table(const Session& s, const std::vector<Column>& columns,
@@ -91,7 +91,7 @@ EquationsDecision choose_equations(const Session& s, std::optional<std::pair<int
 }
 
 std::string describe_json(const Session& s, std::string_view choices_json) {
-  return describe_json(s, table_columns(s.network, s.batch.samples(), s.optimizer), choices_json);
+  return describe_json(s, session_columns(s), choices_json);
 }
 
 std::string describe_json(const Session& s, const std::vector<Column>& table,

@@ -161,19 +161,21 @@ Eigen::VectorXd parse_piece_biases(const json& j, const std::string& field, int 
 }
 
 void check_work(const Session& s, const std::string& field) {
+  const long parameters = s.is_graph() ? s.graph->parameters() : s.network.parameters();
   const double work = static_cast<double>(s.steps) * s.batch.samples() *
-                      static_cast<double>(s.network.parameters());
+                      static_cast<double>(parameters);
   if (work > Limits::kMaxWork)
     fail(field, "this session needs " + std::to_string(s.steps) + " steps × " +
                     plural(s.batch.samples(), "sample") + " × " +
-                    plural(s.network.parameters(), "parameter") +
+                    plural(parameters, "parameter") +
                     ", more than the limit of 2e8; use fewer steps or a smaller network");
   // Each recorded step holds W, b, ∂L/∂W, ∂L/∂b, the optimizer's state, z and y per unit and
   // sample, and with mini-batches the batch.
   long units = 0;
   for (const auto& layer : s.network.layers) units += layer.units() * layer.pieces();
+  if (s.is_graph()) units = s.graph->nodes();
   const double slots = static_cast<double>(s.optimizer.slots().size());
-  const double per_step = (2.0 + slots) * static_cast<double>(s.network.parameters()) +
+  const double per_step = (2.0 + slots) * static_cast<double>(parameters) +
                           2.0 * static_cast<double>(units) * s.batch.samples() + 1 +
                           (s.optimizer.mini_batch(s.batch.samples()) ? s.batch.samples() : 0);
   if (static_cast<double>(s.steps) * per_step > Limits::kMaxTraceNumbers)
@@ -256,7 +258,17 @@ void parse_optimizer(const json& o, Session& s) {
 /// ŷ − y is taken from the logits), and that loss only after it; the targets each loss takes
 /// (bce's and cross_entropy's are probabilities; cross_entropy's add up to 1 per sample, so that
 /// ∂L/∂z_i = ŷ_i − y_i).
+void check_targets(const Session& s);
+
 void check_loss_and_outputs(const Session& s) {
+  if (s.is_graph()) {  // every node is element-wise (the parser refuses softmax): no pairing to check
+    const LossInfo& loss = s.loss.info();
+    if (loss.requires_output)
+      fail("loss", s.loss.name + " needs " + std::string(activation_info(*loss.requires_output).name) +
+                       " on a whole output layer, which a graph session cannot have (use half_sse, mse, mae, msle or bce)");
+    check_targets(s);
+    return;
+  }
   const auto& layers = s.network.layers;
   const std::size_t last = layers.size() - 1;
   const LossInfo& loss = s.loss.info();
@@ -316,6 +328,10 @@ void check_page_limits(const Session& session) {
                       std::to_string(got));
   };
   const auto& layers = session.network.layers;
+  if (session.is_graph()) {
+    over("graph.nodes", "neurons", GraphLimits::kPageMaxNodes, session.graph->nodes());
+    over("graph.edges", "edges", GraphLimits::kPageMaxEdges, static_cast<long long>(session.graph->edges.size()));
+  }
   over("layers", "layers", PageLimits::kMaxLayers, static_cast<long long>(layers.size()));
   for (std::size_t l = 0; l < layers.size(); ++l)
     over("layers[" + std::to_string(l) + "].units", "units per layer", PageLimits::kMaxUnits,
@@ -338,12 +354,15 @@ void set_steps(Session& session, long long steps, const std::string& field) {
 Session parse_session(std::string_view json_text) {
   const json root = common::parse_json(json_text, "session");
   if (!root.is_object()) fail("session", "expected a JSON object, got " + describe(root));
-  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"}, {"id", "title"});
+  only_fields(root, "", {"inputs", "targets", "layers", "loss", "optimizer", "steps", "seed"}, {"id", "title", "graph"});
 
   Session s;
   if (root.contains("id")) s.id = label(root["id"], "id", 32, true);
   if (root.contains("title")) s.title = label(root["title"], "title", 200, false);
-  for (const char* required : {"inputs", "targets", "layers"})
+  const bool graph = root.contains("graph");  // the graph form (docs/graph.md)
+  if (graph && root.contains("layers"))
+    fail("graph", "a session has layers or a graph, not both");
+  for (const char* required : {"inputs", "targets", graph ? "graph" : "layers"})
     if (!root.contains(required)) fail(required, "required field is missing");
 
   s.batch.X = sample_matrix(root["inputs"], "inputs", Limits::kMaxFeatures);
@@ -360,6 +379,14 @@ Session parse_session(std::string_view json_text) {
   else s.loss = loss_by_name(std::string(loss_info(LossKind::kHalfSse).name));
   if (root.contains("optimizer")) parse_optimizer(root["optimizer"], s);
 
+  if (graph) {
+    s.graph = std::make_shared<const GraphNetwork>(
+        parse_graph(root["graph"].dump(), static_cast<int>(s.batch.X.rows()),
+                    static_cast<int>(s.batch.Y.rows()), s.seed));
+    check_loss_and_outputs(s);
+    check_work(s, "steps");
+    return s;
+  }
   const json& layers = root["layers"];
   if (!layers.is_array()) fail("layers", "expected an array of layers, got " + describe(layers));
   if (layers.empty()) fail("layers", "expected at least 1 layer, got none");
@@ -426,6 +453,7 @@ std::string session_to_json(const Session& s) {
   j["inputs"] = common::matrix_json(s.batch.X.transpose());
   j["targets"] = common::matrix_json(s.batch.Y.transpose());
   auto layers = nlohmann::ordered_json::array();
+  if (s.is_graph()) j["graph"] = nlohmann::ordered_json::parse(graph_to_json(*s.graph));
   for (const auto& layer : s.network.layers) {
     nlohmann::ordered_json jl;
     jl["units"] = layer.units();
@@ -447,7 +475,7 @@ std::string session_to_json(const Session& s) {
     }
     layers.push_back(std::move(jl));
   }
-  j["layers"] = std::move(layers);
+  if (!s.is_graph()) j["layers"] = std::move(layers);
   j["loss"] = s.loss.name;
   const OptimizerSettings& o = s.optimizer;
   nlohmann::ordered_json opt = {{"name", keras::optimizer_name(o.kind)}, {"learning_rate", o.learning_rate}};
@@ -485,6 +513,8 @@ std::string session_to_json(const Session& s) {
 }
 
 Trace run(const Session& session) {
+  if (session.is_graph())
+    return graph_run(*session.graph, session.batch, session.loss, session.optimizer, session.steps);
   return run(session.network, session.batch, session.loss, session.optimizer, session.steps);
 }
 

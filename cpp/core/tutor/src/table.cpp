@@ -341,12 +341,23 @@ std::string render(const Session& session, const Trace& trace, Format format, in
   std::string out;
   if (format == Format::kJson) {
     const std::vector<std::string> slots = session.optimizer.slots();
-    for (const auto& t : trace.steps) out += step_json(t, slots).dump() + "\n";
+    for (const auto& t : trace.steps)
+      out += (session.is_graph() ? graph_step_json_text(t, slots) : step_json(t, slots).dump()) + "\n";
     if (trace.diverged)
       out += json{{"diverged_at", trace.diverged->at}, {"reason", trace.diverged->reason}}.dump() + "\n";
     return out;
   }
-  const Table full = make_table(net, session.batch.samples(), trace, session.optimizer);
+  Table full;
+  if (session.is_graph()) {  // graph sessions: docs/graph.md's columns, read the same way
+    full.columns = session_columns(session);
+    for (const auto& t : trace.steps) {
+      std::vector<double> row;
+      for (const auto& c : full.columns) row.push_back(column_value(c, t));
+      full.rows.push_back(std::move(row));
+    }
+  } else {
+    full = make_table(net, session.batch.samples(), trace, session.optimizer);
+  }
   Table table;  // the columns `view` keeps
   const std::vector<std::size_t> keep = view_columns(full, view);
   for (std::size_t i : keep) table.columns.push_back(full.columns[i]);
@@ -385,7 +396,8 @@ std::string render(const Session& session, const Trace& trace, Format format, in
   } else {
     out += "\\begin{tabular}{" + std::string(n, 'r') + "}\n\\hline\n";
     for (std::size_t i = 0; i < n; ++i)
-      out += (i ? " & " : "") + latex_header(table.columns[i], net, session.batch.samples());
+      out += (i ? " & " : "") + (session.is_graph() ? "\\verb|" + table.columns[i].name + "|"
+                                                    : latex_header(table.columns[i], net, session.batch.samples()));
     out += " \\\\\n\\hline\n";
     for (const auto& row : table.rows) {
       for (std::size_t i = 0; i < n; ++i)
@@ -530,13 +542,12 @@ json table_json(const std::vector<Column>& columns, const Trace& trace, const Vi
 }
 
 std::string run_result_json(const Session& session, const Trace& trace, const View& view) {
-  const std::vector<Column> columns =
-      table_columns(session.network, session.batch.samples(), session.optimizer);
+  const std::vector<Column> columns = session_columns(session);
   json steps = json::array();
   const std::vector<std::string> slots = session.optimizer.slots();
   for (const auto& t : trace.steps)
     if (view.steps == View::Steps::kAll || (view.steps == View::Steps::kOne && t.step == view.trace_step))
-      steps.push_back(step_json(t, slots));
+      steps.push_back(session.is_graph() ? json::parse(graph_step_json_text(t, slots)) : step_json(t, slots));
   json result;
   if (view.session) result["session"] = json::parse(session_to_json(session));
   json equations;

@@ -48,12 +48,23 @@ void Workbook::restart() {
   session_.steps = 0;
   start_ = start_of(session_);
   slots_ = session_.optimizer.slots();
-  columns_ = table_columns(session_.network, session_.batch.samples(), session_.optimizer);
+  columns_ = session_columns(session_);
   checkpoints_.clear();
   checkpoints_.push_back(Checkpoint{
       0, session_.network,
-      OptimizerState(session_.optimizer, session_.network, session_.batch.samples())});
+      OptimizerState(session_.optimizer, session_.network, session_.batch.samples()), {}, {}});
+  if (session_.is_graph()) {
+    checkpoints_.front().graph = *session_.graph;
+    checkpoints_.front().graph_state.emplace(session_.optimizer, *session_.graph, session_.batch.samples());
+  }
   live_ = checkpoints_.front();
+}
+
+std::optional<Divergence> Workbook::advance(Checkpoint& at, int k, StepTrace* row) {
+  if (at.graph)
+    return graph_train_step(*at.graph, session_.batch, session_.loss, *at.graph_state, k,
+                            graph_pass_, row);
+  return train_step(at.net, session_.batch, session_.loss, at.state, k, pass_, row);
 }
 
 void Workbook::catch_up() {
@@ -65,7 +76,7 @@ void Workbook::catch_up() {
                                  [&](const Checkpoint& c) { return c.at <= rows; });
   live_ = *from;
   for (int k = live_->at + 1; k <= rows; ++k) {
-    train_step(live_->net, session_.batch, session_.loss, live_->state, k, pass_, nullptr);
+    advance(*live_, k, nullptr);
     live_->at = k;
   }
 }
@@ -76,8 +87,7 @@ void Workbook::extend_to(int target) {
   trace_.steps.reserve(static_cast<std::size_t>(target));
   for (int k = rows() + 1; k <= target; ++k) {
     StepTrace row;
-    if (auto d = train_step(live_->net, session_.batch, session_.loss, live_->state, k, pass_,
-                            &row)) {
+    if (auto d = advance(*live_, k, &row)) {
       trace_.diverged = std::move(d);
       session_.steps = k;
       live_.reset();  // train_step left the network as it was, but the optimizer's state spent
@@ -163,6 +173,7 @@ std::string Workbook::rows_json(long long from, const View& view) const {
 }
 
 std::string Workbook::trace_json(long long step) const {
+  if (session_.is_graph()) return graph_step_json_text(recorded_step(trace_, step), slots_);
   return step_json_text(recorded_step(trace_, step), slots_);
 }
 

@@ -57,6 +57,12 @@ std::vector<Equation> gradient_equations(const Session& session, const StepTrace
                                          int precision, const std::vector<int>& layers = {},
                                          const std::vector<int>& units = {});
 
+/// The equations of a graph session's step (docs/graph.md "Equations"): ∂L/∂w_{j,i} = δ_j·y_i
+/// and ∂L/∂b_j = δ_j per edge and neuron (of the neurons `units`, empty = all), then
+/// δ_j = f′(z_j)·(Σ_{k∈succ(j)} w_{k,j}δ_k + ∂ℓ/∂ŷ for an output). gradient_equations calls it
+/// for a graph session.
+std::vector<Equation> graph_gradient_equations(const Session& session, const StepTrace& step,
+                                               int precision, const std::vector<int>& units = {});
 /// The updates of step `step` by the session's optimizer (keras::Optimizer's formulas written
 /// out), for the parameters that `layers` and `units` choose (empty = all), in table order.
 /// `previous` is the step before (its state is the state before this step's update); null for

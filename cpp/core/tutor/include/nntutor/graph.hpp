@@ -49,7 +49,7 @@ struct GraphEdge {
 /// The evaluation plan derived from the edges (GraphNetwork::plan()): levels by longest path.
 struct GraphLevel {
   std::vector<int> nodes;    ///< 0-based neurons of this level, ascending
-  std::vector<int> sources;  ///< what feeds it: −1−i for input i (0-based) first, then 0-based neurons, ascending
+  std::vector<int> sources;  ///< what feeds it, as keys (input i → i, neuron j → inputs + j; 0-based), ascending
   /// Per edge into this level: (edge index, row in nodes, column in sources).
   struct Entry { int edge, row, col; };
   std::vector<Entry> entries;
@@ -62,6 +62,7 @@ struct GraphNetwork {
   std::vector<double> bias;         ///< per node
   std::vector<GraphEdge> edges;     ///< in the session's order (the table's order of w)
   std::vector<int> outputs;         ///< 1-based nodes whose y are ŷ_1…ŷ_m
+  std::string origin;               ///< the generator's "origin" object (JSON text), or empty
 
   int nodes() const { return static_cast<int>(f.size()); }
   long parameters() const { return static_cast<long>(edges.size()) + nodes(); }
@@ -73,7 +74,8 @@ struct GraphNetwork {
   const std::vector<GraphLevel>& plan() const { return levels_; }
   /// Level (1-based) of each node: the longest path from the inputs, in neurons.
   const std::vector<int>& level_of() const { return level_of_; }
-  /// 0-based predecessors (−1−i for input i) and successors of each node, ascending.
+  /// Predecessors of each node as keys (input i → i, neuron j → inputs + j; 0-based) and
+  /// successors (0-based neurons), ascending.
   const std::vector<std::vector<int>>& predecessors() const { return pred_; }
   const std::vector<std::vector<int>>& successors() const { return succ_; }
   /// Edge index of each (predecessor, node) pair, in predecessors() order.
@@ -145,8 +147,12 @@ Trace graph_run(GraphNetwork g, const Batch& batch, const Loss& loss,
 Session parse_graph_session(std::string_view json_text);
 /// The "graph" object of a graph session as JSON text (every weight and bias written out).
 std::string graph_to_json(const GraphNetwork& g);
-/// Parses a "graph" object (the generators' output, a session's "graph"); `inputs` = d.
-GraphNetwork parse_graph(std::string_view json_text, int inputs, std::uint64_t seed = 1);
+/// Parses a "graph" object (the generators' output, a session's "graph"); `inputs` = d,
+/// `outputs` = m (target columns); weights left out drawn from `seed`. Validated (finalize).
+GraphNetwork parse_graph(std::string_view json_text, int inputs, int outputs,
+                         std::uint64_t seed = 1);
+/// Draws every edge weight from `seed` as the parser does for omitted ones.
+void draw_graph_weights(GraphNetwork& g, std::uint64_t seed);
 /// The layered network written as a graph: neurons numbered layer by layer, unit by unit;
 /// edges layer by layer, unit by unit, input by input (every weight, zeros included); outputs
 /// the last layer's units. SessionError for softmax or maxout layers (a graph node is one

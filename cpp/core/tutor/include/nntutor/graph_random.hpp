@@ -45,6 +45,8 @@ struct UndirectedGraph {
 
 /// The random graph alone (0-based nodes), drawn from `seed` by Uniform (math/init.hpp).
 UndirectedGraph random_graph(const GeneratorRequest& r);
+/// The DAG of `u` for request `r` (inputs, output neurons, weights drawn from r.seed).
+GraphNetwork graph_of(const GeneratorRequest& r, const UndirectedGraph& u);
 /// The graph session of a request: the DAG (lower → higher), sources read every input, one
 /// output neuron per output fed by every sink, weights drawn from seed.
 Session generate_session(const GeneratorRequest& r);

@@ -62,6 +62,14 @@ std::string state_name(const std::string& slot, Column::Kind parameter, const Ne
 std::vector<Column> table_columns(const Network& net, int samples,
                                   const OptimizerSettings& opt = {});
 
+/// The columns of a graph session (docs/graph.md "Table"): step, batch@s, w[j,i] per edge, b[j],
+/// z[j]@s, y[j]@s, dL/dw[j,i], dL/db[j], the optimizer's state, L. `unit` is the edge (1-based)
+/// for w, dw and their state, the neuron otherwise; `layer` 1.
+std::vector<Column> graph_table_columns(const GraphNetwork& g, int samples,
+                                        const OptimizerSettings& opt = {});
+/// table_columns of a layered session, graph_table_columns of a graph session.
+std::vector<Column> session_columns(const Session& session);
+
 /// The table of a trace: one row per computed step.
 Table make_table(const Network& net, int samples, const Trace& trace,
                  const OptimizerSettings& opt = {});

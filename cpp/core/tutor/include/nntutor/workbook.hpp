@@ -83,7 +83,12 @@ class Workbook {
     int at = 0;
     Network net;
     OptimizerState state;
+    /// A graph session's network and optimizer (docs/graph.md); empty for the layered form.
+    std::optional<GraphNetwork> graph;
+    std::optional<GraphOptimizerState> graph_state;
   };
+  /// One step of the live network (layered or graph), recorded into `row` when given.
+  std::optional<Divergence> advance(Checkpoint& at, int k, StepTrace* row);
 
   /// Throws SessionError if a session of `steps` steps is over the limits.
   void check_steps(long long steps) const;
@@ -105,6 +110,7 @@ class Workbook {
   std::vector<Checkpoint> checkpoints_;  ///< after steps 0, kCheckpointEvery, 2·kCheckpointEvery…
   std::optional<Checkpoint> live_;       ///< after the last computed step (when `at` says so)
   Pass pass_;                            ///< scratch of the forward and backward passes
+  GraphPass graph_pass_;                 ///< the same for a graph session
 };
 
 }  // namespace nntutor
