@@ -30,15 +30,15 @@ async function setField(page, name, text) {
 
 test('each family draws its graph: ER, then BA with exactly M(N − M) edges, then WS with NK/2', () => withWired(async (page) => {
   // ER(0.2) of 16 nodes by default: 16 random neurons and one output neuron.
-  await page.locator('#graph-summary').getByText(/^Erdős–Rényi/).waitFor();
+  await page.locator('#graph-summary').getByText(/^ER\(P\) — Erdős–Rényi/).waitFor();
   assert.equal(await neurons(page).count(), 17);
   await field(page, 'family').selectOption('ba');
-  await page.locator('#graph-summary').getByText(/^Barabási–Albert/).waitFor();
+  await page.locator('#graph-summary').getByText(/^BA\(M\) — Barabási–Albert/).waitFor();
   assert.equal((await statistic(page, 'edges'))[0], String(2 * (16 - 2)));
   await field(page, 'family').selectOption('ws');
-  await page.locator('#graph-summary').getByText(/^Watts–Strogatz/).waitFor();
+  await page.locator('#graph-summary').getByText(/^WS\(K, P\) — Watts–Strogatz/).waitFor();
   assert.equal((await statistic(page, 'edges'))[0], String((16 * 4) / 2));
-  await setField(page, 'nodes N', '24');
+  await setField(page, 'N (nodes)', '24');
   await page.waitForFunction(() => document.querySelectorAll('#graph-drawing .dag-node:not(.is-input)').length === 25);
   assert.equal((await statistic(page, 'edges'))[0], String((24 * 4) / 2));
   // The table for screen readers lists every neuron with its edges.
@@ -63,21 +63,21 @@ test('each family draws its graph: ER, then BA with exactly M(N − M) edges, th
 
 test('a bad parameter is named at its field; the last graph stays; fixed, the graph follows', () => withWired(async (page) => {
   await field(page, 'family').selectOption('ws');
-  await page.locator('#graph-summary').getByText(/^Watts–Strogatz/).waitFor();
+  await page.locator('#graph-summary').getByText(/^WS\(K, P\) — Watts–Strogatz/).waitFor();
   const before = await page.locator('#graph-drawing svg').innerHTML();
-  await setField(page, 'K', '3');
+  await setField(page, 'K (ring neighbours, even)', '3');
   await page.locator('#param-k-error').getByText('k: WS needs an even K, got 3').waitFor();
-  assert.equal(await field(page, 'K').getAttribute('aria-invalid'), 'true');
+  assert.equal(await field(page, 'K (ring neighbours, even)').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.locator('#graph-drawing svg').innerHTML(), before, 'the last good drawing stays');
   await page.locator('#graph-summary').getByText(/The last good graph stays/).waitFor();
-  await setField(page, 'K', '6');
+  await setField(page, 'K (ring neighbours, even)', '6');
   await page.waitForFunction(() => document.getElementById('param-k-error').hidden);
-  assert.equal(await field(page, 'K').getAttribute('aria-invalid'), null);
+  assert.equal(await field(page, 'K (ring neighbours, even)').getAttribute('aria-invalid'), null);
   assert.equal((await statistic(page, 'edges'))[0], String((16 * 6) / 2));
-  await setField(page, 'nodes N', '1');
+  await setField(page, 'N (nodes)', '1');
   await page.locator('#nodes-error').getByText(/^nodes: expected a whole number from 2 to/).waitFor();
-  assert.equal(await field(page, 'nodes N').getAttribute('aria-invalid'), 'true');
-  await setField(page, 'nodes N', 'abc');
+  assert.equal(await field(page, 'N (nodes)').getAttribute('aria-invalid'), 'true');
+  await setField(page, 'N (nodes)', 'abc');
   await page.locator('#nodes-error').getByText(/^nodes: expected a whole number from 2 to \d+, got .*abc/).waitFor();
 }));
 
@@ -87,8 +87,8 @@ test('the statistics tell the families apart and meet their closed forms', () =>
   assert.match(erForm, /(^|= )3$/);
   // WS with P = 0 is the ring lattice: clustering 3(K − 2)/(4(K − 1)) = 0.5 for K = 4, measured the same.
   await field(page, 'family').selectOption('ws');
-  await page.locator('#graph-summary').getByText(/^Watts–Strogatz/).waitFor();
-  await setField(page, 'P', '0');
+  await page.locator('#graph-summary').getByText(/^WS\(K, P\) — Watts–Strogatz/).waitFor();
+  await setField(page, 'P (rewiring probability)', '0');
   await page.waitForFunction(() => /0\.5$/.test(document.querySelector('#stats-table tbody tr:nth-child(4) td:last-child').textContent));
   const [clustering, form] = await statistic(page, 'clustering coefficient');
   assert.equal(clustering, '0.5');
@@ -103,7 +103,7 @@ test('the statistics tell the families apart and meet their closed forms', () =>
 
 test('the generator\'s steps: Step and Reset move through BA\'s attachments, Play runs to the end', () => withWired(async (page) => {
   await field(page, 'family').selectOption('ba');
-  await setField(page, 'nodes N', '6');
+  await setField(page, 'N (nodes)', '6');
   await page.getByText('step 1 of 5').waitFor();
   const first = await page.locator('#anim-sentence').innerText();
   await button(page, 'Step').click();
@@ -121,7 +121,7 @@ test('the generator\'s steps: Step and Reset move through BA\'s attachments, Pla
   assert.equal(await button(page, 'Step').isDisabled(), true);
   // WS: the ring, then each edge kept or rewired.
   await field(page, 'family').selectOption('ws');
-  await setField(page, 'nodes N', '8');
+  await setField(page, 'N (nodes)', '8');
   await page.getByText(/^step 1 of \d+$/).waitFor();
   await button(page, 'Step').click();
   assert.match(await page.locator('#anim-sentence').innerText(), /kept|rewired/);
@@ -130,7 +130,7 @@ test('the generator\'s steps: Step and Reset move through BA\'s attachments, Pla
 test('with reduced motion Play still steps, more slowly', () => withWired(async (page) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await field(page, 'family').selectOption('ba');
-  await setField(page, 'nodes N', '4');
+  await setField(page, 'N (nodes)', '4');
   await page.getByText('step 1 of 3').waitFor();
   await button(page, 'Play').click();
   await page.getByText('step 2 of 3').waitFor({ timeout: 5000 });
@@ -159,7 +159,7 @@ test('trained side by side: four curves filled epoch by epoch, then a table of f
 test('Step it in the worked example: the lecture page opens the graph; Step, the table and the Graph panel work on it',
   () => withWired(async (page) => {
     await field(page, 'family').selectOption('ws');
-    await setField(page, 'nodes N', '8');
+    await setField(page, 'N (nodes)', '8');
     await page.waitForFunction(() => document.querySelectorAll('#graph-drawing .dag-node:not(.is-input)').length === 9);
     await button(page, 'Step it in the worked example').click();
     await page.waitForURL(/index\.html$/);
@@ -196,7 +196,7 @@ test('a graph opened over the student\'s own work keeps it one click away', () =
 }));
 
 test('on a phone: no sideways scroll of the page; the drawing scrolls in its own box', () => withWired(async (page) => {
-  await setField(page, 'nodes N', '40');
+  await setField(page, 'N (nodes)', '40');
   await page.waitForFunction(() => document.querySelectorAll('#graph-drawing .dag-node:not(.is-input)').length === 41);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);

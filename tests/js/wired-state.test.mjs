@@ -12,16 +12,23 @@ import { readShareHash } from '../../web/js/persist.js';
 
 const kSchema = {
   families: [
-    { name: 'er', title: 'Erdős–Rényi ER(P)', parameters: [{ name: 'p', label: 'P', min: 0, max: 1, default: 0.2, step: 0.05, integer: false }] },
-    { name: 'ba', title: 'Barabási–Albert BA(M)', parameters: [{ name: 'm', label: 'M', min: 1, max: 63, default: 2, step: 1, integer: true }] },
-    { name: 'ws', title: 'Watts–Strogatz WS(K, P)', parameters: [
-      { name: 'k', label: 'K', min: 2, max: 62, default: 4, step: 2, integer: true },
-      { name: 'p', label: 'P', min: 0, max: 1, default: 0.25, step: 0.05, integer: false }] },
+    { name: 'er', title: 'ER(P) — Erdős–Rényi', text: 'each pair linked with probability P',
+      parameters: [{ name: 'p', label: 'P (link probability)', min: 0, max: 1, default: 0.2, step: 0.01, integer: false, rule: '0 ≤ P ≤ 1' }] },
+    { name: 'ba', title: 'BA(M) — Barabási–Albert', text: 'nodes added one at a time',
+      parameters: [{ name: 'm', label: 'M (links per new node)', min: 1, max: 63, default: 2, step: 1, integer: true, rule: '1 ≤ M < N' }] },
+    { name: 'ws', title: 'WS(K, P) — Watts–Strogatz', text: 'a ring, rewired', parameters: [
+      { name: 'k', label: 'K (ring neighbours, even)', min: 2, max: 63, default: 4, step: 2, integer: true, rule: 'K even, 2 ≤ K < N' },
+      { name: 'p', label: 'P (rewiring probability)', min: 0, max: 1, default: 0.25, step: 0.01, integer: false, rule: '0 ≤ P ≤ 1' }] },
   ],
-  nodes: { label: 'nodes', min: 2, max: 64, default: 16, step: 1 },
-  seed: { min: 0, default: 1 },
+  nodes: { name: 'nodes', label: 'N (nodes)', min: 2, max: 64, default: 16, step: 1, integer: true, rule: '2 ≤ N' },
+  seed: { name: 'seed', label: 'seed', min: 0, max: 9007199254740992, default: 1, step: 1, integer: true, rule: 'a whole number' },
   activations: ['sigmoid', 'tanh', 'relu', 'linear'],
-  comparison: { nodes: 16, seed: 1, epochs: 50, activation: 'relu', er: { p: 0.2 }, ba: { m: 2 }, ws: { k: 4, p: 0.25 } },
+  default_activation: 'relu',
+  comparison: {
+    defaults: { nodes: 16, seed: 1, epochs: 50, samples: 256, batch_size: 32, optimizer: { name: 'adam', learning_rate: 0.01 },
+      activation: 'relu', er: { p: 0.2 }, ba: { m: 2 }, ws: { k: 4, p: 0.25 } },
+    limits: { epochs: { min: 1, max: 500 } }, note: 'about large image models',
+  },
 };
 
 test('the fields start at the schema\'s defaults, every parameter once', () => {

@@ -92,15 +92,18 @@ function showFamily() {
     if (!row) continue;
     input.inputMode = row.integer ? 'numeric' : 'decimal';
     byId(`param-${name}-label`).textContent = row.label ?? name;
-    byId(`param-${name}-hint`).textContent = rangeText(row);
+    byId(`param-${name}-hint`).textContent = ruleText(row);
   }
-  byId('family-note').textContent = family?.description ?? '';
-  byId('nodes-hint').textContent = rangeText(schema.nodes);
+  byId('family-note').textContent = family ? `${family.title}: ${family.text}.` : '';
 }
 
-const rangeText = (row) => (row.min !== undefined && row.max !== undefined
-  ? `${row.integer || row.step === 1 ? 'whole number ' : ''}${row.min} to ${row.max}${row.max_text ? ` (${row.max_text})` : ''}`
-  : '');
+/// A field's rule as the schema writes it ("K even, 2 ≤ K < N"), with its largest value when
+/// the rule leaves it out ("2 ≤ N, at most 64").
+const ruleText = (row) => {
+  const rule = row.rule ?? '';
+  return row.max !== undefined && row.max < 1e6 && !rule.includes('<') && !rule.includes('≤ 1')
+    ? `${rule}, at most ${row.max}` : rule;
+};
 
 // ---- The graph ----
 
@@ -298,6 +301,13 @@ async function start() {
   inputs.family.replaceChildren(...schema.families.map((f) => new Option(f.title ?? f.name, f.name)));
   inputs.activation.replaceChildren(...schema.activations.map((a) => new Option(a.title ?? a.name ?? a, a.name ?? a)));
   buildParameterFields();
+  byId('nodes-label').textContent = schema.nodes.label;
+  byId('nodes-hint').textContent = ruleText(schema.nodes);
+  byId('seed-hint').textContent = ruleText(schema.seed);
+  byId('compare-note').textContent = schema.comparison.note;
+  byId('compare-data').textContent = `Data: ${schema.comparison.data}.`;
+  const limits = schema.comparison.limits.epochs;
+  byId('epochs-hint').textContent = `${limits.min} to ${limits.max}`;
   fields = defaultFields(schema);
   for (const [key, input] of Object.entries(inputs)) input.value = fields[key] ?? '';
   showFamily();

@@ -375,7 +375,7 @@ export function renderCompareTable(table, models) {
       return cell;
     };
     tr.append(th(m.title ?? m.name, 'row'), td(String(m.nodes ?? '—')), td(String(m.edges ?? '—')),
-      td(String(m.parameters)), td(showNumber(m.final_loss, 5)));
+      td(String(m.parameters)), td(m.final_loss === null ? (m.diverged ? 'diverged' : '—') : showNumber(m.final_loss, 5)));
     return tr;
   }));
 }

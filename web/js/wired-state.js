@@ -32,20 +32,23 @@ export function parameterNames(schema) {
 /// The row of parameter `name` for `family` (its label, range, default), or undefined.
 export const parameterRow = (schema, family, name) => familyRow(schema, family)?.parameters.find((p) => p.name === name);
 
-/// The activation the page starts with: the comparison's (the schema's default), else the first.
+/// The activation the page starts with: the schema's default, else the first.
 function defaultActivation(schema) {
-  const wanted = schema.defaults?.activation ?? schema.comparison?.activation;
+  const wanted = schema.default_activation;
   return schema.activations.includes(wanted) ? wanted : schema.activations[0];
 }
 
-/// The fields the page starts with, from the schema: its first family (or `defaults.family`),
-/// nodes, seed, activation, each parameter's default (the first family that takes it), and the
-/// comparison's epochs.
+/// The comparison's defaults (docs/graph.md "Side by side"), or {}.
+const comparisonDefaults = (schema) => schema.comparison?.defaults ?? {};
+
+/// The fields the page starts with, from the schema: its first family, nodes, seed,
+/// activation, each parameter's default (the first family that takes it), and the comparison's
+/// epochs.
 export function defaultFields(schema) {
-  const family = schema.defaults?.family ?? schema.families[0].name;
+  const family = schema.families[0].name;
   const fields = {
-    family, nodes: String(schema.nodes.default), seed: String(schema.seed?.default ?? 1),
-    activation: defaultActivation(schema), epochs: String(schema.comparison?.epochs ?? 50),
+    family, nodes: String(schema.nodes.default), seed: String(schema.seed.default),
+    activation: defaultActivation(schema), epochs: String(comparisonDefaults(schema).epochs),
   };
   for (const name of parameterNames(schema)) {
     const own = parameterRow(schema, family, name);
@@ -82,7 +85,7 @@ export function generateRequest(schema, fields) {
 /// The comparison request: the graph's family parameters where the family matches, nodes,
 /// seed, activation and epochs from the fields; the rest the schema's comparison defaults.
 export function comparisonRequest(schema, fields) {
-  const request = { ...(schema.comparison ?? {}) };
+  const request = structuredClone(comparisonDefaults(schema));
   request.nodes = numberOrText(fields.nodes);
   request.seed = numberOrText(fields.seed);
   request.activation = fields.activation;
@@ -139,10 +142,11 @@ export function graphSummary(schema, session, stats) {
   const origin = session.graph.origin ?? {};
   const family = familyRow(schema, origin.family);
   const params = (family?.parameters ?? []).map((p) => `${p.name.toUpperCase()} = ${origin[p.name]}`).join(', ');
+  const title = family?.title ?? origin.family ?? 'graph';
   const neurons = session.graph.nodes.length;
   const outputs = session.graph.outputs.length;
   const edges = session.graph.edges.length;
-  return `${family?.title ?? origin.family ?? 'graph'}${params ? ` (${params})` : ''}: ${stats.nodes} random nodes, `
+  return `${title}${params ? ` with ${params}` : ''}: ${stats.nodes} random nodes, `
     + `${stats.edges} edges between them; as a network ${neurons} neurons (${outputs} output) and ${edges} weights.`;
 }
 
