@@ -112,9 +112,16 @@ TEST(GraphTest, TheGraphFormOfTheLectureReadsAndWritesBack) {
   std::string names;
   for (const auto& c : columns) names += c.name + ",";
   EXPECT_EQ(names, "step,w[1,x1],w[2,1],b[1],b[2],z[1],z[2],y[1],y[2],dL/dw[1,x1],dL/dw[2,1],dL/db[1],dL/db[2],L,");
-  // The lecture's first row: the slide's numbers.
-  const std::string csv = render(back, run(back), Format::kCsv, 4);
-  EXPECT_NE(csv.find("\n1,0.5000,0.8000,0.0000,0.0000,0.5000,0.4983,0.6225,0.6221,"), std::string::npos) << csv;
+  // The same numbers as the layered table, column by column.
+  const Session layered = parse_session(nntutor_test::lecture_json());
+  const Table a = make_table(layered.network, 1, run(layered));
+  const std::string csv = render(back, run(back), Format::kCsv, 17);
+  const std::string row1 = csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n') - 1);
+  const auto r = a.rows[0];  // step,w1,b1,z1,y1,dL/dw1,dL/db1,w2,b2,z2,y2,dL/dw2,dL/db2,L
+  const std::vector<double> graph_order = {r[0], r[1], r[7], r[2], r[8], r[3], r[9], r[4], r[10], r[5], r[11], r[6], r[12], r[13]};
+  std::string expected = "1";
+  for (std::size_t i = 1; i < graph_order.size(); ++i) expected += "," + fixed(graph_order[i], 17);
+  EXPECT_EQ(row1, expected);
 }
 
 /// Central differences of L in every weight and bias against graph_backward.
@@ -378,7 +385,7 @@ TEST(GraphTest, EquationsOfTheLectureGraphGiveTheTracesGradients) {
   const auto eqs = gradient_equations(s, t.steps[0], 4);
   ASSERT_EQ(eqs.size(), 2u + 2u + 2u);  // 2 weights, 2 biases, 2 δ
   EXPECT_EQ(eqs[0].name, "dL/dw[1,x1]");
-  EXPECT_EQ(eqs[0].symbolic(), "\\delta_{1} x_{1}");
+  EXPECT_EQ(eqs[0].symbolic(), "\\delta_{1} \\cdot x_{1}");
   double p = 1;
   for (const auto& f : eqs[0].factors[0]) p *= f.value;
   EXPECT_NEAR(p, t.steps[0].layers[0].dW(0, 0), 1e-15);
@@ -395,7 +402,7 @@ TEST(GraphTest, CliGraphPrintsASessionThatTableReads) {
   const std::string path = nntutor_test::write_temp("ws.json", r.out);
   const auto t = nntutor_test::cli("table '" + path + "' --steps 2");
   ASSERT_EQ(t.status, 0) << t.err;
-  EXPECT_EQ(t.out.rfind("step,w[1,x1],", 0), 0u) << t.out;
+  EXPECT_EQ(t.out.rfind("step,\"w[1,x1]\",", 0), 0u) << t.out;
   const auto e = nntutor_test::cli("equations '" + path + "' --step 2");
   ASSERT_EQ(e.status, 0) << e.err;
   EXPECT_NE(e.out.find("\\delta_{9}"), std::string::npos);
@@ -410,6 +417,7 @@ TEST(GraphTest, CliGraphPrintsASessionThatTableReads) {
 TEST(GraphTest, SideBySideTrainsFourModelsOfAboutTheSameSize) {
   wired::ComparisonRequest r;
   r.samples = 64;
+  r.batch_size = 8;
   r.epochs = 3;
   wired::Comparison a(r), b(r);
   for (int e = 0; e < 3; ++e) EXPECT_EQ(a.epoch(), b.epoch());  // deterministic

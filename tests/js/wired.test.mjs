@@ -101,7 +101,7 @@ test('bad requests and sessions come back as messages naming the field', () => {
 });
 
 test('side by side: four models, one epoch per call, losses that fall', () => {
-  const c = new wired.Comparison(JSON.stringify({ samples: 64, epochs: 5 }));
+  const c = new wired.Comparison(JSON.stringify({ samples: 64, batch_size: 8, epochs: 5 }));
   assert.equal(c.error(), '');
   const first = value(c.epoch());
   assert.deepEqual(Object.keys(first.losses), ['er', 'ba', 'ws', 'dense']);

@@ -596,7 +596,7 @@ GraphNetwork parse_graph(std::string_view json_text, int inputs, int outputs, st
       edge.from = -i;
     } else if (jf.is_number_integer() || (jf.is_number() && std::floor(jf.get<double>()) == jf.get<double>())) {
       const double v = jf.get<double>();
-      if (v < 1 || v > n) fail(at + ".from", from_range + ", got " + describe(jf));
+      if (v < 1 || v > n) fail(at + ".from", from_range + ", got " + jf.dump());
       edge.from = static_cast<int>(v);
     } else {
       fail(at + ".from", from_range + ", got " + describe(jf));
@@ -604,7 +604,8 @@ GraphNetwork parse_graph(std::string_view json_text, int inputs, int outputs, st
     const json& jt = je["to"];
     if (!(jt.is_number() && std::floor(jt.get<double>()) == jt.get<double>() && jt.get<double>() >= 1 &&
           jt.get<double>() <= n))
-      fail(at + ".to", "expected a neuron 1 to " + std::to_string(n) + ", got " + describe(jt));
+      fail(at + ".to", "expected a neuron 1 to " + std::to_string(n) + ", got " +
+                           (jt.is_number() ? jt.dump() : describe(jt)));
     edge.to = static_cast<int>(jt.get<double>());
     if (je.contains("weight")) edge.weight = finite_number(je["weight"], at + ".weight");
     else drawn[e] = true;
@@ -619,7 +620,7 @@ GraphNetwork parse_graph(std::string_view json_text, int inputs, int outputs, st
     const json& v = jo[k];
     if (!(v.is_number() && std::floor(v.get<double>()) == v.get<double>() && v.get<double>() >= 1 && v.get<double>() <= n))
       fail(field + ".outputs[" + std::to_string(k) + "]",
-           "expected a neuron 1 to " + std::to_string(n) + ", got " + describe(v));
+           "expected a neuron 1 to " + std::to_string(n) + ", got " + (v.is_number() ? v.dump() : describe(v)));
     g.outputs.push_back(static_cast<int>(v.get<double>()));
   }
   if (root.contains("origin")) {

@@ -101,7 +101,7 @@ std::vector<Equation> graph_gradient_equations(const Session& session, const Ste
     needs_delta[static_cast<std::size_t>(e.to - 1)] = true;
     Equation q;
     q.name = "dL/dw[" + graph_edge_name(g, static_cast<int>(ei)) + "]";
-    const std::string w = e.from_input() ? std::to_string(e.to) + ",x" + std::to_string(e.input())
+    const std::string w = e.from_input() ? std::to_string(e.to) + ",x_{" + std::to_string(e.input()) + "}"
                                          : std::to_string(e.to) + "," + std::to_string(e.from);
     q.lhs = "\\frac{\\partial L}{\\partial w_{" + w + "}}";
     for (Eigen::Index s = 0; s < pass.z.cols(); ++s) {

@@ -28,7 +28,8 @@ TableDecision choose_table(const Session& s, const TableChoice& choice) {
 
 TableDecision choose_table(const Session& s, const std::vector<Column>& columns,
                            const TableChoice& choice) {
-  const int n = static_cast<int>(s.network.layers.size());
+  // A graph session's columns are all in "layer" 1 (docs/graph.md).
+  const int n = s.is_graph() ? 1 : static_cast<int>(s.network.layers.size());
   const int samples = s.batch.samples();
   TableDecision d;
   for (Kind k : choice.kinds) {

@@ -290,6 +290,13 @@ void check_loss_and_outputs(const Session& s) {
   if (loss.requires_output && *loss.requires_output != out.kind)
     fail("loss", s.loss.name + " needs " + std::string(activation_info(*loss.requires_output).name) +
                      " in the last layer (" + at_last + ".activation is " + out.name + ")");
+  check_targets(s);
+}
+
+/// The targets each loss takes (bce's and cross_entropy's are probabilities; cross_entropy's add
+/// up to 1 per sample).
+void check_targets(const Session& s) {
+  const LossInfo& loss = s.loss.info();
   if (loss.targets == Targets::kAny) return;
   const Eigen::MatrixXd& Y = s.batch.Y;  // outputs × samples
   for (Eigen::Index n = 0; n < Y.cols(); ++n) {
