@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   animate, comparisonRequest, defaultFields, fieldOfMessage, fieldsForFamily, generateRequest, lossData, nodeRows,
-  numberOrText, parameterNames, stepChange, visibleNodes, workedExampleLink,
+  nodesLimitError, numberOrText, parameterNames, stepChange, visibleNodes, workedExampleLink,
 } from '../../web/js/wired-state.js';
 import { readShareHash } from '../../web/js/persist.js';
 
@@ -61,6 +61,12 @@ test('the comparison request takes the graph\'s size, seed, activation, epochs a
   assert.equal(request.epochs, 20);
   assert.deepEqual(request.ba, { m: 3 });
   assert.deepEqual(request.ws, { k: 4, p: 0.25 });
+});
+
+test('the page refuses more nodes than the schema\'s page limit, in the core\'s words', () => {
+  assert.equal(nodesLimitError(kSchema, { nodes: '65' }), 'nodes: expected a whole number from 2 to 64, got 65');
+  assert.equal(nodesLimitError(kSchema, { nodes: '64' }), null);
+  assert.equal(nodesLimitError(kSchema, { nodes: 'abc' }), null, 'the core says what is wrong with text');
 });
 
 test('a core message names its field by its first word', () => {
@@ -128,7 +134,7 @@ test('the losses as uPlot\'s columns, a model missing from an epoch a gap', () =
 });
 
 test('the worked example\'s link is the lecture page\'s share link of the session', () => {
-  const link = workedExampleLink('index.html', kSession);
+  const link = workedExampleLink('index.html', { ...kSession, steps: 5 });
   assert.match(link, /^index\.html#session=[A-Za-z0-9_-]+$/);
   const read = readShareHash(link.slice('index.html'.length));
   assert.deepEqual(read.session, { ...kSession, steps: 0 });

@@ -6,7 +6,7 @@ import { EngineError } from './engine.js';
 import { loadWired } from './wired-engine.js';
 import {
   animate, comparisonRequest, defaultFields, familyRow, fieldOfMessage, fieldsForFamily, generateRequest,
-  graphSummary, layersOf, lossData, nodeRows, parameterNames, parameterRow, paramKey, stepChange, visibleNodes,
+  graphSummary, layersOf, lossData, nodeRows, nodesLimitError, parameterNames, parameterRow, paramKey, stepChange, visibleNodes,
   workedExampleLink,
 } from './wired-state.js';
 import {
@@ -112,6 +112,8 @@ function generate() {
   const request = generateRequest(schema, fields);
   let next;
   try {
+    const limit = nodesLimitError(schema, fields);
+    if (limit) throw new EngineError(limit);
     const session = engine.generate(request);
     const stats = engine.statistics(session);
     const layout = engine.layout(session);

@@ -63,7 +63,10 @@ export function drawDag(container, layout, session, values = null, { title = 'gr
     const from = position.get(idKey(edge.from));
     const to = position.get(idKey(edge.to));
     if (!from || !to) return;
-    const pts = [from, ...(edge.points ?? []).map(([x, y]) => at(x, y)), to];
+    // The layout's points may hold the edge's own ends: only the dummy points between them count.
+    const same = (p, q) => Math.abs(p.x - q.x) < 0.5 && Math.abs(p.y - q.y) < 0.5;
+    const inner = (edge.points ?? []).map(([x, y]) => at(x, y)).filter((p) => !same(p, from) && !same(p, to));
+    const pts = [from, ...inner, to];
     // The line ends at the circle's rim (a neuron) or the box's side (an input).
     const last = pts[pts.length - 2];
     const dx = to.x - last.x, dy = to.y - last.y, len = Math.hypot(dx, dy) || 1;

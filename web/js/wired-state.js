@@ -98,6 +98,15 @@ export function comparisonRequest(schema, fields) {
   return request;
 }
 
+/// The page's own limit on the nodes (the schema's `nodes.max`: a graph the lecture page can
+/// open; the core generates larger ones for the command line): the message for a whole number
+/// above it, in the core's words, else null.
+export function nodesLimitError(schema, fields) {
+  const n = numberOrText(fields.nodes);
+  const { min, max } = schema.nodes;
+  return Number.isInteger(n) && n > max ? `nodes: expected a whole number from ${min} to ${max}, got ${n}` : null;
+}
+
 const kFieldNames = ['family', 'nodes', 'seed', 'activation', 'epochs'];
 
 /// The field (a key of the fields) a core message names by its first word ("k: WS needs an even
@@ -204,7 +213,8 @@ export function lossData(epochs, names) {
   return [epochs.map((e) => e.epoch), ...names.map((name) => epochs.map((e) => e.losses[name] ?? null))];
 }
 
-/// The lecture page's address that opens `session` (its share link): `base` + `#session=…`.
+/// The lecture page's address that opens `session` (its share link): `base` + `#session=…`,
+/// with no steps computed yet: the student presses Step there.
 export function workedExampleLink(base, session) {
-  return `${base}${shareHash({ ...session, steps: session.steps ?? 0 })}`;
+  return `${base}${shareHash({ ...session, steps: 0 })}`;
 }
