@@ -77,8 +77,9 @@ export function createGraphPanel(page, document) {
       title: 'the network', onFocusNode: (text) => { dagFocus.textContent = text; },
     });
     dagReadout.textContent = trace?.nodes
-      ? `Each neuron shows its y at ${graphStep.textContent}${session.inputs.length > 1 ? ' for sample 1' : ''}; `
-        + 'edges: blue solid positive, orange dashed negative weights, wider for larger |w|. Tab to a neuron for its z, y and edges.'
+      ? `Each neuron shows its y ${graphStep.textContent}${session.inputs.length > 1 ? ' for sample 1' : ''}; `
+        + 'edges: blue solid positive, orange dashed negative weights, wider for larger |w|. Tab into the drawing and '
+        + 'move between the neurons with the arrow keys for each one\'s z, y and edges.'
       : 'Edges: blue solid positive, orange dashed negative weights, wider for larger |w|. Press Step to see z and y.';
   }
 
