@@ -118,12 +118,6 @@ function generate() {
     const stats = engine.statistics(session);
     const layout = engine.layout(session);
     next = { request, session, stats, layout, steps: null };
-    try {
-      next.steps = engine.generatorSteps(request);
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e;
-      next.steps = null;
-    }
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     showError(e, graphKeys());
@@ -135,9 +129,26 @@ function generate() {
   shown = next;
   showStatus('');
   drawGraph();
-  resetAnimation();
+  stopTimer();
+  anim = { at: 0, playing: false };
+  byId('anim-count').textContent = '';
+  byId('anim-sentence').textContent = 'Working out the generator\'s steps…';
   setButtons();
+  // The steps (every edge list after every step: ~100 ms for 64 nodes) come in the next task,
+  // so the drawing follows the typing first; a newer graph cancels them.
+  clearTimeout(stepsTimer);
+  stepsTimer = setTimeout(() => {
+    if (shown !== next) return;
+    try {
+      next.steps = engine.generatorSteps(request);
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+      next.steps = null;
+    }
+    resetAnimation();
+  }, 0);
 }
+let stepsTimer = null;
 
 function drawGraph() {
   const { session, stats, layout } = shown;

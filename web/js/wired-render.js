@@ -345,7 +345,7 @@ export class LossPlot {
     this.plot = new globalThis.uPlot({
       width: Math.max(260, Math.floor(this.box.clientWidth || 480)), height: 280,
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ label: 'epoch' }, { label: 'training loss (mse)', size: 64 }],
+      axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500] }, { label: 'training loss (mse)', size: 64 }],
       series: [{ label: 'epoch' }, ...labels.map((label, i) => ({
         label, stroke: kCurveColours[i % 4], width: 2, dash: kDashes[i % 4], spanGaps: false,
         value: (u, v) => showNumber(v),
