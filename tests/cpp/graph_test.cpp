@@ -11,6 +11,7 @@
 #include "nntutor/equations.hpp"
 #include "nntutor/graph.hpp"
 #include "nntutor/graph_random.hpp"
+#include "nntutor/init.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/wired/comparison.hpp"

@@ -284,7 +284,7 @@ GraphNetwork graph_of(const GeneratorRequest& r, const UndirectedGraph& u) {
       if (!has_succ[static_cast<std::size_t>(i)]) g.edges.push_back({i + 1, n + o + 1, 0});
     g.outputs.push_back(n + o + 1);
   }
-  ojson origin = {{"family", r.family}, {"nodes", r.nodes}};
+  json origin = {{"family", r.family}, {"nodes", r.nodes}};  // sorted keys, as a parsed session writes them back
   if (r.family == "er") origin["p"] = r.p;
   if (r.family == "ba") origin["m"] = r.m;
   if (r.family == "ws") { origin["k"] = r.k; origin["p"] = r.p; }
