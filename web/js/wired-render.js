@@ -306,7 +306,12 @@ export function renderRing(container, { nodes, visible, step, change }) {
     const a = point(i), b = point(j);
     return svgEl(doc, 'line', { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1), y2: b.y.toFixed(1), class: cls });
   };
-  for (const e of step.edges) svg.append(line(e, added.has(key(e)) ? 'ring-edge is-added' : 'ring-edge'));
+  // WS's kept edge is the one the step looked at: marked as looked at, not as new.
+  const kept = step.kind === 'keep' ? key([step.from, step.old]) : null;
+  for (const e of step.edges) {
+    const k = key(e);
+    svg.append(line(e, added.has(k) ? 'ring-edge is-added' : k === kept ? 'ring-edge is-kept' : 'ring-edge'));
+  }
   for (const e of change.removed) svg.append(line(e, 'ring-edge is-removed'));
   const marked = new Set([step.node, ...(step.targets ?? []), step.from, step.old, step.new].filter((v) => v !== undefined));
   for (let i = 1; i <= nodes; i += 1) {
