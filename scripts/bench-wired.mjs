@@ -20,8 +20,8 @@ const nativeUs = Number(native.trim().split(' ')[1]);
 
 const wired = await createWired();
 const unwrap = (r) => { if (!r.ok) throw new Error(r.error); return JSON.parse(r.value); };
-let steps = 1000;
-unwrap(wired.benchSteps(session, 10));  // warm-up
+const steps = 20000;
+unwrap(wired.benchSteps(session, 2000));  // warm-up (the engine tiers up)
 let start = performance.now();
 unwrap(wired.benchSteps(session, steps));
 const wasmUs = ((performance.now() - start) * 1000) / steps;

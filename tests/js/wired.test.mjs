@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import createWired from '../../build/wasm/nntutor_wired_wasm.js';
+import createEngine from '../../build/wasm/nntutor_wasm.js';
+import { loadEngine } from '../../web/js/engine.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = process.env.NNTUTOR_CLI ?? `${root}build/native/nntutor`;
@@ -113,4 +116,26 @@ test('side by side: four models, one epoch per call, losses that fall', () => {
   assert.equal(s.models.length, 4);
   assert.equal(s.models[3].name, 'dense');
   c.delete();
+});
+
+test("the lecture page's engine opens a graph session: Step, Back, rows, trace and equations", async () => {
+  const wasmBinary = readFileSync(`${root}build/wasm/nntutor_wasm.wasm`);
+  const engine = await loadEngine(() => createEngine({ wasmBinary }));
+  const session = value(wired.generate(JSON.stringify({ family: 'ba', nodes: 6, m: 2, seed: 2 })));
+  const book = engine.open(session, { limits: 'page' });
+  const first = book.rows(1);
+  assert.equal(first.columns[1].name, 'w[1,x1]');
+  assert.equal(first.rows.length, 5);
+  const s = book.step();
+  assert.equal(s.rows, 6);
+  assert.equal(book.rows(s.kept + 1).rows.length, 1);
+  const trace = book.trace(6);
+  assert.equal(trace.nodes.z.length, 7);
+  const runAll = value(wired.run(JSON.stringify({ ...session, steps: 6 }), '{"session": false}'));
+  assertClose(trace, runAll.steps[5]);
+  const eq = book.equations(6, 4);
+  assert.ok(eq.latex.includes('\\delta_{7}'));
+  book.back();
+  assert.equal(book.status().rows, 5);
+  book.close();
 });
