@@ -33,6 +33,9 @@ const kSymbols = {
   winner: ['', 'win'],
 };
 
+/// The name of a graph session's column: optimizer slot, dL/d, symbol, index, sample.
+const kGraphName = /^(?:([a-z]+)_)?(dL\/d)?([wbzy])\[([^\]]+)\](@\d+)?$/;
+
 /// The header of one column as parts: `{ prefix, symbol, sub, suffix, text }`, e.g. ∂L/∂w₁ is
 /// `{ prefix: '∂L/∂', symbol: 'w', sub: '1', suffix: '' }` and the weight from input 2 to unit 1
 /// of layer 3 for sample 2 … `{ symbol: 'w', sub: '3', suffix: '[1,2]' }`. Brackets are left out
@@ -42,6 +45,15 @@ export function columnHeader(column, shape) {
   if (column.kind === 'loss') return { prefix: '', symbol: 'L', sub: '', suffix: '', text: 'L' };
   if (column.kind === 'batch') {
     return { prefix: '', symbol: 'batch', sub: '', suffix: `@${column.sample}`, text: `batch@${column.sample}` };
+  }
+  // A graph session's column (docs/graph.md): the engine's name has no layer, `w[3,x1]`,
+  // `dL/db[2]`, `m_w[3,1]`, `z[4]@2`; written ∂L/∂w[3,x1], m_w[3,1].
+  const graph = kGraphName.exec(column.name ?? '');
+  if (graph) {
+    const [, slot, d, symbol, index, sample] = graph;
+    const prefix = `${slot ? `${slot}_` : ''}${d ? '∂L/∂' : ''}`;
+    const suffix = `[${index}]${sample ?? ''}`;
+    return { prefix, symbol, sub: '', suffix, text: `${prefix}${symbol}${suffix}` };
   }
   if (column.kind === 'state') {
     // The optimizer's state of a weight or bias: m_w₁, v_b₂[3] (the engine's m_w1, v_b2[3]).

@@ -57,3 +57,26 @@ export function loadVendor(document, vendorError, { onKatex, onUplot }) {
     vendorError.uplot = `The plotting library could not be loaded (${e.message}): reload the page to compare learning rates.`;
   }).then(onUplot);
 }
+
+/// The randomly wired module (nntutor_wired_wasm.js), loaded on first use: the Graph panel lays
+/// out a graph session with its layout(). `get()` resolves to loadWired's functions (a failed
+/// load is tried again on the next call).
+export function wiredLoader(document) {
+  let wired = null;
+  return {
+    async get() {
+      if (!wired) {
+        wired = loadScript(document, 'nntutor_wired_wasm.js').then(() => import('./wired-engine.js'))
+          .then((m) => m.loadWired(), (e) => {
+            throw new EngineError(e.message);
+          });
+      }
+      try {
+        return await wired;
+      } catch (e) {
+        wired = null;
+        throw e;
+      }
+    },
+  };
+}

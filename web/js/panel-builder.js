@@ -3,7 +3,7 @@
 import { EngineError } from './engine.js';
 import * as model from './state.js';
 import { renderStatus } from './render-form.js';
-import { renderBuilder, showControlError } from './render-builder.js';
+import { renderBuilder, renderGraphBuilder, showControlError } from './render-builder.js';
 
 // ---- Engine calls ----
 
@@ -94,7 +94,8 @@ export function createBuilderPanel(page, document) {
     if (!page.model) return {};
     if (state.doc !== builtFor.doc) {
       builtFor = { doc: state.doc, built: page.model.buildSession({ ...state, stepsShown: 0 }) };
-      renderBuilder(builder, state, builtFor.built.errors ?? {}, handlers, page.model);
+      if (state.doc.graph) renderGraphBuilder(builder, state, builtFor.built.errors ?? {}, handlers);
+      else renderBuilder(builder, state, builtFor.built.errors ?? {}, handlers, page.model);
       page.panels.table.renderOptimizerColumns();
     }
     return builtFor.built.value

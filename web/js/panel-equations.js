@@ -31,7 +31,8 @@ export function createEquationsPanel(page, document) {
         select.dataset.items = key;
       }
     };
-    options(view.layer, [[0, 'every layer'], ...doc.layers.map((_, l) => [l + 1, `layer ${l + 1}`])]);
+    options(view.layer, doc.graph ? [[0, 'every neuron']]
+      : [[0, 'every layer'], ...doc.layers.map((_, l) => [l + 1, `layer ${l + 1}`])]);
     view.layer.value = String(chosen.layer);
     const units = chosen.layer === 0 ? 0 : doc.layers[chosen.layer - 1].units;
     options(view.unit, [[0, 'every unit'], ...Array.from({ length: units }, (_, j) => [j + 1, `unit ${j + 1}`])]);

@@ -346,3 +346,40 @@ export function showControlError(id, message) {
   const input = document.getElementById(id);
   if (input) showCellError(input, message);
 }
+
+/// The builder for a graph session (docs/graph.md: neurons and edges, no layers): what the
+/// network is, its learning rate box (the one value of the worked example a student changes
+/// here; the presets set it too) and the way to the randomly wired page, where graphs are made.
+/// The layered builder is drawn afresh when a layered network comes back.
+export function renderGraphBuilder(container, state, errors, handlers) {
+  const { doc } = state;
+  const { graph } = doc;
+  const key = `graph:${graph.nodes.length}:${graph.edges.length}:${JSON.stringify(graph.origin ?? null)}`;
+  if (drawn.get(container) !== key) {
+    const origin = graph.origin;
+    const made = origin
+      ? ` It was generated as ${origin.family.toUpperCase()} with ${origin.nodes} nodes${['p', 'm', 'k'].filter((p) => origin[p] !== undefined).map((p) => `, ${p.toUpperCase()} = ${origin[p]}`).join('')}, seed ${origin.seed}.`
+      : '';
+    const rate = cellInput(doc, 'learningRate', handlers, 'cell-input field-input');
+    container.replaceChildren(
+      el('section', { className: 'builder-part graph-builder', 'aria-labelledby': 'structure-title' }, [
+        el('h3', { id: 'structure-title', text: 'A graph of neurons, not layers' }),
+        el('p', {
+          text: `This network is a graph: ${graph.nodes.length} neurons joined by ${graph.edges.length} weighted edges, `
+            + `${graph.outputs.length} of them output${graph.outputs.length === 1 ? '' : 's'}.${made} The builder's layer boxes `
+            + 'do not apply to it; the table, the gradient equations (δ over each neuron\'s successors), Check my table and '
+            + 'the Tutor work on it as on layers, and the Graph panel draws it.',
+        }),
+        el('div', { className: 'field-row' }, [field('learning rate', rate, { note: 'η' })]),
+        el('p', {}, [el('a', { href: 'wired.html', text: 'Make another graph on the randomly wired page →' })]),
+        el('p', { className: 'note', text: 'Reset to the lecture example (above) brings back the layered builder.' }),
+      ]),
+    );
+    drawn.set(container, key);
+  }
+  for (const input of container.querySelectorAll('input[data-key]')) {
+    const text = cellText(doc, input.dataset.key) ?? '';
+    if (input.value !== text) input.value = text;
+    showCellError(input, errors[input.dataset.key]);
+  }
+}

@@ -318,7 +318,8 @@ export function cellErrors(schema, doc) {
 export function lossErrors(schema, doc, cellErrorsSoFar = {}) {
   const errors = {};
   const last = doc.layers.length - 1;
-  const activation = doc.layers[last].activation;
+  // A graph session's neurons are element-wise (docs/graph.md): no softmax to pair.
+  const activation = doc.graph ? null : doc.layers[last].activation;
   const loss = lossRow(schema, doc.loss);
   const lastOnly = activationRow(schema, activation)?.last_layer_only ?? false;
   if (loss?.requires_output && activation !== loss.requires_output) {
@@ -357,8 +358,10 @@ export function layerInputs(doc, l) {
   return l === 0 ? doc.features : doc.layers[l - 1].units;
 }
 
-/// Outputs of the network: the last layer's units (= the targets' columns).
+/// Outputs of the network: the last layer's units, or a graph's output neurons (= the targets'
+/// columns).
 export function outputs(doc) {
+  if (doc.graph) return doc.graph.outputs.length;
   return doc.layers[doc.layers.length - 1].units;
 }
 
@@ -583,6 +586,10 @@ export function buildSession(schema, state) {
     steps: state.stepsShown,
     seed: num('seed'),
   };
+  if (doc.graph) {  // a graph session (docs/graph.md): its neurons and edges as the engine wrote them
+    delete session.layers;
+    session.graph = doc.graph;
+  }
   return { value: session };
 }
 
@@ -605,7 +612,10 @@ export function docFromSession(schema, session) {
   const text = (v) => String(v);
   return {
     features: session.inputs[0].length,
-    layers: session.layers.map((layer) => ({
+    // A graph session (docs/graph.md) keeps its graph as the engine normalised it (every weight
+    // written out); it has no layers for the builder's boxes.
+    ...(session.graph ? { graph: session.graph } : {}),
+    layers: (session.layers ?? []).map((layer) => ({
       units: layer.units,
       activation: layer.activation,
       alpha: layer.alpha === undefined ? '' : text(layer.alpha),
