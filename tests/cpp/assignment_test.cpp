@@ -315,3 +315,19 @@ TEST(Assignment, RunsTheSessionsOwnOptimizerAtEachRate) {
 }
 
 }  // namespace
+
+// Assignment 4 asks for a layered network: a graph session gets a sentence that says so
+// (the page's Check panel shows it), not a crash on the missing layers.
+TEST(Assignment, AGraphSessionIsRefusedWithASentence) {
+  const Session s = nntutor::parse_session(R"({"inputs": [[1]], "targets": [[1]],
+    "graph": {"nodes": [{"activation": "sigmoid"}, {"activation": "sigmoid"}],
+              "edges": [{"from": "x1", "to": 1, "weight": 0.5}, {"from": 1, "to": 2, "weight": 0.8}],
+              "outputs": [2]}})");
+  try {
+    nntutor::check_assignment(s);
+    FAIL() << "expected a SessionError";
+  } catch (const nntutor::SessionError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("graph: Assignment 4 asks for a layered network", 0), 0u)
+        << e.what();
+  }
+}

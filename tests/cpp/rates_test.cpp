@@ -106,3 +106,35 @@ TEST(CompareRates, AnyOptimizerVariesItsLearningRate) {
 }
 
 }  // namespace
+
+// The lecture's chain written as a graph of two neurons: the same runs and the same sentence
+// (the graph's output neuron is σ, as the layered output layer); a graph with one σ and one
+// linear output neuron cannot say its targets are unreachable.
+namespace {
+std::string lecture_graph(double target, const std::string& second_output = "") {
+  const bool two = !second_output.empty();
+  return R"({"inputs": [[1]], "targets": [[)" + std::to_string(target) + (two ? ", 1" : "") + R"(]],
+    "graph": {"nodes": [{"activation": "sigmoid", "bias": 0}, {"activation": "sigmoid", "bias": 0})" +
+         (two ? R"(, {"activation": ")" + second_output + R"(", "bias": 0})" : "") + R"(],
+              "edges": [{"from": "x1", "to": 1, "weight": 0.5}, {"from": 1, "to": 2, "weight": 0.8})" +
+         (two ? R"(, {"from": 1, "to": 3, "weight": 0.3})" : "") + R"(],
+              "outputs": [2)" + (two ? ", 3" : "") + R"(]},
+    "steps": 10})";
+}
+}  // namespace
+
+TEST(CompareRates, TheLectureAsAGraphFallsAtEveryRateWithTheLayeredSentence) {
+  const auto layered = nntutor::compare_rates(nntutor::parse_session(lecture(1)), {0.1, 1, 10});
+  const auto graph = nntutor::compare_rates(nntutor::parse_session(lecture_graph(1)), {0.1, 1, 10});
+  ASSERT_EQ(graph.runs.size(), 3u);
+  EXPECT_TRUE(graph.all_fall);
+  EXPECT_EQ(graph.explanation, layered.explanation);
+  for (std::size_t r = 0; r < 3; ++r)
+    EXPECT_EQ(graph.runs[r].trace.steps.back().loss, layered.runs[r].trace.steps.back().loss);
+}
+
+TEST(CompareRates, AGraphWhoseOutputsDifferDoesNotClaimTheTargetsAreUnreachable) {
+  const auto c = nntutor::compare_rates(nntutor::parse_session(lecture_graph(1, "linear")), {0.1});
+  EXPECT_TRUE(c.all_fall) << c.explanation;
+  EXPECT_EQ(c.explanation.find("lies on"), std::string::npos) << c.explanation;
+}

@@ -41,13 +41,6 @@ export function createCheckPanel(page, document) {
     const button = byId('assignment-run');
     button.disabled = true;
     const { renderAssignment } = await checkViews();
-    // A graph session (docs/graph.md): the core's Assignment 4 check reads layers (it would
-    // fail inside the module), so it is not asked.
-    if (page.shown.session.graph) {
-      renderAssignment(box, { error: 'Assignment 4 is checked on layered networks: this network is a graph. Reset to the lecture example (Network panel) and build yours in layers to check it.' });
-      button.disabled = false;
-      return;
-    }
     if (!page.checker.current()) renderAssignment(box, {});
     try {
       const { assignment, report: reportOf } = await page.checker.get();

@@ -60,14 +60,6 @@ export function createRatesPanel(page, document) {
     const key = JSON.stringify([shown.sessionKey ?? { ...shown.session, steps: 0 }, parsed.value, { columns, layers }]);
     if (rates.key === key) return;
     rates.key = key;
-    // A graph session (docs/graph.md): the core's rate comparison reads a layered network's
-    // last layer, so it is not asked (it would fail inside the module); the table runs at any
-    // rate typed in the Network panel.
-    if (shown.session.graph) {
-      rates.result = null;
-      rates.error = 'Learning rates side by side compares layered networks only: for this graph, type another learning rate in the Network panel and the table follows.';
-      return;
-    }
     try {
       rates.result = compare(page.engine, { columns, layers }, shown.session, parsed.value);
       rates.error = null;

@@ -78,6 +78,9 @@ AssignmentRun assignment_run(const Session& session, double learning_rate, int s
 }
 
 AssignmentReport check_assignment(const Session& session) {
+  if (session.is_graph())
+    throw SessionError("graph: Assignment 4 asks for a layered network (\"layers\"), and this session "
+                       "is a graph of neurons; build the assignment's network in the Network panel");
   {
     Session limited = session;  // 10 steps must fit the engine's limits (work, trace size)
     set_steps(limited, kAssignmentSteps, "steps");

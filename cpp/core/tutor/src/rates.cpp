@@ -19,7 +19,15 @@ using json = nlohmann::ordered_json;
 /// approach (σ ∈ (0, 1), tanh ∈ (−1, 1)) on the same side for each output: then ŷ moves towards
 /// y but can never pass it, and the loss cannot overshoot.
 bool targets_unreachable(const Session& s, std::string& why) {
-  const Activation& f = s.network.layers.back().f;
+  // The output activation: the last layer's, or a graph's output neurons' when they share one.
+  if (s.is_graph()) {
+    const GraphNetwork& g = *s.graph;
+    for (int o : g.outputs)
+      if (g.f[static_cast<std::size_t>(o - 1)].name != g.f[static_cast<std::size_t>(g.outputs.front() - 1)].name)
+        return false;
+  }
+  const Activation& f = s.is_graph() ? s.graph->f[static_cast<std::size_t>(s.graph->outputs.front() - 1)]
+                                     : s.network.layers.back().f;
   // An output range with open, finite ends (the row's: σ ∈ (0, 1), tanh ∈ (−1, 1)).
   const Range& range = f.info().output;
   if (f.is_softmax() || range.lo_closed || range.hi_closed || !std::isfinite(range.lo) ||
