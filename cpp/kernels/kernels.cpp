@@ -398,9 +398,12 @@ template <class T>
 double self_check() {
   std::mt19937_64 rng(20261204);
   double worst = 0;
-  for (int m = 1; m <= 19; ++m)
-    for (int n = 1; n <= 19; ++n)
-      for (int k = 1; k <= 19; ++k) worst = std::max(worst, check_shape<T>(m, n, k, (m + n + k) % 2 == 0, rng));
+  // Every size up to 10 (below and past one vector, one tile of 2 vectors × 4 columns), then
+  // sizes past two tiles with each remainder.
+  const int sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 17};
+  for (const int m : sizes)
+    for (const int n : sizes)
+      for (const int k : sizes) worst = std::max(worst, check_shape<T>(m, n, k, (m + n + k) % 2 == 0, rng));
   // Over the block edges: kRowBlock rows, kDepthBlock (nn, nt) and 2·kDepthBlock (tn) terms.
   const int big[][3] = {{65, 9, 129}, {128, 64, 128}, {130, 7, 257}, {200, 33, 64}, {9, 64, 200},
                         {54, 64, 64}, {3, 5, 300}, {0, 4, 4}, {4, 0, 4}, {4, 4, 0}};

@@ -57,9 +57,9 @@ void adam(std::ptrdiff_t size, T* theta, const T* g, T* m, T* v, T alpha, T c1, 
 /// Which implementation Path::kBest runs in this build: "wasm-simd128", "eigen" or "portable".
 const char* best_path();
 
-/// Checks every kernel on both paths against plain triple loops in double, for every shape
-/// from 1 to 19 in each dimension (rows, columns and sums shorter and longer than one vector
-/// and one tile) and larger shapes over a block edge (up to 200), with leading dimensions
+/// Checks every kernel on both paths against plain triple loops in long double, for every shape
+/// with sizes 1–10, 12, 15, 17 in each dimension (rows, columns and sums shorter and longer than
+/// one vector and one tile) and larger shapes over a block edge (up to 300), with leading dimensions
 /// larger than the rows, and a bias or none. Returns the largest error relative to the sum of
 /// |terms| of that element (0 for Adam, which must be bit for bit), so that a caller can hold it
 /// to float's or double's rounding. `T` is the kernels' scalar type.

@@ -455,13 +455,11 @@ Eigen::Map<const Vector> Sequential::beta(int l) const {
 }
 
 void Sequential::reserve(Index samples) {
-  if (float32()) {
-    if (samples <= wsf_.capacity) return;
+  reserve_workspace(ws_, samples);  // also for a float32 model: the double path reads it
+  if (float32() && samples > wsf_.capacity) {
     reserve_workspace(wsf_, samples);
     wsf_.x.resize(inputs(), samples);
     wsf_.t.resize(outputs(), samples);
-  } else {
-    reserve_workspace(ws_, samples);
   }
 }
 
@@ -626,6 +624,10 @@ void Sequential::forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, I
         break;
     }
   }
+}
+
+void Sequential::forward(const ConstRef& X, Index n, bool training) {
+  forward<double>(ws_, theta_.data(), X, n, training);
 }
 
 template <class T>

@@ -286,7 +286,13 @@ ordered_json rows_json(const Eigen::Ref<const Eigen::MatrixXd>& m) {
 ModelConfig parse_model(std::string_view json_text) {
   const json root = common::parse_json(json_text, "model");
   if (!root.is_object()) fail("model", "expected a JSON object, got " + describe(root));
-  only_fields(root, "", {"name", "inputs", "layers", "loss", "optimizer", "fit", "seed", "dtype"});
+  {
+    // `dtype` is read below; an unknown field's message lists the other fields, as it always has.
+    json keys = json::object();
+    for (const auto& item : root.items())
+      if (item.key() != "dtype") keys[item.key()] = nullptr;
+    only_fields(keys, "", {"name", "inputs", "layers", "loss", "optimizer", "fit", "seed"});
+  }
   require(root, "", {"inputs", "layers", "loss"});
 
   ModelConfig c;

@@ -8,7 +8,7 @@ namespace nntutor::keras {
 
 /// {"path": "wasm-simd128" | "eigen" | "portable", "float_error", "double_error"}: the largest
 /// error of every product against exact sums, relative to the sum of |terms| (for every shape
-/// from 1 to 19 in each dimension and some over the cache blocks), or 1 if Adam's update is not
+/// of sizes 1–10, 12, 15, 17 in each dimension and some over the cache blocks), or 1 if Adam's update is not
 /// the formula bit for bit.
 std::string kernel_check_json();
 

@@ -298,6 +298,9 @@ class Sequential {
 
   template <class T>
   void reserve_workspace(Workspace<T>& ws, Eigen::Index samples);
+  /// The double path on theta_ (for a float32 model: its float weights, computed in double),
+  /// for code that reads ws_ after it (one sample's saliency).
+  void forward(const Eigen::Ref<const Matrix>& X, Eigen::Index n, bool training);
   // X and Y hold exactly the n samples of the batch (views, never copies).
   template <class T>
   void forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, Eigen::Index n, bool training);
