@@ -6,7 +6,8 @@
 // second (the validation pass of every epoch included in the time, as fit() runs) and ratios;
 // then one training step of the lecture's 1-1-1 example in each. Build first (scripts/bench.sh).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,27 +24,43 @@ const kOurEpochs = 3;  // after one warm-up epoch
 const kTfEpochs = 2;   // after one warm-up epoch (TensorFlow.js is slower: fewer keep the run short)
 const modelText = readFileSync(join(root, 'examples/keras-lecture.json'), 'utf8');
 
-// ---- Ours ----
+// ---- Ours, in float64 (the engine's default) and float32 (as Keras; the trainer page's default) ----
 
-const native = Number(execFileSync(join(root, 'build/native/nntutor_bench'),
-  ['--keras', join(root, 'examples/keras-lecture.json'), String(kSamples), String(kOurEpochs)], { encoding: 'utf8' }));
+const tmp = mkdtempSync(join(tmpdir(), 'nntutor-bench-'));
+const modelWith = (dtype) => ({ ...JSON.parse(modelText), dtype });
+const modelFile = (dtype) => {
+  const path = join(tmp, `keras-lecture-${dtype}.json`);
+  writeFileSync(path, JSON.stringify(modelWith(dtype)));
+  return path;
+};
+const nativeRate = (dtype) => Number(execFileSync(join(root, 'build/native/nntutor_bench'),
+  ['--keras', modelFile(dtype), String(kSamples), String(kOurEpochs)], { encoding: 'utf8' }));
+const native = { float64: nativeRate('float64'), float32: nativeRate('float32') };
 
 const module = await createTrainer();
-const trainer = new module.Trainer();
+const kernels = JSON.parse(module.kernelCheck()).path;
 const unwrap = (r) => {
   if (!r.ok) throw new Error(r.error);
   return r.value;
 };
-unwrap(trainer.loadData(JSON.stringify({ builtin: { samples: kSamples, seed: 1 } }), ''));
-const data = JSON.parse(unwrap(trainer.data()));
-const ready = JSON.parse(unwrap(trainer.start(modelText)));
-unwrap(trainer.epoch());
-let t0 = performance.now();
-for (let e = 0; e < kOurEpochs; e += 1) unwrap(trainer.epoch());
-const wasmNode = (ready.train * kOurEpochs) / ((performance.now() - t0) / 1000);
-trainer.delete();
+let data = null;
+let ready = null;
+function wasmNodeRate(dtype) {
+  const trainer = new module.Trainer();
+  unwrap(trainer.loadData(JSON.stringify({ builtin: { samples: kSamples, seed: 1 } }), ''));
+  data ??= JSON.parse(unwrap(trainer.data()));
+  ready = JSON.parse(unwrap(trainer.start(JSON.stringify(modelWith(dtype)))));
+  unwrap(trainer.epoch());
+  const start = performance.now();
+  for (let e = 0; e < kOurEpochs; e += 1) unwrap(trainer.epoch());
+  const rate = (ready.train * kOurEpochs) / ((performance.now() - start) / 1000);
+  trainer.delete();
+  return rate;
+}
+const wasmNode = { float64: wasmNodeRate('float64'), float32: wasmNodeRate('float32') };
+let t0 = 0;
 
-async function inChromium() {
+async function inChromium(dtype) {
   const server = await serve(join(root, 'build/site'), { port: 0 });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   try {
@@ -57,6 +74,7 @@ async function inChromium() {
     };
     await set('samples', String(kSamples));
     await set('epochs', String(kOurEpochs + 1));
+    await page.getByLabel('numbers (dtype)').selectOption(dtype);
     await page.getByText(`${kSamples} samples:`).waitFor();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await page.getByText(/Training ended after/).waitFor({ timeout: 120000 });
@@ -68,7 +86,7 @@ async function inChromium() {
     server.close();
   }
 }
-const wasmChromium = await inChromium();
+const wasmChromium = { float64: await inChromium('float64'), float32: await inChromium('float32') };
 
 // ---- TensorFlow.js, the same model on the same numbers ----
 
@@ -146,13 +164,19 @@ if (!engine.benchSteps(lectureText, 200000).ok) throw new Error('benchSteps fail
 const ourStepWasm = ((performance.now() - t0) * 1000) / 200000;
 
 const best = Math.max(tfCpu, tfWasm);
-const row = (name, v, note = '') => console.log(`  ${name.padEnd(40)}${v.toFixed(0).padStart(9)} samples/s${note}`);
+const row = (name, v, note = '') => console.log(`  ${name.padEnd(46)}${v.toFixed(0).padStart(9)} samples/s${note}`);
+const slower = (a, b) => `   ${(a / b).toFixed(2)}× slower than native`;
 console.log(`Training the lecture's Keras model (21,750 parameters; batch 64, Adam 1e-3; ${ready.train} + 2000 validation samples per epoch)`);
-row('ours, native (g++ -O3)', native);
-row('ours, Wasm under Node', wasmNode, `   ${(native / wasmNode).toFixed(2)}× slower than native (goal ≤ 2×)`);
-row('ours, Wasm in Chromium (Web Worker)', wasmChromium, `   ${(native / wasmChromium).toFixed(2)}× slower than native`);
+console.log(`  kernels (cpp/kernels): native eigen, Wasm ${kernels}`);
+for (const dtype of ['float64', 'float32']) {
+  row(`ours, native (g++ -O3), ${dtype}`, native[dtype]);
+  row(`ours, Wasm under Node, ${dtype}`, wasmNode[dtype], slower(native[dtype], wasmNode[dtype]));
+  row(`ours, Wasm in Chromium (Web Worker), ${dtype}`, wasmChromium[dtype], slower(native[dtype], wasmChromium[dtype]));
+}
 row('TensorFlow.js 4.22, CPU backend (Node)', tfCpu);
 row('TensorFlow.js 4.22, Wasm backend (Node)', tfWasm);
-console.log(`  ours (Wasm, Node) is ${(wasmNode / best).toFixed(1)}× the faster TensorFlow.js backend (goal ≥ 5×); in Chromium ${(wasmChromium / best).toFixed(1)}×`);
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+console.log(`  float32 / float64: native ${ratio(native.float32, native.float64)}, Wasm (Node) ${ratio(wasmNode.float32, wasmNode.float64)}, Chromium ${ratio(wasmChromium.float32, wasmChromium.float64)}`);
+console.log(`  ours (Wasm, Chromium, float32: the page's default) is ${(wasmChromium.float32 / best).toFixed(1)}× the faster TensorFlow.js backend (goal ≥ 15×); float64 ${(wasmChromium.float64 / best).toFixed(1)}×; under Node ${(wasmNode.float32 / best).toFixed(1)}× / ${(wasmNode.float64 / best).toFixed(1)}×`);
 console.log('One training step of the lecture\'s 1-1-1 example');
 console.log(`  ours native ${ourStepNative.toFixed(2)} µs, ours Wasm ${ourStepWasm.toFixed(2)} µs (goal < 5 µs); TensorFlow.js trainOnBatch: CPU ${tfStepCpu.toFixed(0)} µs, Wasm ${tfStepWasm.toFixed(0)} µs`);

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "nntutor/kernel_check.hpp"
 #include "nntutor/model_schema.hpp"
 #include "nntutor/trainer.hpp"
 #include "result.hpp"
@@ -41,6 +42,8 @@ Result model(const Trainer& t) {
 std::string version() { return NNTUTOR_VERSION; }
 /// The activations, losses and optimizers the trainer page offers in its selects.
 std::string schema() { return nntutor::keras::model_schema_json(); }
+/// The kernels this module runs (Wasm SIMD) and their self-check (tests/js/kernels.test.mjs).
+std::string kernel_check() { return nntutor::keras::kernel_check_json(); }
 
 }  // namespace
 
@@ -49,6 +52,7 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
   emscripten::function("summary", &summary);
   emscripten::function("version", &version);
   emscripten::function("schema", &schema);
+  emscripten::function("kernelCheck", &kernel_check);
   emscripten::class_<Trainer>("Trainer")
       .constructor<>()
       .function("loadData", &load_data)

@@ -100,7 +100,8 @@ test('the same seeds give the same training natively (nntutor train) and in Wasm
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(`${tmpdir()}/nntutor-train-`);
-  const model = modelFromForm({ ...kLectureForm, hidden: '16, 8', epochs: '4', plateauPatience: '1' }, 9, 54).value;
+  // In float64, where native and Wasm agree to 1e-9 (float32: tests/js/kernels.test.mjs).
+  const model = modelFromForm({ ...kLectureForm, dtype: 'float64', hidden: '16, 8', epochs: '4', plateauPatience: '1' }, 9, 54).value;
   writeFileSync(`${dir}/model.json`, JSON.stringify(model));
   const cli = process.env.NNTUTOR_CLI ?? `${root}build/native/nntutor`;
   const r = spawnSync(cli, ['train', `${dir}/model.json`, '--builtin', '--samples', '500', '--data-seed', '3',

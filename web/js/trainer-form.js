@@ -24,6 +24,7 @@ export const kLectureForm = Object.freeze({
   earlyPatience: '50',
   restoreBest: false,
   seed: '1',
+  dtype: 'float32',  // as Keras trains; the schema's dtypes offer float64 too
 });
 
 /// The built-in data set's defaults (docs/model.md "Data").
@@ -33,7 +34,8 @@ export const kLayerTypes = ['dense', 'maxout'];
 
 /// The form's choices from the engine's schema (the trainer module's schema(), parsed), in the
 /// schema's order: `{ activations` (hidden layers: the rows without last_layer_only),
-/// `outputActivations` (every row), `losses` (the Keras ones), `optimizers }`, each a list of
+/// `outputActivations` (every row), `losses` (the Keras ones), `optimizers`, `dtypes }` (the
+/// numbers the model trains in: float32, float64), each a list of
 /// `{ name, title }`.
 export function trainerChoices(schema) {
   const entry = (row) => ({ name: row.name, title: row.title });
@@ -42,6 +44,7 @@ export function trainerChoices(schema) {
     outputActivations: schema.activations.map(entry),
     losses: schema.losses.filter((l) => l.keras).map(entry),
     optimizers: schema.optimizers.map(entry),
+    dtypes: (schema.dtypes ?? []).map(entry),
   };
 }
 
@@ -124,6 +127,7 @@ export function modelFromForm(form, inputs, outputs) {
       optimizer: { name: form.optimizer, learning_rate: learningRate },
       fit: { batch_size: batchSize, epochs, shuffle: true, seed, callbacks },
       seed,
+      ...(form.dtype ? { dtype: form.dtype } : {}),
     },
   };
 }

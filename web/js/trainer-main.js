@@ -60,6 +60,7 @@ function fillChoices(schema) {
   fillSelect('outputActivation', choices.outputActivations);
   fillSelect('loss', choices.losses);
   fillSelect('optimizer', choices.optimizers);
+  fillSelect('dtype', choices.dtypes);
 }
 
 function setForm(form) {

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <type_traits>
 
+#include "kernels.hpp"
 #include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
@@ -15,6 +17,33 @@ namespace nntutor::keras {
 using Eigen::Index;
 using ConstRef = Eigen::Ref<const Matrix>;
 using MutRef = Eigen::Ref<Matrix>;
+
+// The three products of a dense or maxout layer go through the kernels (cpp/kernels): Wasm SIMD
+// in the browser, Eigen natively. Blocks and Refs are column-major with an outer stride.
+template <class M>
+int stride(const M& m) { return static_cast<int>(m.outerStride()); }
+
+/// z = W·a (+ b): W rows × cols, a cols × n, z rows × n.
+template <class W, class A, class Z>
+void product_forward(const W& w, const A& a, Eigen::Index n, const typename W::Scalar* bias, Z&& z) {
+  kernels::gemm_nn<typename W::Scalar>(static_cast<int>(w.rows()), static_cast<int>(n),
+                                       static_cast<int>(w.cols()), w.data(), stride(w), a.data(),
+                                       stride(a), bias, z.data(), stride(z));
+}
+/// ∂L/∂W = δ·aᵀ: δ rows × n, a cols × n, dW rows × cols (contiguous).
+template <class D, class A>
+void product_weights(const D& d, const A& a, Eigen::Index n, Eigen::Index rows, Eigen::Index cols,
+                     typename D::Scalar* dW) {
+  kernels::gemm_nt<typename D::Scalar>(static_cast<int>(rows), static_cast<int>(cols), static_cast<int>(n),
+                                       d.data(), stride(d), a.data(), stride(a), dW, static_cast<int>(rows));
+}
+/// ∂L/∂a = Wᵀ·δ: W rows × cols, δ rows × n, da cols × n.
+template <class W, class D, class Out>
+void product_inputs(const W& w, const D& d, Eigen::Index n, Out&& da) {
+  kernels::gemm_tn<typename W::Scalar>(static_cast<int>(w.cols()), static_cast<int>(n),
+                                       static_cast<int>(w.rows()), w.data(), stride(w), d.data(),
+                                       stride(d), da.data(), stride(da));
+}
 
 namespace {
 
@@ -101,6 +130,25 @@ ActivationKind parse_activation(const std::string& name, const std::string& fiel
 }
 
 std::optional<double> default_alpha(ActivationKind f) { return activation_info(f).keras_alpha; }
+
+const std::vector<DtypeInfo>& dtypes() {
+  static const std::vector<DtypeInfo> kRows = {
+      {Dtype::kFloat32, "float32", "float32 (as Keras trains; about 7 digits)"},
+      {Dtype::kFloat64, "float64", "float64 (double; about 16 digits)"},
+  };
+  return kRows;
+}
+
+const std::string& dtype_name(Dtype dtype) {
+  static const std::string kNames[] = {"float32", "float64"};
+  return kNames[dtype == Dtype::kFloat32 ? 0 : 1];
+}
+
+Dtype parse_dtype(const std::string& name, const std::string& field) {
+  for (const DtypeInfo& row : dtypes())
+    if (row.name == name) return row.dtype;
+  fail(field, "expected float32 or float64, got \"" + (name.size() > 40 ? name.substr(0, 40) + "…" : name) + "\"");
+}
 
 const std::string& layer_type_name(LayerKind kind) {
   static const std::string names[] = {"dense", "batch_normalization", "activation", "maxout"};
@@ -339,6 +387,13 @@ Sequential::Sequential(ModelConfig config) : config_(std::move(config)) {
     c.moving_mean.resize(0);
     c.moving_variance.resize(0);
   }
+  if (float32()) {  // the start values as the model holds them: rounded to float
+    theta_ = theta_.cast<float>().cast<double>();
+    for (Layer& layer : layers_) {
+      layer.moving_mean = layer.moving_mean.cast<float>().cast<double>();
+      layer.moving_variance = layer.moving_variance.cast<float>().cast<double>();
+    }
+  }
   optimizer_ = Optimizer(config_.optimizer, theta_.size());
   const LayerConfig& last = config_.layers.back();
   const bool has_activation = last.kind == LayerKind::kDense || last.kind == LayerKind::kActivation;
@@ -348,6 +403,7 @@ Sequential::Sequential(ModelConfig config) : config_(std::move(config)) {
 }
 
 Eigen::Map<Matrix> Sequential::weights(int l) {
+  float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   const Index rows = layer.config.kind == LayerKind::kMaxout
                          ? static_cast<Index>(layer.config.units) * layer.config.pieces
@@ -362,6 +418,7 @@ Eigen::Map<const Matrix> Sequential::weights(int l) const {
 }
 
 Eigen::Map<Vector> Sequential::biases(int l) {
+  float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   auto W = weights(l);
   const Index n = layer.config.use_bias ? W.rows() : 0;
@@ -374,6 +431,7 @@ Eigen::Map<const Vector> Sequential::biases(int l) const {
 }
 
 Eigen::Map<Vector> Sequential::gamma(int l) {
+  float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   const Index n = layer.config.kind == LayerKind::kBatchNormalization ? layer.inputs : 0;
   return Eigen::Map<Vector>(theta_.data() + layer.offset, n);
@@ -385,6 +443,7 @@ Eigen::Map<const Vector> Sequential::gamma(int l) const {
 }
 
 Eigen::Map<Vector> Sequential::beta(int l) {
+  float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   const Index n = layer.config.kind == LayerKind::kBatchNormalization ? layer.inputs : 0;
   return Eigen::Map<Vector>(theta_.data() + layer.offset + n, n);
@@ -396,47 +455,62 @@ Eigen::Map<const Vector> Sequential::beta(int l) const {
 }
 
 void Sequential::reserve(Index samples) {
-  if (samples <= ws_.capacity) return;
+  reserve_workspace(ws_, samples);  // also for a float32 model: the double path reads it
+  if (float32() && samples > wsf_.capacity) {
+    reserve_workspace(wsf_, samples);
+    wsf_.x.resize(inputs(), samples);
+    wsf_.t.resize(outputs(), samples);
+  }
+}
+
+template <class T>
+void Sequential::reserve_workspace(Workspace<T>& ws, Index samples) {
+  if (samples <= ws.capacity) return;
   const std::size_t L = layers_.size();
-  ws_.z.assign(L, Matrix());
-  ws_.y.assign(L, Matrix());
-  ws_.dy.assign(L, Matrix());
-  ws_.dz.assign(L, Matrix());
-  ws_.winner.assign(L, Eigen::MatrixXi());
-  ws_.mean.assign(L, Vector());
-  ws_.variance.assign(L, Vector());
-  ws_.scale.assign(L, Vector());
-  ws_.shift.assign(L, Vector());
+  ws.z.assign(L, MatrixT<T>());
+  ws.y.assign(L, MatrixT<T>());
+  ws.dy.assign(L, MatrixT<T>());
+  ws.dz.assign(L, MatrixT<T>());
+  ws.winner.assign(L, Eigen::MatrixXi());
+  ws.mean.assign(L, VectorT<T>());
+  ws.variance.assign(L, VectorT<T>());
+  ws.scale.assign(L, VectorT<T>());
+  ws.shift.assign(L, VectorT<T>());
   Index widest = 0;
   for (std::size_t l = 0; l < L; ++l) {
     const Layer& layer = layers_[l];
     const LayerConfig& c = layer.config;
-    ws_.y[l].resize(layer.outputs, samples);
-    ws_.dy[l].resize(layer.outputs, samples);
+    ws.y[l].resize(layer.outputs, samples);
+    ws.dy[l].resize(layer.outputs, samples);
     switch (c.kind) {
       case LayerKind::kDense:
-        if (c.activation != ActivationKind::kLinear) ws_.z[l].resize(layer.outputs, samples);
-        ws_.dz[l].resize(layer.outputs, samples);
+        if (c.activation != ActivationKind::kLinear) ws.z[l].resize(layer.outputs, samples);
+        ws.dz[l].resize(layer.outputs, samples);
         break;
       case LayerKind::kMaxout:
-        ws_.z[l].resize(static_cast<Index>(c.units) * c.pieces, samples);
-        ws_.dz[l].resize(static_cast<Index>(c.units) * c.pieces, samples);
-        ws_.winner[l].resize(c.units, samples);
+        ws.z[l].resize(static_cast<Index>(c.units) * c.pieces, samples);
+        ws.dz[l].resize(static_cast<Index>(c.units) * c.pieces, samples);
+        ws.winner[l].resize(c.units, samples);
         break;
       case LayerKind::kBatchNormalization:
-        ws_.z[l].resize(layer.inputs, samples);
-        for (auto* v : {&ws_.mean[l], &ws_.variance[l], &ws_.scale[l], &ws_.shift[l]})
-          v->resize(layer.inputs);
+        ws.z[l].resize(layer.inputs, samples);
+        for (auto* v : {&ws.mean[l], &ws.variance[l], &ws.scale[l], &ws.shift[l]}) v->resize(layer.inputs);
         widest = std::max<Index>(widest, layer.inputs);
         break;
       case LayerKind::kActivation:
-        if (l + 1 == L && from_logits_) ws_.dz[l].resize(layer.outputs, samples);
+        if (l + 1 == L && from_logits_) ws.dz[l].resize(layer.outputs, samples);
         break;
     }
   }
-  ws_.sum_dy.resize(widest);
-  ws_.sum_dy_xhat.resize(widest);
-  ws_.capacity = samples;
+  ws.sum_dy.resize(widest);
+  ws.sum_dy_xhat.resize(widest);
+  ws.capacity = samples;
+}
+
+void Sequential::refresh_float() const {
+  if (!float_stale_) return;
+  theta_f_ = theta_.cast<float>();
+  float_stale_ = false;
 }
 
 void Sequential::check_batch(const Matrix& X, const Matrix* Y, Index n) const {
@@ -456,33 +530,60 @@ void Sequential::check_batch(const Matrix& X, const Matrix* Y, Index n) const {
   }
 }
 
-void Sequential::forward(const ConstRef& X, Index n, bool training) {
+namespace {
+
+/// A layer's tensors inside a flat parameter vector of either scalar (Sequential's class comment).
+template <class T>
+Index weight_rows(const Layer& layer) {
+  return layer.config.kind == LayerKind::kMaxout ? static_cast<Index>(layer.config.units) * layer.config.pieces
+                                                 : layer.config.units;
+}
+template <class T>
+Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> weights_in(const T* theta, const Layer& layer) {
+  const Index rows = weight_rows<T>(layer);
+  return {theta + layer.offset, rows, rows == 0 ? 0 : layer.inputs};
+}
+template <class T>
+const T* biases_in(const T* theta, const Layer& layer) {
+  return layer.config.use_bias ? theta + layer.offset + weight_rows<T>(layer) * layer.inputs : nullptr;
+}
+template <class T>
+Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> gamma_in(const T* theta, const Layer& layer) {
+  return {theta + layer.offset, layer.inputs};
+}
+template <class T>
+Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> beta_in(const T* theta, const Layer& layer) {
+  return {theta + layer.offset + layer.inputs, layer.inputs};
+}
+
+}  // namespace
+
+template <class T>
+void Sequential::forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, Index n, bool training) {
+  using In = InputT<T>;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const Layer& layer = layers_[l];
     const LayerConfig& c = layer.config;
-    const int li = static_cast<int>(l);
-    const ConstRef in = l == 0 ? ConstRef(X) : ConstRef(ws_.y[l - 1].leftCols(n));
-    auto y = ws_.y[l].leftCols(n);
+    const In in = l == 0 ? In(X) : In(ws.y[l - 1].leftCols(n));
+    auto y = ws.y[l].leftCols(n);
     switch (c.kind) {
       case LayerKind::kDense: {  // z = W·a + b, y = f(z)
-        const auto W = weights(li);
+        const auto W = weights_in(theta, layer);
+        const T* bias = biases_in(theta, layer);
         if (c.activation == ActivationKind::kLinear) {
-          y.noalias() = W * in;
-          if (c.use_bias) y.colwise() += biases(li);
+          product_forward(W, in, n, bias, y);
         } else {
-          auto z = ws_.z[l].leftCols(n);
-          z.noalias() = W * in;
-          if (c.use_bias) z.colwise() += biases(li);
+          auto z = ws.z[l].leftCols(n);
+          product_forward(W, in, n, bias, z);
           activate(c.activation, c.alpha.value_or(0), z, y);
         }
         break;
       }
       case LayerKind::kMaxout: {  // z_{j,p} = W_{j,p}·a + b_{j,p}, y_j = max_p z_{j,p}
-        auto z = ws_.z[l].leftCols(n);
-        z.noalias() = weights(li) * in;
-        if (c.use_bias) z.colwise() += biases(li);
+        auto z = ws.z[l].leftCols(n);
+        product_forward(weights_in(theta, layer), in, n, biases_in(theta, layer), z);
         const int k = c.pieces;
-        auto& winner = ws_.winner[l];
+        auto& winner = ws.winner[l];
         for (Index s = 0; s < n; ++s)
           for (int j = 0; j < c.units; ++j) {
             const Index row = static_cast<Index>(j) * k;
@@ -495,24 +596,25 @@ void Sequential::forward(const ConstRef& X, Index n, bool training) {
         break;
       }
       case LayerKind::kBatchNormalization: {
-        const auto g = gamma(li);
-        const auto b = beta(li);
+        const auto g = gamma_in(theta, layer);
+        const auto b = beta_in(theta, layer);
+        const T epsilon = static_cast<T>(c.epsilon);
         if (training) {  // x̂ = (x − μ_B)/√(σ²_B + ε), y = γ·x̂ + β (biased batch variance)
-          auto& mean = ws_.mean[l];
-          auto& variance = ws_.variance[l];
-          auto& inv_std = ws_.scale[l];
-          auto xhat = ws_.z[l].leftCols(n);
+          auto& mean = ws.mean[l];
+          auto& variance = ws.variance[l];
+          auto& inv_std = ws.scale[l];
+          auto xhat = ws.z[l].leftCols(n);
           mean = in.rowwise().mean();
           xhat = in.colwise() - mean;
-          variance = xhat.rowwise().squaredNorm() / static_cast<double>(n);
-          inv_std = (variance.array() + c.epsilon).rsqrt().matrix();
+          variance = xhat.rowwise().squaredNorm() / static_cast<T>(n);
+          inv_std = (variance.array() + epsilon).rsqrt().matrix();
           xhat.array().colwise() *= inv_std.array();
           y.array() = (xhat.array().colwise() * g.array()).colwise() + b.array();
         } else {  // y = γ·(x − moving_mean)/√(moving_variance + ε) + β
-          auto& scale = ws_.scale[l];
-          auto& shift = ws_.shift[l];
-          scale = (g.array() * (layer.moving_variance.array() + c.epsilon).rsqrt()).matrix();
-          shift = (b.array() - layer.moving_mean.array() * scale.array()).matrix();
+          auto& scale = ws.scale[l];
+          auto& shift = ws.shift[l];
+          scale = (g.array() * (layer.moving_variance.template cast<T>().array() + epsilon).rsqrt()).matrix();
+          shift = (b.array() - layer.moving_mean.template cast<T>().array() * scale.array()).matrix();
           y.array() = (in.array().colwise() * scale.array()).colwise() + shift.array();
         }
         break;
@@ -524,74 +626,82 @@ void Sequential::forward(const ConstRef& X, Index n, bool training) {
   }
 }
 
-double Sequential::loss_and_output_gradient(const ConstRef& X, const ConstRef& Y, Index n,
-                                            bool gradient) {
-  const std::size_t L = layers_.size() - 1;
-  if (from_logits_) {
-    const ConstRef z = layers_[L].config.kind == LayerKind::kDense
-                           ? ConstRef(ws_.z[L].leftCols(n))
-                           : (L == 0 ? ConstRef(X) : ConstRef(ws_.y[L - 1].leftCols(n)));
-    if (!gradient) return logits_loss(config_.loss, z, Y, nullptr);
-    MutRef g = ws_.dz[L].leftCols(n);
-    return logits_loss(config_.loss, z, Y, &g);
-  }
-  if (!gradient) return output_loss(config_.loss, ws_.y[L].leftCols(n), Y, nullptr);
-  MutRef g = ws_.dy[L].leftCols(n);
-  return output_loss(config_.loss, ws_.y[L].leftCols(n), Y, &g);
+void Sequential::forward(const ConstRef& X, Index n, bool training) {
+  forward<double>(ws_, theta_.data(), X, n, training);
 }
 
-void Sequential::backward(const ConstRef& X, Index n) {
+template <class T>
+double Sequential::loss_and_output_gradient(Workspace<T>& ws, const InputT<T>& X, const InputT<T>& Y, Index n,
+                                            bool gradient) {
+  using In = InputT<T>;
+  using Out = Eigen::Ref<MatrixT<T>>;
+  const std::size_t L = layers_.size() - 1;
+  if (from_logits_) {
+    const In z = layers_[L].config.kind == LayerKind::kDense
+                     ? In(ws.z[L].leftCols(n))
+                     : (L == 0 ? In(X) : In(ws.y[L - 1].leftCols(n)));
+    if (!gradient) return logits_loss(config_.loss, z, Y, static_cast<Out*>(nullptr));
+    Out g = ws.dz[L].leftCols(n);
+    return logits_loss(config_.loss, z, Y, &g);
+  }
+  if (!gradient) return output_loss(config_.loss, In(ws.y[L].leftCols(n)), Y, static_cast<Out*>(nullptr));
+  Out g = ws.dy[L].leftCols(n);
+  return output_loss(config_.loss, In(ws.y[L].leftCols(n)), Y, &g);
+}
+
+template <class T>
+void Sequential::backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Index n) {
+  using In = InputT<T>;
   const std::size_t last = layers_.size() - 1;
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const Layer& layer = layers_[l];
     const LayerConfig& c = layer.config;
-    const int li = static_cast<int>(l);
-    const ConstRef in = l == 0 ? ConstRef(X) : ConstRef(ws_.y[l - 1].leftCols(n));
-    const auto dy = ws_.dy[l].leftCols(n);
+    const In in = l == 0 ? In(X) : In(ws.y[l - 1].leftCols(n));
+    const auto dy = ws.dy[l].leftCols(n);
     const bool logits_given = from_logits_ && l == last;  // ∂L/∂z is already in dz
     switch (c.kind) {
       case LayerKind::kDense:
       case LayerKind::kMaxout: {
-        const Matrix* delta = &ws_.dz[l];
+        const MatrixT<T>* delta = &ws.dz[l];
         if (c.kind == LayerKind::kMaxout) {  // the gradient flows to the winning piece only
-          auto dz = ws_.dz[l].leftCols(n);
+          auto dz = ws.dz[l].leftCols(n);
           dz.setZero();
-          const auto& winner = ws_.winner[l];
+          const auto& winner = ws.winner[l];
           for (Index s = 0; s < n; ++s)
             for (int j = 0; j < c.units; ++j)
               dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
         } else if (!logits_given) {
-          if (c.activation == ActivationKind::kLinear) delta = &ws_.dy[l];
+          if (c.activation == ActivationKind::kLinear) delta = &ws.dy[l];
           else
-            activate_backward(c.activation, c.alpha.value_or(0), ws_.z[l].leftCols(n),
-                              ws_.y[l].leftCols(n), dy, ws_.dz[l].leftCols(n));
+            activate_backward(c.activation, c.alpha.value_or(0), In(ws.z[l].leftCols(n)),
+                              In(ws.y[l].leftCols(n)), In(dy), ws.dz[l].leftCols(n));
         }
         const auto d = delta->leftCols(n);
-        const auto W = weights(li);
+        const auto W = weights_in(theta, layer);
         // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ
-        Eigen::Map<Matrix> dW(grad_.data() + layer.offset, W.rows(), W.cols());
-        dW.noalias() = d * in.transpose();
-        if (c.use_bias) grad_.segment(layer.offset + W.size(), W.rows()) = d.rowwise().sum();
-        if (l > 0) ws_.dy[l - 1].leftCols(n).noalias() = W.transpose() * d;
+        product_weights(d, in, n, W.rows(), W.cols(), grad + layer.offset);
+        if (c.use_bias)
+          Eigen::Map<VectorT<T>>(grad + layer.offset + W.size(), W.rows()) = d.rowwise().sum();
+        if (l > 0) product_inputs(W, d, n, ws.dy[l - 1].leftCols(n));
         break;
       }
       case LayerKind::kBatchNormalization: {
         // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy,
         // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂)
         const Index features = layer.inputs;
-        const auto xhat = ws_.z[l].leftCols(n);
-        auto sum_dy = ws_.sum_dy.head(features);
-        auto sum_dy_xhat = ws_.sum_dy_xhat.head(features);
+        const auto xhat = ws.z[l].leftCols(n);
+        auto sum_dy = ws.sum_dy.head(features);
+        auto sum_dy_xhat = ws.sum_dy_xhat.head(features);
         sum_dy = dy.rowwise().sum();
         sum_dy_xhat = (dy.array() * xhat.array()).rowwise().sum().matrix();
-        grad_.segment(layer.offset, features) = sum_dy_xhat;
-        grad_.segment(layer.offset + features, features) = sum_dy;
+        Eigen::Map<VectorT<T>>(grad + layer.offset, features) = sum_dy_xhat;
+        Eigen::Map<VectorT<T>>(grad + layer.offset + features, features) = sum_dy;
         if (l > 0) {
-          auto dx = ws_.dy[l - 1].leftCols(n);
-          auto& factor = ws_.shift[l];  // free in training mode: holds γ/(n·√(σ² + ε))
-          factor = (gamma(li).array() * ws_.scale[l].array() / static_cast<double>(n)).matrix();
+          auto dx = ws.dy[l - 1].leftCols(n);
+          auto& factor = ws.shift[l];  // free in training mode: holds γ/(n·√(σ² + ε))
+          factor = (gamma_in(theta, layer).array() * ws.scale[l].array() / static_cast<T>(n)).matrix();
           dx.array() = xhat.array().colwise() * (-sum_dy_xhat.array());
-          dx.array() += dy.array() * static_cast<double>(n);
+          dx.array() += dy.array() * static_cast<T>(n);
           dx.array().colwise() -= sum_dy.array();
           dx.array().colwise() *= factor.array();
         }
@@ -599,22 +709,52 @@ void Sequential::backward(const ConstRef& X, Index n) {
       }
       case LayerKind::kActivation:
         if (l == 0) break;  // no parameters, and nobody needs ∂L/∂X
-        if (logits_given) ws_.dy[l - 1].leftCols(n) = ws_.dz[l].leftCols(n);
+        if (logits_given) ws.dy[l - 1].leftCols(n) = ws.dz[l].leftCols(n);
         else
-          activate_backward(c.activation, c.alpha.value_or(0), in, ws_.y[l].leftCols(n), dy,
-                            ws_.dy[l - 1].leftCols(n));
+          activate_backward(c.activation, c.alpha.value_or(0), in, In(ws.y[l].leftCols(n)), In(dy),
+                            ws.dy[l - 1].leftCols(n));
         break;
     }
   }
+}
+
+template <class T>
+double Sequential::step(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, const InputT<T>& x,
+                        const InputT<T>& y, Index n, bool update) {
+  forward(ws, theta.data(), x, n, true);
+  const double loss = loss_and_output_gradient(ws, x, y, n, true);
+  backward(ws, theta.data(), grad.data(), x, n);
+  if (!update) return loss;
+  // Keras updates the moving statistics in the forward pass of a training step:
+  // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance.
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    Layer& layer = layers_[l];
+    if (layer.config.kind != LayerKind::kBatchNormalization) continue;
+    if constexpr (std::is_same_v<T, double>) {
+      const double m = layer.config.momentum;
+      layer.moving_mean = layer.moving_mean * m + ws.mean[l] * (1 - m);
+      layer.moving_variance = layer.moving_variance * m + ws.variance[l] * (1 - m);
+    } else {  // in float, as Keras' float32 variables
+      const T m = static_cast<T>(layer.config.momentum), rest = static_cast<T>(1 - layer.config.momentum);
+      layer.moving_mean = (layer.moving_mean.cast<T>() * m + ws.mean[l] * rest).template cast<double>();
+      layer.moving_variance = (layer.moving_variance.cast<T>() * m + ws.variance[l] * rest).template cast<double>();
+    }
+  }
+  optimizer_.apply(theta, grad);
+  return loss;
 }
 
 double Sequential::compute_gradients(const Matrix& X, const Matrix& Y) {
   check_batch(X, &Y, X.cols());
   const Index n = X.cols();
   reserve(n);
-  forward(X, n, true);
-  const double loss = loss_and_output_gradient(X, Y, n, true);
-  backward(X, n);
+  if (!float32()) return step<double>(ws_, theta_, grad_, X, Y, n, false);
+  refresh_float();
+  wsf_.x.leftCols(n) = X.cast<float>();
+  wsf_.t.leftCols(n) = Y.cast<float>();
+  grad_f_.resize(theta_f_.size());
+  const double loss = step<float>(wsf_, theta_f_, grad_f_, wsf_.x.leftCols(n), wsf_.t.leftCols(n), n, false);
+  grad_ = grad_f_.cast<double>();
   return loss;
 }
 
@@ -625,48 +765,62 @@ double Sequential::train_on_batch(const Matrix& X, const Matrix& Y) {
 double Sequential::train_on_batch(const Matrix& X, const Matrix& Y, Index n) {
   check_batch(X, &Y, n);
   reserve(n);
-  const ConstRef x = X.leftCols(n);
-  const ConstRef y = Y.leftCols(n);
-  forward(x, n, true);
-  const double loss = loss_and_output_gradient(x, y, n, true);
-  backward(x, n);
-  // Keras updates the moving statistics in the forward pass of a training step:
-  // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance.
-  for (std::size_t l = 0; l < layers_.size(); ++l) {
-    Layer& layer = layers_[l];
-    if (layer.config.kind != LayerKind::kBatchNormalization) continue;
-    const double m = layer.config.momentum;
-    layer.moving_mean = layer.moving_mean * m + ws_.mean[l] * (1 - m);
-    layer.moving_variance = layer.moving_variance * m + ws_.variance[l] * (1 - m);
-  }
-  optimizer_.apply(theta_, grad_);
+  if (!float32()) return step<double>(ws_, theta_, grad_, X.leftCols(n), Y.leftCols(n), n, true);
+  refresh_float();
+  wsf_.x.leftCols(n) = X.leftCols(n).cast<float>();
+  wsf_.t.leftCols(n) = Y.leftCols(n).cast<float>();
+  grad_f_.resize(theta_f_.size());
+  const double loss = step<float>(wsf_, theta_f_, grad_f_, wsf_.x.leftCols(n), wsf_.t.leftCols(n), n, true);
+  // The interface's double copies: the same numbers, exactly.
+  theta_ = theta_f_.cast<double>();
+  grad_ = grad_f_.cast<double>();
   return loss;
+}
+
+template <class T>
+double Sequential::inference_loss(Workspace<T>& ws, const T* theta, const InputT<T>& x, const InputT<T>& y,
+                                  Index m) {
+  forward(ws, theta, x, m, false);
+  return loss_and_output_gradient(ws, x, y, m, false);
 }
 
 double Sequential::evaluate(const Matrix& X, const Matrix& Y) {
   check_batch(X, &Y, X.cols());
-  if (ws_.capacity == 0) reserve(std::min<Index>(X.cols(), 1024));
-  const Index N = X.cols(), chunk = ws_.capacity;
+  if ((float32() ? wsf_.capacity : ws_.capacity) == 0) reserve(std::min<Index>(X.cols(), 1024));
+  if (float32()) refresh_float();
+  const Index N = X.cols(), chunk = float32() ? wsf_.capacity : ws_.capacity;
   double total = 0;
   for (Index start = 0; start < N; start += chunk) {
     const Index m = std::min(chunk, N - start);
-    const ConstRef x = X.middleCols(start, m);
-    const ConstRef y = Y.middleCols(start, m);
-    forward(x, m, false);
-    total += loss_and_output_gradient(x, y, m, false) * static_cast<double>(m);
+    double loss = 0;
+    if (float32()) {
+      wsf_.x.leftCols(m) = X.middleCols(start, m).cast<float>();
+      wsf_.t.leftCols(m) = Y.middleCols(start, m).cast<float>();
+      loss = inference_loss<float>(wsf_, theta_f_.data(), wsf_.x.leftCols(m), wsf_.t.leftCols(m), m);
+    } else {
+      loss = inference_loss<double>(ws_, theta_.data(), X.middleCols(start, m), Y.middleCols(start, m), m);
+    }
+    total += loss * static_cast<double>(m);
   }
   return total / static_cast<double>(N);
 }
 
 Matrix Sequential::predict(const Matrix& X) {
   check_batch(X, nullptr, X.cols());
-  if (ws_.capacity == 0) reserve(std::min<Index>(X.cols(), 1024));
-  const Index N = X.cols(), chunk = ws_.capacity;
+  if ((float32() ? wsf_.capacity : ws_.capacity) == 0) reserve(std::min<Index>(X.cols(), 1024));
+  if (float32()) refresh_float();
+  const Index N = X.cols(), chunk = float32() ? wsf_.capacity : ws_.capacity;
   Matrix out(outputs(), N);
   for (Index start = 0; start < N; start += chunk) {
     const Index m = std::min(chunk, N - start);
-    forward(X.middleCols(start, m), m, false);
-    out.middleCols(start, m) = ws_.y.back().leftCols(m);
+    if (float32()) {
+      wsf_.x.leftCols(m) = X.middleCols(start, m).cast<float>();
+      forward<float>(wsf_, theta_f_.data(), InputT<float>(wsf_.x.leftCols(m)), m, false);
+      out.middleCols(start, m) = wsf_.y.back().leftCols(m).cast<double>();
+    } else {
+      forward<double>(ws_, theta_.data(), InputT<double>(X.middleCols(start, m)), m, false);
+      out.middleCols(start, m) = ws_.y.back().leftCols(m);
+    }
   }
   return out;
 }
@@ -740,6 +894,7 @@ void Sequential::save(Snapshot& snapshot) const {
 }
 
 void Sequential::restore(const Snapshot& snapshot) {
+  float_stale_ = true;  // the caller may write them
   theta_ = snapshot.parameters;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     layers_[l].moving_mean = snapshot.moving_mean[l];

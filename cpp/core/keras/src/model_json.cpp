@@ -286,7 +286,13 @@ ordered_json rows_json(const Eigen::Ref<const Eigen::MatrixXd>& m) {
 ModelConfig parse_model(std::string_view json_text) {
   const json root = common::parse_json(json_text, "model");
   if (!root.is_object()) fail("model", "expected a JSON object, got " + describe(root));
-  only_fields(root, "", {"name", "inputs", "layers", "loss", "optimizer", "fit", "seed"});
+  {
+    // `dtype` is read below; an unknown field's message lists the other fields, as it always has.
+    json keys = json::object();
+    for (const auto& item : root.items())
+      if (item.key() != "dtype") keys[item.key()] = nullptr;
+    only_fields(keys, "", {"name", "inputs", "layers", "loss", "optimizer", "fit", "seed"});
+  }
   require(root, "", {"inputs", "layers", "loss"});
 
   ModelConfig c;
@@ -296,6 +302,7 @@ ModelConfig parse_model(std::string_view json_text) {
   c.loss = parse_loss(text(root["loss"], "loss"), "loss");
   if (root.contains("optimizer")) c.optimizer = parse_optimizer(root["optimizer"]);
   if (root.contains("fit")) c.fit = parse_fit(root["fit"]);
+  if (root.contains("dtype")) c.dtype = parse_dtype(text(root["dtype"], "dtype"), "dtype");
 
   const json& layers = root["layers"];
   if (!layers.is_array()) fail("layers", "expected an array of layers, got " + describe(layers));
@@ -423,6 +430,7 @@ std::string model_to_json(const Sequential& model) {
   jf["callbacks"] = std::move(callbacks);
   j["fit"] = std::move(jf);
   j["seed"] = c.seed;
+  j["dtype"] = dtype_name(c.dtype);
   return j.dump();
 }
 

@@ -166,19 +166,76 @@ const std::vector<ActivationInfo>& piecewise_table() {
   return kTable;
 }
 
+template <class T>
+using MatrixT = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+template <class T>
+using In = Eigen::Ref<const MatrixT<T>>;
+template <class T>
+using Out = Eigen::Ref<MatrixT<T>>;
+
 /// y = F(z) element by element: the row's own inline function, so the loop can be vectorised.
-template <class F>
-void map(double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y) {
-  y = z.unaryExpr([alpha](double v) { return F::f(v, alpha); });
+/// In float (the trainer's float32) the row's function runs in double and is rounded once.
+template <class F, class T>
+void map(double alpha, const In<T>& z, Out<T> y) {
+  y = z.unaryExpr([alpha](T v) { return static_cast<T>(F::f(v, alpha)); });
 }
 
 /// dz = dy ⊙ F′(z, y).
-template <class F>
-void map_backward(double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
-                  const Eigen::Ref<const Eigen::MatrixXd>& y, const Eigen::Ref<const Eigen::MatrixXd>& dy,
-                  Eigen::Ref<Eigen::MatrixXd> dz) {
+template <class F, class T>
+void map_backward(double alpha, const In<T>& z, const In<T>& y, const In<T>& dy, Out<T> dz) {
   for (Eigen::Index s = 0; s < z.cols(); ++s)
-    for (Eigen::Index j = 0; j < z.rows(); ++j) dz(j, s) = dy(j, s) * F::df(z(j, s), y(j, s), alpha);
+    for (Eigen::Index j = 0; j < z.rows(); ++j)
+      dz(j, s) = dy(j, s) * static_cast<T>(F::df(z(j, s), y(j, s), alpha));
+}
+
+template <class T>
+void softmax_t(const In<T>& z, Out<T> y) {
+  for (Eigen::Index s = 0; s < z.cols(); ++s) {
+    const T m = z.col(s).maxCoeff();  // e^(z − m) ≤ 1: nothing overflows
+    y.col(s).array() = (z.col(s).array() - m).exp();
+    y.col(s) /= y.col(s).sum();
+  }
+}
+
+template <class T>
+void activate_t(ActivationKind kind, double alpha, const In<T>& z, Out<T> y) {
+  switch (kind) {
+    case ActivationKind::kSigmoid:  // from e^−|z| so that nothing overflows
+      y.array() = (-z.array().abs()).exp();
+      y.array() = (z.array() >= 0).select(1 / (1 + y.array()), y.array() / (1 + y.array()));
+      return;
+    case ActivationKind::kTanh: y.array() = z.array().tanh(); return;
+    case ActivationKind::kRelu: y = z.cwiseMax(T(0)); return;
+    case ActivationKind::kLeakyRelu: return map<LeakyRelu, T>(alpha, z, y);
+    case ActivationKind::kElu: return map<Elu, T>(alpha, z, y);
+    case ActivationKind::kLinear: y = z; return;
+    case ActivationKind::kSoftplus: return map<Softplus, T>(alpha, z, y);
+    case ActivationKind::kSwish: return map<Swish, T>(alpha, z, y);
+    case ActivationKind::kSoftmax: return softmax_t<T>(z, y);
+    case ActivationKind::kMaxout: y.setConstant(static_cast<T>(kNaN)); return;  // not element-wise: maxout()
+  }
+}
+
+template <class T>
+void activate_backward_t(ActivationKind kind, double alpha, const In<T>& z, const In<T>& y,
+                         const In<T>& dy, Out<T> dz) {
+  switch (kind) {
+    case ActivationKind::kMaxout: dz.setConstant(static_cast<T>(kNaN)); return;  // not element-wise: maxout_backward()
+    case ActivationKind::kSigmoid: dz.array() = dy.array() * y.array() * (1 - y.array()); return;
+    case ActivationKind::kTanh: dz.array() = dy.array() * (1 - y.array().square()); return;
+    case ActivationKind::kRelu: dz.array() = (z.array() > 0).select(dy.array(), T(0)); return;
+    case ActivationKind::kLeakyRelu: return map_backward<LeakyRelu, T>(alpha, z, y, dy, dz);
+    case ActivationKind::kElu: return map_backward<Elu, T>(alpha, z, y, dy, dz);
+    case ActivationKind::kLinear: dz = dy; return;
+    case ActivationKind::kSoftplus: return map_backward<Softplus, T>(alpha, z, y, dy, dz);
+    case ActivationKind::kSwish: return map_backward<Swish, T>(alpha, z, y, dy, dz);
+    case ActivationKind::kSoftmax:  // ∂y_i/∂z_j = y_i(δ_ij − y_j): dz = y ⊙ (dy − dy·y)
+      for (Eigen::Index s = 0; s < z.cols(); ++s) {
+        const T dot = dy.col(s).dot(y.col(s));
+        dz.col(s).array() = y.col(s).array() * (dy.col(s).array() - dot);
+      }
+      return;
+  }
 }
 
 }  // namespace
@@ -236,11 +293,7 @@ const ActivationInfo& activation_info(const std::string& name, const std::string
 }
 
 void softmax(const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Ref<Eigen::MatrixXd> y) {
-  for (Eigen::Index s = 0; s < z.cols(); ++s) {
-    const double m = z.col(s).maxCoeff();  // e^(z − m) ≤ 1: nothing overflows
-    y.col(s).array() = (z.col(s).array() - m).exp();
-    y.col(s) /= y.col(s).sum();
-  }
+  softmax_t<double>(z, y);
 }
 
 Activation activation_by_name(const std::string& name, const std::string& field) {
@@ -259,43 +312,24 @@ const std::vector<std::string>& activation_names() {
 
 void activate(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
               Eigen::Ref<Eigen::MatrixXd> y) {
-  switch (kind) {
-    case ActivationKind::kSigmoid:  // from e^−|z| so that nothing overflows
-      y.array() = (-z.array().abs()).exp();
-      y.array() = (z.array() >= 0).select(1 / (1 + y.array()), y.array() / (1 + y.array()));
-      return;
-    case ActivationKind::kTanh: y.array() = z.array().tanh(); return;
-    case ActivationKind::kRelu: y = z.cwiseMax(0.0); return;
-    case ActivationKind::kLeakyRelu: return map<LeakyRelu>(alpha, z, y);
-    case ActivationKind::kElu: return map<Elu>(alpha, z, y);
-    case ActivationKind::kLinear: y = z; return;
-    case ActivationKind::kSoftplus: return map<Softplus>(alpha, z, y);
-    case ActivationKind::kSwish: return map<Swish>(alpha, z, y);
-    case ActivationKind::kSoftmax: return softmax(z, y);
-    case ActivationKind::kMaxout: y.setConstant(kNaN); return;  // not element-wise: maxout()
-  }
+  activate_t<double>(kind, alpha, z, y);
+}
+
+void activate(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXf>& z,
+              Eigen::Ref<Eigen::MatrixXf> y) {
+  activate_t<float>(kind, alpha, z, y);
 }
 
 void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXd>& z,
                        const Eigen::Ref<const Eigen::MatrixXd>& y,
                        const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz) {
-  switch (kind) {
-    case ActivationKind::kMaxout: dz.setConstant(kNaN); return;  // not element-wise: maxout_backward()
-    case ActivationKind::kSigmoid: dz.array() = dy.array() * y.array() * (1 - y.array()); return;
-    case ActivationKind::kTanh: dz.array() = dy.array() * (1 - y.array().square()); return;
-    case ActivationKind::kRelu: dz.array() = (z.array() > 0).select(dy.array(), 0.0); return;
-    case ActivationKind::kLeakyRelu: return map_backward<LeakyRelu>(alpha, z, y, dy, dz);
-    case ActivationKind::kElu: return map_backward<Elu>(alpha, z, y, dy, dz);
-    case ActivationKind::kLinear: dz = dy; return;
-    case ActivationKind::kSoftplus: return map_backward<Softplus>(alpha, z, y, dy, dz);
-    case ActivationKind::kSwish: return map_backward<Swish>(alpha, z, y, dy, dz);
-    case ActivationKind::kSoftmax:  // ∂y_i/∂z_j = y_i(δ_ij − y_j): dz = y ⊙ (dy − dy·y)
-      for (Eigen::Index s = 0; s < z.cols(); ++s) {
-        const double dot = dy.col(s).dot(y.col(s));
-        dz.col(s).array() = y.col(s).array() * (dy.col(s).array() - dot);
-      }
-      return;
-  }
+  activate_backward_t<double>(kind, alpha, z, y, dy, dz);
+}
+
+void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXf>& z,
+                       const Eigen::Ref<const Eigen::MatrixXf>& y,
+                       const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::Ref<Eigen::MatrixXf> dz) {
+  activate_backward_t<float>(kind, alpha, z, y, dy, dz);
 }
 
 }  // namespace nntutor

@@ -69,16 +69,22 @@ const LossInfo* find_loss(std::string_view name) {
 
 // ---- Each loss's formula beside its gradient (L = mean over samples). ----
 
+template <class T>
+using RefT = Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>;
+template <class T>
+using MutRefT = Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>;
+
 /// From the outputs ŷ (`p`); the gradient ∂L/∂ŷ into *grad if given.
-double output_loss(LossKind loss, const ConstRef& p, const ConstRef& t, MutRef* grad) {
+template <class T>
+double output_loss_t(LossKind loss, const RefT<T>& p, const RefT<T>& t, MutRefT<T>* grad) {
   const Index K = p.rows(), S = p.cols();
-  const double KS = static_cast<double>(K * S);
-  const double eps = kClipEpsilon;
-  double total = 0;
+  const T KS = static_cast<T>(K * S);
+  const T eps = static_cast<T>(kClipEpsilon);
+  T total = 0;
   switch (loss) {
     case LossKind::kHalfSse:  // ℓ = ½Σ(ŷ − y)², ∂L/∂ŷ = (ŷ − y)/S (the lecture's)
-      if (grad) *grad = (p - t) / static_cast<double>(S);
-      return 0.5 * (p - t).squaredNorm() / static_cast<double>(S);
+      if (grad) *grad = (p - t) / static_cast<T>(S);
+      return static_cast<T>(0.5) * (p - t).squaredNorm() / static_cast<T>(S);
     case LossKind::kMse:  // ℓ = (1/K)Σ(ŷ − y)², ∂L/∂ŷ = 2(ŷ − y)/(K·S)
       total = (p - t).squaredNorm();
       if (grad) *grad = (2 / KS) * (p - t);
@@ -90,78 +96,94 @@ double output_loss(LossKind loss, const ConstRef& p, const ConstRef& t, MutRef* 
     case LossKind::kMsle:  // ℓ = (1/K)Σ(log1p(max(ŷ, ε)) − log1p(max(y, ε)))²
       for (Index s = 0; s < S; ++s)
         for (Index k = 0; k < K; ++k) {
-          const double q = std::max(p(k, s), eps);
-          const double d = std::log1p(q) - std::log1p(std::max(t(k, s), eps));
+          const T q = std::max(p(k, s), eps);
+          const T d = std::log1p(q) - std::log1p(std::max(t(k, s), eps));
           total += d * d;
           // ∂/∂ŷ = 2d/(1 + ŷ) where ŷ ≥ ε; below ε the clip's gradient is 0
-          if (grad) (*grad)(k, s) = p(k, s) >= eps ? 2 * d / ((1 + q) * KS) : 0.0;
+          if (grad) (*grad)(k, s) = p(k, s) >= eps ? 2 * d / ((1 + q) * KS) : T(0);
         }
       return total / KS;
     case LossKind::kBce:  // ℓ = −(1/K)Σ[y·log p + (1 − y)·log(1 − p)], p = clip(ŷ, ε, 1 − ε)
       for (Index s = 0; s < S; ++s)
         for (Index k = 0; k < K; ++k) {
-          const double y = t(k, s), q = std::clamp(p(k, s), eps, 1 - eps);
+          const T y = t(k, s), q = std::clamp(p(k, s), eps, 1 - eps);
           total -= y * std::log(q) + (1 - y) * std::log(1 - q);
           // ∂/∂p = (p − y)/(p(1 − p)) inside the clip, 0 outside
           if (grad) {
             const bool inside = p(k, s) >= eps && p(k, s) <= 1 - eps;
-            (*grad)(k, s) = inside ? (q - y) / (q * (1 - q) * KS) : 0.0;
+            (*grad)(k, s) = inside ? (q - y) / (q * (1 - q) * KS) : T(0);
           }
         }
       return total / KS;
     case LossKind::kCrossEntropy:  // ℓ = −Σ y_i·log q_i, q = clip(ŷ/Σŷ, ε, 1 − ε)
       for (Index s = 0; s < S; ++s) {
-        const double sum = p.col(s).sum();
-        double inside_y = 0;  // Σ_i y_i over the unclipped outputs
+        const T sum = p.col(s).sum();
+        T inside_y = 0;  // Σ_i y_i over the unclipped outputs
         for (Index k = 0; k < K; ++k) {
-          const double r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
+          const T r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
           total -= t(k, s) * std::log(q);
           if (r >= eps && r <= 1 - eps) inside_y += t(k, s);
         }
         // ∂ℓ/∂ŷ_j = (Σ_i y_i [i unclipped] − y_j/q_j [j unclipped]) / Σŷ
         if (grad)
           for (Index k = 0; k < K; ++k) {
-            const double r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
-            const double own = r >= eps && r <= 1 - eps ? t(k, s) / q : 0.0;
-            (*grad)(k, s) = (inside_y - own) / (sum * static_cast<double>(S));
+            const T r = p(k, s) / sum, q = std::clamp(r, eps, 1 - eps);
+            const T own = r >= eps && r <= 1 - eps ? t(k, s) / q : T(0);
+            (*grad)(k, s) = (inside_y - own) / (sum * static_cast<T>(S));
           }
       }
-      return total / static_cast<double>(S);
+      return total / static_cast<T>(S);
   }
   return 0;
 }
 
 /// From the logits z of a sigmoid (bce) or softmax (cross_entropy) output; ∂L/∂z into *grad.
-double logits_loss(LossKind loss, const ConstRef& z, const ConstRef& t, MutRef* grad) {
+template <class T>
+double logits_loss_t(LossKind loss, const RefT<T>& z, const RefT<T>& t, MutRefT<T>* grad) {
   const Index K = z.rows(), S = z.cols();
-  double total = 0;
+  T total = 0;
   if (loss == LossKind::kBce) {
-    const double KS = static_cast<double>(K * S);
+    const T KS = static_cast<T>(K * S);
     for (Index s = 0; s < S; ++s)
       for (Index k = 0; k < K; ++k) {
-        const double x = z(k, s), y = t(k, s);
+        const T x = z(k, s), y = t(k, s);
         // ℓ = max(z, 0) − z·y + log1p(e^−|z|)   (tf.nn.sigmoid_cross_entropy_with_logits)
-        total += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::fabs(x)));
+        total += std::max(x, T(0)) - x * y + std::log1p(std::exp(-std::fabs(x)));
         if (grad) {  // ∂ℓ/∂z = σ(z) − y
-          const double e = std::exp(-std::fabs(x));
-          const double sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+          const T e = std::exp(-std::fabs(x));
+          const T sigma = x >= 0 ? 1 / (1 + e) : e / (1 + e);
           (*grad)(k, s) = (sigma - y) / KS;
         }
       }
     return total / KS;
   }
   for (Index s = 0; s < S; ++s) {
-    const double m = z.col(s).maxCoeff();
-    const double lse = m + std::log((z.col(s).array() - m).exp().sum());
-    const double sum_y = t.col(s).sum();
+    const T m = z.col(s).maxCoeff();
+    const T lse = m + std::log((z.col(s).array() - m).exp().sum());
+    const T sum_y = t.col(s).sum();
     total += sum_y * lse - t.col(s).dot(z.col(s));  // ℓ = Σ_i y_i(lse − z_i)
     if (grad)  // ∂ℓ/∂z_i = ŷ_i·Σy − y_i, ŷ = softmax(z)
       grad->col(s) = ((z.col(s).array() - lse).exp() * sum_y - t.col(s).array()).matrix() /
-                     static_cast<double>(S);
+                     static_cast<T>(S);
   }
-  return total / static_cast<double>(S);
+  return total / static_cast<T>(S);
 }
 
+
+double output_loss(LossKind loss, const ConstRef& p, const ConstRef& t, MutRef* grad) {
+  return output_loss_t<double>(loss, p, t, grad);
+}
+double output_loss(LossKind loss, const Eigen::Ref<const Eigen::MatrixXf>& p,
+                   const Eigen::Ref<const Eigen::MatrixXf>& t, Eigen::Ref<Eigen::MatrixXf>* grad) {
+  return output_loss_t<float>(loss, p, t, grad);
+}
+double logits_loss(LossKind loss, const ConstRef& z, const ConstRef& t, MutRef* grad) {
+  return logits_loss_t<double>(loss, z, t, grad);
+}
+double logits_loss(LossKind loss, const Eigen::Ref<const Eigen::MatrixXf>& z,
+                   const Eigen::Ref<const Eigen::MatrixXf>& t, Eigen::Ref<Eigen::MatrixXf>* grad) {
+  return logits_loss_t<float>(loss, z, t, grad);
+}
 
 double compute_loss(LossKind loss, const Eigen::MatrixXd& y_hat, const Eigen::MatrixXd& y,
                     Eigen::MatrixXd* d_y_hat) {

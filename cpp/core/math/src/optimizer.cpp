@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "kernels.hpp"
 #include "nntutor/error.hpp"
 #include "nntutor/numbers.hpp"
 
@@ -127,51 +128,87 @@ void Optimizer::reset() {
   iterations_ = 0;
   const double start = config_.kind == OptimizerKind::kAdagrad ? config_.initial_accumulator_value : 0;
   for (auto& s : slots_) s.setConstant(start);
+  for (auto& s : slots_f_) s.setConstant(static_cast<float>(start));
+  slots_stale_ = false;
 }
 
-void Optimizer::apply(Eigen::Ref<Eigen::VectorXd> theta,
-                      const Eigen::Ref<const Eigen::VectorXd>& gradient) {
-  const double eta = learning_rate_;
+namespace {
+
+/// One update in T (double, or float for a model trained in float32: every hyperparameter
+/// rounded to float, as Keras' float32 variables hold them; Adam's α_t computed in double and
+/// rounded once).
+template <class T>
+void update(const OptimizerConfig& config, double eta_, long long iterations,
+            Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, 1>> theta,
+            const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, 1>>& gradient,
+            std::vector<Eigen::Matrix<T, Eigen::Dynamic, 1>>& slots) {
+  const T eta = static_cast<T>(eta_);
+  const T epsilon = static_cast<T>(config.epsilon);
   const auto g = gradient.array();
   auto w = theta.array();
-  switch (config_.kind) {
+  switch (config.kind) {
     case OptimizerKind::kSgd:
-      if (config_.momentum == 0) {
+      if (config.momentum == 0) {
         w -= eta * g;  // θ ← θ − η·g
       } else {
-        const double mu = config_.momentum;
-        auto m = slots_[0].array();
+        const T mu = static_cast<T>(config.momentum);
+        auto m = slots[0].array();
         m = mu * m - eta * g;  // m ← μ·m − η·g
-        if (config_.nesterov) w += mu * m - eta * g;  // θ ← θ + μ·m − η·g
-        else w += m;                                   // θ ← θ + m
+        if (config.nesterov) w += mu * m - eta * g;  // θ ← θ + μ·m − η·g
+        else w += m;                                  // θ ← θ + m
       }
       break;
     case OptimizerKind::kAdagrad: {
-      auto a = slots_[0].array();
+      auto a = slots[0].array();
       a += g.square();                                     // a ← a + g²
-      w -= eta * g / (a + config_.epsilon).sqrt();         // θ ← θ − η·g/√(a + ε)
+      w -= eta * g / (a + epsilon).sqrt();                 // θ ← θ − η·g/√(a + ε)
       break;
     }
     case OptimizerKind::kRmsprop: {
-      const double rho = config_.rho;
-      auto v = slots_[0].array();
+      const T rho = static_cast<T>(config.rho);
+      auto v = slots[0].array();
       v = rho * v + (1 - rho) * g.square();                // v ← ρ·v + (1 − ρ)·g²
-      w -= eta * g / (v + config_.epsilon).sqrt();         // θ ← θ − η·g/√(v + ε)
+      w -= eta * g / (v + epsilon).sqrt();                 // θ ← θ − η·g/√(v + ε)
       break;
     }
     case OptimizerKind::kAdam: {
-      const double t = static_cast<double>(iterations_ + 1);
-      const double b1 = config_.beta_1, b2 = config_.beta_2;
-      const double alpha = eta * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
-      auto m = slots_[0].array();
-      auto v = slots_[1].array();
-      m += (g - m) * (1 - b1);                             // m ← m + (g − m)(1 − β₁)
-      v += (g.square() - v) * (1 - b2);                    // v ← v + (g² − v)(1 − β₂)
-      w -= m * alpha / (v.sqrt() + config_.epsilon);       // θ ← θ − α_t·m/(√v + ε)
+      const double t = static_cast<double>(iterations + 1);
+      const double b1 = config.beta_1, b2 = config.beta_2;
+      const double alpha = eta_ * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
+      // m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), θ ← θ − α_t·m/(√v + ε): in that
+      // order of operations in every kernel path (cpp/kernels), so the same bits as before.
+      kernels::adam<T>(theta.size(), theta.data(), gradient.data(), slots[0].data(), slots[1].data(),
+                       static_cast<T>(alpha), static_cast<T>(1 - b1), static_cast<T>(1 - b2), epsilon);
       break;
     }
   }
+}
+
+}  // namespace
+
+void Optimizer::apply(Eigen::Ref<Eigen::VectorXd> theta,
+                      const Eigen::Ref<const Eigen::VectorXd>& gradient) {
+  update<double>(config_, learning_rate_, iterations_, theta, gradient, slots_);
   ++iterations_;
+}
+
+void Optimizer::apply(Eigen::Ref<Eigen::VectorXf> theta,
+                      const Eigen::Ref<const Eigen::VectorXf>& gradient) {
+  if (slots_f_.size() != slots_.size()) {  // the first float update: the state as it stands
+    slots_f_.clear();
+    for (const auto& s : slots_) slots_f_.push_back(s.cast<float>());
+  }
+  update<float>(config_, learning_rate_, iterations_, theta, gradient, slots_f_);
+  slots_stale_ = true;
+  ++iterations_;
+}
+
+const Eigen::VectorXd& Optimizer::slot(std::size_t i) const {
+  if (slots_stale_) {
+    for (std::size_t s = 0; s < slots_.size(); ++s) slots_[s] = slots_f_[s].cast<double>();
+    slots_stale_ = false;
+  }
+  return slots_.at(i);
 }
 
 }  // namespace nntutor::keras

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,9 +19,30 @@
 namespace nntutor::keras {
 
 /// Keras computes in float32; the tutor in double, so hand-checked numbers agree to ~1e-15.
-/// The summary still reports Keras' float32 byte sizes.
+/// The summary still reports Keras' float32 byte sizes. The model's interface is in double; a
+/// model whose dtype is float32 trains in float inside (ModelConfig::dtype).
 using Matrix = Eigen::MatrixXd;
 using Vector = Eigen::VectorXd;
+
+/// The numbers a model trains in (the model JSON's `dtype`): float32 as Keras trains (every
+/// weight, activation, gradient, loss sum and optimizer state in float; about 7 significant
+/// digits), or float64 (double, the engine's default and the worked example's). The interface
+/// stays double either way: a float32 model's parameters() are its float weights, exactly.
+enum class Dtype { kFloat32, kFloat64 };
+
+/// One dtype of the model JSON: its name and what the page says of it.
+struct DtypeInfo {
+  Dtype dtype;
+  std::string_view name;   ///< float32, float64
+  std::string_view title;  ///< how the page's select names it
+};
+/// Every dtype, float32 first (the trainer page's default; the engine's default for a model
+/// JSON without `dtype` is float64, so models saved before keep training as they did).
+const std::vector<DtypeInfo>& dtypes();
+/// `float32`, `float64`.
+const std::string& dtype_name(Dtype dtype);
+/// The dtype called `name`; SessionError naming `field` if there is none.
+Dtype parse_dtype(const std::string& name, const std::string& field);
 
 /// Limits checked when a model is built, so that no model can exhaust a browser tab's memory.
 struct ModelLimits {
@@ -111,6 +133,7 @@ struct ModelConfig {
   OptimizerConfig optimizer;  ///< Keras' compile() default is rmsprop
   FitConfig fit;
   std::uint64_t seed = 1;  ///< Glorot-uniform draws (docs/engine-api.md "Initialisation")
+  Dtype dtype = Dtype::kFloat64;  ///< what it trains in (the start weights are drawn in double and rounded)
 };
 
 /// Checks a configuration and completes it: gives unnamed layers Keras' automatic names
@@ -186,7 +209,10 @@ class Sequential {
   const Layer& layer(int l) const { return layers_.at(static_cast<std::size_t>(l)); }
 
   /// All trainable parameters, flat (see the class comment).
-  Vector& parameters() { return theta_; }
+  Vector& parameters() {
+    float_stale_ = true;  // the caller may write them
+    return theta_;
+  }
   const Vector& parameters() const { return theta_; }
   /// ∂L/∂θ of the last batch given to compute_gradients or train_on_batch.
   const Vector& gradients() const { return grad_; }
@@ -249,30 +275,65 @@ class Sequential {
   Eigen::Index parameter_index(int l, const std::string& tensor, int row, int col = 0) const;
 
  private:
+  template <class T>
+  using MatrixT = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+  template <class T>
+  using VectorT = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  template <class T>
+  using InputT = Eigen::Ref<const MatrixT<T>>;
+
+  /// The buffers of one batch, in the scalar the model trains in.
+  template <class T>
   struct Workspace {
     Eigen::Index capacity = 0;
-    std::vector<Matrix> z;   ///< dense, maxout: pre-activation; batch_normalization: x̂
-    std::vector<Matrix> y;   ///< outputs
-    std::vector<Matrix> dy;  ///< ∂L/∂y
-    std::vector<Matrix> dz;  ///< ∂L/∂z (dense, maxout; the logits' gradient of the last layer)
+    std::vector<MatrixT<T>> z;   ///< dense, maxout: pre-activation; batch_normalization: x̂
+    std::vector<MatrixT<T>> y;   ///< outputs
+    std::vector<MatrixT<T>> dy;  ///< ∂L/∂y
+    std::vector<MatrixT<T>> dz;  ///< ∂L/∂z (dense, maxout; the logits' gradient of the last layer)
     std::vector<Eigen::MatrixXi> winner;  ///< maxout: the winning piece of each unit and sample
-    std::vector<Vector> mean, variance, scale, shift;  ///< batch_normalization, per feature
-    Vector sum_dy, sum_dy_xhat;  ///< batch_normalization backward, widest layer
+    std::vector<VectorT<T>> mean, variance, scale, shift;  ///< batch_normalization, per feature
+    VectorT<T> sum_dy, sum_dy_xhat;  ///< batch_normalization backward, widest layer
+    MatrixT<T> x, t;  ///< float32: the batch's inputs and targets rounded to float
   };
 
-  // X and Y hold exactly the n samples of the batch (views, never copies).
+  template <class T>
+  void reserve_workspace(Workspace<T>& ws, Eigen::Index samples);
+  /// The double path on theta_ (for a float32 model: its float weights, computed in double),
+  /// for code that reads ws_ after it (one sample's saliency).
   void forward(const Eigen::Ref<const Matrix>& X, Eigen::Index n, bool training);
-  double loss_and_output_gradient(const Eigen::Ref<const Matrix>& X,
-                                  const Eigen::Ref<const Matrix>& Y, Eigen::Index n, bool gradient);
-  void backward(const Eigen::Ref<const Matrix>& X, Eigen::Index n);
+  // X and Y hold exactly the n samples of the batch (views, never copies).
+  template <class T>
+  void forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, Eigen::Index n, bool training);
+  template <class T>
+  double loss_and_output_gradient(Workspace<T>& ws, const InputT<T>& X, const InputT<T>& Y, Eigen::Index n,
+                                  bool gradient);
+  template <class T>
+  void backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Eigen::Index n);
+  /// Forward, loss and backward on the first n columns of X and Y; with `update`, then the
+  /// moving statistics and one optimizer step. Returns the loss.
+  template <class T>
+  double step(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, const InputT<T>& X,
+              const InputT<T>& Y, Eigen::Index n, bool update);
+  /// The loss in inference mode of the m samples of X and Y (a chunk of evaluate()).
+  template <class T>
+  double inference_loss(Workspace<T>& ws, const T* theta, const InputT<T>& X, const InputT<T>& Y, Eigen::Index m);
   void check_batch(const Matrix& X, const Matrix* Y, Eigen::Index n) const;
+  bool float32() const { return config_.dtype == Dtype::kFloat32; }
+  /// float32: the float weights from theta_ when theta_ may have been changed since.
+  void refresh_float() const;
 
   ModelConfig config_;
   std::vector<Layer> layers_;
   Vector theta_, grad_;
   Optimizer optimizer_;
   bool from_logits_ = false;
-  Workspace ws_;
+  Workspace<double> ws_;
+  Workspace<float> wsf_;
+  // float32: the weights and gradient the model trains with; theta_ and grad_ hold the same
+  // numbers in double after every step. An accessor that can write theta_ marks them stale.
+  mutable Eigen::VectorXf theta_f_;
+  Eigen::VectorXf grad_f_;
+  mutable bool float_stale_ = true;
 };
 
 }  // namespace nntutor::keras

@@ -7,7 +7,8 @@
 namespace nntutor::keras {
 
 /// {"activations": [...], "losses": [...], "optimizers": [...], "limits": {"layers", "units",
-/// "inputs", "pieces", "parameters", "epochs", "batch_size"}} (rows as in schema_json()).
+/// "inputs", "pieces", "parameters", "epochs", "batch_size"}, "dtypes": [{"name", "title"}…],
+/// "default_dtype": "float32"} (rows as in schema_json()).
 std::string model_schema_json();
 
 }  // namespace nntutor::keras

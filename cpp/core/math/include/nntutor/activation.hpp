@@ -160,4 +160,13 @@ void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const
                        const Eigen::Ref<const Eigen::MatrixXd>& y,
                        const Eigen::Ref<const Eigen::MatrixXd>& dy, Eigen::Ref<Eigen::MatrixXd> dz);
 
+/// The same in float, for the Keras-style model trained in float32 (its dtype): the same
+/// formulas on float matrices; leaky_relu, elu, softplus and swish evaluate the row's function in
+/// double and round it once.
+void activate(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXf>& z,
+              Eigen::Ref<Eigen::MatrixXf> y);
+void activate_backward(ActivationKind kind, double alpha, const Eigen::Ref<const Eigen::MatrixXf>& z,
+                       const Eigen::Ref<const Eigen::MatrixXf>& y,
+                       const Eigen::Ref<const Eigen::MatrixXf>& dy, Eigen::Ref<Eigen::MatrixXf> dz);
+
 }  // namespace nntutor

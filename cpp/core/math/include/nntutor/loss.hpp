@@ -80,6 +80,12 @@ double output_loss(LossKind loss, const Eigen::Ref<const Eigen::MatrixXd>& y_hat
 /// compute_loss_from_logits on blocks of matrices, without the checks (bce or cross_entropy).
 double logits_loss(LossKind loss, const Eigen::Ref<const Eigen::MatrixXd>& z,
                    const Eigen::Ref<const Eigen::MatrixXd>& y, Eigen::Ref<Eigen::MatrixXd>* d_z);
+/// The same two in float (the Keras-style model trained in float32): the same formulas, every
+/// operation in float (ε = 1e-7 rounded to float), the sum of the batch too.
+double output_loss(LossKind loss, const Eigen::Ref<const Eigen::MatrixXf>& y_hat,
+                   const Eigen::Ref<const Eigen::MatrixXf>& y, Eigen::Ref<Eigen::MatrixXf>* d_y_hat);
+double logits_loss(LossKind loss, const Eigen::Ref<const Eigen::MatrixXf>& z,
+                   const Eigen::Ref<const Eigen::MatrixXf>& y, Eigen::Ref<Eigen::MatrixXf>* d_z);
 
 /// A loss of the worked-example network, by row.
 struct Loss {

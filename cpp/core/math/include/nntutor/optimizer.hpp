@@ -104,6 +104,9 @@ class Optimizer {
 
   /// One update of `theta` by `gradient` (both `parameters()` long), then iterations += 1.
   void apply(Eigen::Ref<Eigen::VectorXd> theta, const Eigen::Ref<const Eigen::VectorXd>& gradient);
+  /// The same in float, for a model trained in float32: the state is then kept in float too
+  /// (taken from the double state at the first float update); slot() reads it back as double.
+  void apply(Eigen::Ref<Eigen::VectorXf> theta, const Eigen::Ref<const Eigen::VectorXf>& gradient);
 
   const OptimizerConfig& config() const { return config_; }
   /// The learning rate of the next update (ReduceLROnPlateau changes it).
@@ -117,7 +120,7 @@ class Optimizer {
   /// adagrad {accumulator}, sgd with momentum {momentum}, plain sgd none.
   const std::vector<std::string>& slot_names() const { return slot_names_; }
   /// The state `slot_names()[i]`, one number per parameter.
-  const Eigen::VectorXd& slot(std::size_t i) const { return slots_.at(i); }
+  const Eigen::VectorXd& slot(std::size_t i) const;
 
   /// Back to the start: iterations 0, slots at their start values, the configured learning rate.
   void reset();
@@ -128,7 +131,9 @@ class Optimizer {
   double learning_rate_ = 0.001;
   long long iterations_ = 0;
   std::vector<std::string> slot_names_;
-  std::vector<Eigen::VectorXd> slots_;
+  mutable std::vector<Eigen::VectorXd> slots_;  ///< refreshed from slots_f_ when read after a float update
+  std::vector<Eigen::VectorXf> slots_f_;         ///< the state of float updates
+  mutable bool slots_stale_ = false;
 };
 
 }  // namespace nntutor::keras
