@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
     if (args[0] == "graph") return cli::graph(rest);
     if (args[0] == "predict") return cli::predict(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
-                                "assignment, tutor, summary, train, gradients, variant, grade or "
-                                "grade-report)");  // graph too: this list is an existing test's
+                                "assignment, tutor, summary, train, predict, gradients, graph, variant, "
+                                "grade or grade-report)");
   } catch (const nntutor::SessionError& e) {
     std::cerr << "nntutor: " << e.what() << "\n";
     return 2;

@@ -546,7 +546,7 @@ TEST(Cli, BadOptions) {
   expect_bad_input(lecture + " other.json",
                    "nntutor: other.json: unexpected argument (only one session file is read)");
   expect_bad_input("table --steps 2", "nntutor: SESSION.json: expected a session file or -");
-  expect_bad_input("tabel x.json", "nntutor: \"tabel\": unknown command (expected table, equations, check, assignment, tutor, summary, train, gradients, variant, grade or grade-report)");
+  expect_bad_input("tabel x.json", "nntutor: \"tabel\": unknown command (expected table, equations, check, assignment, tutor, summary, train, predict, gradients, graph, variant, grade or grade-report)");
 }
 
 TEST(Cli, MissingFile) {
