@@ -240,3 +240,23 @@ test('the lecture page with a graph session has no axe violations', () => withWi
   });
   assert.deepEqual(found, []);
 }));
+
+test('a graph in the worked example: the rates compare it, Assignment 4 says it wants layers, the tutor asks every neuron',
+  () => withWired(async (page) => {
+    await field(page, 'family').selectOption('ba');
+    await setField(page, 'N (nodes)', '4');
+    await page.waitForFunction(() => document.querySelectorAll('#graph-drawing .dag-node:not(.is-input)').length === 5);
+    await button(page, 'Step it in the worked example').click();
+    await page.getByRole('heading', { name: 'A graph of neurons, not layers' }).waitFor({ timeout: 20000 });
+    // The rate comparison runs on the graph: one table per rate.
+    const rates = page.getByRole('region', { name: 'Learning rates side by side', exact: true });
+    await rates.getByText('η = 10', { exact: true }).first().waitFor({ timeout: 20000 });
+    assert.doesNotMatch(await rates.innerText(), /error|out of bounds/i);
+    // Assignment 4: the core's sentence, not a failure inside the module.
+    await button(page, 'Check Assignment 4').click();
+    await page.getByText(/Assignment 4 asks for a layered network/).waitFor({ timeout: 20000 });
+    // The tutor walks the graph: z of neuron 1 first, then more than the loss alone.
+    await button(page, 'Start the tutor').click();
+    await field(page, 'z[1] (step 1)').waitFor({ timeout: 20000 });
+    assert.ok(await page.locator('.tutor-cell.is-later').count() > 5, 'every neuron\'s numbers are asked');
+  }));
