@@ -162,6 +162,8 @@ function train() {
   if (!page.model || page.state !== 'idle') return;
   curves.reset();
   ui.last.textContent = '';
+  // A new model's start weights explain nothing: the drawing waits for its first epoch.
+  page.trained = false;
   showStatus(ui.trainStatus, 'Starting…');
   page.state = 'running';
   renderButtons();
