@@ -52,7 +52,9 @@ async function trainOnPage(page, epochs) {
 }
 
 async function drawStrokes(page) {
-  const box = await page.getByRole('img', { name: 'drawing pad: draw one digit here' }).boundingBox();
+  const pad = page.getByRole('img', { name: 'drawing pad: draw one digit here' });
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
   const at = (x, y) => [box.x + x * box.width, box.y + y * box.height];
   await page.evaluate(() => performance.clearMeasures('nntutor:digit'));
   for (let i = 0; i < kStrokes; i += 1) {

@@ -45,7 +45,9 @@ const canvasInk = (page, id) => page.evaluate((which) => {
 
 /// Draws a "7" on the pad with the mouse.
 async function drawSeven(page) {
-  const box = await page.getByRole('img', { name: 'drawing pad: draw one digit here' }).boundingBox();
+  const pad = page.getByRole('img', { name: 'drawing pad: draw one digit here' });
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
   const at = (x, y) => [box.x + x * box.width, box.y + y * box.height];
   await page.mouse.move(...at(0.25, 0.2));
   await page.mouse.down();
@@ -53,6 +55,8 @@ async function drawSeven(page) {
     await page.mouse.move(...at(x, y), { steps: 6 });
   }
   await page.mouse.up();
+  // The answer shown is the whole stroke's once nothing waits (the answers to its parts came first).
+  await page.locator('#answer[aria-busy="false"]').waitFor();
 }
 
 /// The ten bars' texts: "0: 1.2 %" … (their accessible names).

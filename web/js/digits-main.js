@@ -30,7 +30,7 @@ const ui = {
   pad: byId('pad'), padStatus: byId('pad-status'), clear: byId('clear'), penWidth: byId('pen-width'), penValue: byId('pen-width-value'),
   quizA: byId('quiz-a'), quizB: byId('quiz-b'),
   grid: byId('grid'), gridCell: byId('grid-cell'), gridNumbers: byId('grid-numbers'), gridTable: byId('grid-table'),
-  prediction: byId('prediction'), bars: byId('bars'), saliency: byId('saliency'),
+  answer: byId('answer'), prediction: byId('prediction'), bars: byId('bars'), saliency: byId('saliency'),
   legendLow: byId('legend-low'), legendHigh: byId('legend-high'), activations: byId('activations'),
   accuracy: byId('test-accuracy'), confusion: byId('confusion'), gallery: byId('gallery'), galleryNote: byId('gallery-note'),
   unsure: byId('unsure'), unsureNote: byId('unsure-note'),
@@ -350,6 +350,7 @@ function see() {
 
 async function send(request) {
   const { t0, quiz, ...args } = request;
+  ui.answer.setAttribute('aria-busy', 'true');
   try {
     const answer = await call('see', args);
     showSeen(answer, quiz);
@@ -359,6 +360,7 @@ async function send(request) {
   }
   const next = queue.done();
   if (next) send(next);
+  else ui.answer.setAttribute('aria-busy', 'false');  // what is shown is the newest drawing's answer
 }
 
 function showSeen({ seen, explained }, quiz) {

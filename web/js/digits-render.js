@@ -23,7 +23,7 @@ export function percentText(p) {
 /// Draws `pixels` (size × size, row by row, 0…1) on `canvas`: 0 white, 1 black, thin lines
 /// between the cells as on the slide; `cursor` ([row, column]) outlined.
 export function drawGrid(canvas, pixels, { size = kSize, cursor = null, lines = true } = {}) {
-  const c = canvas.getContext('2d');
+  const c = canvas.getContext('2d', { willReadFrequently: true });
   const cell = canvas.width / size;
   c.fillStyle = '#fff';
   c.fillRect(0, 0, canvas.width, canvas.height);
@@ -121,7 +121,7 @@ export function drawStrip(canvas, values) {
   const cell = 8;
   canvas.width = perRow * cell;
   canvas.height = rows * cell;
-  const c = canvas.getContext('2d');
+  const c = canvas.getContext('2d', { willReadFrequently: true });
   c.fillStyle = '#fff';
   c.fillRect(0, 0, canvas.width, canvas.height);
   const max = values.reduce((m, v) => Math.max(m, v), 0);
@@ -169,7 +169,7 @@ export function saliencyColour(v, max) {
 /// Draws the saliency map (size × size, row by row) on `canvas` with the grid lines, and returns
 /// the largest |value| (the legend's end points).
 export function drawSaliency(canvas, values, size = kSize) {
-  const c = canvas.getContext('2d');
+  const c = canvas.getContext('2d', { willReadFrequently: true });
   const cell = canvas.width / size;
   c.fillStyle = '#fff';
   c.fillRect(0, 0, canvas.width, canvas.height);
