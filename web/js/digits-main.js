@@ -32,7 +32,7 @@ const ui = {
   grid: byId('grid'), gridCell: byId('grid-cell'), gridNumbers: byId('grid-numbers'), gridTable: byId('grid-table'),
   answer: byId('answer'), prediction: byId('prediction'), bars: byId('bars'), saliency: byId('saliency'),
   legendLow: byId('legend-low'), legendHigh: byId('legend-high'), activations: byId('activations'),
-  accuracy: byId('test-accuracy'), confusion: byId('confusion'), gallery: byId('gallery'), galleryNote: byId('gallery-note'),
+  accuracy: byId('test-accuracy'), confusion: byId('confusion'), gallery: byId('gallery'), galleryTitle: byId('gallery-title'), galleryNote: byId('gallery-note'),
   unsure: byId('unsure'), unsureNote: byId('unsure-note'),
 };
 const inputs = Object.fromEntries(kDigitsFields.map((key) => [key, byId(key)]));
@@ -253,6 +253,7 @@ async function showResults() {
   showStatus(ui.accuracy, `Test accuracy: ${percent(results.accuracy)} of the ${results.samples} test digits the network never saw.`);
   renderConfusion(ui.confusion, results.confusion, openCell);
   ui.gallery.replaceChildren();
+  ui.galleryTitle.textContent = 'Misclassified digits';
   ui.galleryNote.textContent = 'Choose a cell of the matrix: its digits are shown here.';
   const unsure = results.least_sure;
   ui.unsureNote.textContent = `The ${unsure.length} test digits whose largest probability is the lowest: the network hesitates between two or more answers.`;
@@ -269,6 +270,7 @@ async function openCell(truth, predicted) {
   ui.confusion.querySelector('[aria-pressed="true"]')?.focus();
   const shown = indices.slice(0, kGalleryMax);
   const digits = await call('test', { indices: shown });
+  ui.galleryTitle.textContent = truth === predicted ? `Recognised digits: ${truth}` : `Misclassified digits: ${truth} taken for ${predicted}`;
   ui.galleryNote.textContent = cellSentence(truth, predicted, indices.length, shown.length);
   ui.gallery.replaceChildren(...digits.map((d) => {
     const p = d.probabilities[d.predicted];

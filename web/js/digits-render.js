@@ -192,17 +192,16 @@ export function drawSaliency(canvas, values, size = kSize) {
   return max;
 }
 
-/// A small digit (28 × 28, 2 canvas pixels per cell) with its caption, as a list item.
+/// A small digit (28 × 28, 2 canvas pixels per cell) with its caption, as a list item (<li>).
 export function digitFigure(pixels, caption, label) {
-  const figure = el('figure', 'digit');
-  figure.setAttribute('role', 'listitem');
+  const figure = el('li', 'digit');
   const canvas = el('canvas', 'digit-canvas');
   canvas.width = 56;
   canvas.height = 56;
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);
   drawGrid(canvas, pixels, { lines: false });
-  figure.append(canvas, el('figcaption', '', caption));
+  figure.append(canvas, el('span', 'digit-caption', caption));
   return figure;
 }
 
