@@ -6,6 +6,7 @@ bash scripts/setup.sh --test
 bash scripts/build.sh native wasm site >/dev/null
 node scripts/bench.mjs
 node scripts/bench-grade.mjs  # grading a class of 500: native, Wasm, the instructor page
+node scripts/bench-digits.mjs  # the digit quiz: training samples/s native and Wasm, one drawn digit
 node scripts/bench-digits-page.mjs  # the digits page in Chromium: accuracy in 30 s, samples/s against TensorFlow.js, a drawn digit, the download
 # The lecture's Keras model: ours (native, Wasm in Node and Chromium) against TensorFlow.js.
 exec node scripts/bench-train.mjs

@@ -22,6 +22,8 @@ int assignment(const std::vector<std::string>& args);
 int tutor(const std::vector<std::string>& args);
 int summary(const std::vector<std::string>& args);
 int train(const std::vector<std::string>& args);
+int train_digits(const std::vector<std::string>& args);  // digits.cpp: train --builtin digits
+int predict(const std::vector<std::string>& args);       // digits.cpp
 int gradients(const std::vector<std::string>& args);
 int variant(const std::vector<std::string>& args);
 int grade(const std::vector<std::string>& args);         // grade.cpp

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     if (args[0] == "variant") return cli::variant(rest);
     if (args[0] == "grade") return cli::grade(rest);
     if (args[0] == "grade-report") return cli::grade_report(rest);
+    if (args[0] == "predict") return cli::predict(rest);
     throw nntutor::SessionError("\"" + args[0] + "\": unknown command (expected table, equations, check, "
                                 "assignment, tutor, summary, train, gradients, variant, grade or "
                                 "grade-report)");

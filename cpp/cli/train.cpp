@@ -85,6 +85,13 @@ std::string columns(Eigen::Index n, const std::string& kind, const std::vector<s
 }  // namespace
 
 int train(const std::vector<std::string>& args) {
+  // `--builtin digits`: the digit quiz's data (digits.cpp).
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--builtin" && args[i + 1] == "digits") {
+      std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+      rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 2, args.end());
+      return train_digits(rest);
+    }
   const Args a = parse(args, {{{"MODEL.json: expected a model file or -"}, {"", false}},
                               "train reads a model and a CSV file",
                               true,

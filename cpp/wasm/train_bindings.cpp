@@ -3,8 +3,12 @@
 // nntutor/trainer.hpp, no logic.
 #include <emscripten/bind.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "nntutor/digits.hpp"
 #include "nntutor/model_schema.hpp"
 #include "nntutor/trainer.hpp"
 #include "result.hpp"
@@ -38,6 +42,42 @@ Result model(const Trainer& t) {
   return guarded([&] { return t.model_json(); });
 }
 
+// The digit quiz (docs/digits.md "Wasm API"). Bytes arrive as a Uint8Array, copied in one
+// typed-array set.
+std::vector<std::uint8_t> bytes_of(const emscripten::val& array) {
+  return emscripten::convertJSArrayToNumberVector<std::uint8_t>(array);
+}
+Result load_digits(Trainer& t, const emscripten::val& bytes) {
+  return guarded([&] {
+    const std::vector<std::uint8_t> b = bytes_of(bytes);
+    return t.load_digits(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  });
+}
+Result digits_explain(Trainer& t, const std::string& pixels) {
+  return guarded([&] { return t.digits_explain(pixels); });
+}
+Result digits_results(Trainer& t, int least_sure) {
+  return guarded([&] { return t.digits_results(least_sure); });
+}
+Result digits_test(Trainer& t, const std::string& indices) {
+  return guarded([&] { return t.digits_test(indices); });
+}
+Result digits_model(const std::string& options) {
+  return guarded([&] { return nntutor::keras::digits_model_json(nntutor::keras::parse_digits_options(options)); });
+}
+Result digits_check_model(const std::string& model_json) {
+  return guarded([&] { return nntutor::keras::digits_check_json(model_json); });
+}
+Result digits_preprocess(const std::string& image) {
+  return guarded([&] { return nntutor::keras::digits_preprocess_json(image); });
+}
+Result digits_preprocess_grey(int width, int height, const emscripten::val& bytes) {
+  return guarded([&] { return nntutor::keras::digits_preprocess_grey(width, height, bytes_of(bytes)); });
+}
+Result digits_quiz() {
+  return guarded([] { return nntutor::keras::digits_quiz_json(); });
+}
+
 std::string version() { return NNTUTOR_VERSION; }
 /// The activations, losses and optimizers the trainer page offers in its selects.
 std::string schema() { return nntutor::keras::model_schema_json(); }
@@ -49,6 +89,11 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
   emscripten::function("summary", &summary);
   emscripten::function("version", &version);
   emscripten::function("schema", &schema);
+  emscripten::function("digitsModel", &digits_model);
+  emscripten::function("digitsCheckModel", &digits_check_model);
+  emscripten::function("digitsPreprocess", &digits_preprocess);
+  emscripten::function("digitsPreprocessGrey", &digits_preprocess_grey);
+  emscripten::function("digitsQuiz", &digits_quiz);
   emscripten::class_<Trainer>("Trainer")
       .constructor<>()
       .function("loadData", &load_data)
@@ -56,5 +101,9 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
       .function("epoch", &epoch)
       .function("finish", &finish)
       .function("model", &model)
-      .function("data", &data);
+      .function("data", &data)
+      .function("loadDigits", &load_digits)
+      .function("digitsExplain", &digits_explain)
+      .function("digitsResults", &digits_results)
+      .function("digitsTest", &digits_test);
 }

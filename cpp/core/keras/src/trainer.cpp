@@ -185,6 +185,7 @@ std::string Trainer::load_data(std::string_view spec_json, std::string_view csv)
   model_.reset();
   data_.reset();
   refusals_.clear();
+  digits_ = false;
   const DataSpec spec = parse_data_spec(spec_json);
   std::unique_ptr<PreparedData> data;
   {
@@ -231,6 +232,14 @@ std::string Trainer::start(std::string_view model_json) {
   const bool standardised = standardize_targets_ && standardises_targets(loss);
   if (standardised != data_->targets_standardised)
     set_targets(*data_, train_targets_, validation_targets_, standardised);
+  if (digits_) {
+    try {
+      check_digits_model(model_->config());
+    } catch (const SessionError&) {
+      model_.reset();
+      throw;
+    }
+  }
   const Split& s = data_->split;
   const Dataset* validation = s.validation.samples() > 0 ? &s.validation : nullptr;
   try {
@@ -280,6 +289,7 @@ std::string Trainer::finish(int max_points) {
   for (double v : t.predicted) predicted.push_back(finite(v));
   test["points"] = {{"truth", truth}, {"predicted", predicted},
                     {"shown", t.truth.size()}, {"total", t.total_points}};
+  if (digits_) test["accuracy"] = digits_report(*model_, data_->split.test.X, digit_labels_, 0).accuracy;
   j["test"] = std::move(test);
   return j.dump();
 }
@@ -302,6 +312,109 @@ std::string Trainer::data_json() const {
 std::string Trainer::model_json() const {
   if (!model_) throw SessionError("model: no model trained yet");
   return keras::model_to_json(*model_);
+}
+
+std::string Trainer::load_digits(std::string_view bytes) {
+  fitter_.reset();
+  model_.reset();
+  data_.reset();
+  refusals_.clear();
+  digits_ = false;
+  DigitsSplit d = split_digits(read_digits(bytes));
+  auto data = std::make_unique<PreparedData>();
+  data->split = std::move(d.split);
+  data->test_truth = data->split.test.Y;
+  // Pixels are byte/255 and targets one-hot: nothing is standardised (identity scalers).
+  const Index features = data->split.train.X.rows(), targets = data->split.train.Y.rows();
+  data->scalers.features.mean = Eigen::VectorXd::Zero(features);
+  data->scalers.features.scale = Eigen::VectorXd::Ones(features);
+  data->scalers.targets.mean = Eigen::VectorXd::Zero(targets);
+  data->scalers.targets.scale = Eigen::VectorXd::Ones(targets);
+  data->targets_standardised = false;
+  train_targets_ = data->split.train.Y;
+  validation_targets_ = data->split.validation.Y;
+  standardize_targets_ = false;
+  digit_labels_ = std::move(d.test_labels);
+  digit_indices_ = std::move(d.test_index);
+  data_ = std::move(data);
+  digits_ = true;
+  const Split& s = data_->split;
+  ordered j;
+  j["samples"] = s.train.samples() + s.validation.samples() + s.test.samples();
+  j["train"] = s.train.samples();
+  j["validation"] = s.validation.samples();
+  j["test"] = s.test.samples();
+  j["rows"] = DigitsShape::kRows;
+  j["cols"] = DigitsShape::kCols;
+  j["classes"] = DigitsShape::kClasses;
+  return j.dump();
+}
+
+Sequential& Trainer::digits_model(const char* what) {
+  if (!model_) throw SessionError(std::string(what) + ": no model yet (train one, or load one and start it)");
+  check_digits_model(model_->config());
+  return *model_;
+}
+
+std::string Trainer::digits_explain(std::string_view pixels_json) {
+  Sequential& model = digits_model("explain");
+  return explanation_json(explain_digit(model, parse_digit_pixels(pixels_json)));
+}
+
+std::string Trainer::digits_results(int least_sure) {
+  if (!digits_) throw SessionError("results: the digits are not loaded");
+  Sequential& model = digits_model("results");
+  const DigitsReport r = digits_report(model, data_->split.test.X, digit_labels_, least_sure);
+  ordered j;
+  j["samples"] = r.samples;
+  j["accuracy"] = r.accuracy;
+  ordered confusion = ordered::array();
+  for (int t = 0; t < DigitsShape::kClasses; ++t) {
+    ordered row = ordered::array();
+    for (int p = 0; p < DigitsShape::kClasses; ++p) row.push_back(r.confusion(t, p));
+    confusion.push_back(std::move(row));
+  }
+  j["confusion"] = std::move(confusion);
+  j["cells"] = r.cells;
+  ordered unsure = ordered::array();
+  for (const DigitsReport::Unsure& u : r.least_sure)
+    unsure.push_back({{"index", u.index}, {"file_index", digit_indices_[static_cast<std::size_t>(u.index)]},
+                      {"label", u.label}, {"predicted", u.predicted}, {"confidence", u.confidence},
+                      {"margin", u.margin}});
+  j["least_sure"] = std::move(unsure);
+  j["measure"] = "max_probability";
+  return j.dump();
+}
+
+std::string Trainer::digits_test(std::string_view indices_json) {
+  if (!digits_) throw SessionError("test digits: the digits are not loaded");
+  const json j = common::parse_json(indices_json, "indices");
+  const Index n = data_->split.test.samples();
+  if (!j.is_array() || j.size() > 100)
+    fail("indices", "expected an array of at most 100 test indices, got " + common::describe(j));
+  ordered out = ordered::array();
+  for (std::size_t k = 0; k < j.size(); ++k) {
+    const Index i = static_cast<Index>(common::whole_number(j[k], "indices[" + std::to_string(k) + "]", 0, n - 1));
+    const Eigen::VectorXd x = data_->split.test.X.col(i);
+    ordered d;
+    d["index"] = i;
+    d["file_index"] = digit_indices_[static_cast<std::size_t>(i)];
+    d["label"] = digit_labels_[static_cast<std::size_t>(i)];
+    if (model_) {
+      const Eigen::VectorXd p = model_->predict(Eigen::MatrixXd(x)).col(0);
+      int best = 0;
+      for (int c = 1; c < p.size(); ++c)
+        if (p(c) > p(best)) best = c;
+      d["predicted"] = best;
+      d["probabilities"] = std::vector<double>(p.data(), p.data() + p.size());
+    } else {
+      d["predicted"] = nullptr;
+      d["probabilities"] = nullptr;
+    }
+    d["pixels"] = std::vector<double>(x.data(), x.data() + x.size());
+    out.push_back(std::move(d));
+  }
+  return out.dump();
 }
 
 }  // namespace nntutor::keras

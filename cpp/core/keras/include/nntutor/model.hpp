@@ -235,6 +235,18 @@ class Sequential {
   /// The outputs in inference mode: outputs × samples.
   Matrix predict(const Matrix& X);
 
+  /// One sample in inference mode: every layer's output, and the gradient of output `k`'s
+  /// logit with respect to the inputs by the backward pass's chain rule (inference-mode batch
+  /// normalization: a fixed scale). The logit is the output layer's value before its
+  /// activation (z_k of a dense layer with one, the input of a final activation layer), or y_k
+  /// when there is no activation to look through. gradients() and the optimizer stay as they
+  /// are. (input_gradient.cpp; used for the digits' saliency, docs/digits.md.)
+  struct InputGradient {
+    std::vector<Vector> outputs;  ///< per layer
+    Vector gradient;              ///< inputs()
+  };
+  InputGradient input_gradient(const Vector& x, int k);
+
   /// Where parameter (`row`, `col`) of tensor `tensor` of layer `l` is, and its state. Tensors:
   /// dense and maxout `weights` (row, col), `biases` (row, col 0); batch_normalization `gamma`,
   /// `beta`, `moving_mean`, `moving_variance` (row, col 0). SessionError if there is none.

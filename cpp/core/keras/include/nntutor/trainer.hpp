@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nntutor/dataset.hpp"
+#include "nntutor/digits.hpp"
 #include "nntutor/fit.hpp"
 #include "nntutor/model.hpp"
 
@@ -91,7 +92,26 @@ class Trainer {
   /// "validation": {…}} — for benchmarks that train another library on the very same numbers.
   std::string data_json() const;
 
+  // The digit quiz (docs/digits.md "Wasm API").
+  /// Reads digits.bin (read_digits), splits it 8000/1000/1000 (split_digits), no
+  /// standardisation; returns {"samples", "train", "validation", "test", "rows", "cols",
+  /// "classes"}. start() then refuses a model that is not 784 → … → 10 (check_digits_model).
+  std::string load_digits(std::string_view bytes);
+  /// The current model's explanation of 784 pixels (a JSON array, 0…1): explanation_json.
+  std::string digits_explain(std::string_view pixels_json);
+  /// The test set's results (digits_report) as {"samples", "accuracy", "confusion", "cells",
+  /// "least_sure", "measure"}.
+  std::string digits_results(int least_sure);
+  /// Test digits by index (a JSON array of at most 100): [{"index", "file_index", "label",
+  /// "predicted", "probabilities", "pixels"}].
+  std::string digits_test(std::string_view indices_json);
+
  private:
+  Sequential& digits_model(const char* what);
+  bool digits_ = false;
+  std::vector<int> digit_labels_;            ///< of the test set
+  std::vector<Eigen::Index> digit_indices_;  ///< the test set's indices in the file
+
   std::unique_ptr<PreparedData> data_;
   /// The training and validation targets in the data's own units (the test's: test_truth), so
   /// that each model's loss gets its targets standardised or not from the same numbers.
