@@ -52,7 +52,7 @@ const page = {
   selected: null,     // the confusion cell shown: [truth, predicted]
   drawing: null,      // the last request sent for the pad: {width, height, grey} or {pixels, quiz}
   seen: null,         // the 28 × 28 the network saw last (pixels)
-  cursor: [13, 13],   // the grid's cell read by hover or the arrow keys
+  cursor: null,       // the grid's cell read by hover or the arrow keys: [row, column]
 };
 
 // ---- The worker ----
@@ -417,6 +417,7 @@ ui.quizB.addEventListener('click', () => pad.showImage(page.quiz.b.pixels, kSize
 
 // The grid's numbers: on hover, with the arrow keys when focused, or in the table.
 function readCell() {
+  if (!page.cursor) page.cursor = [13, 13];
   const [r, c] = page.cursor;
   ui.gridCell.textContent = page.seen
     ? `Row ${r + 1}, column ${c + 1}: ${greyText(page.seen[r * kSize + c])}`
@@ -436,10 +437,21 @@ ui.grid.addEventListener('keydown', (event) => {
   const move = moves[event.key];
   if (!move) return;
   event.preventDefault();
-  page.cursor = [Math.min(kSize - 1, Math.max(0, page.cursor[0] + move[0])), Math.min(kSize - 1, Math.max(0, page.cursor[1] + move[1]))];
+  const [r, c] = page.cursor ?? [13, 13];
+  page.cursor = [Math.min(kSize - 1, Math.max(0, r + move[0])), Math.min(kSize - 1, Math.max(0, c + move[1]))];
   readCell();
 });
 ui.grid.addEventListener('focus', readCell);
+ui.grid.addEventListener('pointerleave', () => {
+  if (document.activeElement !== ui.grid) {
+    page.cursor = null;
+    drawGrid(ui.grid, page.seen);
+  }
+});
+ui.grid.addEventListener('blur', () => {
+  page.cursor = null;
+  drawGrid(ui.grid, page.seen);
+});
 ui.gridNumbers.addEventListener('toggle', () => {
   if (ui.gridNumbers.open) renderGridTable(ui.gridTable, page.seen);
 });
