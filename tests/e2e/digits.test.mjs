@@ -96,6 +96,25 @@ test('the digits load when the page opens; a short training gives the test accur
     assert.equal(await button(page, 'Save model').isEnabled(), true);
   }));
 
+test('Pause, Resume and Stop; each epoch shows loss and accuracy for training and validation', () => withDigits(async (page) => {
+  await ready(page);
+  await setField(page, 'epochs', '50');
+  await page.waitForFunction(() => !document.getElementById('train').disabled);
+  await button(page, 'Train').click();
+  await page.waitForFunction(() => document.getElementById('progress').value >= 1, null, { timeout: 30000 });
+  await button(page, 'Pause').click();
+  await page.getByText(/^Paused after epoch \d+: Resume goes on, Stop ends here\.$/).waitFor({ timeout: 30000 });
+  assert.equal(await field(page, 'epochs').isDisabled(), true, 'the form waits while training is paused');
+  assert.match(await page.locator('#history-last').innerText(),
+    /^Epoch \d+: loss [\d.]+, accuracy [\d.]+ %, val_loss [\d.]+, val_accuracy [\d.]+ %$/);
+  assert.ok(await page.locator('#accuracy-chart canvas').count() > 0, 'the accuracy curves are drawn');
+  await button(page, 'Resume').click();
+  await button(page, 'Stop').click();
+  await page.getByText(/^Training ended after \d+ epochs?: stopped by you\.$/).waitFor({ timeout: 30000 });
+  await page.getByText(/^Test accuracy: /).waitFor({ timeout: 10000 });
+  assert.equal(await button(page, 'Train').isEnabled(), true);
+}));
+
 test('a digit drawn with the mouse: the 28 × 28 grid, ten probabilities, the hidden layer, the saliency; an empty pad says so',
   () => withDigits(async (page) => {
     await ready(page);
