@@ -3,6 +3,8 @@
 // refusals, the Trainer's digits path, the CLI, and the accuracy on the real test digits.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
