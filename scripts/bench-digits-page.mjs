@@ -27,7 +27,8 @@ const unwrap = (r) => {
   if (!r.ok) throw new Error(r.error);
   return JSON.parse(r.value);
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const median = (xs) => quantile(xs, 0.5);
 
 // ---- In Chromium: the page ----
 
@@ -168,5 +169,5 @@ const oursChromium = (shape.train * full.epochs) / (full.ms / 1000);
 console.log(`Digits (784 → ${hidden.join(' → ')} ReLU → 10 softmax, Adam, batch ${model.fit.batch_size}; ${shape.train} training digits, ${shape.validation} validation, ${shape.test} test)`);
 console.log(`  test accuracy after ${(full.ms / 1000).toFixed(1)} s of training in headless Chromium (${full.epochs} epochs): ${full.accuracy.toFixed(1)} % (target ≥ 95 %); after 1 epoch (${(one.ms / 1000).toFixed(1)} s): ${one.accuracy.toFixed(1)} %`);
 console.log(`  samples/s: ours in Chromium's worker ${oursChromium.toFixed(0)}, ours in Node ${oursNode.toFixed(0)}, TensorFlow.js 4.22 Wasm backend (Node) ${tfWasm.toFixed(0)}: ours ${(oursNode / tfWasm).toFixed(1)}× in Node, ${(oursChromium / tfWasm).toFixed(1)}× in Chromium`);
-console.log(`  one drawn digit classified and drawn (preprocess, probabilities, activations, saliency, drawings; ${draws.length} measures): median ${median(draws).toFixed(1)} ms, max ${Math.max(...draws).toFixed(1)} ms (target < 16 ms)`);
+console.log(`  one drawn digit classified and drawn (preprocess, probabilities, activations, saliency, drawings; ${draws.length} measures): median ${median(draws).toFixed(1)} ms, 90 % within ${quantile(draws, 0.9).toFixed(1)} ms, max ${Math.max(...draws).toFixed(1)} ms (target < 16 ms)`);
 console.log(`  download: the page without the digits ${weight.files - 1} files, ${kb(weight.raw)} raw, ${kb(weight.gz)} gzipped; with data/digits.bin ${kb(weight.raw + weight.dataRaw)} raw, ${kb(weight.gz + weight.dataGz)} gzipped (the data: ${kb(weight.dataRaw)} raw, ${kb(weight.dataGz)} gzipped)`);
