@@ -297,7 +297,8 @@ export class DigitCurves {
     const { uPlot } = globalThis;
     const d = this.data;
     const short = (u, v) => (v === null || v === undefined ? '—' : String(Number(v.toPrecision(4))));
-    const axes = (label) => [{ label: 'epoch' }, { label, size: 56 }];
+    // Epochs are whole: ticks at 1, 2, 5, 10, … apart.
+    const axes = (label) => [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { label, size: 56 }];
     this.loss = new uPlot({
       width: this.width(this.lossBox), height: 200,
       scales: { x: { time: false } },
