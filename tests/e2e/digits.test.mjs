@@ -96,6 +96,20 @@ test('the digits load when the page opens; a short training gives the test accur
     assert.equal(await button(page, 'Save model').isEnabled(), true);
   }));
 
+test('a field the core refuses says why at the field, and Train waits', () => withDigits(async (page) => {
+  await ready(page);
+  await setField(page, 'hidden layers (units)', '256, 0');
+  await page.locator('#hidden-error').getByText(/^digits\.hidden\[1\]: expected a whole number from 1 to 4096, got 0$/).waitFor();
+  assert.equal(await field(page, 'hidden layers (units)').getAttribute('aria-invalid'), 'true');
+  assert.equal(await button(page, 'Train').isDisabled(), true);
+  await setField(page, 'learning rate', '0,01');
+  await page.getByText('learning rate: expected a number, got "0,01" (write decimals with a point)').waitFor();
+  await setField(page, 'learning rate', '0.001');
+  await setField(page, 'hidden layers (units)', '256, 64');
+  await page.waitForFunction(() => !document.getElementById('train').disabled);
+  assert.match(await page.locator('#summary').textContent(), /Total params: 218,058/);
+}));
+
 test('Pause, Resume and Stop; each epoch shows loss and accuracy for training and validation', () => withDigits(async (page) => {
   await ready(page);
   await setField(page, 'epochs', '50');
