@@ -74,3 +74,29 @@ test('the trainer after training and after a CSV that cannot be read has no axe 
   await page.getByText('Train is off until the data can be read: see the message under Data.').waitFor();
   assert.deepEqual(await violations(page), []);
 }, { path: '/trainer.html', ready: false }));
+
+// Issue 12: the digits page once ready (the empty pad's message shown), on a phone too, and
+// after a short training with a drawn digit, the confusion matrix and a cell's digits shown.
+for (const viewport of [undefined, kPhone]) {
+  test(`the digits page has no axe violations once ready${viewport ? ' on a phone' : ''}`, () => withPage(async (page) => {
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+    await page.getByText('the image is empty: no pixel has ink (draw a digit first)').waitFor();
+    assert.deepEqual(await violations(page), []);
+  }, { path: '/digits.html', ready: false, ...(viewport ? { viewport } : {}) }));
+}
+
+test('the digits page after training, with a drawn digit and a confusion cell open, has no axe violations', () => withPage(async (page) => {
+  await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+  await field(page, 'epochs').fill('1');
+  await field(page, 'epochs').press('Tab');
+  await page.waitForFunction(() => !document.getElementById('train').disabled);
+  await button(page, 'Train').click();
+  await page.getByText(/^Test accuracy: /).waitFor({ timeout: 60000 });
+  await button(page, 'Quiz digit a').click();
+  await page.getByText(/^The network answers \d/).waitFor();
+  await page.getByText('the 784 numbers as a table').click();
+  // A cell off the diagonal: misclassified digits.
+  await page.getByRole('table', { name: /Confusion matrix/ }).locator('td:not(.diagonal)').getByRole('button').first().click();
+  await page.getByRole('list', { name: /^Misclassified digits: \d taken for \d$/ }).getByRole('img').first().waitFor();
+  assert.deepEqual(await violations(page), []);
+}, { path: '/digits.html', ready: false }));

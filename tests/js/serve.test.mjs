@@ -76,3 +76,12 @@ test('the header\'s policy is the pages\' meta policies (their union) plus frame
   union.set('frame-ancestors', "'none'");
   assert.deepEqual([...sent.keys()].sort(), [...union.keys()].sort(), 'no directive beyond the pages\' own');
 });
+
+test('the digits page sets the trainer page\'s policy (its Web Worker compiles Wasm), inside the header\'s', async () => {
+  const policy = async (page) => (await readFile(new URL(page, kWeb), 'utf8'))
+    .match(/<meta http-equiv="Content-Security-Policy"\s+content="([^"]+)">/)[1];
+  const digits = directives(await policy('digits.html'));
+  assert.deepEqual(digits, directives(await policy('trainer.html')));
+  const sent = directives(kContentSecurityPolicy);
+  for (const [name, sources] of digits) assert.equal(sent.get(name), sources, `digits.html: ${name}`);
+});

@@ -8,6 +8,9 @@
 // Worker → page: {type: 'schema', schema} | {type: 'data', shape} | {type: 'summary', summary} | {type: 'started', ready}
 //   | {type: 'epoch', logs, elapsed} | {type: 'paused'} | {type: 'done', result, elapsed}
 //   | {type: 'model', json} | {type: 'error', of, message}
+// The digits page (web/digits.html, docs/digits.md) adds one request/answer pair, matched by id:
+//   page → worker {type: 'digits', id, call, args}; worker → page {type: 'digits', id, value} or
+//   {type: 'digits', id, error}. The calls are the keys of `digitsCalls` below.
 /* global createTrainer */
 importScripts('../nntutor_train_wasm.js');
 
@@ -74,6 +77,67 @@ async function loadData(data, file) {
   if (shape !== null) postMessage({ type: 'data', shape: JSON.parse(shape) });
 }
 
+// ---- The digits page ----
+
+/// The digits data file, fetched (from this server: the page works offline) when the digits page
+/// asks for it: never by the trainer page.
+const kDigitsFile = new URL('../data/digits.bin', self.location.href).href;
+let hasModel = false;  // a model was started (trained or loaded): digitsExplain can answer
+
+/// One {ok, error, value} result's parsed value; throws its error (the core's message).
+function parsed(result) {
+  if (!result.ok) throw new Error(result.error);
+  return JSON.parse(result.value);
+}
+
+function ensureTrainer() {
+  if (!trainer) trainer = new module.Trainer();
+  return trainer;
+}
+
+/// Preprocesses a drawn image and, with a model, explains it: one message per drawing.
+function see({ width, height, grey, pixels, explain }) {
+  const t0 = performance.now();
+  const seen = pixels ? { pixels } : parsed(module.digitsPreprocessGrey(width, height, grey));
+  let explained = null;
+  if (explain && hasModel) explained = parsed(trainer.digitsExplain(JSON.stringify(seen.pixels)));
+  return { seen, explained, ms: performance.now() - t0 };
+}
+
+const digitsCalls = {
+  async load() {
+    const response = await fetch(kDigitsFile);
+    if (!response.ok) throw new Error(`data/digits.bin: the server answered ${response.status} ${response.statusText}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const shape = parsed(ensureTrainer().loadDigits(bytes));
+    return { shape, bytes: bytes.length };
+  },
+  model: ({ options }) => parsed(module.digitsModel(JSON.stringify(options))),
+  check: ({ model }) => parsed(module.digitsCheckModel(JSON.stringify(model))),
+  summary: ({ model }) => parsed(module.summary(JSON.stringify(model))),
+  quiz: () => parsed(module.digitsQuiz()),
+  see,
+  /// Makes `model` (a file the page loaded, checked) the current one, without training it.
+  use({ model }) {
+    if (running || paused) throw new Error('The model cannot change during training: stop it first.');
+    const ready = parsed(ensureTrainer().start(JSON.stringify(model)));
+    hasModel = true;
+    return ready;
+  },
+  results: ({ k }) => parsed(trainer.digitsResults(k)),
+  test: ({ indices }) => parsed(trainer.digitsTest(JSON.stringify(indices))),
+  schema: () => JSON.parse(module.schema()),
+};
+
+async function digitsCall({ id, call, args }) {
+  try {
+    if (!Object.hasOwn(digitsCalls, call)) throw new Error(`unknown digits call ${JSON.stringify(call)}`);
+    postMessage({ type: 'digits', id, value: await digitsCalls[call](args ?? {}) });
+  } catch (e) {
+    postMessage({ type: 'digits', id, error: e.message });
+  }
+}
+
 onmessage = async (event) => {
   const message = event.data;
   await ready;
@@ -97,10 +161,14 @@ onmessage = async (event) => {
       paused = false;
       stopping = false;
       elapsed = 0;
+      hasModel = true;
       postMessage({ type: 'started', ready: JSON.parse(started) });
       loop();
       break;
     }
+    case 'digits':
+      await digitsCall(message);
+      break;
     case 'pause':
       paused = true;
       break;

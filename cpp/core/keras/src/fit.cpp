@@ -38,6 +38,17 @@ std::string full(double v) {
 
 }  // namespace
 
+Index count_correct(const Eigen::Ref<const Matrix>& P, const Eigen::Ref<const Matrix>& Y, Index n) {
+  Index correct = 0;
+  for (Index s = 0; s < n; ++s) {
+    Index predicted = 0, truth = 0;
+    P.col(s).maxCoeff(&predicted);
+    Y.col(s).maxCoeff(&truth);
+    if (predicted == truth) ++correct;
+  }
+  return correct;
+}
+
 Fitter::Fitter(Sequential& model, const Dataset& train, const Dataset* validation, const FitConfig& config)
     : model_(model), train_(train), validation_(validation), config_(config) {
   validate(config_);
@@ -83,6 +94,8 @@ const EpochLogs& Fitter::epoch() {
   logs.epoch = epoch + 1;
   logs.lr = model_.optimizer().learning_rate();
   double sum = 0;
+  const bool classifier = model_.config().loss == LossKind::kCrossEntropy;
+  Index correct = 0;
   for (Index start = 0; start < N; start += batch_) {
     const Index n = std::min(batch_, N - start);
     for (Index i = 0; i < n; ++i) {
@@ -91,7 +104,9 @@ const EpochLogs& Fitter::epoch() {
       yb_.col(i) = train_.Y.col(s);
     }
     sum += model_.train_on_batch(xb_, yb_, n) * static_cast<double>(n);
+    if (classifier) correct += count_correct(model_.batch_outputs().leftCols(n), yb_.leftCols(n), n);
   }
+  if (classifier) logs.accuracy = static_cast<double>(correct) / static_cast<double>(N);
   logs.loss = sum / static_cast<double>(N);
   if (!std::isfinite(logs.loss)) {
     result_.history.push_back(logs);
@@ -103,6 +118,11 @@ const EpochLogs& Fitter::epoch() {
     return result_.history.back();
   }
   if (validation_) logs.val_loss = model_.evaluate(validation_->X, validation_->Y);
+  if (validation_ && classifier) {
+    const Index n = validation_->samples();
+    logs.val_accuracy = static_cast<double>(count_correct(model_.predict(validation_->X), validation_->Y, n)) /
+                        static_cast<double>(n);
+  }
   const auto monitored = [&](const std::string& name) -> std::optional<double> {
     return name == "loss" ? std::optional<double>(logs.loss) : logs.val_loss;
   };

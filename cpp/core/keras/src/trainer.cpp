@@ -266,6 +266,8 @@ std::string Trainer::epoch() {
   j["loss"] = finite(logs.loss);
   j["val_loss"] = logs.val_loss ? finite(*logs.val_loss) : ordered(nullptr);
   j["lr"] = logs.lr;
+  if (logs.accuracy) j["accuracy"] = finite(*logs.accuracy);
+  if (logs.val_accuracy) j["val_accuracy"] = finite(*logs.val_accuracy);
   j["done"] = fitter_->done();
   return j.dump();
 }

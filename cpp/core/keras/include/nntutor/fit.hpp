@@ -19,7 +19,16 @@ struct EpochLogs {
   double loss = 0;  ///< mean of the batch losses, weighted by batch size (Keras' loss tracker)
   std::optional<double> val_loss;  ///< the validation loss in inference mode, if there is data
   double lr = 0;    ///< the learning rate used in this epoch (Keras 3 logs it as learning_rate)
+  /// Keras' "accuracy" metric of a classifier (loss cross_entropy; categorical accuracy: the
+  /// share of samples whose largest output is their target's largest, the first of equal ones
+  /// winning): on the training batches as they were trained (each before its update, as the
+  /// loss), and on the validation data in inference mode after the epoch. Empty otherwise.
+  std::optional<double> accuracy, val_accuracy;
 };
+
+/// Categorical accuracy of outputs `P` against targets `Y` (outputs × samples, first `n`
+/// columns): how many samples have argmax P = argmax Y (the first of equal values).
+Eigen::Index count_correct(const Eigen::Ref<const Matrix>& P, const Eigen::Ref<const Matrix>& Y, Eigen::Index n);
 
 enum class StopReason {
   kCompleted,      ///< every epoch ran

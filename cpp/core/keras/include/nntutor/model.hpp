@@ -238,6 +238,9 @@ class Sequential {
   /// True when the loss is computed from the logits of the output layer (bce after sigmoid,
   /// cross_entropy after softmax), as Keras' TensorFlow backend does.
   bool loss_from_logits() const { return from_logits_; }
+  /// The last layer's outputs of the batch computed last (its first n columns): after
+  /// train_on_batch, the predictions its loss was computed from (before the update).
+  const Matrix& batch_outputs() const { return ws_.y.back(); }
 
   /// Makes room for batches of up to `samples` columns; compute, train and predict then
   /// allocate nothing for batches that fit.

@@ -77,7 +77,8 @@ class Trainer {
   /// the data spec allows it). SessionError without data, when the model does not fit the data,
   /// or when its loss cannot take the targets (check_targets: the CSV's line and column).
   std::string start(std::string_view model_json);
-  /// Runs the next epoch: {"epoch", "loss", "val_loss", "lr", "done"}.
+  /// Runs the next epoch: {"epoch", "loss", "val_loss", "lr", "done"}, and for a classifier
+  /// (loss cross_entropy) "accuracy" and "val_accuracy" between "lr" and "done" (EpochLogs).
   std::string epoch();
   /// Ends training (EarlyStopping's restore) and reports: fit_result_json's fields plus
   /// "test": {"samples", "loss", "targets_standardised", "rmse", "mae", "r2", "points":
