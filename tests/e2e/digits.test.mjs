@@ -141,6 +141,7 @@ test('a digit drawn with the mouse: the 28 × 28 grid, ten probabilities, the hi
     // The grid's numbers: in the table, and one cell on hover.
     await page.getByText('the 784 numbers as a table').click();
     const numbers = page.getByRole('table', { name: /grey level of each of the 28 × 28 inputs/ });
+    await numbers.locator('tbody td').nth(784).waitFor();  // filled on the details' toggle event, a task later
     assert.equal(await numbers.locator('tbody td').count(), 784 + 1);
     assert.ok(await numbers.locator('td.ink').count() > 30);
     const grid = page.getByRole('img', { name: 'the 28 × 28 input the network sees' });

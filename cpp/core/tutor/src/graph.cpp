@@ -22,10 +22,6 @@ using common::fail;
 using common::finite_number;
 using nlohmann::json;
 
-std::string node_text(int key, int inputs) {  // key: input i → i, neuron j → inputs + j (0-based)
-  return key < inputs ? "x" + std::to_string(key + 1) : std::to_string(key - inputs + 1);
-}
-
 std::string what_happened(double v) {
   if (std::isnan(v)) return " is undefined (NaN)";
   return v > 0 ? " overflowed to +inf" : " overflowed to -inf";

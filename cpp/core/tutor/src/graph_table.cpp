@@ -54,7 +54,7 @@ std::vector<Column> session_columns(const Session& s) {
 
 namespace {
 
-std::string source_symbol(const GraphNetwork& g, const GraphEdge& e) {
+std::string source_symbol(const GraphEdge& e) {
   return e.from_input() ? "x_{" + std::to_string(e.input()) + "}" : "y_{" + std::to_string(e.from) + "}";
 }
 
@@ -108,7 +108,7 @@ std::vector<Equation> graph_gradient_equations(const Session& session, const Ste
       const double delta = S * pass.delta(e.to - 1, s);
       const double y = y_of(e, s);
       q.factors.push_back({{"\\delta_{" + std::to_string(e.to) + "}", num(delta), delta},
-                           {source_symbol(g, e), num(y), y}});
+                           {source_symbol(e), num(y), y}});
     }
     if (!step.batch.empty()) q.samples = used;
     q.value = t.dW(static_cast<Eigen::Index>(ei), 0);
