@@ -8,6 +8,10 @@
 #   fuzz    build/fuzz: the libFuzzer targets of cpp/fuzz (clang++-14); see docs/testing.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache (when installed) keys each object by paths relative to this checkout and not by the
+# build folder's absolute path, so a second clone, a renamed folder or CI's fresh clone reuses
+# what any checkout on this machine compiled (docs/testing.md).
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(wasm site)
 
