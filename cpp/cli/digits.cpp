@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <unistd.h>  // isatty
+#include <unistd.h>  // isatty, readlink
 
 #include "commands.hpp"
 #include "nntutor/digits.hpp"
@@ -21,8 +21,10 @@
 #include "nntutor/trainer.hpp"
 #include "options.hpp"
 
+// The digits' default file, relative to this program's folder (CMakeLists.txt passes
+// "../data/digits.bin" for build/native/nntutor; no absolute path, so ccache serves every clone).
 #ifndef NNTUTOR_DIGITS_FILE
-#define NNTUTOR_DIGITS_FILE "build/data/digits.bin"
+#define NNTUTOR_DIGITS_FILE "../data/digits.bin"
 #endif
 
 namespace nntutor::cli {
@@ -30,6 +32,15 @@ namespace nntutor::cli {
 namespace {
 
 namespace k = nntutor::keras;
+
+/// NNTUTOR_DIGITS_FILE beside this program (or as given, where /proc/self/exe is missing).
+std::string default_digits_file() {
+  char buffer[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return NNTUTOR_DIGITS_FILE;
+  const std::string exe(buffer, static_cast<std::size_t>(n));
+  return exe.substr(0, exe.find_last_of('/') + 1) + NNTUTOR_DIGITS_FILE;
+}
 using json = nlohmann::json;
 
 std::string number(double v, const char* format = "%.6g") {
@@ -230,7 +241,7 @@ int train_digits(const std::vector<std::string>& args) {
     }
     model_text = as_options([&] { return k::digits_model_json(k::parse_digits_options(options.dump())); });
   }
-  const std::string data_path = a.has("--digits") ? *a.given("--digits") : NNTUTOR_DIGITS_FILE;
+  const std::string data_path = a.has("--digits") ? *a.given("--digits") : default_digits_file();
   std::string bytes;
   {
     std::ifstream in(data_path, std::ios::binary);

@@ -95,8 +95,24 @@ inline std::string read_text(const std::string& path) {
   return text.str();
 }
 
+/// The folder of this test program (build/native, build/asan, …). The build passes the source
+/// folder and the CLI relative to it (NNTUTOR_SOURCE_DIR = "../..", NNTUTOR_CLI = "nntutor"), not
+/// as absolute paths: an absolute path in a define is part of every test object's compile command,
+/// so each clone of the repository would compile the tests anew instead of reusing ccache's
+/// objects (docs/testing.md).
+inline std::string test_program_dir() {
+  static const std::string dir = [] {
+    char buffer[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (n <= 0) return std::string(".");
+    const std::string exe(buffer, static_cast<std::size_t>(n));
+    return exe.substr(0, exe.find_last_of('/'));
+  }();
+  return dir;
+}
+
 inline std::string source_path(const std::string& relative) {
-  return std::string(NNTUTOR_SOURCE_DIR) + "/" + relative;
+  return test_program_dir() + "/" NNTUTOR_SOURCE_DIR "/" + relative;
 }
 
 /// The lecture session (η = 0.1, 5 steps), as examples/lecture.json holds it.
@@ -126,7 +142,7 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
 /// Runs `nntutor ARGS` (through sh), optionally with `stdin_text` on standard input.
 inline CliResult cli(const std::string& args, const std::string* stdin_text = nullptr) {
   const std::string out = temp_path("stdout"), err = temp_path("stderr");
-  std::string command = "'" NNTUTOR_CLI "' " + args + " >'" + out + "' 2>'" + err + "'";
+  std::string command = "'" + test_program_dir() + "/" NNTUTOR_CLI "' " + args + " >'" + out + "' 2>'" + err + "'";
   if (stdin_text) command += " <'" + write_temp("stdin", *stdin_text) + "'";
   const int raw = std::system(command.c_str());
   CliResult r;
