@@ -1,6 +1,7 @@
 #pragma once
 /// The Keras-style trainer's hot loops (docs/bench.md "Kernels"): the three matrix products of a
-/// dense layer and the Adam update, for float and double. Not a public header of the core: only
+/// dense layer and the Adam update, for float and double; below them (end of this file) batch
+/// normalization, relu, the bias gradient and mse. Not a public header of the core: only
 /// nntutor_math, nntutor_keras and the tests include it (cpp/kernels is on no layer's public
 /// include path).
 ///
