@@ -699,10 +699,15 @@ void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xh
   sum_dy = d.rowwise().sum();
   sum_dy_xhat = (d.array() * xh.array()).rowwise().sum().matrix();
   if (!dx) return;
-  const Column<T> factor =
-      (ConstColumnMap<T>(gamma, features).array() * ConstColumnMap<T>(inv_std, features).array() / static_cast<T>(n)).matrix();
+  // γ·inv_std/n and −Σ dy·x̂ in a buffer kept between calls: no allocation per batch (Eigen would
+  // evaluate the negation into a temporary for the column-wise product).
+  thread_local std::vector<T> scratch;
+  scratch.resize(2 * static_cast<std::size_t>(features));
+  ColumnMap<T> factor(scratch.data(), features), minus_sum_dy_xhat(scratch.data() + features, features);
+  factor = (ConstColumnMap<T>(gamma, features).array() * ConstColumnMap<T>(inv_std, features).array() / static_cast<T>(n)).matrix();
+  minus_sum_dy_xhat = -sum_dy_xhat;
   Strided<T> out(dx, features, n, Eigen::OuterStride<>(lddx));
-  out.array() = xh.array().colwise() * (-sum_dy_xhat.array());
+  out.array() = xh.array().colwise() * minus_sum_dy_xhat.array();
   out.array() += d.array() * static_cast<T>(n);
   out.array().colwise() -= sum_dy.array();
   out.array().colwise() *= factor.array();
