@@ -423,4 +423,551 @@ NNTUTOR_KERNELS(float)
 NNTUTOR_KERNELS(double)
 #undef NNTUTOR_KERNELS
 
+
+// ---- The trainer's other loops (kernels.hpp, after the products): batch normalization, relu,
+// the bias gradient, mse. One lane per feature (a row of a features × samples matrix, contiguous
+// in memory); every sum over the samples runs left to right from its first term. ----
+
+namespace {
+
+/// The operations these loops need beyond the products' (Scalar, F32x4, F64x2 above).
+template <class S>
+struct More;
+template <class T>
+struct More<Scalar<T>> {
+  static T max0(T z) { return std::max(z, T(0)); }  // z < 0 ? 0 : z; −0 as the compiler makes it
+  static T if_positive(T z, T dy) { return z > T(0) ? dy : T(0); }  // +0 where z ≤ 0
+  static T neg(T a) { return -a; }
+};
+#if defined(__wasm_simd128__)
+template <>
+struct More<F32x4> {
+  // pmax(z, 0) is z < 0 ? 0 : z (a NaN passes); + 0 turns a −0 into +0, as the compiler's
+  // f32.max for std::max(z, 0) in the scalar rows does.
+  static v128_t max0(v128_t z) {
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    return wasm_f32x4_add(wasm_f32x4_pmax(z, zero), zero);
+  }
+  static v128_t if_positive(v128_t z, v128_t dy) {
+    return wasm_v128_and(dy, wasm_f32x4_gt(z, wasm_f32x4_splat(0.0f)));
+  }
+  static v128_t neg(v128_t a) { return wasm_f32x4_neg(a); }
+};
+template <>
+struct More<F64x2> {
+  static v128_t max0(v128_t z) {
+    const v128_t zero = wasm_f64x2_splat(0.0);
+    return wasm_f64x2_add(wasm_f64x2_pmax(z, zero), zero);
+  }
+  static v128_t if_positive(v128_t z, v128_t dy) {
+    return wasm_v128_and(dy, wasm_f64x2_gt(z, wasm_f64x2_splat(0.0)));
+  }
+  static v128_t neg(v128_t a) { return wasm_f64x2_neg(a); }
+};
+#endif
+
+/// Calls f(ops, blocks, i) for rows [i, i + blocks·W) in order: 4 vectors at a time (four
+/// independent sums in flight), then one vector, then the last rows one by one (scalar).
+template <class S, class T, class F>
+void over_rows(int rows, F&& f) {
+  constexpr int W = S::W;
+  int i = 0;
+  for (; i + 4 * W <= rows; i += 4 * W) f(S(), std::integral_constant<int, 4>(), i);
+  for (; i + W <= rows; i += W) f(S(), std::integral_constant<int, 1>(), i);
+  for (; i < rows; ++i) f(Scalar<T>(), std::integral_constant<int, 1>(), i);
+}
+
+/// Calls f(ops, i) for every vector of rows [i, i + W) of a column, then every row left.
+template <class S, class T, class F>
+void over_column(int rows, F&& f) {
+  constexpr int W = S::W;
+  int i = 0;
+  for (; i + W <= rows; i += W) f(S(), i);
+  for (; i < rows; ++i) f(Scalar<T>(), i);
+}
+
+template <class T>
+inline const T* col(const T* p, int ld, int s) { return p + static_cast<ptrdiff_t>(s) * ld; }
+template <class T>
+inline T* col(T* p, int ld, int s) { return p + static_cast<ptrdiff_t>(s) * ld; }
+
+template <class S, class T>
+void bn_train_loop(int features, int n, const T* x, int ldx, const T* gamma, const T* beta, T epsilon, T* mean,
+                   T* variance, T* inv_std, T* xhat, int ldxhat, T* y, int ldy) {
+  over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
+    using O = decltype(ops);
+    using V = typename O::V;
+    constexpr int R = decltype(blocks)::value, W = O::W;
+    V acc[R], mu[R], inv[R], g[R], b[R];
+    // mean = (Σ_s x)/n
+    for (int r = 0; r < R; ++r) acc[r] = O::load(x + i + r * W);
+    for (int s = 1; s < n; ++s)
+      for (int r = 0; r < R; ++r) acc[r] = O::add(acc[r], O::load(col(x, ldx, s) + i + r * W));
+    for (int r = 0; r < R; ++r) {
+      mu[r] = O::div(acc[r], O::splat(static_cast<T>(n)));
+      O::store(mean + i + r * W, mu[r]);
+    }
+    // variance = (Σ_s (x − mean)²)/n
+    for (int r = 0; r < R; ++r) {
+      const V d = O::sub(O::load(x + i + r * W), mu[r]);
+      acc[r] = O::mul(d, d);
+    }
+    for (int s = 1; s < n; ++s)
+      for (int r = 0; r < R; ++r) {
+        const V d = O::sub(O::load(col(x, ldx, s) + i + r * W), mu[r]);
+        acc[r] = O::add(acc[r], O::mul(d, d));
+      }
+    for (int r = 0; r < R; ++r) {
+      const V var = O::div(acc[r], O::splat(static_cast<T>(n)));
+      O::store(variance + i + r * W, var);
+      inv[r] = O::div(O::splat(T(1)), O::sqrt(O::add(var, O::splat(epsilon))));
+      O::store(inv_std + i + r * W, inv[r]);
+      g[r] = O::load(gamma + i + r * W);
+      b[r] = O::load(beta + i + r * W);
+    }
+    // x̂ = (x − mean)·inv_std, y = x̂·γ + β
+    for (int s = 0; s < n; ++s)
+      for (int r = 0; r < R; ++r) {
+        const V xh = O::mul(O::sub(O::load(col(x, ldx, s) + i + r * W), mu[r]), inv[r]);
+        O::store(col(xhat, ldxhat, s) + i + r * W, xh);
+        O::store(col(y, ldy, s) + i + r * W, O::add(O::mul(xh, g[r]), b[r]));
+      }
+  });
+}
+
+template <class S, class T>
+void bn_backward_loop(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
+                      const T* inv_std, T* dgamma, T* dbeta, T* dx, int lddx) {
+  over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
+    using O = decltype(ops);
+    using M = More<O>;
+    using V = typename O::V;
+    constexpr int R = decltype(blocks)::value, W = O::W;
+    V sdy[R], sdx[R];
+    for (int r = 0; r < R; ++r) {
+      const V d = O::load(dy + i + r * W);
+      sdy[r] = d;
+      sdx[r] = O::mul(d, O::load(xhat + i + r * W));
+    }
+    for (int s = 1; s < n; ++s)
+      for (int r = 0; r < R; ++r) {
+        const V d = O::load(col(dy, lddy, s) + i + r * W);
+        sdy[r] = O::add(sdy[r], d);
+        sdx[r] = O::add(sdx[r], O::mul(d, O::load(col(xhat, ldxhat, s) + i + r * W)));
+      }
+    for (int r = 0; r < R; ++r) {
+      O::store(dgamma + i + r * W, sdx[r]);
+      O::store(dbeta + i + r * W, sdy[r]);
+    }
+    if (!dx) return;
+    const V count = O::splat(static_cast<T>(n));
+    V factor[R], minus_sdx[R];
+    for (int r = 0; r < R; ++r) {
+      factor[r] = O::div(O::mul(O::load(gamma + i + r * W), O::load(inv_std + i + r * W)), count);
+      minus_sdx[r] = M::neg(sdx[r]);
+    }
+    for (int s = 0; s < n; ++s)
+      for (int r = 0; r < R; ++r) {
+        V t = O::mul(O::load(col(xhat, ldxhat, s) + i + r * W), minus_sdx[r]);
+        t = O::add(t, O::mul(O::load(col(dy, lddy, s) + i + r * W), count));
+        t = O::sub(t, sdy[r]);
+        O::store(col(dx, lddx, s) + i + r * W, O::mul(t, factor[r]));
+      }
+  });
+}
+
+template <class S, class T>
+void scale_shift_loop(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy) {
+  for (int s = 0; s < n; ++s)
+    over_column<S, T>(features, [&](auto ops, int i) {
+      using O = decltype(ops);
+      O::store(col(y, ldy, s) + i,
+               O::add(O::mul(O::load(col(x, ldx, s) + i), O::load(scale + i)), O::load(shift + i)));
+    });
+}
+
+template <class S, class T>
+void row_sums_loop(int rows, int n, const T* d, int ldd, T* out) {
+  over_rows<S, T>(rows, [&](auto ops, auto blocks, int i) {
+    using O = decltype(ops);
+    using V = typename O::V;
+    constexpr int R = decltype(blocks)::value, W = O::W;
+    V acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = O::load(d + i + r * W);
+    for (int s = 1; s < n; ++s)
+      for (int r = 0; r < R; ++r) acc[r] = O::add(acc[r], O::load(col(d, ldd, s) + i + r * W));
+    for (int r = 0; r < R; ++r) O::store(out + i + r * W, acc[r]);
+  });
+}
+
+template <class S, class T>
+void relu_loop(int rows, int n, const T* z, int ldz, T* y, int ldy) {
+  for (int s = 0; s < n; ++s)
+    over_column<S, T>(rows, [&](auto ops, int i) {
+      using O = decltype(ops);
+      O::store(col(y, ldy, s) + i, More<O>::max0(O::load(col(z, ldz, s) + i)));
+    });
+}
+
+template <class S, class T>
+void relu_backward_loop(int rows, int n, const T* z, int ldz, const T* dy, int lddy, T* dz, int lddz) {
+  for (int s = 0; s < n; ++s)
+    over_column<S, T>(rows, [&](auto ops, int i) {
+      using O = decltype(ops);
+      O::store(col(dz, lddz, s) + i, More<O>::if_positive(O::load(col(z, ldz, s) + i), O::load(col(dy, lddy, s) + i)));
+    });
+}
+
+template <class S, class T>
+T squared_error_loop(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, T* grad, int ldg) {
+  // The sum in one chain, column by column (a few thousand additions: not worth another order).
+  T total = 0;
+  bool first = true;
+  for (int s = 0; s < n; ++s)
+    for (int i = 0; i < rows; ++i) {
+      const T d = col(p, ldp, s)[i] - col(t, ldt, s)[i];
+      total = first ? d * d : total + d * d;
+      first = false;
+    }
+  if (grad)
+    for (int s = 0; s < n; ++s)
+      over_column<S, T>(rows, [&](auto ops, int i) {
+        using O = decltype(ops);
+        O::store(col(grad, ldg, s) + i, O::mul(O::splat(c), O::sub(O::load(col(p, ldp, s) + i), O::load(col(t, ldt, s) + i))));
+      });
+  return total;
+}
+
+#if !defined(__wasm__)
+template <class T>
+using Column = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+template <class T>
+using ColumnMap = Eigen::Map<Column<T>>;
+template <class T>
+using ConstColumnMap = Eigen::Map<const Column<T>>;
+#endif
+
+}  // namespace
+
+// Each entry point: the portable loops when asked, else this build's best (Wasm SIMD, the
+// portable loops in Wasm without SIMD, natively Eigen with the expressions the model had).
+#if defined(__wasm_simd128__)
+#define NNTUTOR_BEST_LOOP(name, T, ...) return name<typename Simd<T>::type, T>(__VA_ARGS__)
+#elif defined(__wasm__)
+#define NNTUTOR_BEST_LOOP(name, T, ...) return name<Scalar<T>, T>(__VA_ARGS__)
+#else
+#define NNTUTOR_BEST_LOOP(name, T, ...) (void)0
+#endif
+
+template <class T>
+void batch_norm_train(int features, int n, const T* x, int ldx, const T* gamma, const T* beta, T epsilon,
+                      T* mean, T* variance, T* inv_std, T* xhat, int ldxhat, T* y, int ldy, Path path) {
+  if (features <= 0 || n <= 0) return;
+  if (path == Path::kPortable)
+    return bn_train_loop<Scalar<T>, T>(features, n, x, ldx, gamma, beta, epsilon, mean, variance, inv_std, xhat,
+                                       ldxhat, y, ldy);
+  NNTUTOR_BEST_LOOP(bn_train_loop, T, features, n, x, ldx, gamma, beta, epsilon, mean, variance, inv_std, xhat,
+                    ldxhat, y, ldy);
+#if !defined(__wasm__)
+  const ConstStrided<T> in(x, features, n, Eigen::OuterStride<>(ldx));
+  Strided<T> xh(xhat, features, n, Eigen::OuterStride<>(ldxhat));
+  Strided<T> out(y, features, n, Eigen::OuterStride<>(ldy));
+  ColumnMap<T> mu(mean, features), var(variance, features), inv(inv_std, features);
+  mu = in.rowwise().mean();
+  xh = in.colwise() - mu;
+  var = xh.rowwise().squaredNorm() / static_cast<T>(n);
+  inv = (var.array() + epsilon).rsqrt().matrix();
+  xh.array().colwise() *= inv.array();
+  out.array() = (xh.array().colwise() * ConstColumnMap<T>(gamma, features).array()).colwise() +
+                ConstColumnMap<T>(beta, features).array();
+#endif
+}
+
+template <class T>
+void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
+                         const T* inv_std, T* dgamma, T* dbeta, T* dx, int lddx, Path path) {
+  if (features <= 0 || n <= 0) return;
+  if (path == Path::kPortable)
+    return bn_backward_loop<Scalar<T>, T>(features, n, dy, lddy, xhat, ldxhat, gamma, inv_std, dgamma, dbeta, dx,
+                                          lddx);
+  NNTUTOR_BEST_LOOP(bn_backward_loop, T, features, n, dy, lddy, xhat, ldxhat, gamma, inv_std, dgamma, dbeta, dx,
+                    lddx);
+#if !defined(__wasm__)
+  const ConstStrided<T> d(dy, features, n, Eigen::OuterStride<>(lddy));
+  const ConstStrided<T> xh(xhat, features, n, Eigen::OuterStride<>(ldxhat));
+  ColumnMap<T> sum_dy(dbeta, features), sum_dy_xhat(dgamma, features);
+  sum_dy = d.rowwise().sum();
+  sum_dy_xhat = (d.array() * xh.array()).rowwise().sum().matrix();
+  if (!dx) return;
+  // γ·inv_std/n and −Σ dy·x̂ in a buffer kept between calls: no allocation per batch (Eigen would
+  // evaluate the negation into a temporary for the column-wise product).
+  thread_local std::vector<T> scratch;
+  scratch.resize(2 * static_cast<std::size_t>(features));
+  ColumnMap<T> factor(scratch.data(), features), minus_sum_dy_xhat(scratch.data() + features, features);
+  factor = (ConstColumnMap<T>(gamma, features).array() * ConstColumnMap<T>(inv_std, features).array() / static_cast<T>(n)).matrix();
+  minus_sum_dy_xhat = -sum_dy_xhat;
+  Strided<T> out(dx, features, n, Eigen::OuterStride<>(lddx));
+  out.array() = xh.array().colwise() * minus_sum_dy_xhat.array();
+  out.array() += d.array() * static_cast<T>(n);
+  out.array().colwise() -= sum_dy.array();
+  out.array().colwise() *= factor.array();
+#endif
+}
+
+template <class T>
+void scale_shift(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy, Path path) {
+  if (features <= 0 || n <= 0) return;
+  if (path == Path::kPortable) return scale_shift_loop<Scalar<T>, T>(features, n, x, ldx, scale, shift, y, ldy);
+  NNTUTOR_BEST_LOOP(scale_shift_loop, T, features, n, x, ldx, scale, shift, y, ldy);
+#if !defined(__wasm__)
+  Strided<T>(y, features, n, Eigen::OuterStride<>(ldy)).array() =
+      (ConstStrided<T>(x, features, n, Eigen::OuterStride<>(ldx)).array().colwise() *
+       ConstColumnMap<T>(scale, features).array()).colwise() +
+      ConstColumnMap<T>(shift, features).array();
+#endif
+}
+
+template <class T>
+void row_sums(int rows, int n, const T* d, int ldd, T* out, Path path) {
+  if (rows <= 0) return;
+  if (n <= 0) return std::fill(out, out + rows, T(0));
+  if (path == Path::kPortable) return row_sums_loop<Scalar<T>, T>(rows, n, d, ldd, out);
+  NNTUTOR_BEST_LOOP(row_sums_loop, T, rows, n, d, ldd, out);
+#if !defined(__wasm__)
+  ColumnMap<T>(out, rows) = ConstStrided<T>(d, rows, n, Eigen::OuterStride<>(ldd)).rowwise().sum();
+#endif
+}
+
+template <class T>
+void relu(int rows, int n, const T* z, int ldz, T* y, int ldy, Path path) {
+  if (rows <= 0 || n <= 0) return;
+  if (path == Path::kPortable) return relu_loop<Scalar<T>, T>(rows, n, z, ldz, y, ldy);
+  NNTUTOR_BEST_LOOP(relu_loop, T, rows, n, z, ldz, y, ldy);
+#if !defined(__wasm__)
+  Strided<T>(y, rows, n, Eigen::OuterStride<>(ldy)) =
+      ConstStrided<T>(z, rows, n, Eigen::OuterStride<>(ldz)).cwiseMax(T(0));
+#endif
+}
+
+template <class T>
+void relu_backward(int rows, int n, const T* z, int ldz, const T* dy, int lddy, T* dz, int lddz, Path path) {
+  if (rows <= 0 || n <= 0) return;
+  if (path == Path::kPortable) return relu_backward_loop<Scalar<T>, T>(rows, n, z, ldz, dy, lddy, dz, lddz);
+  NNTUTOR_BEST_LOOP(relu_backward_loop, T, rows, n, z, ldz, dy, lddy, dz, lddz);
+#if !defined(__wasm__)
+  Strided<T>(dz, rows, n, Eigen::OuterStride<>(lddz)).array() =
+      (ConstStrided<T>(z, rows, n, Eigen::OuterStride<>(ldz)).array() > 0)
+          .select(ConstStrided<T>(dy, rows, n, Eigen::OuterStride<>(lddy)).array(), T(0));
+#endif
+}
+
+template <class T>
+T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, T* grad, int ldg, Path path) {
+  if (rows <= 0 || n <= 0) return T(0);
+  if (path == Path::kPortable) return squared_error_loop<Scalar<T>, T>(rows, n, p, ldp, t, ldt, c, grad, ldg);
+  NNTUTOR_BEST_LOOP(squared_error_loop, T, rows, n, p, ldp, t, ldt, c, grad, ldg);
+#if !defined(__wasm__)
+  const ConstStrided<T> P(p, rows, n, Eigen::OuterStride<>(ldp)), Y(t, rows, n, Eigen::OuterStride<>(ldt));
+  const T total = (P - Y).squaredNorm();
+  if (grad) Strided<T>(grad, rows, n, Eigen::OuterStride<>(ldg)) = c * (P - Y);
+  return total;
+#endif
+}
+
+#undef NNTUTOR_BEST_LOOP
+
+namespace {
+
+/// The same number, sign of zero and NaN included.
+template <class T>
+bool same_number(T a, T b) {
+  return std::isnan(a) ? std::isnan(b) : a == b && std::signbit(a) == std::signbit(b);
+}
+
+/// The inputs and every output of the kernels above on one shape, for one path.
+template <class T>
+struct ElementwiseRun {
+  std::vector<T> mean, variance, inv_std, xhat, y, dgamma, dbeta, dx, shifted, sums, relu_y, relu_dz, grad;
+  T total = 0;
+};
+
+template <class T>
+struct ElementwiseCase {
+  int features = 0, n = 0, ld = 0;
+  T epsilon = T(1e-3);
+  std::vector<T> x, gamma, beta, dy, xhat, inv_std, scale, shift, z, target;
+
+  ElementwiseCase(int f, int samples, std::mt19937_64& rng) : features(f), n(samples), ld(f + 3) {
+    std::uniform_real_distribution<double> u(-1, 1);
+    const auto fill = [&](std::vector<T>& v, std::size_t size, double offset, double spread) {
+      v.resize(size);
+      for (auto& e : v) e = static_cast<T>(offset + spread * u(rng));
+    };
+    const std::size_t size = static_cast<std::size_t>(ld) * static_cast<std::size_t>(n);
+    fill(x, size, 0.5, 2.0);  // an offset mean, so x − mean cancels
+    fill(gamma, static_cast<std::size_t>(f), 1.0, 0.5);
+    fill(beta, static_cast<std::size_t>(f), 0.0, 0.5);
+    fill(dy, size, 0.0, 1.0);
+    fill(xhat, size, 0.0, 1.5);
+    fill(inv_std, static_cast<std::size_t>(f), 2.0, 1.0);
+    fill(scale, static_cast<std::size_t>(f), 0.0, 2.0);
+    fill(shift, static_cast<std::size_t>(f), 0.0, 1.0);
+    fill(z, size, 0.0, 1.0);
+    fill(target, size, 0.0, 1.0);
+    for (std::size_t k = 0; k < z.size(); k += 7) z[k] = T(0);  // relu at 0: its gradient is 0 there
+    if (z.size() > 3) z[3] = -T(0);
+  }
+
+  ElementwiseRun<T> run(Path path) const {
+    ElementwiseRun<T> r;
+    const std::size_t size = x.size(), f = static_cast<std::size_t>(features);
+    r.mean.assign(f, T(-7));
+    r.variance.assign(f, T(-7));
+    r.inv_std.assign(f, T(-7));
+    r.xhat.assign(size, T(-7));
+    r.y.assign(size, T(-7));
+    batch_norm_train<T>(features, n, x.data(), ld, gamma.data(), beta.data(), epsilon, r.mean.data(), r.variance.data(),
+                        r.inv_std.data(), r.xhat.data(), ld, r.y.data(), ld, path);
+    r.dgamma.assign(f, T(-7));
+    r.dbeta.assign(f, T(-7));
+    r.dx.assign(size, T(-7));
+    batch_norm_backward<T>(features, n, dy.data(), ld, xhat.data(), ld, gamma.data(), inv_std.data(), r.dgamma.data(),
+                           r.dbeta.data(), r.dx.data(), ld, path);
+    r.shifted.assign(size, T(-7));
+    scale_shift<T>(features, n, x.data(), ld, scale.data(), shift.data(), r.shifted.data(), ld, path);
+    r.sums.assign(f, T(-7));
+    row_sums<T>(features, n, dy.data(), ld, r.sums.data(), path);
+    r.relu_y.assign(size, T(-7));
+    relu<T>(features, n, z.data(), ld, r.relu_y.data(), ld, path);
+    r.relu_dz.assign(size, T(-7));
+    relu_backward<T>(features, n, z.data(), ld, dy.data(), ld, r.relu_dz.data(), ld, path);
+    r.grad.assign(size, T(-7));
+    const T c = static_cast<T>(2) / static_cast<T>(features * n);
+    r.total = squared_error<T>(features, n, x.data(), ld, target.data(), ld, c, r.grad.data(), ld, path);
+    return r;
+  }
+
+  T at(const std::vector<T>& v, int i, int s) const { return v[static_cast<std::size_t>(i + s * ld)]; }
+
+  /// The largest error of `r` against long double (relative to the terms' magnitudes), or 1
+  /// when an element-wise result differs from its formula in T.
+  double error(const ElementwiseRun<T>& r) const {
+    using L = long double;
+    double worst = 0;
+    const auto rel = [&](L got, L exact, L magnitude) {
+      if (!std::isfinite(static_cast<double>(got))) return 1.0;
+      return static_cast<double>(std::fabs(got - exact) / (magnitude + 1e-300L));
+    };
+    const auto bits = [](T a, T b) { return same_number(a, b); };
+    const T c = static_cast<T>(2) / static_cast<T>(features * n);
+    L total = 0, total_magnitude = 0;
+    for (int i = 0; i < features; ++i) {
+      const std::size_t fi = static_cast<std::size_t>(i);
+      L sum = 0, sum_abs = 0, sum_dy = 0, abs_dy = 0, sum_dyx = 0, abs_dyx = 0;
+      for (int s = 0; s < n; ++s) {
+        sum += at(x, i, s);
+        sum_abs += std::fabs(static_cast<L>(at(x, i, s)));
+        sum_dy += at(dy, i, s);
+        abs_dy += std::fabs(static_cast<L>(at(dy, i, s)));
+        sum_dyx += static_cast<L>(at(dy, i, s)) * at(xhat, i, s);
+        abs_dyx += std::fabs(static_cast<L>(at(dy, i, s)) * at(xhat, i, s));
+      }
+      const L mean = sum / n;
+      L var = 0;
+      for (int s = 0; s < n; ++s) var += (at(x, i, s) - mean) * (at(x, i, s) - mean);
+      var /= n;
+      const L inv = 1 / std::sqrt(var + static_cast<L>(epsilon));
+      worst = std::max({worst, rel(r.mean[fi], mean, sum_abs / n), rel(r.variance[fi], var, var + sum_abs * sum_abs / n / n * 1e-30L),
+                        rel(r.inv_std[fi], inv, inv), rel(r.dgamma[fi], sum_dyx, abs_dyx), rel(r.dbeta[fi], sum_dy, abs_dy),
+                        rel(r.sums[fi], sum_dy, abs_dy)});
+      const L factor = static_cast<L>(gamma[fi]) * inv_std[fi] / n;
+      for (int s = 0; s < n; ++s) {
+        const L xh = (at(x, i, s) - mean) * inv, xh_magnitude = (std::fabs(static_cast<L>(at(x, i, s))) + sum_abs / n) * inv;
+        worst = std::max(worst, rel(at(r.xhat, i, s), xh, xh_magnitude));
+        worst = std::max(worst, rel(at(r.y, i, s), xh * gamma[fi] + beta[fi],
+                                    xh_magnitude * std::fabs(static_cast<L>(gamma[fi])) + std::fabs(static_cast<L>(beta[fi]))));
+        const L d = static_cast<L>(at(dy, i, s)), xg = at(xhat, i, s);
+        const L dx = factor * (n * d - sum_dy - xg * sum_dyx);
+        const L dx_magnitude = std::fabs(factor) * (n * std::fabs(d) + abs_dy + std::fabs(xg) * abs_dyx);
+        worst = std::max(worst, rel(at(r.dx, i, s), dx, dx_magnitude));
+        // element-wise: the formula in T, bit for bit
+        const T zi = at(z, i, s), dyi = at(dy, i, s);
+        if (!bits(at(r.shifted, i, s), at(x, i, s) * scale[fi] + shift[fi]) || !bits(at(r.relu_y, i, s), std::max(zi, T(0))) ||
+            !bits(at(r.relu_dz, i, s), zi > T(0) ? dyi : T(0)) ||
+            !bits(at(r.grad, i, s), c * (at(x, i, s) - at(target, i, s))))
+          return 1.0;
+      }
+    }
+    for (int s = 0; s < n; ++s)
+      for (int i = 0; i < features; ++i) {
+        const L d = static_cast<L>(at(x, i, s)) - at(target, i, s);
+        total += d * d;
+        total_magnitude += d * d;
+      }
+    return std::max(worst, rel(r.total, total, total_magnitude));
+  }
+};
+
+/// The shapes of the checks: features (rows) × samples.
+std::vector<std::pair<int, int>> elementwise_shapes() {
+  std::vector<std::pair<int, int>> shapes;
+  for (const int f : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 17})
+    for (const int n : {1, 2, 3, 5, 8, 17}) shapes.emplace_back(f, n);
+  for (const auto& s : {std::pair<int, int>{64, 64}, {128, 64}, {54, 64}, {130, 7}, {3, 300}, {37, 100}})
+    shapes.push_back(s);
+  return shapes;
+}
+
+template <class T>
+bool same(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!same_number(a[i], b[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+template <class T>
+double elementwise_self_check() {
+  std::mt19937_64 rng(20261205);
+  double worst = 0;
+  for (const auto& [f, n] : elementwise_shapes()) {
+    const ElementwiseCase<T> c(f, n, rng);
+    for (const Path path : {Path::kBest, Path::kPortable}) worst = std::max(worst, c.error(c.run(path)));
+  }
+  return worst;
+}
+
+template <class T>
+bool elementwise_same_bits() {
+  std::mt19937_64 rng(20261206);
+  for (const auto& [f, n] : elementwise_shapes()) {
+    const ElementwiseCase<T> c(f, n, rng);
+    const ElementwiseRun<T> a = c.run(Path::kBest), b = c.run(Path::kPortable);
+    if (!same(a.mean, b.mean) || !same(a.variance, b.variance) || !same(a.inv_std, b.inv_std) || !same(a.xhat, b.xhat) ||
+        !same(a.y, b.y) || !same(a.dgamma, b.dgamma) || !same(a.dbeta, b.dbeta) || !same(a.dx, b.dx) ||
+        !same(a.shifted, b.shifted) || !same(a.sums, b.sums) || !same(a.relu_y, b.relu_y) || !same(a.relu_dz, b.relu_dz) ||
+        !same(a.grad, b.grad) || !same_number(a.total, b.total))
+      return false;
+  }
+  return true;
+}
+
+#define NNTUTOR_ELEMENTWISE_KERNELS(T)                                                                          \
+  template void batch_norm_train<T>(int, int, const T*, int, const T*, const T*, T, T*, T*, T*, T*, int, T*, int, \
+                                    Path);                                                                      \
+  template void batch_norm_backward<T>(int, int, const T*, int, const T*, int, const T*, const T*, T*, T*, T*,  \
+                                       int, Path);                                                              \
+  template void scale_shift<T>(int, int, const T*, int, const T*, const T*, T*, int, Path);                     \
+  template void row_sums<T>(int, int, const T*, int, T*, Path);                                                  \
+  template void relu<T>(int, int, const T*, int, T*, int, Path);                                                 \
+  template void relu_backward<T>(int, int, const T*, int, const T*, int, T*, int, Path);                         \
+  template T squared_error<T>(int, int, const T*, int, const T*, int, T, T*, int, Path);                         \
+  template double elementwise_self_check<T>();                                                                   \
+  template bool elementwise_same_bits<T>();
+NNTUTOR_ELEMENTWISE_KERNELS(float)
+NNTUTOR_ELEMENTWISE_KERNELS(double)
+#undef NNTUTOR_ELEMENTWISE_KERNELS
+
 }  // namespace nntutor::kernels

@@ -1,6 +1,7 @@
 #pragma once
 /// The Keras-style trainer's hot loops (docs/bench.md "Kernels"): the three matrix products of a
-/// dense layer and the Adam update, for float and double. Not a public header of the core: only
+/// dense layer and the Adam update, for float and double; below them (end of this file) batch
+/// normalization, relu, the bias gradient and mse. Not a public header of the core: only
 /// nntutor_math, nntutor_keras and the tests include it (cpp/kernels is on no layer's public
 /// include path).
 ///
@@ -65,5 +66,76 @@ const char* best_path();
 /// to float's or double's rounding. `T` is the kernels' scalar type.
 template <class T>
 double self_check();
+
+}  // namespace nntutor::kernels
+
+namespace nntutor::kernels {
+
+// ---- The trainer's other loops: batch normalization, relu, the bias gradient, mse ----
+// The same three implementations as the products (Wasm SIMD, portable scalar loops, Eigen
+// natively). Every sum over the samples (a row of a features × samples matrix) runs left to
+// right from its first term, one lane per feature: the Wasm SIMD and portable paths give the
+// same bits as each other and as Eigen's scalar loops (the Wasm build before these kernels);
+// natively Eigen's own vectorised sums (another order) are kept, with the very expressions the
+// model used before, so native results are unchanged too. Element-wise results are the same
+// bits on every path.
+
+/// Batch normalization's forward pass in training mode over n samples, per feature i (row):
+/// mean = (Σ_s x)/n, variance = (Σ_s (x − mean)²)/n (biased, as Keras 3), inv_std =
+/// 1/√(variance + ε), xhat = (x − mean)·inv_std, y = xhat·γ + β. mean, variance, inv_std,
+/// gamma and beta hold one number per feature.
+template <class T>
+void batch_norm_train(int features, int n, const T* x, int ldx, const T* gamma, const T* beta, T epsilon,
+                      T* mean, T* variance, T* inv_std, T* xhat, int ldxhat, T* y, int ldy,
+                      Path path = Path::kBest);
+
+/// Batch normalization's backward pass: dgamma = Σ_s dy·x̂, dbeta = Σ_s dy and, if dx is not
+/// null, dx = ((x̂·(−dgamma) + dy·n) − dbeta)·(γ·inv_std/n), i.e. ∂L/∂x =
+/// γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂).
+template <class T>
+void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat,
+                         const T* gamma, const T* inv_std, T* dgamma, T* dbeta, T* dx, int lddx,
+                         Path path = Path::kBest);
+
+/// y = x·scale + shift per feature (row): batch normalization in inference mode, with
+/// scale = γ/√(moving_variance + ε) and shift = β − moving_mean·scale.
+template <class T>
+void scale_shift(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy,
+                 Path path = Path::kBest);
+
+/// out_i = Σ_s d(i, s) over n columns: a dense layer's bias gradient.
+template <class T>
+void row_sums(int rows, int n, const T* d, int ldd, T* out, Path path = Path::kBest);
+
+/// relu: y = max(z, 0) as this build's std::max(z, 0): a NaN passes; a −0 stays −0 natively
+/// (g++) and becomes +0 in WebAssembly (clang makes std::max an f32.max there; the SIMD path
+/// adds +0 to match).
+template <class T>
+void relu(int rows, int n, const T* z, int ldz, T* y, int ldy, Path path = Path::kBest);
+
+/// relu's backward pass: dz = dy where z > 0, else +0.
+template <class T>
+void relu_backward(int rows, int n, const T* z, int ldz, const T* dy, int lddy, T* dz, int lddz,
+                   Path path = Path::kBest);
+
+/// The squared error of outputs p against targets t (rows × n): returns Σ (p − t)² summed
+/// column by column from the first element (in T), and writes grad = c·(p − t) if grad is not
+/// null (mse: c = 2/(rows·n)).
+template <class T>
+T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, T* grad, int ldg,
+                Path path = Path::kBest);
+
+/// Checks the kernels above on both paths against loops in long double, for features and
+/// samples of 1–10, 15, 17 and over 64 (rows shorter and longer than one vector and one block of
+/// four), with leading dimensions larger than the rows. Returns the largest error relative to the
+/// sum of |terms| of that element (0 for the element-wise kernels, which must be bit for bit), or
+/// 1 if relu or relu_backward differ from their formula in one bit.
+template <class T>
+double elementwise_self_check();
+
+/// Whether the best path gives the same bits as the portable one on the checks above (true in
+/// WebAssembly, where both sum in the same order; natively Eigen sums in its own order).
+template <class T>
+bool elementwise_same_bits();
 
 }  // namespace nntutor::kernels

@@ -403,6 +403,7 @@ Sequential::Sequential(ModelConfig config) : config_(std::move(config)) {
 }
 
 Eigen::Map<Matrix> Sequential::weights(int l) {
+  sync_double();
   float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   const Index rows = layer.config.kind == LayerKind::kMaxout
@@ -431,6 +432,7 @@ Eigen::Map<const Vector> Sequential::biases(int l) const {
 }
 
 Eigen::Map<Vector> Sequential::gamma(int l) {
+  sync_double();
   float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   const Index n = layer.config.kind == LayerKind::kBatchNormalization ? layer.inputs : 0;
@@ -443,6 +445,7 @@ Eigen::Map<const Vector> Sequential::gamma(int l) const {
 }
 
 Eigen::Map<Vector> Sequential::beta(int l) {
+  sync_double();
   float_stale_ = true;  // the caller may write them
   const Layer& layer = layers_.at(static_cast<std::size_t>(l));
   const Index n = layer.config.kind == LayerKind::kBatchNormalization ? layer.inputs : 0;
@@ -476,7 +479,6 @@ void Sequential::reserve_workspace(Workspace<T>& ws, Index samples) {
   ws.variance.assign(L, VectorT<T>());
   ws.scale.assign(L, VectorT<T>());
   ws.shift.assign(L, VectorT<T>());
-  Index widest = 0;
   for (std::size_t l = 0; l < L; ++l) {
     const Layer& layer = layers_[l];
     const LayerConfig& c = layer.config;
@@ -495,15 +497,12 @@ void Sequential::reserve_workspace(Workspace<T>& ws, Index samples) {
       case LayerKind::kBatchNormalization:
         ws.z[l].resize(layer.inputs, samples);
         for (auto* v : {&ws.mean[l], &ws.variance[l], &ws.scale[l], &ws.shift[l]}) v->resize(layer.inputs);
-        widest = std::max<Index>(widest, layer.inputs);
         break;
       case LayerKind::kActivation:
         if (l + 1 == L && from_logits_) ws.dz[l].resize(layer.outputs, samples);
         break;
     }
   }
-  ws.sum_dy.resize(widest);
-  ws.sum_dy_xhat.resize(widest);
   ws.capacity = samples;
 }
 
@@ -511,6 +510,19 @@ void Sequential::refresh_float() const {
   if (!float_stale_) return;
   theta_f_ = theta_.cast<float>();
   float_stale_ = false;
+}
+
+void Sequential::sync_double() const {
+  if (!double_stale_) return;
+  theta_ = theta_f_.cast<double>();
+  grad_ = grad_f_.cast<double>();
+  double_stale_ = false;
+}
+
+const Matrix& Sequential::batch_outputs() const {
+  if (!float32()) return ws_.y.back();
+  outputs_ = wsf_.y.back().cast<double>();  // the float32 step's outputs (ws_ is the double path's)
+  return outputs_;
 }
 
 void Sequential::check_batch(const Matrix& X, const Matrix* Y, Index n) const {
@@ -556,6 +568,26 @@ Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> beta_in(const T* theta, co
   return {theta + layer.offset + layer.inputs, layer.inputs};
 }
 
+/// y = f(z) of a dense or activation layer on n samples: relu by its kernel, the others by
+/// their rows (activation.cpp).
+template <class In, class Out>
+void activation_forward(const LayerConfig& c, const In& z, Index n, Out& y) {
+  using T = typename Out::Scalar;
+  if (c.activation == ActivationKind::kRelu)
+    return kernels::relu<T>(static_cast<int>(z.rows()), static_cast<int>(n), z.data(), stride(z), y.data(), stride(y));
+  activate(c.activation, c.alpha.value_or(0), z, y);
+}
+
+/// dz = dy ⊙ f′(z) into the first n columns of `dz` (a workspace matrix).
+template <class In, class M>
+void activation_backward(const LayerConfig& c, const In& z, const In& y, const In& dy, Index n, M& dz) {
+  using T = typename M::Scalar;
+  if (c.activation == ActivationKind::kRelu)
+    return kernels::relu_backward<T>(static_cast<int>(z.rows()), static_cast<int>(n), z.data(), stride(z), dy.data(),
+                                     stride(dy), dz.data(), stride(dz));
+  activate_backward(c.activation, c.alpha.value_or(0), z, y, dy, dz.leftCols(n));
+}
+
 }  // namespace
 
 template <class T>
@@ -575,7 +607,7 @@ void Sequential::forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, I
         } else {
           auto z = ws.z[l].leftCols(n);
           product_forward(W, in, n, bias, z);
-          activate(c.activation, c.alpha.value_or(0), z, y);
+          activation_forward(c, z, n, y);
         }
         break;
       }
@@ -599,34 +631,31 @@ void Sequential::forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, I
         const auto g = gamma_in(theta, layer);
         const auto b = beta_in(theta, layer);
         const T epsilon = static_cast<T>(c.epsilon);
+        const int features = layer.inputs;
         if (training) {  // x̂ = (x − μ_B)/√(σ²_B + ε), y = γ·x̂ + β (biased batch variance)
-          auto& mean = ws.mean[l];
-          auto& variance = ws.variance[l];
-          auto& inv_std = ws.scale[l];
-          auto xhat = ws.z[l].leftCols(n);
-          mean = in.rowwise().mean();
-          xhat = in.colwise() - mean;
-          variance = xhat.rowwise().squaredNorm() / static_cast<T>(n);
-          inv_std = (variance.array() + epsilon).rsqrt().matrix();
-          xhat.array().colwise() *= inv_std.array();
-          y.array() = (xhat.array().colwise() * g.array()).colwise() + b.array();
+          // ws.scale holds 1/√(σ²_B + ε), ws.z x̂ (for the backward pass)
+          kernels::batch_norm_train<T>(features, static_cast<int>(n), in.data(), stride(in), g.data(), b.data(),
+                                       epsilon, ws.mean[l].data(), ws.variance[l].data(), ws.scale[l].data(),
+                                       ws.z[l].data(), stride(ws.z[l]), y.data(), stride(y));
         } else {  // y = γ·(x − moving_mean)/√(moving_variance + ε) + β
           auto& scale = ws.scale[l];
           auto& shift = ws.shift[l];
           scale = (g.array() * (layer.moving_variance.template cast<T>().array() + epsilon).rsqrt()).matrix();
           shift = (b.array() - layer.moving_mean.template cast<T>().array() * scale.array()).matrix();
-          y.array() = (in.array().colwise() * scale.array()).colwise() + shift.array();
+          kernels::scale_shift<T>(features, static_cast<int>(n), in.data(), stride(in), scale.data(), shift.data(),
+                                  y.data(), stride(y));
         }
         break;
       }
       case LayerKind::kActivation:
-        activate(c.activation, c.alpha.value_or(0), in, y);
+        activation_forward(c, in, n, y);
         break;
     }
   }
 }
 
 void Sequential::forward(const ConstRef& X, Index n, bool training) {
+  sync_double();
   forward<double>(ws_, theta_.data(), X, n, training);
 }
 
@@ -643,6 +672,15 @@ double Sequential::loss_and_output_gradient(Workspace<T>& ws, const InputT<T>& X
     if (!gradient) return logits_loss(config_.loss, z, Y, static_cast<Out*>(nullptr));
     Out g = ws.dz[L].leftCols(n);
     return logits_loss(config_.loss, z, Y, &g);
+  }
+  if (config_.loss == LossKind::kMse) {  // the lecture's: the kernel, with the row's formula (loss.cpp)
+    // ℓ = (1/K)Σ(ŷ − y)², ∂L/∂ŷ = 2(ŷ − y)/(K·S), in T as output_loss computes it
+    const auto& p = ws.y[L];
+    const T KS = static_cast<T>(p.rows() * n);
+    const T total = kernels::squared_error<T>(static_cast<int>(p.rows()), static_cast<int>(n), p.data(), stride(p),
+                                              Y.data(), stride(Y), 2 / KS, gradient ? ws.dy[L].data() : nullptr,
+                                              stride(ws.dy[L]));
+    return total / KS;
   }
   if (!gradient) return output_loss(config_.loss, In(ws.y[L].leftCols(n)), Y, static_cast<Out*>(nullptr));
   Out g = ws.dy[L].leftCols(n);
@@ -672,47 +710,34 @@ void Sequential::backward(Workspace<T>& ws, const T* theta, T* grad, const Input
               dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
         } else if (!logits_given) {
           if (c.activation == ActivationKind::kLinear) delta = &ws.dy[l];
-          else
-            activate_backward(c.activation, c.alpha.value_or(0), In(ws.z[l].leftCols(n)),
-                              In(ws.y[l].leftCols(n)), In(dy), ws.dz[l].leftCols(n));
+          else activation_backward(c, In(ws.z[l].leftCols(n)), In(ws.y[l].leftCols(n)), In(dy), n, ws.dz[l]);
         }
         const auto d = delta->leftCols(n);
         const auto W = weights_in(theta, layer);
         // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ
         product_weights(d, in, n, W.rows(), W.cols(), grad + layer.offset);
         if (c.use_bias)
-          Eigen::Map<VectorT<T>>(grad + layer.offset + W.size(), W.rows()) = d.rowwise().sum();
+          kernels::row_sums<T>(static_cast<int>(W.rows()), static_cast<int>(n), d.data(), stride(d),
+                               grad + layer.offset + W.size());
         if (l > 0) product_inputs(W, d, n, ws.dy[l - 1].leftCols(n));
         break;
       }
       case LayerKind::kBatchNormalization: {
         // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy,
         // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂)
-        const Index features = layer.inputs;
-        const auto xhat = ws.z[l].leftCols(n);
-        auto sum_dy = ws.sum_dy.head(features);
-        auto sum_dy_xhat = ws.sum_dy_xhat.head(features);
-        sum_dy = dy.rowwise().sum();
-        sum_dy_xhat = (dy.array() * xhat.array()).rowwise().sum().matrix();
-        Eigen::Map<VectorT<T>>(grad + layer.offset, features) = sum_dy_xhat;
-        Eigen::Map<VectorT<T>>(grad + layer.offset + features, features) = sum_dy;
-        if (l > 0) {
-          auto dx = ws.dy[l - 1].leftCols(n);
-          auto& factor = ws.shift[l];  // free in training mode: holds γ/(n·√(σ² + ε))
-          factor = (gamma_in(theta, layer).array() * ws.scale[l].array() / static_cast<T>(n)).matrix();
-          dx.array() = xhat.array().colwise() * (-sum_dy_xhat.array());
-          dx.array() += dy.array() * static_cast<T>(n);
-          dx.array().colwise() -= sum_dy.array();
-          dx.array().colwise() *= factor.array();
-        }
+        // (the kernel: ∂L/∂γ and ∂L/∂β straight into grad; ws.scale holds 1/√(σ² + ε))
+        const int features = layer.inputs;
+        T* dx = l > 0 ? ws.dy[l - 1].data() : nullptr;
+        kernels::batch_norm_backward<T>(features, static_cast<int>(n), dy.data(), stride(dy), ws.z[l].data(),
+                                        stride(ws.z[l]), gamma_in(theta, layer).data(), ws.scale[l].data(),
+                                        grad + layer.offset, grad + layer.offset + features, dx,
+                                        l > 0 ? stride(ws.dy[l - 1]) : 0);
         break;
       }
       case LayerKind::kActivation:
         if (l == 0) break;  // no parameters, and nobody needs ∂L/∂X
         if (logits_given) ws.dy[l - 1].leftCols(n) = ws.dz[l].leftCols(n);
-        else
-          activate_backward(c.activation, c.alpha.value_or(0), in, In(ws.y[l].leftCols(n)), In(dy),
-                            ws.dy[l - 1].leftCols(n));
+        else activation_backward(c, in, In(ws.y[l].leftCols(n)), In(dy), n, ws.dy[l - 1]);
         break;
     }
   }
@@ -749,6 +774,7 @@ double Sequential::compute_gradients(const Matrix& X, const Matrix& Y) {
   const Index n = X.cols();
   reserve(n);
   if (!float32()) return step<double>(ws_, theta_, grad_, X, Y, n, false);
+  sync_double();  // theta_ as trained so far; grad_ is written below
   refresh_float();
   wsf_.x.leftCols(n) = X.cast<float>();
   wsf_.t.leftCols(n) = Y.cast<float>();
@@ -771,9 +797,8 @@ double Sequential::train_on_batch(const Matrix& X, const Matrix& Y, Index n) {
   wsf_.t.leftCols(n) = Y.leftCols(n).cast<float>();
   grad_f_.resize(theta_f_.size());
   const double loss = step<float>(wsf_, theta_f_, grad_f_, wsf_.x.leftCols(n), wsf_.t.leftCols(n), n, true);
-  // The interface's double copies: the same numbers, exactly.
-  theta_ = theta_f_.cast<double>();
-  grad_ = grad_f_.cast<double>();
+  // The interface's double copies (the same numbers, exactly) are written when read.
+  double_stale_ = true;
   return loss;
 }
 
@@ -876,6 +901,7 @@ ParameterState Sequential::parameter_state(int l, const std::string& tensor, int
     return state;
   }
   const Index i = parameter_index(l, tensor, row, col);
+  sync_double();
   state.value = theta_(i);
   state.gradient = grad_(i);
   for (std::size_t s = 0; s < optimizer_.slot_names().size(); ++s)
@@ -884,6 +910,7 @@ ParameterState Sequential::parameter_state(int l, const std::string& tensor, int
 }
 
 void Sequential::save(Snapshot& snapshot) const {
+  sync_double();
   snapshot.parameters = theta_;
   snapshot.moving_mean.resize(layers_.size());
   snapshot.moving_variance.resize(layers_.size());
@@ -894,7 +921,8 @@ void Sequential::save(Snapshot& snapshot) const {
 }
 
 void Sequential::restore(const Snapshot& snapshot) {
-  float_stale_ = true;  // the caller may write them
+  sync_double();  // grad_ stays the last batch's
+  float_stale_ = true;
   theta_ = snapshot.parameters;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     layers_[l].moving_mean = snapshot.moving_mean[l];

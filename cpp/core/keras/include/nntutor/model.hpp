@@ -210,12 +210,19 @@ class Sequential {
 
   /// All trainable parameters, flat (see the class comment).
   Vector& parameters() {
+    sync_double();
     float_stale_ = true;  // the caller may write them
     return theta_;
   }
-  const Vector& parameters() const { return theta_; }
+  const Vector& parameters() const {
+    sync_double();
+    return theta_;
+  }
   /// ∂L/∂θ of the last batch given to compute_gradients or train_on_batch.
-  const Vector& gradients() const { return grad_; }
+  const Vector& gradients() const {
+    sync_double();
+    return grad_;
+  }
 
   /// dense, maxout: the weights of layer `l` (see LayerConfig::weights), a view into parameters().
   Eigen::Map<Matrix> weights(int l);
@@ -239,8 +246,9 @@ class Sequential {
   /// cross_entropy after softmax), as Keras' TensorFlow backend does.
   bool loss_from_logits() const { return from_logits_; }
   /// The last layer's outputs of the batch computed last (its first n columns): after
-  /// train_on_batch, the predictions its loss was computed from (before the update).
-  const Matrix& batch_outputs() const { return ws_.y.back(); }
+  /// train_on_batch, the predictions its loss was computed from (before the update). A float32
+  /// model's, in double.
+  const Matrix& batch_outputs() const;
 
   /// Makes room for batches of up to `samples` columns; compute, train and predict then
   /// allocate nothing for batches that fit.
@@ -307,7 +315,6 @@ class Sequential {
     std::vector<MatrixT<T>> dz;  ///< ∂L/∂z (dense, maxout; the logits' gradient of the last layer)
     std::vector<Eigen::MatrixXi> winner;  ///< maxout: the winning piece of each unit and sample
     std::vector<VectorT<T>> mean, variance, scale, shift;  ///< batch_normalization, per feature
-    VectorT<T> sum_dy, sum_dy_xhat;  ///< batch_normalization backward, widest layer
     MatrixT<T> x, t;  ///< float32: the batch's inputs and targets rounded to float
   };
 
@@ -336,19 +343,25 @@ class Sequential {
   bool float32() const { return config_.dtype == Dtype::kFloat32; }
   /// float32: the float weights from theta_ when theta_ may have been changed since.
   void refresh_float() const;
+  /// float32: theta_ and grad_ from the float ones when a step has changed those since.
+  void sync_double() const;
 
   ModelConfig config_;
   std::vector<Layer> layers_;
-  Vector theta_, grad_;
+  mutable Vector theta_, grad_;  // mutable: a float32 model writes them when they are read
   Optimizer optimizer_;
   bool from_logits_ = false;
   Workspace<double> ws_;
   Workspace<float> wsf_;
   // float32: the weights and gradient the model trains with; theta_ and grad_ hold the same
-  // numbers in double after every step. An accessor that can write theta_ marks them stale.
+  // numbers in double whenever they are read (a step marks them stale, every accessor of
+  // theta_ and grad_ copies them first: not 2 × 21,750 conversions per batch). An accessor that
+  // can write theta_ marks the float ones stale.
   mutable Eigen::VectorXf theta_f_;
   Eigen::VectorXf grad_f_;
   mutable bool float_stale_ = true;
+  mutable bool double_stale_ = false;
+  mutable Matrix outputs_;  ///< float32: batch_outputs() in double
 };
 
 }  // namespace nntutor::keras
