@@ -1,5 +1,5 @@
 // `nntutor train MODEL.json DATA.csv|--builtin [--features COLS] [--targets COLS] [--epochs N]
-// [--samples N] [--data-seed S] [--split-seed S] [--history H.csv] [--save OUT.json]`:
+// [--samples N] [--data-seed S] [--split-seed S] [--history H.csv] [--save OUT.json] [--threads N]`:
 // Keras' fit on the data split 70/20/10, with a progress bar on standard error.
 #include <chrono>
 #include <cstdio>
@@ -13,6 +13,7 @@
 #include "nntutor/dataset.hpp"
 #include "nntutor/fit.hpp"
 #include "nntutor/model_json.hpp"
+#include "nntutor/threads.hpp"
 #include "nntutor/trainer.hpp"
 #include "options.hpp"
 
@@ -97,7 +98,7 @@ int train(const std::vector<std::string>& args) {
                               true,
                               {value("--features"), value("--targets"), whole("--epochs", 1, k::ModelLimits::kMaxEpochs),
                                value("--samples"), value("--data-seed"), value("--split-seed"), value("--history"),
-                               value("--save"), flag("--builtin")}});
+                               value("--save"), flag("--builtin"), whole("--threads", 1, k::max_threads(), "1")}});
   const bool builtin = a.has("--builtin");
   const std::string& model_path = a.positional(0);
   const std::string source = a.positionals() == 2 ? a.positional(1) : "the built-in data";
@@ -112,6 +113,8 @@ int train(const std::vector<std::string>& args) {
     if (!builtin && a.has(builtin_only)) throw SessionError(std::string(builtin_only) + ": only with --builtin");
 
   k::ModelConfig config = load_model(model_path);
+  // The kernels' threads (docs/threads.md): the same numbers with any count, only faster.
+  k::set_threads(static_cast<int>(*a.number("--threads")));
   if (const auto epochs = a.number("--epochs")) config.fit.epochs = static_cast<int>(*epochs);
   const k::DataSpec spec = data_spec(a, builtin);
   const k::Dataset data = builtin ? k::spectrum_dataset(*spec.builtin) : k::read_csv(read_all(source), *spec.csv);
