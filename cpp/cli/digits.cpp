@@ -17,7 +17,6 @@
 
 #include "commands.hpp"
 #include "nntutor/digits.hpp"
-#include "nntutor/threads.hpp"
 #include "nntutor/model_json.hpp"
 #include "nntutor/trainer.hpp"
 #include "options.hpp"
@@ -188,9 +187,7 @@ int train_digits(const std::vector<std::string>& args) {
                               {whole("--epochs", 1, k::ModelLimits::kMaxEpochs),
                                whole("--batch-size", 1, k::ModelLimits::kMaxBatchSize), value("--seed"),
                                value("--hidden"), value("--learning-rate"), value("--digits"),
-                               whole("--least-sure", 0, 1000, "0"), value("--history"), value("--save"),
-                               whole("--threads", 1, k::max_threads(), "1")}});
-  k::set_threads(static_cast<int>(*a.number("--threads")));  // docs/threads.md
+                               whole("--least-sure", 0, 1000, "0"), value("--history"), value("--save")}});
   const bool own = a.positionals() == 1;
   if (own)
     for (const char* option : {"--hidden", "--learning-rate", "--batch-size"})

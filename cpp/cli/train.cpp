@@ -83,9 +83,30 @@ std::string columns(Eigen::Index n, const std::string& kind, const std::vector<s
   return out + (names.size() > 4 ? ", …" : "") + ")";
 }
 
+/// `--threads N` (docs/threads.md): the kernels' thread count, read and set before the other
+/// options are parsed (both train commands take it), and removed from `args`. The same bits with
+/// any count, only faster on N cores.
+std::vector<std::string> take_threads(const std::vector<std::string>& args) {
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--threads") {
+      rest.push_back(args[i]);
+      continue;
+    }
+    if (i + 1 >= args.size()) throw SessionError("--threads: expected a value after it");
+    const long long n = whole_number(args[++i], "--threads");
+    if (n < 1 || n > k::max_threads())
+      throw SessionError("--threads: expected a whole number from 1 to " + std::to_string(k::max_threads()) +
+                         ", got " + std::to_string(n));
+    k::set_threads(static_cast<int>(n));
+  }
+  return rest;
+}
+
 }  // namespace
 
-int train(const std::vector<std::string>& args) {
+int train(const std::vector<std::string>& given) {
+  const std::vector<std::string> args = take_threads(given);
   // `--builtin digits`: the digit quiz's data (digits.cpp).
   for (std::size_t i = 0; i + 1 < args.size(); ++i)
     if (args[i] == "--builtin" && args[i + 1] == "digits") {
@@ -98,7 +119,7 @@ int train(const std::vector<std::string>& args) {
                               true,
                               {value("--features"), value("--targets"), whole("--epochs", 1, k::ModelLimits::kMaxEpochs),
                                value("--samples"), value("--data-seed"), value("--split-seed"), value("--history"),
-                               value("--save"), flag("--builtin"), whole("--threads", 1, k::max_threads(), "1")}});
+                               value("--save"), flag("--builtin")}});
   const bool builtin = a.has("--builtin");
   const std::string& model_path = a.positional(0);
   const std::string source = a.positionals() == 2 ? a.positional(1) : "the built-in data";
@@ -113,8 +134,6 @@ int train(const std::vector<std::string>& args) {
     if (!builtin && a.has(builtin_only)) throw SessionError(std::string(builtin_only) + ": only with --builtin");
 
   k::ModelConfig config = load_model(model_path);
-  // The kernels' threads (docs/threads.md): the same numbers with any count, only faster.
-  k::set_threads(static_cast<int>(*a.number("--threads")));
   if (const auto epochs = a.number("--epochs")) config.fit.epochs = static_cast<int>(*epochs);
   const k::DataSpec spec = data_spec(a, builtin);
   const k::Dataset data = builtin ? k::spectrum_dataset(*spec.builtin) : k::read_csv(read_all(source), *spec.csv);
