@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { browser, button, field } from './harness.mjs';
+import { browser, button, field, withPage } from './harness.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const kSite = fileURLToPath(new URL('../../build/site', import.meta.url));
@@ -106,3 +106,19 @@ test('the digits page uses the threaded worker too and still trains', () => with
   await page.getByText('Training ended after 1 epoch: every epoch ran.').waitFor({ timeout: 60000 });
   await page.getByText(/^Test accuracy: /).waitFor({ timeout: 10000 });
 }));
+
+test('served without COOP/COEP (the harness, as GitHub Pages) the trainer says it runs one thread, and trains',
+  () => withPage(async (page) => {
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), false);
+    assert.match(await page.locator('#threads-status').innerText(),
+      /^1 thread — the server does not send COOP\/COEP \(cross-origin isolation\)/);
+    const threads = field(page, 'threads');
+    assert.equal(await threads.isDisabled(), true);
+    assert.deepEqual(await threads.locator('option').allTextContents(), ['1']);
+    await setField(page, 'samples', '1000');
+    await setField(page, 'epochs', '3');
+    await page.getByText(/^1000 samples: 700 for training/).waitFor();
+    await button(page, 'Train').click();
+    await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 60000 });
+  }, { path: '/trainer.html', ready: false }));
