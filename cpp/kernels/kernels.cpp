@@ -208,9 +208,20 @@ using ConstStrided = Eigen::Map<const Mat<T>, 0, Eigen::OuterStride<>>;
 
 /// Columns of C in a part are a multiple of this (the last part excepted).
 constexpr int kSplitAlign = 4;
-/// Multiply-adds below which a product runs on one thread: the hand-off (a few µs) would cost
-/// more than the half of the work it moves (docs/threads.md has the measurement).
+#if !defined(__wasm__)
+static_assert(Eigen::internal::gebp_traits<float, float>::nr == kSplitAlign &&
+                  Eigen::internal::gebp_traits<double, double>::nr == kSplitAlign,
+              "Eigen's panels of nr columns must be the split's alignment (docs/threads.md)");
+#endif
+/// Multiply-adds below which a product runs on one thread: the hand-off (1–2 µs, plus Eigen's
+/// packing per part natively) would cost about what the half of the work it moves saves. Eigen
+/// natively does 64 × 64 × 64 in ~20 µs, the Wasm SIMD tiles ~3× slower: a loaded-machine
+/// measurement (docs/threads.md), to be redone on an idle one.
+#if defined(__wasm__)
 constexpr double kSplitWork = 1 << 16;
+#else
+constexpr double kSplitWork = 1 << 18;
+#endif
 /// Parameters below which Adam's update runs on one thread.
 constexpr ptrdiff_t kSplitAdam = 1 << 14;
 
@@ -221,7 +232,10 @@ int column_parts(int m, int cols, int k) {
   if (in_part || threads() <= 1) return 1;
   if (m < kSplitAlign || k < kSplitAlign || static_cast<double>(m) * cols * k < kSplitWork) return 1;
   if (m + k + kSplitAlign < 20) return 1;  // Eigen's lazy product would take a part
-  return std::min(threads(), cols / kSplitAlign);
+  // Two parts per thread: the caller and the workers claim parts from one counter, so on a
+  // loaded machine a worker that wakes late leaves more of the product to the caller instead
+  // of making it wait for half of it.
+  return std::min(2 * threads(), cols / kSplitAlign);
 }
 
 /// The columns [first, second) of part `part` of `parts`.
@@ -314,7 +328,7 @@ void gemm_tn(int k, int n, int m, const T* A, int lda, const T* D, int ldd, T* C
 template <class T>
 void adam(ptrdiff_t size, T* theta, const T* g, T* m, T* v, T alpha, T c1, T c2, T eps, Path path) {
   if (threads() > 1 && size >= kSplitAdam && !in_part) {  // ranges of parameters, element by element
-    const int parts = threads();
+    const int parts = 2 * threads();
     const ptrdiff_t blocks = size / kSplitAlign;
     return parallel_for(parts, [&](int part) {
       const ptrdiff_t begin = blocks * part / parts * kSplitAlign;

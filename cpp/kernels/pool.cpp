@@ -109,10 +109,16 @@ class Pool {
   void work() {
     unsigned long long seen = 0;
     for (;;) {
+      // Spin, giving the core away now and then (std::this_thread::yield): on a machine with
+      // more runnable threads than cores, a pure spin would take the time slices the caller
+      // needs for the work between two products.
       const auto until = std::chrono::steady_clock::now() + kSpin;
       for (int spins = 0; generation_.load(std::memory_order_acquire) == seen; ++spins) {
         relax();
-        if ((spins & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+        if ((spins & 63) == 63) {
+          if (std::chrono::steady_clock::now() > until) break;
+          std::this_thread::yield();
+        }
       }
       void (*body)(void*, int) = nullptr;
       void* context = nullptr;
