@@ -10,7 +10,7 @@
 // example in each. Build first (scripts/bench.sh).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import createTrainer from '../build/wasm/nntutor_train_wasm.js';
+import createThreaded from '../build/wasm/nntutor_train_mt_wasm.js';
 import { serve } from './serve.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -337,3 +338,79 @@ console.log(`  Wasm / native (time per sample; goal ≤ 1.3×): Node float64 ${r
 await digitsBench();
 console.log('One training step of the lecture\'s 1-1-1 example');
 console.log(`  ours native ${ourStepNative.toFixed(2)} µs, ours Wasm ${ourStepWasm.toFixed(2)} µs (goal < 5 µs); TensorFlow.js trainOnBatch: CPU ${tfStepCpu.toFixed(0)} µs, Wasm ${tfStepWasm.toFixed(0)} µs`);
+
+// ---- Threads (docs/threads.md): 1 against 2 threads in each runner, alternated 1, 2, 1, 2 so
+// that both see the same load; the better of the two runs of each is printed. The products are
+// split by columns of C (never the batch): the numbers are the same bits on any count. ----
+
+const nativeThreads = (dtype, threads) => Number(execFileSync(join(root, 'build/native/nntutor_bench'),
+  ['--keras', modelFile(dtype), String(kSamples), String(kOurEpochs), String(threads)], { encoding: 'utf8' }));
+const threaded = await createThreaded();
+function nodeThreads(dtype, threads) {
+  unwrap(threaded.setThreads(threads));
+  const trainer = new threaded.Trainer();
+  unwrap(trainer.loadData(JSON.stringify({ builtin: { samples: kSamples, seed: 1 } }), ''));
+  const started = JSON.parse(unwrap(trainer.start(JSON.stringify(modelWith(dtype)))));
+  unwrap(trainer.epoch());
+  const start = performance.now();
+  for (let e = 0; e < kOurEpochs; e += 1) unwrap(trainer.epoch());
+  const rate = (started.train * kOurEpochs) / ((performance.now() - start) / 1000);
+  trainer.delete();
+  return rate;
+}
+/// The trainer page served cross-origin isolated (its worker runs nntutor_train_mt_wasm.js), the
+/// count chosen with its "threads" control: samples per second as the page measures them.
+async function chromiumThreads(dtype, threads) {
+  const server = await serve(join(root, 'build/site'), { port: 0, isolate: true });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/trainer.html`);
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+    if (!await page.evaluate(() => globalThis.crossOriginIsolated)) throw new Error('the page is not cross-origin isolated');
+    const set = async (label, value) => {
+      const box = page.getByLabel(label, { exact: true });
+      await box.fill(value);
+      await box.press('Tab');
+    };
+    await set('samples', String(kSamples));
+    await set('epochs', String(kOurEpochs + 1));
+    await page.getByLabel('numbers (dtype)').selectOption(dtype);
+    await page.getByLabel('threads', { exact: true }).selectOption(String(threads));
+    await page.getByText(new RegExp(`^Training on ${threads} threads?`)).waitFor();
+    await page.getByText(`${kSamples} samples:`).waitFor();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByText(/Training ended after/).waitFor({ timeout: 120000 });
+    const ms = await page.evaluate(() => performance.getEntriesByName('nntutor:training').at(-1).duration);
+    return (ready.train * (kOurEpochs + 1)) / (ms / 1000);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+const loadBefore = loadavg()[0];
+const threadRuns = [];
+for (const [name, measure] of [
+  ['native (g++ -O3), float64', (n) => nativeThreads('float64', n)],
+  ['native (g++ -O3), float32', (n) => nativeThreads('float32', n)],
+  ['Wasm under Node (worker_threads), float64', (n) => nodeThreads('float64', n)],
+  ['Wasm under Node (worker_threads), float32', (n) => nodeThreads('float32', n)],
+  ['Wasm in Chromium (isolated page), float64', (n) => chromiumThreads('float64', n)],
+  ['Wasm in Chromium (isolated page), float32', (n) => chromiumThreads('float32', n)],
+]) {
+  const one = [];
+  const two = [];
+  for (let run = 0; run < 2; run += 1) {
+    one.push(await measure(1));
+    two.push(await measure(2));
+  }
+  threadRuns.push({ name, one, two });
+}
+threaded.PThread?.terminateAllThreads();
+console.log(`Threads: 1 against 2 (alternated 1, 2, 1, 2; the better run of each; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}; goal: 2 threads ≥ 1.6× one)`);
+for (const { name, one, two } of threadRuns) {
+  const a = Math.max(...one);
+  const b = Math.max(...two);
+  console.log(`  ${`ours, ${name}`.padEnd(52)}${a.toFixed(0).padStart(8)} / ${b.toFixed(0).padStart(8)} samples/s   ${(b / a).toFixed(2)}×` +
+              `   (runs: ${one.map((v) => v.toFixed(0)).join(', ')} / ${two.map((v) => v.toFixed(0)).join(', ')})`);
+}

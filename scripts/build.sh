@@ -63,6 +63,8 @@ for t in "${targets[@]}"; do
       cp build/wasm/nntutor_wasm.js build/wasm/nntutor_wasm.wasm build/wasm/nntutor_check_wasm.js \
         build/wasm/nntutor_train_wasm.js build/wasm/nntutor_explorer_wasm.js \
         build/wasm/nntutor_instructor_wasm.js build/wasm/nntutor_wired_wasm.js build/site.tmp/
+      # The threaded trainer (docs/threads.md): its module and the script its pthreads start with.
+      cp build/wasm/nntutor_train_mt_wasm.js build/wasm/nntutor_train_mt_wasm.worker.js build/site.tmp/
       # Third-party files the page serves itself (no CDN): KaTeX with its fonts, and uPlot.
       mkdir -p build/site.tmp/vendor/katex build/site.tmp/vendor/uplot
       cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css build/site.tmp/vendor/katex/

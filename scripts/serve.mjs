@@ -1,5 +1,6 @@
 // A small static file server for the built site (build/site), bound to the loopback address.
-// Usage: node scripts/serve.mjs [DIR] ; PORT (default 8000) and HOST (default 127.0.0.1) override.
+// Usage: node scripts/serve.mjs [DIR] ; PORT (default 8000) and HOST (default 127.0.0.1) override;
+// ISOLATE=0 leaves out the cross-origin isolation headers (the trainer then runs on one thread).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -32,9 +33,22 @@ export const kSecurityHeaders = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/// Starts serving `root`; resolves to the http.Server once it listens.
-export function serve(root, { port = 8000, host = '127.0.0.1' } = {}) {
+/// The headers that make a page cross-origin isolated (docs/threads.md): a page opened by another
+/// site shares no browsing context group with it (COOP), and every resource must be same-origin
+/// or agree to be embedded (COEP; the pages load nothing from elsewhere). Then `crossOriginIsolated`
+/// is true, SharedArrayBuffer exists, and the trainer's worker runs the threaded module.
+export const kIsolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/// Starts serving `root`; resolves to the http.Server once it listens. `isolate` adds the
+/// isolation headers above to every response (`npm start` does; the e2e harness's server does not,
+/// so the pages are tested as a host without those headers serves them, and tests/e2e/threads.test.mjs
+/// serves them isolated).
+export function serve(root, { port = 8000, host = '127.0.0.1', isolate = false } = {}) {
   const base = resolve(root);
+  const headers = isolate ? { ...kSecurityHeaders, ...kIsolationHeaders } : kSecurityHeaders;
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -42,11 +56,11 @@ export function serve(root, { port = 8000, host = '127.0.0.1' } = {}) {
       if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error('outside'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { ...kSecurityHeaders, 'Content-Type': kTypes[extname(file)] ?? 'application/octet-stream',
+      res.writeHead(200, { ...headers, 'Content-Type': kTypes[extname(file)] ?? 'application/octet-stream',
                            'Cache-Control': 'no-cache' });
       res.end(body);
     } catch (e) {
-      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, { ...kSecurityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'not found\n' : 'server error\n');
     }
   });
@@ -60,7 +74,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const root = process.argv[2] ?? 'build/site';
   const port = Number(process.env.PORT ?? 8000);
   const host = process.env.HOST ?? '127.0.0.1';
-  serve(root, { port, host }).then(
-    () => console.log(`nntutor: serving ${root} at http://localhost:${port}/  (Ctrl+C to stop)`),
+  const isolate = process.env.ISOLATE !== '0';
+  serve(root, { port, host, isolate }).then(
+    () => console.log(`nntutor: serving ${root} at http://localhost:${port}/  (Ctrl+C to stop)` +
+                      (isolate ? '; cross-origin isolated (threads)' : '')),
     (e) => { console.error(`nntutor: cannot serve on port ${port}: ${e.message}`); process.exit(2); });
 }

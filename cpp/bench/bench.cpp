@@ -2,9 +2,10 @@
 // Prints one line per case: name, microseconds per step.
 // `nntutor_bench --assignment SESSION.json`: the median milliseconds of the Assignment 4 check
 // (its learning-rate sweep and bisection) over 51 runs.
-// `nntutor_bench --keras MODEL.json SAMPLES EPOCHS`: trains the model on the built-in spectra
+// `nntutor_bench --keras MODEL.json SAMPLES EPOCHS [THREADS]`: trains the model on the built-in spectra
 // (SAMPLES, seed 1, split 70/20/10) as the trainer page does, one warm-up epoch then EPOCHS;
 // prints the training samples per second (validation included in the time, as in fit()).
+// THREADS (default 1): the kernels' threads (docs/threads.md).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,6 +19,7 @@
 
 #include "nntutor/assignment.hpp"
 #include "nntutor/session.hpp"
+#include "nntutor/threads.hpp"
 #include "nntutor/trainer.hpp"
 
 namespace {
@@ -93,8 +95,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: nntutor_bench NAME=SESSION.json ... | --assignment SESSION.json\n");
     return 2;
   }
-  if (std::string(argv[1]) == "--keras" && argc == 5) {
+  if (std::string(argv[1]) == "--keras" && (argc == 5 || argc == 6)) {
     try {
+      if (argc == 6) nntutor::keras::set_threads(std::stoi(argv[5]));
       std::printf("%.1f\n", keras_samples_per_second(read_file(argv[2]), std::stoi(argv[3]), std::stoi(argv[4])));
       return 0;
     } catch (const std::exception& e) {

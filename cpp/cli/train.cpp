@@ -1,5 +1,5 @@
 // `nntutor train MODEL.json DATA.csv|--builtin [--features COLS] [--targets COLS] [--epochs N]
-// [--samples N] [--data-seed S] [--split-seed S] [--history H.csv] [--save OUT.json]`:
+// [--samples N] [--data-seed S] [--split-seed S] [--history H.csv] [--save OUT.json] [--threads N]`:
 // Keras' fit on the data split 70/20/10, with a progress bar on standard error.
 #include <chrono>
 #include <cstdio>
@@ -13,6 +13,7 @@
 #include "nntutor/dataset.hpp"
 #include "nntutor/fit.hpp"
 #include "nntutor/model_json.hpp"
+#include "nntutor/threads.hpp"
 #include "nntutor/trainer.hpp"
 #include "options.hpp"
 
@@ -82,9 +83,30 @@ std::string columns(Eigen::Index n, const std::string& kind, const std::vector<s
   return out + (names.size() > 4 ? ", …" : "") + ")";
 }
 
+/// `--threads N` (docs/threads.md): the kernels' thread count, read and set before the other
+/// options are parsed (both train commands take it), and removed from `args`. The same bits with
+/// any count, only faster on N cores.
+std::vector<std::string> take_threads(const std::vector<std::string>& args) {
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--threads") {
+      rest.push_back(args[i]);
+      continue;
+    }
+    if (i + 1 >= args.size()) throw SessionError("--threads: expected a value after it");
+    const long long n = whole_number(args[++i], "--threads");
+    if (n < 1 || n > k::max_threads())
+      throw SessionError("--threads: expected a whole number from 1 to " + std::to_string(k::max_threads()) +
+                         ", got " + std::to_string(n));
+    k::set_threads(static_cast<int>(n));
+  }
+  return rest;
+}
+
 }  // namespace
 
-int train(const std::vector<std::string>& args) {
+int train(const std::vector<std::string>& given) {
+  const std::vector<std::string> args = take_threads(given);
   // `--builtin digits`: the digit quiz's data (digits.cpp).
   for (std::size_t i = 0; i + 1 < args.size(); ++i)
     if (args[i] == "--builtin" && args[i + 1] == "digits") {

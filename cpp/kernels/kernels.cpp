@@ -4,7 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <utility>
 #include <vector>
+
+#include "pool.hpp"
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -195,11 +198,76 @@ template <class T>
 using ConstStrided = Eigen::Map<const Mat<T>, 0, Eigen::OuterStride<>>;
 #endif
 
+// ---- Threads (pool.hpp, docs/threads.md): a product is split by columns of C, never by samples
+// of the batch, so that every element of C is computed by the same operations with any number
+// of threads. The split points are multiples of kSplitAlign columns and the last part takes the
+// remainder: a column falls in a tile of 4 columns (these kernels' tiles, Eigen's `nr`) or in the
+// tail in every part exactly as in the whole product. Eigen's other choices (the lazy product
+// below EIGEN_GEMM_TO_COEFFBASED_THRESHOLD, its blocking of the sum) depend on the sizes a part
+// keeps (rows and terms), and its products of one row or one column (gemv) are never split. ----
+
+/// Columns of C in a part are a multiple of this (the last part excepted).
+constexpr int kSplitAlign = 4;
+#if !defined(__wasm__)
+static_assert(Eigen::internal::gebp_traits<float, float>::nr == kSplitAlign &&
+                  Eigen::internal::gebp_traits<double, double>::nr == kSplitAlign,
+              "Eigen's panels of nr columns must be the split's alignment (docs/threads.md)");
+#endif
+/// Multiply-adds below which a product runs on one thread: the hand-off (1–2 µs, plus Eigen's
+/// packing per part natively) would cost about what the half of the work it moves saves. Eigen
+/// natively does 64 × 64 × 64 in ~20 µs, the Wasm SIMD tiles ~3× slower: a loaded-machine
+/// measurement (docs/threads.md), to be redone on an idle one.
+#if defined(__wasm__)
+constexpr double kSplitWork = 1 << 16;
+#else
+constexpr double kSplitWork = 1 << 18;
+#endif
+/// Parameters below which Adam's update runs on one thread.
+constexpr ptrdiff_t kSplitAdam = 1 << 14;
+
+thread_local bool in_part = false;  // a part of a split product: never split again
+
+/// How many parts to split a product of `cols` columns of C (m rows, k terms) into.
+int column_parts(int m, int cols, int k) {
+  if (in_part || threads() <= 1) return 1;
+  if (m < kSplitAlign || k < kSplitAlign || static_cast<double>(m) * cols * k < kSplitWork) return 1;
+  if (m + k + kSplitAlign < 20) return 1;  // Eigen's lazy product would take a part
+  // Two parts per thread: the caller and the workers claim parts from one counter, so on a
+  // loaded machine a worker that wakes late leaves more of the product to the caller instead
+  // of making it wait for half of it.
+  return std::min(2 * threads(), cols / kSplitAlign);
+}
+
+/// The columns [first, second) of part `part` of `parts`.
+std::pair<int, int> column_range(int cols, int parts, int part) {
+  const long long blocks = cols / kSplitAlign;
+  const int begin = static_cast<int>(blocks * part / parts) * kSplitAlign;
+  const int end = part + 1 == parts ? cols : static_cast<int>(blocks * (part + 1) / parts) * kSplitAlign;
+  return {begin, end};
+}
+
+/// Runs f(first, count) on each part, on the pool.
+template <class F>
+void split_columns(int cols, int parts, F&& f) {
+  parallel_for(parts, [&](int part) {
+    const auto [begin, end] = column_range(cols, parts, part);
+    const bool outer = in_part;
+    in_part = true;
+    f(begin, end - begin);
+    in_part = outer;
+  });
+}
+
 }  // namespace
 
 template <class T>
 void gemm_nn(int m, int n, int k, const T* A, int lda, const T* B, int ldb, const T* bias, T* C,
              int ldc, Path path) {
+  if (const int parts = column_parts(m, n, k); parts > 1)
+    return split_columns(n, parts, [&](int j, int cols) {
+      gemm_nn<T>(m, cols, k, A, lda, B + static_cast<ptrdiff_t>(j) * ldb, ldb, bias,
+                 C + static_cast<ptrdiff_t>(j) * ldc, ldc, path);
+    });
   if (path == Path::kPortable)
     return blocked_nb<Scalar<T>>(m, n, k, A, lda, B, 1, ldb, bias, C, ldc);
 #if defined(__wasm_simd128__)
@@ -218,6 +286,10 @@ void gemm_nn(int m, int n, int k, const T* A, int lda, const T* B, int ldb, cons
 
 template <class T>
 void gemm_nt(int m, int k, int n, const T* D, int ldd, const T* B, int ldb, T* C, int ldc, Path path) {
+  if (const int parts = column_parts(m, k, n); parts > 1)  // columns of C = rows of B
+    return split_columns(k, parts, [&](int q, int cols) {
+      gemm_nt<T>(m, cols, n, D, ldd, B + q, ldb, C + static_cast<ptrdiff_t>(q) * ldc, ldc, path);
+    });
   if (path == Path::kPortable) return blocked_nb<Scalar<T>>(m, k, n, D, ldd, B, ldb, 1, static_cast<const T*>(nullptr), C, ldc);
 #if defined(__wasm_simd128__)
   blocked_nb<typename Simd<T>::type>(m, k, n, D, ldd, B, ldb, 1, static_cast<const T*>(nullptr), C, ldc);
@@ -234,6 +306,11 @@ void gemm_nt(int m, int k, int n, const T* D, int ldd, const T* B, int ldb, T* C
 
 template <class T>
 void gemm_tn(int k, int n, int m, const T* A, int lda, const T* D, int ldd, T* C, int ldc, Path path) {
+  if (const int parts = column_parts(k, n, m); parts > 1)
+    return split_columns(n, parts, [&](int j, int cols) {
+      gemm_tn<T>(k, cols, m, A, lda, D + static_cast<ptrdiff_t>(j) * ldd, ldd,
+                 C + static_cast<ptrdiff_t>(j) * ldc, ldc, path);
+    });
   if (path == Path::kPortable) return blocked_tn<Scalar<T>>(k, n, m, A, lda, D, ldd, C, ldc);
 #if defined(__wasm_simd128__)
   blocked_tn<typename Simd<T>::type>(k, n, m, A, lda, D, ldd, C, ldc);
@@ -250,6 +327,17 @@ void gemm_tn(int k, int n, int m, const T* A, int lda, const T* D, int ldd, T* C
 
 template <class T>
 void adam(ptrdiff_t size, T* theta, const T* g, T* m, T* v, T alpha, T c1, T c2, T eps, Path path) {
+  if (threads() > 1 && size >= kSplitAdam && !in_part) {  // ranges of parameters, element by element
+    const int parts = 2 * threads();
+    const ptrdiff_t blocks = size / kSplitAlign;
+    return parallel_for(parts, [&](int part) {
+      const ptrdiff_t begin = blocks * part / parts * kSplitAlign;
+      const ptrdiff_t end = part + 1 == parts ? size : blocks * (part + 1) / parts * kSplitAlign;
+      in_part = true;
+      adam<T>(end - begin, theta + begin, g + begin, m + begin, v + begin, alpha, c1, c2, eps, path);
+      in_part = false;
+    });
+  }
 #if defined(__wasm_simd128__)
   if (path == Path::kBest) return adam_loop<typename Simd<T>::type>(size, theta, g, m, v, alpha, c1, c2, eps);
 #endif

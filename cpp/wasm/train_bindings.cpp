@@ -11,6 +11,7 @@
 #include "nntutor/kernel_check.hpp"
 #include "nntutor/digits.hpp"
 #include "nntutor/model_schema.hpp"
+#include "nntutor/threads.hpp"
 #include "nntutor/trainer.hpp"
 #include "result.hpp"
 
@@ -79,6 +80,16 @@ Result digits_quiz() {
   return guarded([] { return nntutor::keras::digits_quiz_json(); });
 }
 
+// Threads (docs/threads.md): 1 to max in the threaded module (nntutor_train_mt_wasm.js), 1 to 1
+// in this one. Set between epochs, never during one.
+Result set_threads(int n) {
+  return guarded([&] {
+    nntutor::keras::set_threads(n);
+    return nntutor::keras::threads_json();
+  });
+}
+std::string threads() { return nntutor::keras::threads_json(); }
+
 std::string version() { return NNTUTOR_VERSION; }
 /// The activations, losses and optimizers the trainer page offers in its selects.
 std::string schema() { return nntutor::keras::model_schema_json(); }
@@ -93,6 +104,8 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
   emscripten::function("version", &version);
   emscripten::function("schema", &schema);
   emscripten::function("kernelCheck", &kernel_check);
+  emscripten::function("setThreads", &set_threads);
+  emscripten::function("threads", &threads);
   emscripten::function("digitsModel", &digits_model);
   emscripten::function("digitsCheckModel", &digits_check_model);
   emscripten::function("digitsPreprocess", &digits_preprocess);

@@ -150,6 +150,7 @@ worker.onmessage = (event) => {
     case 'data': answer('data', { shape: m.shape }); break;
     case 'summary': answer('summary', { summary: m.summary }); break;
     case 'model': answer('model', { json: m.json }); break;
+    case 'threads': answer('threads', m); break;
     case 'started': onStarted(m.ready); break;
     case 'epoch': onEpoch(m.logs, m.elapsed); break;
     case 'paused': onPaused(m.elapsed); break;
@@ -476,10 +477,40 @@ for (const key of [...kFormKeys, 'samples', 'noise', 'dataSeed', 'csv-features',
   byId(key).addEventListener('change', () => refreshSummary());
 }
 
+// ---- Threads (docs/threads.md) ----
+
+/// The thread control and what runs: the count and its limits are the core's (the module's
+/// `threads()`); whether the page is isolated is the browser's.
+function renderThreads({ threads, isolated, threaded, cores }) {
+  const select = byId('threads');
+  const { threads: n, min, max } = threads;
+  const counts = Array.from({ length: max - min + 1 }, (_, i) => String(min + i));
+  select.replaceChildren(...counts.map((c) => new Option(c, c)));
+  select.value = String(n);
+  select.disabled = max <= 1;
+  byId('threads-status').textContent = threaded
+    ? `Training on ${n} ${n === 1 ? 'thread' : 'threads'} (this page is cross-origin isolated; ${cores} cores). The numbers are the same on any count.`
+    : isolated
+      ? '1 thread: this device reports a single core.'
+      : '1 thread — the server does not send COOP/COEP (cross-origin isolation), so the page cannot share memory with more workers; see docs/threads.md.';
+}
+
+async function askThreads(payload) {
+  const reply = await ask('threads', payload);
+  if (reply.error) {
+    byId('threads-status').textContent = reply.error;
+    return;
+  }
+  renderThreads(reply);
+}
+
+byId('threads').addEventListener('change', () => askThreads({ threads: Number(byId('threads').value) }));
+
 // ---- Start ----
 
 // The selects come from the core's schema: the form is set once the worker has it.
-ask('schema', {}).then(({ schema }) => {
+ask('schema', {}).then(async ({ schema }) => {
+  await askThreads({});
   fillChoices(schema);
   setForm(kLectureForm);
   page.state = 'idle';

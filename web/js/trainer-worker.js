@@ -4,15 +4,26 @@
 // Every number and message comes from the core; this file only carries messages.
 //
 // Page → worker: {type: 'schema'} | {type: 'data', data, file?} | {type: 'summary', model} | {type: 'train', model}
-//   | {type: 'pause'} | {type: 'resume'} | {type: 'stop'} | {type: 'model'}
+//   | {type: 'pause'} | {type: 'resume'} | {type: 'stop'} | {type: 'model'} | {type: 'threads', threads?}
 // Worker → page: {type: 'schema', schema} | {type: 'data', shape} | {type: 'summary', summary} | {type: 'started', ready}
 //   | {type: 'epoch', logs, elapsed} | {type: 'paused'} | {type: 'done', result, elapsed}
 //   | {type: 'model', json} | {type: 'error', of, message}
 // The digits page (web/digits.html, docs/digits.md) adds one request/answer pair, matched by id:
 //   page → worker {type: 'digits', id, call, args}; worker → page {type: 'digits', id, value} or
 //   {type: 'digits', id, error}. The calls are the keys of `digitsCalls` below.
+//
+// Threads (docs/threads.md): on a cross-origin isolated page (the server sends COOP/COEP, so
+// SharedArrayBuffer exists) with more than one core, the worker runs the threaded module
+// (nntutor_train_mt_wasm.js, its pthreads nested Web Workers started with it); else the
+// single-threaded one, as a static host without those headers serves it.
+//   page → worker {type: 'threads', threads?}; worker → page {type: 'threads', threads: {threads,
+//   min, max} (the core's), isolated, threaded, cores}. A count set during training applies from
+//   the next epoch (the epoch runs between messages); the numbers are the same bits on any count.
 /* global createTrainer */
-importScripts('../nntutor_train_wasm.js');
+const kCores = self.navigator?.hardwareConcurrency ?? 1;
+const kThreaded = self.crossOriginIsolated === true && kCores > 1;
+const kModuleFile = kThreaded ? '../nntutor_train_mt_wasm.js' : '../nntutor_train_wasm.js';
+importScripts(kModuleFile);
 
 // The largest CSV read (the core's DataLimits::kMaxCsvBytes, 64 MiB): larger files are refused
 // before a byte of them is read.
@@ -24,7 +35,24 @@ let paused = false;
 let stopping = false;
 let running = false;
 let elapsed = 0;
-const ready = createTrainer().then((m) => { module = m; });
+/// The threaded module's pthreads load its script (and its .worker.js) by URL: relative to this
+/// worker's folder, the default, they would be looked for in js/.
+const kModuleUrl = new URL(kModuleFile, self.location.href).href;
+const ready = createTrainer(kThreaded ? {
+  mainScriptUrlOrBlob: kModuleUrl,
+  locateFile: (file) => new URL(`../${file}`, self.location.href).href,
+} : {}).then((m) => {
+  module = m;
+  // As many threads as cores, up to the module's limit (the core's).
+  const { max } = JSON.parse(module.threads());
+  if (kThreaded) module.setThreads(Math.min(kCores, max));
+});
+
+/// The thread count and its limits, as the core states them, and why.
+function threadsMessage() {
+  return { type: 'threads', threads: JSON.parse(module.threads()), isolated: self.crossOriginIsolated === true,
+           threaded: kThreaded, cores: kCores };
+}
 
 function fail(of, message) {
   postMessage({ type: 'error', of, message });
@@ -168,6 +196,10 @@ onmessage = async (event) => {
     }
     case 'digits':
       await digitsCall(message);
+      break;
+    case 'threads':
+      if (message.threads !== undefined && value(module.setThreads(message.threads), 'threads') === null) break;
+      postMessage(threadsMessage());
       break;
     case 'pause':
       paused = true;

@@ -1,0 +1,124 @@
+// Threads where the page allows (issue 13, docs/threads.md): served with COOP/COEP (`npm start`'s
+// server, isolate: true) every page still loads and works; the trainer page says it trains on 2
+// threads, trains, and a count of 1 chosen with its control gives the same model to the last
+// bit. The harness's own server sends no such headers, as a static host: its trainer suites
+// cover the single-threaded page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { browser, button, field, withPage } from './harness.mjs';
+import { serve } from '../../scripts/serve.mjs';
+
+const kSite = fileURLToPath(new URL('../../build/site', import.meta.url));
+let server;
+let origin;
+
+before(async () => {
+  server = await serve(kSite, { port: 0, isolate: true });
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => new Promise((done) => (server ? server.close(done) : done())));
+
+/// Opens `path` on the isolated server in a fresh context, runs body(page), then fails on any
+/// page error, console error or warning, or request that left the server (as the harness's withPage).
+async function withIsolated(path, body) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol !== 'data:' && url.origin !== origin) problems.push(`request to ${r.url()}`);
+  });
+  try {
+    await page.goto(`${origin}${path}`);
+    await body(page);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(problems, []);
+}
+
+async function setField(page, name, value) {
+  await field(page, name).fill(value);
+  await field(page, name).press('Tab');
+}
+
+test('every page loads and starts under COOP/COEP, cross-origin isolated', async () => {
+  const pages = [
+    ['/index.html', (page) => page.getByRole('button', { name: 'Step', exact: true }).waitFor()],
+    ['/trainer.html', (page) => page.getByText('Ready: press Train.').waitFor({ timeout: 30000 })],
+    ['/digits.html', (page) => page.getByRole('heading', { level: 1 }).waitFor()],
+    ['/wired.html', (page) => page.getByRole('heading', { level: 1 }).waitFor()],
+    ['/explorer.html', (page) => page.getByRole('heading', { level: 1 }).waitFor()],
+    ['/instructor.html', (page) => page.getByRole('heading', { level: 1 }).waitFor()],
+  ];
+  for (const [path, started] of pages) {
+    await withIsolated(path, async (page) => {
+      await started(page);
+      assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true, path);
+    });
+  }
+});
+
+/// Trains the lecture model on 1000 samples for 3 epochs and returns the saved model's JSON.
+async function trainAndSave(page) {
+  await button(page, 'Train').click();
+  await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 60000 });
+  const last = await page.locator('#history-last').innerText();
+  const download = page.waitForEvent('download');
+  await button(page, 'Save model').click();
+  return { last, model: await readFile(await (await download).path(), 'utf8') };
+}
+
+test('the isolated trainer trains on 2 threads, and 1 thread chosen by the user gives the same bits',
+  () => withIsolated('/trainer.html', async (page) => {
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+    const status = page.locator('#threads-status');
+    assert.match(await status.innerText(), /^Training on 2 threads \(this page is cross-origin isolated; 2 cores\)/);
+    const threads = field(page, 'threads');
+    assert.equal(await threads.inputValue(), '2');
+    assert.deepEqual(await threads.locator('option').allTextContents(), ['1', '2', '3', '4']);  // the core's limits
+    await setField(page, 'samples', '1000');
+    await setField(page, 'epochs', '3');
+    await page.getByText(/^1000 samples: 700 for training/).waitFor();
+    const two = await trainAndSave(page);
+    await threads.selectOption('1');
+    await page.getByText(/^Training on 1 thread \(this page is cross-origin isolated/).waitFor();
+    const one = await trainAndSave(page);
+    assert.match(one.last, /^Epoch 3: loss [\d.e-]+, val_loss [\d.e-]+/);
+    assert.equal(one.last, two.last);
+    assert.ok(one.model.length > 10000, `a model was saved (${one.model.length} bytes)`);
+    assert.equal(one.model, two.model, 'the weights of 1 and 2 threads, to the last digit of every number');
+  }));
+
+test('the digits page uses the threaded worker too and still trains', () => withIsolated('/digits.html', async (page) => {
+  await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+  await setField(page, 'epochs', '1');
+  await page.waitForFunction(() => !document.getElementById('train').disabled);
+  await button(page, 'Train').click();
+  await page.getByText('Training ended after 1 epoch: every epoch ran.').waitFor({ timeout: 60000 });
+  await page.getByText(/^Test accuracy: /).waitFor({ timeout: 10000 });
+}));
+
+test('served without COOP/COEP (the harness, as GitHub Pages) the trainer says it runs one thread, and trains',
+  () => withPage(async (page) => {
+    await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
+    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), false);
+    assert.match(await page.locator('#threads-status').innerText(),
+      /^1 thread — the server does not send COOP\/COEP \(cross-origin isolation\)/);
+    const threads = field(page, 'threads');
+    assert.equal(await threads.isDisabled(), true);
+    assert.deepEqual(await threads.locator('option').allTextContents(), ['1']);
+    await setField(page, 'samples', '1000');
+    await setField(page, 'epochs', '3');
+    await page.getByText(/^1000 samples: 700 for training/).waitFor();
+    await button(page, 'Train').click();
+    await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 60000 });
+  }, { path: '/trainer.html', ready: false }));
