@@ -12,10 +12,10 @@
 #
 # The order of work, for a 2-core machine:
 #   1. builds, one after another, each on both cores (ccache serves what any checkout compiled);
-#   2. two lanes side by side: the GoogleTest suites (native, then asan; CPU-bound, ctest -j2)
-#      and the Node suites (js, then e2e; mostly waiting on Chromium and the pages' tasks, so
-#      several test files run at once); each suite's output goes to build/test-logs/SUITE.log,
-#      a line says when it ends, and the whole log of a failing suite is printed;
+#   2. two lanes side by side: the browser suite (e2e, three test files at once), the longest,
+#      and the others one after another (native, js, asan); each suite's output goes to
+#      build/test-logs/SUITE.log, a line says when it ends, and the whole log of a failing suite
+#      is printed;
 #   3. the fuzz targets last, alone (all four at once for the same seconds).
 # NNTUTOR_TEST_LANES=1 runs the suites one after another instead, with their output live.
 set -uo pipefail
@@ -139,10 +139,12 @@ runs_start=$SECONDS
 if [ "$lanes" = 1 ]; then
   for s in "${suites[@]}"; do run_suite "$s" 1; done
 else
-  echo "== running: native, asan | js, e2e side by side, then fuzz =="
-  ( for s in native asan; do asked $s && run_suite $s 0; done ) &
+  # The browser suite is the longest: it starts at once, alone in its lane; the others follow
+  # one another in the second lane.
+  echo "== running: e2e | native, js, asan side by side, then fuzz =="
+  ( for s in native js asan; do asked $s && run_suite $s 0; done ) &
   gtest_lane=$!
-  ( for s in js e2e; do asked $s && run_suite $s 0; done ) &
+  ( asked e2e && run_suite e2e 0 ) &
   node_lane=$!
   wait $gtest_lane $node_lane
   asked fuzz && run_suite fuzz 0
