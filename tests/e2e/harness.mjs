@@ -35,11 +35,13 @@ after(async () => {
 });
 
 /// Opens the page in a fresh context, waits until the engine is ready, runs `body(page)`,
-/// then fails on any page error, console error or request that left the local server.
-export async function withPage(body, { viewport = kDesktop, ready = true, allow = [], path = '/', context: given } = {}) {
+/// then fails on any page error, console error or request that left the local server
+/// (`at`: another server's origin, e.g. threads.test.mjs's cross-origin isolated one).
+export async function withPage(body, { viewport = kDesktop, ready = true, allow = [], path = '/', context: given,
+  at = origin, timeout = 5000 } = {}) {
   const context = given ?? await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(timeout);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -47,10 +49,10 @@ export async function withPage(body, { viewport = kDesktop, ready = true, allow 
   });
   page.on('request', (r) => {
     const url = new URL(r.url());
-    if (url.protocol !== 'data:' && url.origin !== origin) problems.push(`request to ${r.url()}`);
+    if (url.protocol !== 'data:' && url.origin !== at) problems.push(`request to ${r.url()}`);
   });
   try {
-    await page.goto(`${origin}${path}`);
+    await page.goto(`${at}${path}`);
     if (ready) await waitEnabled(button(page, 'Step'));
     await body(page);
   } finally {

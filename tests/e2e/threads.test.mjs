@@ -20,29 +20,9 @@ before(async () => {
 });
 after(() => new Promise((done) => (server ? server.close(done) : done())));
 
-/// Opens `path` on the isolated server in a fresh context, runs body(page), then fails on any
-/// page error, console error or warning, or request that left the server (as the harness's withPage).
-async function withIsolated(path, body) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (url.protocol !== 'data:' && url.origin !== origin) problems.push(`request to ${r.url()}`);
-  });
-  try {
-    await page.goto(`${origin}${path}`);
-    await body(page);
-  } finally {
-    await context.close();
-  }
-  assert.deepEqual(problems, []);
-}
+/// Opens `path` on the isolated server: the harness's withPage (a fresh context; fails on any page
+/// error, console error or warning, or request that left the server) at this server's origin.
+const withIsolated = (path, body) => withPage(body, { path, ready: false, at: origin, timeout: 10000 });
 
 async function setField(page, name, value) {
   await field(page, name).fill(value);
