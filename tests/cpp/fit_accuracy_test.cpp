@@ -41,20 +41,6 @@ ModelConfig classifier() {
   return c;
 }
 
-/// argmax P = argmax Y per column, counted by hand (the first of equal values wins).
-int by_hand(const Matrix& P, const Matrix& Y) {
-  int correct = 0;
-  for (Eigen::Index s = 0; s < P.cols(); ++s) {
-    Eigen::Index p = 0, t = 0;
-    for (Eigen::Index k = 1; k < P.rows(); ++k) {
-      if (P(k, s) > P(p, s)) p = k;
-      if (Y(k, s) > Y(t, s)) t = k;
-    }
-    correct += p == t ? 1 : 0;
-  }
-  return correct;
-}
-
 TEST(FitAccuracy, CountCorrectTakesTheFirstOfEqualOutputs) {
   Matrix P(3, 4), Y(3, 4);
   P << 0.2, 0.5, 0.4, 0.1,
@@ -80,13 +66,13 @@ TEST(FitAccuracy, TrainingAccuracyIsCountedOnEachBatchBeforeItsUpdate) {
   for (Eigen::Index start = 0; start < 30; start += 7) {
     const Eigen::Index n = std::min<Eigen::Index>(7, 30 - start);
     const Matrix X = train.X.middleCols(start, n), Y = train.Y.middleCols(start, n);
-    correct += by_hand(manual.predict(X), Y);
+    correct += nntutor_test::correct_by_hand(manual.predict(X), Y);
     manual.train_on_batch(X, Y);
   }
   ASSERT_TRUE(r.history[0].accuracy.has_value());
   EXPECT_DOUBLE_EQ(*r.history[0].accuracy, correct / 30.0);
   ASSERT_TRUE(r.history[0].val_accuracy.has_value());
-  EXPECT_DOUBLE_EQ(*r.history[0].val_accuracy, by_hand(fitted.predict(validation.X), validation.Y) / 12.0);
+  EXPECT_DOUBLE_EQ(*r.history[0].val_accuracy, nntutor_test::correct_by_hand(fitted.predict(validation.X), validation.Y) / 12.0);
 }
 
 TEST(FitAccuracy, AClassifierLearnsAndARegressionHasNoAccuracy) {

@@ -77,20 +77,6 @@ TEST(ModelFloat32, AWriteAfterAStepIsWhatTheNextStepTrainsFrom) {
   EXPECT_EQ(trained.parameters(), start);
 }
 
-/// The index of the largest output per column (the first of equal ones).
-int correct_by_hand(const Matrix& P, const Matrix& Y) {
-  int correct = 0;
-  for (Eigen::Index s = 0; s < P.cols(); ++s) {
-    Eigen::Index p = 0, t = 0;
-    for (Eigen::Index k = 1; k < P.rows(); ++k) {
-      if (P(k, s) > P(p, s)) p = k;
-      if (Y(k, s) > Y(t, s)) t = k;
-    }
-    correct += p == t ? 1 : 0;
-  }
-  return correct;
-}
-
 TEST(ModelFloat32, AClassifiersTrainingAccuracyCountsItsFloatOutputs) {
   // Three classes by the largest of three features, one-hot.
   Dataset train;
@@ -115,7 +101,7 @@ TEST(ModelFloat32, AClassifiersTrainingAccuracyCountsItsFloatOutputs) {
   for (Eigen::Index start = 0; start < 30; start += 7) {
     const Eigen::Index n = std::min<Eigen::Index>(7, 30 - start);
     const Matrix X = train.X.middleCols(start, n), Y = train.Y.middleCols(start, n);
-    correct += correct_by_hand(manual.predict(X), Y);
+    correct += nntutor_test::correct_by_hand(manual.predict(X), Y);
     manual.train_on_batch(X, Y);
     EXPECT_EQ(manual.batch_outputs().leftCols(n), manual.batch_outputs().leftCols(n).cast<float>().cast<double>());
   }

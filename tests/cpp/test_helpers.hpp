@@ -118,6 +118,21 @@ inline std::string source_path(const std::string& relative) {
 /// The lecture session (η = 0.1, 5 steps), as examples/lecture.json holds it.
 inline std::string lecture_json() { return read_text(source_path("examples/lecture.json")); }
 
+/// How many columns of P have their largest entry where Y has its own, counted by hand (the
+/// first of equal values wins): the classifiers' accuracy, as the fit tests check it.
+inline int correct_by_hand(const Eigen::MatrixXd& P, const Eigen::MatrixXd& Y) {
+  int correct = 0;
+  for (Eigen::Index s = 0; s < P.cols(); ++s) {
+    Eigen::Index p = 0, t = 0;
+    for (Eigen::Index k = 1; k < P.rows(); ++k) {
+      if (P(k, s) > P(p, s)) p = k;
+      if (Y(k, s) > Y(t, s)) t = k;
+    }
+    correct += p == t ? 1 : 0;
+  }
+  return correct;
+}
+
 /// What a run of the CLI printed and how it ended.
 struct CliResult {
   int status = -1;  ///< exit code; -1 if the process did not exit normally (a crash)
