@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import createChecker from '../build/wasm/nntutor_check_wasm.js';
 import { serve } from './serve.mjs';
 
@@ -60,9 +60,7 @@ if (csv !== native.stdout) throw new Error('the Wasm grade sheet differs from th
 
 // The page: choose the folder, click Grade the class, wait for the full progress bar and the table.
 const server = await serve(join(root, 'build/site'), { port: 0 });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const browser = await launchChromium();
 let pageMs, readMs;
 try {
   const page = await browser.newPage();

@@ -7,17 +7,12 @@
 import { access } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { bigSession } from './bench-session.mjs';
 import { serve } from './serve.mjs';
 
 const kLoads = 5;
 const kSteps = 20;
-const kLaunch = {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 const kSite = process.argv[2] ?? fileURLToPath(new URL('../build/site', import.meta.url));
 
 function median(values) {
@@ -85,7 +80,7 @@ async function main() {
   }
   const server = await serve(kSite, { port: 0 });
   const url = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch(kLaunch);
+  const browser = await launchChromium();
   try {
     const loads = [];
     const firstSteps = [];

@@ -6,15 +6,10 @@
 // Usage: node scripts/bench-wired-page.mjs [SITE_DIR]   (default build/site; build it first)
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
 const kRuns = 3;
-const kLaunch = {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 const kSite = process.argv[2] ?? fileURLToPath(new URL('../build/site', import.meta.url));
 
 function median(values) {
@@ -36,7 +31,7 @@ async function main() {
   }
   const server = await serve(kSite, { port: 0 });
   const url = `http://127.0.0.1:${server.address().port}/wired.html`;
-  const browser = await chromium.launch(kLaunch);
+  const browser = await launchChromium();
   const total = [];
   const worker = [];
   const draws = [];

@@ -1,20 +1,16 @@
 // The browser harness of the e2e tests: one local server and one headless Chromium per test
-// file, a fresh page per test, and helpers that find controls as a person does (labels, button
-// names, the table's caption). Needs build/site (scripts/build.sh wasm site) and /usr/bin/chromium.
+// file, one tab per file that every test opens the page in afresh (see withPage), and helpers
+// that find controls as a person does (labels, button names, the table's caption). Needs
+// build/site (scripts/build.sh wasm site) and /usr/bin/chromium.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const kRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const kArtifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const kLaunch = {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 // How long an action waits for its control: not a speed check (speed goals are npm run bench's),
 // only a bound on a hang. npm test runs three test files at once beside the GoogleTest lane on
 // two cores, where a module that loads in 1 s alone took over 5 s once (docs/testing.md).
@@ -29,7 +25,7 @@ export let origin;
 before(async () => {
   server = await serve(`${kRoot}build/site`, { port: 0 });
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch(kLaunch);
+  browser = await launchChromium();
   await mkdir(kArtifacts, { recursive: true });
 });
 
@@ -38,30 +34,72 @@ after(async () => {
   await new Promise((done) => (server ? server.close(done) : done()));
 });
 
-/// Opens the page in a fresh context, waits until the engine is ready, runs `body(page)`,
-/// then fails on any page error, console error or request that left the local server
-/// (`at`: another server's origin, e.g. threads.test.mjs's cross-origin isolated one).
+// The tab the tests of a file share. A new browser context costs Chromium a new window, and each
+// window of the headless browser loads its own omnibox WebUI (about 1 CPU-second, more than our
+// page's load); one tab reused with its origin's storage cleared between tests halves the CPU
+// of the suite (docs/testing.md). Each test still gets a new document, an empty localStorage, its
+// own viewport and media, and its own listeners.
+let shared;
+async function sharedTab() {
+  if (!shared) {
+    const context = await browser.newContext({ viewport: kDesktop, acceptDownloads: true });
+    const page = await context.newPage();
+    shared = { context, page, cdp: await context.newCDPSession(page) };
+  }
+  return shared;
+}
+
+/// Back to a blank tab that remembers nothing of `at`: no document, no storage, no other tabs.
+async function reset({ context, page, cdp }, at, viewport) {
+  for (const other of context.pages()) if (other !== page) await other.close();
+  await page.goto('about:blank');
+  await cdp.send('Storage.clearDataForOrigin', { origin: at, storageTypes: 'all' });
+  await context.clearCookies();
+  await page.setViewportSize(viewport);
+  await page.emulateMedia({ media: null, colorScheme: null, reducedMotion: null, forcedColors: null });
+}
+
+/// Opens the page afresh, waits until the engine is ready, runs `body(page)`, then fails on any
+/// page error, console error or request that left the local server (`at`: another server's
+/// origin, e.g. threads.test.mjs's cross-origin isolated one). The page opens in the file's
+/// shared tab, reset (above); `context` gives one of the test's own (touch, several pages), and
+/// `fresh: true` a new context for a test that leaves something on a tab (exposeFunction).
 export async function withPage(body, { viewport = kDesktop, ready = true, allow = [], path = '/', context: given,
-  at = origin, timeout = kTimeout } = {}) {
-  const context = given ?? await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
+  at = origin, timeout = kTimeout, fresh = false } = {}) {
+  const own = !given && fresh ? await browser.newContext({ viewport, acceptDownloads: true }) : null;
+  const tab = given || own ? null : await sharedTab();
+  if (tab) await reset(tab, at, viewport);
+  const page = tab ? tab.page : await (given ?? own).newPage();
   page.setDefaultTimeout(timeout);
   const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
+  const onError = (e) => problems.push(`page error: ${e.message}`);
+  const onConsole = (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('request', (r) => {
+  };
+  const onRequest = (r) => {
     const url = new URL(r.url());
     if (url.protocol !== 'data:' && url.origin !== at) problems.push(`request to ${r.url()}`);
-  });
+  };
+  page.on('pageerror', onError);
+  page.on('console', onConsole);
+  page.on('request', onRequest);
+  let passed = false;
   try {
     await page.goto(`${at}${path}`);
     if (ready) await waitEnabled(button(page, 'Step'));
     await body(page);
+    passed = true;
   } finally {
-    if (!given) await context.close();
-    else await page.close();
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+    page.off('request', onRequest);
+    if (own) await own.close();
+    else if (given) await page.close();
+    else if (!passed) {
+      // A test that failed may have left the tab mid-action: the next test gets a new one.
+      shared = null;
+      await tab.context.close();
+    }
   }
   assert.deepEqual(problems.filter((p) => !allow.some((pattern) => pattern.test(p))), []);
 }

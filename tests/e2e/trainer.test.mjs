@@ -7,7 +7,8 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { button, field, kPhone, withPage } from './harness.mjs';
 
-/// The trainer page in a fresh context (withPage, which also fails on console errors).
+/// The trainer page afresh (withPage, which also fails on console errors; `fresh: true` for the
+/// tests that expose a function to the page, which a shared tab would keep).
 const withTrainer = (body, options = {}) => withPage(body, { ...options, path: '/trainer.html', ready: false });
 const ready = (page) => page.getByText('Ready: press Train.').waitFor({ timeout: 20000 });
 const trainStatus = (page) => page.locator('#train-status');
@@ -71,7 +72,7 @@ test('val_loss falls from the first epoch to the last, and Pause, Resume and Sto
   await page.locator('.scatter').waitFor();
   await setField(page, 'samples', '2600');
   await page.getByText(/^2600 samples: 1820 for training/).waitFor();
-}));
+}, { fresh: true }));
 
 test('bad input: a field names itself, a CSV names its line, a model file is checked', () => withTrainer(async (page) => {
   await ready(page);
@@ -170,4 +171,4 @@ test('cross_entropy on one-hot targets: the loss stays positive and the targets 
   const facts = await page.locator('.test-facts').innerText();
   assert.match(facts, /test loss \(targets as given, as trained\)\s+\d/);
   assert.doesNotMatch(facts, /standardised/);
-}));
+}, { fresh: true }));

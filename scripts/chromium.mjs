@@ -1,0 +1,17 @@
+// How the browser tests and the page benches start Debian's Chromium (/usr/bin/chromium, from
+// scripts/setup.sh): headless, with one list of switches, kept here once.
+import { chromium } from 'playwright-core';
+
+export const kChromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Each window of the headless browser (one per browser context) otherwise starts the
+  // omnibox's WebUI popup in a renderer of its own: about 1 CPU-second per context, more than
+  // our page's whole load (measured with a Chromium trace; docs/testing.md).
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
+];
+
+/// Launches headless Chromium with kChromiumArgs and any `extra` switches.
+export function launchChromium(extra = []) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...kChromiumArgs, ...extra] });
+}
