@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <initializer_list>
 #include <random>
 #include <utility>
 #include <vector>
@@ -262,59 +261,6 @@ template <class F>
 void split_columns(int cols, int parts, F&& f) {
   parallel_for(parts, [&](int part) {
     const auto [begin, end] = part_range(cols, parts, part);
-    as_part([&] { f(begin, end - begin); });
-  });
-}
-
-// ---- The per-feature kernels (batch normalization, relu, the bias gradient) are split by rows
-// (features): each row's numbers are computed from that row alone, by the same operations
-// whatever the part. In WebAssembly and the portable loops a row takes the same sequence of IEEE
-// operations in a vector lane as alone; natively Eigen assigns a per-feature vector (the mean,
-// 1/√(σ² + ε), a row sum) in packets from its first aligned element and the rest one by one,
-// and a packet's rsqrt (EIGEN_FAST_MATH) or row sum need not give the one-by-one path's bits. So
-// natively these are split only when every such vector is aligned to a packet, at multiples of
-// kRowAlign rows: every row then falls in a packet, or in the tail, in its part as in the
-// whole. ----
-
-/// Rows in a part of a per-feature kernel are a multiple of this (the last part excepted): a
-/// packet of floats up to AVX-512, and 4 Wasm vectors of floats (the loops' widest step).
-constexpr int kRowAlign = 16;
-#if !defined(__wasm__)
-static_assert(kRowAlign % Eigen::internal::packet_traits<float>::size == 0 &&
-                  kRowAlign % Eigen::internal::packet_traits<double>::size == 0,
-              "the rows of a part must be whole packets (docs/threads.md)");
-#endif
-/// Passes over the numbers (rows × samples × passes) below which a per-feature kernel runs on
-/// one thread: a pass over 4,096 floats takes ~1 µs, about a hand-off.
-constexpr double kSplitPasses = 1 << 14;
-
-/// Whether Eigen's assignment to a per-feature vector at p starts with a whole packet.
-template <class T>
-bool packet_aligned(const T* p) {
-#if defined(__wasm__)
-  (void)p;
-  return true;
-#else
-  constexpr std::uintptr_t bytes = Eigen::internal::packet_traits<T>::size * sizeof(T);
-  return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
-#endif
-}
-
-/// How many parts to split a per-feature kernel on `rows` features × n samples (`passes` over
-/// them) into; `vectors` are the per-feature outputs Eigen assigns natively.
-template <class T>
-int row_parts(int rows, int n, int passes, std::initializer_list<const T*> vectors = {}) {
-  if (in_part || threads() <= 1 || static_cast<double>(rows) * n * passes < kSplitPasses) return 1;
-  for (const T* p : vectors)
-    if (!packet_aligned(p)) return 1;
-  return std::min(2 * threads(), rows / kRowAlign);
-}
-
-/// Runs f(first row, rows) on each part, on the pool.
-template <class F>
-void split_rows(int rows, int parts, F&& f) {
-  parallel_for(parts, [&](int part) {
-    const auto [begin, end] = part_range(rows, parts, part, kRowAlign);
     as_part([&] { f(begin, end - begin); });
   });
 }
@@ -812,11 +758,6 @@ template <class T>
 void batch_norm_train(int features, int n, const T* x, int ldx, const T* gamma, const T* beta, T epsilon,
                       T* mean, T* variance, T* inv_std, T* xhat, int ldxhat, T* y, int ldy, Path path) {
   if (features <= 0 || n <= 0) return;
-  if (const int parts = row_parts<T>(features, n, 4, {mean, variance, inv_std}); parts > 1)
-    return split_rows(features, parts, [&](int i, int rows) {
-      batch_norm_train<T>(rows, n, x + i, ldx, gamma + i, beta + i, epsilon, mean + i, variance + i, inv_std + i,
-                          xhat + i, ldxhat, y + i, ldy, path);
-    });
   if (path == Path::kPortable)
     return bn_train_loop<Scalar<T>, T>(features, n, x, ldx, gamma, beta, epsilon, mean, variance, inv_std, xhat,
                                        ldxhat, y, ldy);
@@ -841,11 +782,6 @@ template <class T>
 void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
                          const T* inv_std, T* dgamma, T* dbeta, T* dx, int lddx, Path path) {
   if (features <= 0 || n <= 0) return;
-  if (const int parts = row_parts<T>(features, n, dx ? 4 : 2, {dgamma, dbeta}); parts > 1)
-    return split_rows(features, parts, [&](int i, int rows) {
-      batch_norm_backward<T>(rows, n, dy + i, lddy, xhat + i, ldxhat, gamma + i, inv_std + i, dgamma + i, dbeta + i,
-                             dx ? dx + i : nullptr, lddx, path);
-    });
   if (path == Path::kPortable)
     return bn_backward_loop<Scalar<T>, T>(features, n, dy, lddy, xhat, ldxhat, gamma, inv_std, dgamma, dbeta, dx,
                                           lddx);
@@ -876,10 +812,6 @@ void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xh
 template <class T>
 void scale_shift(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy, Path path) {
   if (features <= 0 || n <= 0) return;
-  if (const int parts = row_parts<T>(features, n, 1); parts > 1)  // element by element: any rows
-    return split_rows(features, parts, [&](int i, int rows) {
-      scale_shift<T>(rows, n, x + i, ldx, scale + i, shift + i, y + i, ldy, path);
-    });
   if (path == Path::kPortable) return scale_shift_loop<Scalar<T>, T>(features, n, x, ldx, scale, shift, y, ldy);
   NNTUTOR_BEST_LOOP(scale_shift_loop, T, features, n, x, ldx, scale, shift, y, ldy);
 #if !defined(__wasm__)
@@ -894,8 +826,6 @@ template <class T>
 void row_sums(int rows, int n, const T* d, int ldd, T* out, Path path) {
   if (rows <= 0) return;
   if (n <= 0) return std::fill(out, out + rows, T(0));
-  if (const int parts = row_parts<T>(rows, n, 1, {out}); parts > 1)
-    return split_rows(rows, parts, [&](int i, int part_rows) { row_sums<T>(part_rows, n, d + i, ldd, out + i, path); });
   if (path == Path::kPortable) return row_sums_loop<Scalar<T>, T>(rows, n, d, ldd, out);
   NNTUTOR_BEST_LOOP(row_sums_loop, T, rows, n, d, ldd, out);
 #if !defined(__wasm__)
@@ -906,8 +836,6 @@ void row_sums(int rows, int n, const T* d, int ldd, T* out, Path path) {
 template <class T>
 void relu(int rows, int n, const T* z, int ldz, T* y, int ldy, Path path) {
   if (rows <= 0 || n <= 0) return;
-  if (const int parts = row_parts<T>(rows, n, 1); parts > 1)  // element by element: any rows
-    return split_rows(rows, parts, [&](int i, int part_rows) { relu<T>(part_rows, n, z + i, ldz, y + i, ldy, path); });
   if (path == Path::kPortable) return relu_loop<Scalar<T>, T>(rows, n, z, ldz, y, ldy);
   NNTUTOR_BEST_LOOP(relu_loop, T, rows, n, z, ldz, y, ldy);
 #if !defined(__wasm__)
@@ -919,10 +847,6 @@ void relu(int rows, int n, const T* z, int ldz, T* y, int ldy, Path path) {
 template <class T>
 void relu_backward(int rows, int n, const T* z, int ldz, const T* dy, int lddy, T* dz, int lddz, Path path) {
   if (rows <= 0 || n <= 0) return;
-  if (const int parts = row_parts<T>(rows, n, 1); parts > 1)  // element by element: any rows
-    return split_rows(rows, parts, [&](int i, int part_rows) {
-      relu_backward<T>(part_rows, n, z + i, ldz, dy + i, lddy, dz + i, lddz, path);
-    });
   if (path == Path::kPortable) return relu_backward_loop<Scalar<T>, T>(rows, n, z, ldz, dy, lddy, dz, lddz);
   NNTUTOR_BEST_LOOP(relu_backward_loop, T, rows, n, z, ldz, dy, lddy, dz, lddz);
 #if !defined(__wasm__)
