@@ -227,15 +227,16 @@ constexpr ptrdiff_t kSplitAdam = 1 << 14;
 
 thread_local bool in_part = false;  // a part of a split product: never split again
 
-/// How many parts to split a product of `cols` columns of C (m rows, k terms) into.
-int column_parts(int m, int cols, int k) {
-  if (in_part || threads() <= 1) return 1;
-  if (m < kSplitAlign || k < kSplitAlign || static_cast<double>(m) * cols * k < kSplitWork) return 1;
+/// How many parts to split a product of `cols` columns of C (m rows, k terms) into, at most
+/// `per_thread` per thread; `any_size`: even below kSplitWork (a product beside others in a job).
+int column_parts(int m, int cols, int k, int per_thread = 2, bool any_size = false) {
+  if (threads() <= 1 || (in_part && !any_size)) return 1;
+  if (m < kSplitAlign || k < kSplitAlign || (!any_size && static_cast<double>(m) * cols * k < kSplitWork)) return 1;
   if (m + k + kSplitAlign < 20) return 1;  // Eigen's lazy product would take a part
-  // Two parts per thread: the caller and the workers claim parts from one counter, so on a
-  // loaded machine a worker that wakes late leaves more of the product to the caller instead
-  // of making it wait for half of it.
-  return std::min(2 * threads(), cols / kSplitAlign);
+  // Two parts per thread by default: the caller and the workers claim parts from one counter,
+  // so on a loaded machine a worker that wakes late leaves more of the product to the caller
+  // instead of making it wait for half of it.
+  return std::max(1, std::min(per_thread * threads(), cols / kSplitAlign));
 }
 
 /// The range [first, second) of part `part` of `parts` of [0, size): whole blocks of `align`,
@@ -872,6 +873,36 @@ T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, 
 
 #undef NNTUTOR_BEST_LOOP
 
+template <class T>
+void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* delta, int lddelta, const T* a,
+                    int lda, T* dW, int lddw, T* db, T* da, int ldda, Path path) {
+  const double work = static_cast<double>(units) * inputs * n * (da ? 2 : 1);
+  if (in_part || threads() <= 1 || work < kSplitWork) {
+    gemm_nt<T>(units, inputs, n, delta, lddelta, a, lda, dW, lddw, path);
+    if (db) row_sums<T>(units, n, delta, lddelta, db, path);
+    if (da) gemm_tn<T>(inputs, n, units, W, ldw, delta, lddelta, da, ldda, path);
+    return;
+  }
+  // One part per thread of each product (two products keep every thread busy; fewer parts pack
+  // δ and Wᵀ fewer times natively), the bias gradient last, whole: it fills the wait.
+  const int nt = column_parts(units, inputs, n, 1, true), tn = da ? column_parts(inputs, n, units, 1, true) : 0;
+  const int parts = nt + tn + (db ? 1 : 0);
+  parallel_for(parts, [&](int part) {
+    as_part([&] {
+      if (part < nt) {
+        const auto [q0, q1] = part_range(inputs, nt, part);
+        gemm_nt<T>(units, q1 - q0, n, delta, lddelta, a + q0, lda, dW + static_cast<ptrdiff_t>(q0) * lddw, lddw, path);
+      } else if (part < nt + tn) {
+        const auto [j0, j1] = part_range(n, tn, part - nt);
+        gemm_tn<T>(inputs, j1 - j0, units, W, ldw, delta + static_cast<ptrdiff_t>(j0) * lddelta, lddelta,
+                   da + static_cast<ptrdiff_t>(j0) * ldda, ldda, path);
+      } else {
+        row_sums<T>(units, n, delta, lddelta, db, path);
+      }
+    });
+  });
+}
+
 namespace {
 
 /// The same number, sign of zero and NaN included.
@@ -1060,6 +1091,8 @@ bool elementwise_same_bits() {
   template void relu<T>(int, int, const T*, int, T*, int, Path);                                                 \
   template void relu_backward<T>(int, int, const T*, int, const T*, int, T*, int, Path);                         \
   template T squared_error<T>(int, int, const T*, int, const T*, int, T, T*, int, Path);                         \
+  template void dense_backward<T>(int, int, int, const T*, int, const T*, int, const T*, int, T*, int, T*, T*, int, \
+                                  Path);                                                                        \
   template double elementwise_self_check<T>();                                                                   \
   template bool elementwise_same_bits<T>();
 NNTUTOR_ELEMENTWISE_KERNELS(float)
