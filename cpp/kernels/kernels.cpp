@@ -261,8 +261,8 @@ void as_part(F&& f) {
 template <class F>
 void split_columns(int cols, int parts, F&& f) {
   parallel_for(parts, [&](int part) {
-    const auto [begin, end] = part_range(cols, parts, part);
-    as_part([&] { f(begin, end - begin); });
+    const std::pair<int, int> range = part_range(cols, parts, part);  // (no structured binding: a lambda uses it)
+    as_part([&] { f(range.first, range.second - range.first); });
   });
 }
 
