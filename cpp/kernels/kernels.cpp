@@ -213,14 +213,21 @@ static_assert(Eigen::internal::gebp_traits<float, float>::nr == kSplitAlign &&
                   Eigen::internal::gebp_traits<double, double>::nr == kSplitAlign,
               "Eigen's panels of nr columns must be the split's alignment (docs/threads.md)");
 #endif
-/// Multiply-adds below which a product runs on one thread: the hand-off (1–2 µs, plus Eigen's
-/// packing per part natively) would cost about what the half of the work it moves saves. Eigen
-/// natively does 64 × 64 × 64 in ~20 µs, the Wasm SIMD tiles ~3× slower: a loaded-machine
-/// measurement (docs/threads.md), to be redone on an idle one.
+/// Multiply-adds below which a product runs on one thread: the hand-off (~1 µs on an idle
+/// machine, plus Eigen's packing per part natively) would cost about what the half of the work it
+/// moves saves. Eigen natively does 64 × 64 × 64 in ~20 µs, the Wasm SIMD tiles ~3× slower; 2¹⁷
+/// natively takes in the lecture's output layer (54 × 64 × 64), which gained (docs/threads.md).
 #if defined(__wasm__)
 constexpr double kSplitWork = 1 << 16;
 #else
-constexpr double kSplitWork = 1 << 18;
+constexpr double kSplitWork = 1 << 17;
+#endif
+/// Parts per thread of a product alone: natively one (each part packs A again in Eigen), in
+/// WebAssembly two (no packing; a worker that wakes late leaves more of the product to the caller).
+#if defined(__wasm__)
+constexpr int kPartsPerThread = 2;
+#else
+constexpr int kPartsPerThread = 1;
 #endif
 /// Parameters below which Adam's update runs on one thread.
 constexpr ptrdiff_t kSplitAdam = 1 << 14;
@@ -229,13 +236,13 @@ thread_local bool in_part = false;  // a part of a split product: never split ag
 
 /// How many parts to split a product of `cols` columns of C (m rows, k terms) into, at most
 /// `per_thread` per thread; `any_size`: even below kSplitWork (a product beside others in a job).
-int column_parts(int m, int cols, int k, int per_thread = 2, bool any_size = false) {
+int column_parts(int m, int cols, int k, int per_thread = kPartsPerThread, bool any_size = false) {
   if (threads() <= 1 || (in_part && !any_size)) return 1;
   if (m < kSplitAlign || k < kSplitAlign || (!any_size && static_cast<double>(m) * cols * k < kSplitWork)) return 1;
   if (m + k + kSplitAlign < 20) return 1;  // Eigen's lazy product would take a part
-  // Two parts per thread by default: the caller and the workers claim parts from one counter,
-  // so on a loaded machine a worker that wakes late leaves more of the product to the caller
-  // instead of making it wait for half of it.
+  // The caller and the workers claim parts from one counter: with two parts per thread a worker
+  // that wakes late leaves more of the product to the caller instead of making it wait for half
+  // of it (kPartsPerThread).
   return std::max(1, std::min(per_thread * threads(), cols / kSplitAlign));
 }
 
