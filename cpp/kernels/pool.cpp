@@ -79,9 +79,9 @@ class Pool {
       done_.store(0, std::memory_order_relaxed);
     }
     // The new generation is published after the mutex is released: a spinning worker that sees
-    // it then finds the mutex free. (Published inside, the worker found the mutex still held,
-    // blocked on it and was woken by the unlock: a futex wait and wake, in WebAssembly
-    // Atomics.wait and notify, after which the caller had done most parts alone.)
+    // it then finds the mutex free. (Published inside, the worker could find the mutex still
+    // held, block on it and be woken by the unlock: a futex wait and wake, in WebAssembly
+    // Atomics.wait and notify, after which the caller would have done most parts alone.)
     generation_.fetch_add(1, std::memory_order_seq_cst);
     // A worker going to sleep counts itself in sleepers_ before it checks the generation, and
     // here the generation is changed before sleepers_ is read (both sequentially consistent):
