@@ -213,48 +213,65 @@ static_assert(Eigen::internal::gebp_traits<float, float>::nr == kSplitAlign &&
                   Eigen::internal::gebp_traits<double, double>::nr == kSplitAlign,
               "Eigen's panels of nr columns must be the split's alignment (docs/threads.md)");
 #endif
-/// Multiply-adds below which a product runs on one thread: the hand-off (1–2 µs, plus Eigen's
-/// packing per part natively) would cost about what the half of the work it moves saves. Eigen
-/// natively does 64 × 64 × 64 in ~20 µs, the Wasm SIMD tiles ~3× slower: a loaded-machine
-/// measurement (docs/threads.md), to be redone on an idle one.
+/// Multiply-adds below which a product runs on one thread: the hand-off (~1 µs on an idle
+/// machine, plus Eigen's packing per part natively) would cost about what the half of the work it
+/// moves saves. Eigen natively does 64 × 64 × 64 in ~20 µs, the Wasm SIMD tiles ~3× slower; 2¹⁷
+/// natively takes in the lecture's output layer (54 × 64 × 64), which gained (docs/threads.md).
 #if defined(__wasm__)
 constexpr double kSplitWork = 1 << 16;
 #else
-constexpr double kSplitWork = 1 << 18;
+constexpr double kSplitWork = 1 << 17;
+#endif
+/// Parts per thread of a product alone: natively one (each part packs A again in Eigen), in
+/// WebAssembly two (no packing; a worker that wakes late leaves more of the product to the
+/// caller): measured idle under Node, float32, 1→2 threads 1.39–1.41× with two, 1.29–1.33× with
+/// one, 1.34–1.38× with four.
+#if defined(__wasm__)
+constexpr int kPartsPerThread = 2;
+#else
+constexpr int kPartsPerThread = 1;
 #endif
 /// Parameters below which Adam's update runs on one thread.
 constexpr ptrdiff_t kSplitAdam = 1 << 14;
 
 thread_local bool in_part = false;  // a part of a split product: never split again
 
-/// How many parts to split a product of `cols` columns of C (m rows, k terms) into.
-int column_parts(int m, int cols, int k) {
-  if (in_part || threads() <= 1) return 1;
-  if (m < kSplitAlign || k < kSplitAlign || static_cast<double>(m) * cols * k < kSplitWork) return 1;
+/// How many parts to split a product of `cols` columns of C (m rows, k terms) into, at most
+/// `per_thread` per thread; `any_size`: even below kSplitWork (a product beside others in a job).
+int column_parts(int m, int cols, int k, int per_thread = kPartsPerThread, bool any_size = false) {
+  if (threads() <= 1 || (in_part && !any_size)) return 1;
+  if (m < kSplitAlign || k < kSplitAlign || (!any_size && static_cast<double>(m) * cols * k < kSplitWork)) return 1;
   if (m + k + kSplitAlign < 20) return 1;  // Eigen's lazy product would take a part
-  // Two parts per thread: the caller and the workers claim parts from one counter, so on a
-  // loaded machine a worker that wakes late leaves more of the product to the caller instead
-  // of making it wait for half of it.
-  return std::min(2 * threads(), cols / kSplitAlign);
+  // The caller and the workers claim parts from one counter: with two parts per thread a worker
+  // that wakes late leaves more of the product to the caller instead of making it wait for half
+  // of it (kPartsPerThread).
+  return std::max(1, std::min(per_thread * threads(), cols / kSplitAlign));
 }
 
-/// The columns [first, second) of part `part` of `parts`.
-std::pair<int, int> column_range(int cols, int parts, int part) {
-  const long long blocks = cols / kSplitAlign;
-  const int begin = static_cast<int>(blocks * part / parts) * kSplitAlign;
-  const int end = part + 1 == parts ? cols : static_cast<int>(blocks * (part + 1) / parts) * kSplitAlign;
+/// The range [first, second) of part `part` of `parts` of [0, size): whole blocks of `align`,
+/// the last part taking the remainder.
+std::pair<int, int> part_range(int size, int parts, int part, int align = kSplitAlign) {
+  const long long blocks = size / align;
+  const int begin = static_cast<int>(blocks * part / parts) * align;
+  const int end = part + 1 == parts ? size : static_cast<int>(blocks * (part + 1) / parts) * align;
   return {begin, end};
+}
+
+/// Runs f() as a part of a split job: anything it calls runs whole on this thread.
+template <class F>
+void as_part(F&& f) {
+  const bool outer = in_part;
+  in_part = true;
+  f();
+  in_part = outer;
 }
 
 /// Runs f(first, count) on each part, on the pool.
 template <class F>
 void split_columns(int cols, int parts, F&& f) {
   parallel_for(parts, [&](int part) {
-    const auto [begin, end] = column_range(cols, parts, part);
-    const bool outer = in_part;
-    in_part = true;
-    f(begin, end - begin);
-    in_part = outer;
+    const std::pair<int, int> range = part_range(cols, parts, part);  // (no structured binding: a lambda uses it)
+    as_part([&] { f(range.first, range.second - range.first); });
   });
 }
 
@@ -843,9 +860,10 @@ void relu_backward(int rows, int n, const T* z, int ldz, const T* dy, int lddy, 
   if (path == Path::kPortable) return relu_backward_loop<Scalar<T>, T>(rows, n, z, ldz, dy, lddy, dz, lddz);
   NNTUTOR_BEST_LOOP(relu_backward_loop, T, rows, n, z, ldz, dy, lddy, dz, lddz);
 #if !defined(__wasm__)
-  Strided<T>(dz, rows, n, Eigen::OuterStride<>(lddz)).array() =
-      (ConstStrided<T>(z, rows, n, Eigen::OuterStride<>(ldz)).array() > 0)
-          .select(ConstStrided<T>(dy, rows, n, Eigen::OuterStride<>(lddy)).array(), T(0));
+  // The portable loop natively too (a selection: the same bits as Eigen's select(dy, 0), which
+  // runs one element at a time with a branch that mispredicts on a relu's random signs: 12 % of
+  // a float32 batch of the lecture model; g++ makes the loop a compare and a mask).
+  relu_backward_loop<Scalar<T>, T>(rows, n, z, ldz, dy, lddy, dz, lddz);
 #endif
 }
 
@@ -863,6 +881,37 @@ T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, 
 }
 
 #undef NNTUTOR_BEST_LOOP
+
+template <class T>
+void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* delta, int lddelta, const T* a,
+                    int lda, T* dW, int lddw, T* db, T* da, int ldda, Path path) {
+  const double work = static_cast<double>(units) * inputs * n * (da ? 2 : 1);
+  if (in_part || threads() <= 1 || work < kSplitWork) {
+    gemm_nt<T>(units, inputs, n, delta, lddelta, a, lda, dW, lddw, path);
+    if (db) row_sums<T>(units, n, delta, lddelta, db, path);
+    if (da) gemm_tn<T>(inputs, n, units, W, ldw, delta, lddelta, da, ldda, path);
+    return;
+  }
+  // One part per thread of each product (two products keep every thread busy; fewer parts pack
+  // δ and Wᵀ fewer times natively; two per thread measured no better in Wasm), the bias gradient
+  // last, whole: it fills the wait.
+  const int nt = column_parts(units, inputs, n, 1, true), tn = da ? column_parts(inputs, n, units, 1, true) : 0;
+  const int parts = nt + tn + (db ? 1 : 0);
+  parallel_for(parts, [&](int part) {
+    as_part([&] {
+      if (part < nt) {
+        const auto [q0, q1] = part_range(inputs, nt, part);
+        gemm_nt<T>(units, q1 - q0, n, delta, lddelta, a + q0, lda, dW + static_cast<ptrdiff_t>(q0) * lddw, lddw, path);
+      } else if (part < nt + tn) {
+        const auto [j0, j1] = part_range(n, tn, part - nt);
+        gemm_tn<T>(inputs, j1 - j0, units, W, ldw, delta + static_cast<ptrdiff_t>(j0) * lddelta, lddelta,
+                   da + static_cast<ptrdiff_t>(j0) * ldda, ldda, path);
+      } else {
+        row_sums<T>(units, n, delta, lddelta, db, path);
+      }
+    });
+  });
+}
 
 namespace {
 
@@ -1052,6 +1101,8 @@ bool elementwise_same_bits() {
   template void relu<T>(int, int, const T*, int, T*, int, Path);                                                 \
   template void relu_backward<T>(int, int, const T*, int, const T*, int, T*, int, Path);                         \
   template T squared_error<T>(int, int, const T*, int, const T*, int, T, T*, int, Path);                         \
+  template void dense_backward<T>(int, int, int, const T*, int, const T*, int, const T*, int, T*, int, T*, T*, int, \
+                                  Path);                                                                        \
   template double elementwise_self_check<T>();                                                                   \
   template bool elementwise_same_bits<T>();
 NNTUTOR_ELEMENTWISE_KERNELS(float)

@@ -125,6 +125,18 @@ template <class T>
 T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, T* grad, int ldg,
                 Path path = Path::kBest);
 
+// ---- For the pool (docs/threads.md): one hand-off to the threads for what a layer does in a
+// row, each part computed by the kernels above on its range, so the same bits as calling them
+// one after the other. ----
+
+/// A dense layer's backward pass: ∂L/∂W = δ·aᵀ (gemm_nt: δ units × n, a inputs × n, into dW,
+/// units × inputs, lddw), ∂L/∂b = Σ_s δ (row_sums into db, if not null) and ∂L/∂a = Wᵀ·δ (gemm_tn:
+/// W units × inputs, into da, inputs × n, ldda, if not null). With threads, the parts of the two
+/// products and the bias gradient are claimed side by side in one job.
+template <class T>
+void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* delta, int lddelta, const T* a,
+                    int lda, T* dW, int lddw, T* db, T* da, int ldda, Path path = Path::kBest);
+
 /// Checks the kernels above on both paths against loops in long double, for features and
 /// samples of 1–10, 15, 17 and over 64 (rows shorter and longer than one vector and one block of
 /// four), with leading dimensions larger than the rows. Returns the largest error relative to the

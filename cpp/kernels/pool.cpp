@@ -69,7 +69,6 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
 
   void run(int parts, void (*body)(void*, int), void* context) {
-    bool sleeping = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       body_ = body;
@@ -78,10 +77,20 @@ class Pool {
       open_ = true;
       next_.store(0, std::memory_order_relaxed);
       done_.store(0, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
-      sleeping = sleepers_ > 0;
     }
-    if (sleeping) wake_.notify_all();
+    // The new generation is published after the mutex is released: a spinning worker that sees
+    // it then finds the mutex free. (Published inside, the worker could find the mutex still
+    // held, block on it and be woken by the unlock: a futex wait and wake, in WebAssembly
+    // Atomics.wait and notify, after which the caller would have done most parts alone.)
+    generation_.fetch_add(1, std::memory_order_seq_cst);
+    // A worker going to sleep counts itself in sleepers_ before it checks the generation, and
+    // here the generation is changed before sleepers_ is read (both sequentially consistent):
+    // either this reads its count, or it sees the new generation and does not sleep. Taking the
+    // mutex once waits for a worker between its check and its wait to be waiting.
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+      { std::lock_guard<std::mutex> lock(mutex_); }
+      wake_.notify_all();
+    }
     // The caller claims parts like any worker: what nobody else took, it does itself.
     claim(body, context, parts);
     // Parts claimed by workers are running: wait for them (they are short).
@@ -126,9 +135,9 @@ class Pool {
       {
         std::unique_lock<std::mutex> lock(mutex_);
         if (generation_.load(std::memory_order_relaxed) == seen) {
-          ++sleepers_;
-          wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
-          --sleepers_;
+          sleepers_.fetch_add(1, std::memory_order_seq_cst);
+          wake_.wait(lock, [&] { return generation_.load(std::memory_order_seq_cst) != seen; });
+          sleepers_.fetch_sub(1, std::memory_order_relaxed);
         }
         if (quit_) return;
         seen = generation_.load(std::memory_order_relaxed);
@@ -146,11 +155,12 @@ class Pool {
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  // Guarded by mutex_ (generation_ is also read without it while spinning).
+  // Guarded by mutex_, except generation_ (changed by run() after the job is set, read while
+  // spinning) and sleepers_ (see run()).
   std::atomic<unsigned long long> generation_{0};
   bool quit_ = false;
   bool open_ = false;
-  int sleepers_ = 0;
+  std::atomic<int> sleepers_{0};
   void (*body_)(void*, int) = nullptr;
   void* context_ = nullptr;
   int parts_ = 0;

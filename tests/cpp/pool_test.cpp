@@ -115,6 +115,64 @@ void expect_same_bits_for_every_count() {
 TEST(Pool, KernelsGiveTheSameBitsOnAnyNumberOfThreadsFloat) { expect_same_bits_for_every_count<float>(); }
 TEST(Pool, KernelsGiveTheSameBitsOnAnyNumberOfThreadsDouble) { expect_same_bits_for_every_count<double>(); }
 
+/// dense_backward (δ·aᵀ, the bias gradient and Wᵀ·δ in one job) on random inputs of one shape
+/// with `threads` threads: {dW, db, da}; `separately`: the three kernels called one by one.
+template <class T>
+std::vector<std::vector<T>> dense_backward_with(int threads, int units, int inputs, int n, kn::Path path,
+                                                bool separately = false, bool with_da = true) {
+  Threads set(threads);
+  std::mt19937_64 rng(static_cast<std::uint64_t>(units * 1000003 + inputs * 1009 + n));
+  std::uniform_real_distribution<double> u(-1, 1);
+  const auto random = [&](std::size_t size) {
+    std::vector<T> v(size);
+    for (auto& x : v) x = static_cast<T>(u(rng));
+    return v;
+  };
+  const int pad = 3;
+  const auto W = random(static_cast<std::size_t>(units + pad) * inputs),
+             delta = random(static_cast<std::size_t>(units + pad) * n), a = random(static_cast<std::size_t>(inputs + pad) * n);
+  std::vector<T> dW(static_cast<std::size_t>(units + pad) * inputs, T(7)), db(static_cast<std::size_t>(units), T(7)),
+      da(static_cast<std::size_t>(inputs + pad) * n, T(7));
+  T* da_out = with_da ? da.data() : nullptr;
+  if (separately) {
+    kn::gemm_nt<T>(units, inputs, n, delta.data(), units + pad, a.data(), inputs + pad, dW.data(), units + pad, path);
+    kn::row_sums<T>(units, n, delta.data(), units + pad, db.data(), path);
+    if (with_da)
+      kn::gemm_tn<T>(inputs, n, units, W.data(), units + pad, delta.data(), units + pad, da_out, inputs + pad, path);
+  } else {
+    kn::dense_backward<T>(units, inputs, n, W.data(), units + pad, delta.data(), units + pad, a.data(), inputs + pad,
+                          dW.data(), units + pad, db.data(), da_out, inputs + pad, path);
+  }
+  return {dW, db, da};
+}
+
+template <class T>
+void expect_dense_backward_same_bits() {
+  // units × inputs × samples: the lecture's layers (batch 64 and a last batch of 20), the digits
+  // model's, odd sizes, one below every split threshold, one with fewer than 4 units.
+  const int shapes[][3] = {{64, 9, 64},   {128, 64, 64}, {64, 128, 64}, {54, 64, 64}, {54, 64, 20}, {128, 784, 64},
+                           {10, 128, 64}, {37, 53, 61},  {129, 131, 67}, {8, 8, 8},  {3, 200, 100}};
+  for (const kn::Path path : {kn::Path::kBest, kn::Path::kPortable})
+    for (const auto& s : shapes)
+      for (const bool with_da : {true, false}) {
+        const auto alone = dense_backward_with<T>(1, s[0], s[1], s[2], path, true, with_da);
+        for (const int threads : {1, 2, 3, 4}) {
+          const auto fused = dense_backward_with<T>(threads, s[0], s[1], s[2], path, false, with_da);
+          for (std::size_t r = 0; r < alone.size(); ++r)
+            EXPECT_TRUE(same_bits(alone[r], fused[r]))
+                << "result " << r << " (dW, db, da) of " << s[0] << "×" << s[1] << "×" << s[2] << (with_da ? "" : " without da")
+                << " with " << threads << " threads, path " << (path == kn::Path::kBest ? "best" : "portable");
+        }
+      }
+}
+
+TEST(Pool, DenseBackwardGivesTheBitsOfItsThreeKernelsOnAnyNumberOfThreadsFloat) {
+  expect_dense_backward_same_bits<float>();
+}
+TEST(Pool, DenseBackwardGivesTheBitsOfItsThreeKernelsOnAnyNumberOfThreadsDouble) {
+  expect_dense_backward_same_bits<double>();
+}
+
 /// The lecture's Keras model (examples/keras-lecture.json) trained 3 epochs on 1000 built-in
 /// spectra with `threads` threads: its parameters and every epoch's losses.
 struct LectureRun {

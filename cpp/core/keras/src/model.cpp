@@ -30,20 +30,7 @@ void product_forward(const W& w, const A& a, Eigen::Index n, const typename W::S
                                        static_cast<int>(w.cols()), w.data(), stride(w), a.data(),
                                        stride(a), bias, z.data(), stride(z));
 }
-/// ∂L/∂W = δ·aᵀ: δ rows × n, a cols × n, dW rows × cols (contiguous).
-template <class D, class A>
-void product_weights(const D& d, const A& a, Eigen::Index n, Eigen::Index rows, Eigen::Index cols,
-                     typename D::Scalar* dW) {
-  kernels::gemm_nt<typename D::Scalar>(static_cast<int>(rows), static_cast<int>(cols), static_cast<int>(n),
-                                       d.data(), stride(d), a.data(), stride(a), dW, static_cast<int>(rows));
-}
-/// ∂L/∂a = Wᵀ·δ: W rows × cols, δ rows × n, da cols × n.
-template <class W, class D, class Out>
-void product_inputs(const W& w, const D& d, Eigen::Index n, Out&& da) {
-  kernels::gemm_tn<typename W::Scalar>(static_cast<int>(w.cols()), static_cast<int>(n),
-                                       static_cast<int>(w.rows()), w.data(), stride(w), d.data(),
-                                       stride(d), da.data(), stride(da));
-}
+// The backward products (∂L/∂W = δ·aᵀ, ∂L/∂a = Wᵀ·δ) and the bias gradient: kernels::dense_backward.
 
 namespace {
 
@@ -714,12 +701,12 @@ void Sequential::backward(Workspace<T>& ws, const T* theta, T* grad, const Input
         }
         const auto d = delta->leftCols(n);
         const auto W = weights_in(theta, layer);
-        // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ
-        product_weights(d, in, n, W.rows(), W.cols(), grad + layer.offset);
-        if (c.use_bias)
-          kernels::row_sums<T>(static_cast<int>(W.rows()), static_cast<int>(n), d.data(), stride(d),
-                               grad + layer.offset + W.size());
-        if (l > 0) product_inputs(W, d, n, ws.dy[l - 1].leftCols(n));
+        // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ (the kernels gemm_nt, row_sums and gemm_tn, in one
+        // hand-off to the threads)
+        kernels::dense_backward<T>(static_cast<int>(W.rows()), static_cast<int>(W.cols()), static_cast<int>(n),
+                                   W.data(), stride(W), d.data(), stride(d), in.data(), stride(in), grad + layer.offset,
+                                   static_cast<int>(W.rows()), c.use_bias ? grad + layer.offset + W.size() : nullptr,
+                                   l > 0 ? ws.dy[l - 1].data() : nullptr, l > 0 ? stride(ws.dy[l - 1]) : 0);
         break;
       }
       case LayerKind::kBatchNormalization: {
