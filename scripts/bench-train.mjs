@@ -14,11 +14,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import createTrainer from '../build/wasm/nntutor_train_wasm.js';
 import createThreaded from '../build/wasm/nntutor_train_mt_wasm.js';
+import { launchChromium } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -64,17 +64,13 @@ function wasmNodeRate(dtype) {
 const wasmNode = { float64: wasmNodeRate('float64'), float32: wasmNodeRate('float32') };
 let t0 = 0;
 
-/// Chromium's flags (docs/toolchain notes): without the background-networking ones it keeps
-/// retrying connections to the closed network beside the timed worker.
-const kChromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /// Chromium's first epochs run while it compiles the hot Wasm functions with its optimising tier
 /// (on this loaded 2-core machine epoch 1 ran at ~25 %, epoch 2 at ~60 % of the later ones): the
 /// page trains this many epochs more, and the warm rate leaves them out.
 const kChromiumWarmUp = 2;
 async function inChromium(dtype) {
   const server = await serve(join(root, 'build/site'), { port: 0 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: kChromiumArgs });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/trainer.html`);
@@ -182,7 +178,7 @@ onmessage = async ({ data: { models } }) => {
 `);
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>digits bench</title><script src="main.js"></script>\n');
   const server = await serve(dir, { port: 0 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: kChromiumArgs });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
@@ -362,7 +358,7 @@ function nodeThreads(dtype, threads) {
 /// count chosen with its "threads" control: samples per second as the page measures them.
 async function chromiumThreads(dtype, threads) {
   const server = await serve(join(root, 'build/site'), { port: 0, isolate: true });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/trainer.html`);

@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 
 export const kChromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  // Without these it keeps retrying connections to the closed network beside a timed worker.
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   // Each window of the headless browser (one per browser context) otherwise starts the
   // omnibox's WebUI popup in a renderer of its own: about 1 CPU-second per context, more than
