@@ -75,6 +75,22 @@ test('a CSV that cannot be read turns Train off and says why; the old results st
     await page.getByText('Not current: these curves are from the last training, on data other than the data chosen now.').waitFor();
   }));
 
+test('a large CSV chosen and its feature columns typed before it is read: the status answers the typed columns',
+  () => withTrainer(async (page) => {
+    await ready(page);
+    await page.getByLabel('a CSV file', { exact: true }).check();
+    // 200,000 rows take the worker a moment to read: the typed columns are asked for meanwhile,
+    // and their answer, not the first one (every column but the last as features), stays.
+    let csv = 'x1,x2,y1,y2\n';
+    for (let i = 0; i < 200000; i += 1) csv += `${i % 97},${i % 13},${i % 7},${i % 5}\n`;
+    await csvFile(page, 'large.csv', csv);
+    await setField(page, 'feature columns', 'x1');
+    await dataStatus(page).getByText(/; 1 features → 3 targets\.$/).waitFor({ timeout: 30000 });
+    await page.getByText('Ready: press Train.').waitFor();
+    assert.match(await dataStatus(page).innerText(), /^200000 samples: .*; 1 features → 3 targets\.$/);
+    assert.equal(await button(page, 'Train').isEnabled(), true);
+  }));
+
 test('in CSV mode the built-in data fields are hidden, and come back with the built-in data', () => withTrainer(async (page) => {
   await ready(page);
   for (const name of ['samples', 'noise', 'data seed']) assert.equal(await field(page, name).isVisible(), true, name);

@@ -128,18 +128,23 @@ function modelChoice() {
 // ---- The worker ----
 
 const worker = new Worker('js/trainer-worker.js');
-const waiting = new Map();  // message type → resolve, for the request/answer pairs
+// Message type → the resolves of its requests in the order they were sent. The worker answers
+// each request once (its type, or an error naming it) in the order it receives them, so a
+// second request of a type sent before the first is answered (a CSV chosen, then its feature
+// columns typed while its first line is read) gets its own answer, not the first's.
+const waiting = new Map();
 
 function ask(type, payload) {
   return new Promise((resolve) => {
-    waiting.set(type, resolve);
+    waiting.set(type, [...(waiting.get(type) ?? []), resolve]);
     worker.postMessage({ type, ...payload });
   });
 }
 
 function answer(type, value) {
-  const resolve = waiting.get(type);
-  waiting.delete(type);
+  const [resolve, ...later] = waiting.get(type) ?? [];
+  if (later.length) waiting.set(type, later);
+  else waiting.delete(type);
   resolve?.(value);
 }
 

@@ -91,6 +91,7 @@ async function loop() {
   if (result !== null) postMessage({ type: 'done', result: JSON.parse(result), elapsed });
 }
 
+let dataLoads = Promise.resolve();
 async function loadData(data, file) {
   let csv = '';
   if (file) {
@@ -172,7 +173,13 @@ onmessage = async (event) => {
   switch (message.type) {
     case 'data':
       if (running || paused) fail('data', 'The data cannot change during training: stop it first.');
-      else await loadData(message.data, message.file);
+      else {
+        // One after another: a CSV's reading is asynchronous, and the page matches each answer
+        // to its requests in the order it sent them (trainer-main.js ask).
+        const load = dataLoads.then(() => loadData(message.data, message.file));
+        dataLoads = load.catch(() => {});
+        await load;
+      }
       break;
     case 'schema':
       postMessage({ type: 'schema', schema: JSON.parse(module.schema()) });
