@@ -12,19 +12,19 @@
 #
 # The order of work, for a 2-core machine:
 #   1. builds, one after another, each on both cores (ccache serves what any checkout compiled);
-#   2. two lanes side by side: the browser suite (e2e, three test files at once), the longest,
-#      and the others one after another (native, js, asan); each suite's output goes to
-#      build/test-logs/SUITE.log, a line says when it ends, and the whole log of a failing suite
-#      is printed;
-#   3. the fuzz targets last, alone (all four at once for the same seconds).
-# NNTUTOR_TEST_LANES=1 runs the suites one after another instead, with their output live.
+#   2. the suites one after another, each on both cores already (ctest -j2, two ASan shards,
+#      node --test files side by side, four fuzz targets at once), with their output live and in
+#      build/test-logs/SUITE.log. Measured on an idle 2-core machine (docs/testing.md): 195 s
+#      this way, 219 s in two lanes side by side, where each suite's processes slowed the other's.
+# NNTUTOR_TEST_LANES=2 runs them in two lanes instead: the browser suite (e2e) beside native, js
+# and asan one after another, then fuzz; a passing suite then prints only its end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(native asan js e2e fuzz)
 fuzz_seconds="${NNTUTOR_FUZZ_SECONDS:-20}"
-lanes="${NNTUTOR_TEST_LANES:-2}"
+lanes="${NNTUTOR_TEST_LANES:-1}"
 logs=build/test-logs
 
 declare -A title=(
