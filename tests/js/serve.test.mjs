@@ -85,3 +85,23 @@ test('the digits page sets the trainer page\'s policy (its Web Worker compiles W
   const sent = directives(kContentSecurityPolicy);
   for (const [name, sources] of digits) assert.equal(sent.get(name), sources, `digits.html: ${name}`);
 });
+
+test('an unchanged file is answered 304 Not Modified to its ETag, with the security headers; a changed one 200', async () => {
+  const first = await fetch(`${origin}/engine.js`);
+  assert.equal(await first.text(), 'export const x = 1;\n');
+  assert.equal(first.headers.get('cache-control'), 'no-cache');
+  const etag = first.headers.get('etag');
+  assert.match(etag, /^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+  const again = await fetch(`${origin}/engine.js`, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(await again.text(), '');
+  assert.equal(again.headers.get('content-security-policy'), kHeaders['content-security-policy']);
+  const other = await fetch(`${origin}/engine.wasm`, { headers: { 'If-None-Match': etag } });
+  assert.equal(other.status, 200, 'another file\'s ETag does not match');
+  await writeFile(`${dir}/engine.js`, 'export const x = 22;\n');
+  const changed = await fetch(`${origin}/engine.js`, { headers: { 'If-None-Match': etag } });
+  assert.equal(changed.status, 200);
+  assert.equal(await changed.text(), 'export const x = 22;\n');
+  assert.notEqual(changed.headers.get('etag'), etag);
+  await writeFile(`${dir}/engine.js`, 'export const x = 1;\n');
+});
