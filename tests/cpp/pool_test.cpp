@@ -64,17 +64,21 @@ TEST(Pool, CountOutsideTheLimitsIsRefusedAndKeepsTheLastGoodOne) {
   EXPECT_EQ(k::threads_json(), R"({"threads":2,"min":1,"max":16})");
 }
 
+/// `size` numbers drawn from U(−1, 1) with `rng`.
+template <class T>
+std::vector<T> random_vector(std::mt19937_64& rng, std::size_t size) {
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<T> v(size);
+  for (auto& x : v) x = static_cast<T>(u(rng));
+  return v;
+}
+
 /// gemm_nn, gemm_nt, gemm_tn and adam on random inputs of one shape with `n` threads.
 template <class T>
 std::vector<std::vector<T>> kernels_with(int threads, int m, int n, int k, kn::Path path) {
   Threads set(threads);
   std::mt19937_64 rng(static_cast<std::uint64_t>(m * 1000003 + n * 1009 + k));
-  std::uniform_real_distribution<double> u(-1, 1);
-  const auto random = [&](std::size_t size) {
-    std::vector<T> v(size);
-    for (auto& x : v) x = static_cast<T>(u(rng));
-    return v;
-  };
+  const auto random = [&](std::size_t size) { return random_vector<T>(rng, size); };
   const int pad = 3;
   const auto A = random(static_cast<std::size_t>(m + pad) * k), B = random(static_cast<std::size_t>(k + pad) * n),
              bias = random(static_cast<std::size_t>(m)), D = random(static_cast<std::size_t>(m + pad) * n),
@@ -122,12 +126,7 @@ std::vector<std::vector<T>> dense_backward_with(int threads, int units, int inpu
                                                 bool separately = false, bool with_da = true) {
   Threads set(threads);
   std::mt19937_64 rng(static_cast<std::uint64_t>(units * 1000003 + inputs * 1009 + n));
-  std::uniform_real_distribution<double> u(-1, 1);
-  const auto random = [&](std::size_t size) {
-    std::vector<T> v(size);
-    for (auto& x : v) x = static_cast<T>(u(rng));
-    return v;
-  };
+  const auto random = [&](std::size_t size) { return random_vector<T>(rng, size); };
   const int pad = 3;
   const auto W = random(static_cast<std::size_t>(units + pad) * inputs),
              delta = random(static_cast<std::size_t>(units + pad) * n), a = random(static_cast<std::size_t>(inputs + pad) * n);
