@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { classesCsv } from '../js/classes-csv.mjs';
 import { button, field, kPhone, withPage } from './harness.mjs';
 
 /// The trainer page afresh (withPage, which also fails on console errors; `fresh: true` for the
@@ -145,13 +146,7 @@ test('cross_entropy on one-hot targets: the loss stays positive and the targets 
   await field(page, 'loss').selectOption('cross_entropy');
   await setField(page, 'epochs', '8');
   await page.getByLabel('a CSV file', { exact: true }).check();
-  let csv = 'x1,x2,red,green,blue\n';
-  for (let i = 0; i < 60; i += 1) {
-    const x1 = Math.sin(0.7 * i) * 2;
-    const x2 = Math.cos(1.3 * i) * 2;
-    const c = x1 > 0.5 ? 0 : x2 > 0 ? 1 : 2;
-    csv += `${x1.toFixed(4)},${x2.toFixed(4)},${[0, 1, 2].map((k) => (k === c ? 1 : 0)).join(',')}\n`;
-  }
+  const csv = classesCsv({ rows: 60, classes: ['red', 'green', 'blue'] });
   await page.locator('#csv-file').setInputFiles({ name: 'classes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await setField(page, 'feature columns', 'x1,x2');
   await page.getByText('60 samples: 42 for training, 12 for validation, 6 for testing; 2 features → 3 targets.').waitFor();

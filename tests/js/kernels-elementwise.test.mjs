@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import createTrainer from '../../build/wasm/nntutor_train_wasm.js';
+import { classesCsv } from './classes-csv.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const trainer = await createTrainer();
@@ -66,13 +67,7 @@ for (const [dtype, tolerance] of [['float64', 1e-9], ['float32', 1e-5]]) {
 }
 
 test('a float32 classifier\'s training accuracy is counted on its own outputs, as float64\'s', () => {
-  let csv = 'x1,x2,a,b,c\n';
-  for (let i = 0; i < 200; i += 1) {
-    const x1 = Math.sin(0.7 * i) * 2;
-    const x2 = Math.cos(1.3 * i) * 2;
-    const c = x1 > 0.5 ? 0 : x2 > 0 ? 1 : 2;
-    csv += `${x1.toFixed(4)},${x2.toFixed(4)},${[0, 1, 2].map((k) => (k === c ? 1 : 0)).join(',')}\n`;
-  }
+  const csv = classesCsv();
   const last = (dtype) => {
     const t = new trainer.Trainer();
     assert.equal(t.loadData(JSON.stringify({ csv: { source: 'classes.csv', features: 'x1,x2' } }), csv).ok, true);

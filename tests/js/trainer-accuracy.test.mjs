@@ -4,20 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrainer from '../../build/wasm/nntutor_train_wasm.js';
+import { classesCsv } from './classes-csv.mjs';
 
 const trainer = await createTrainer();
 
-/// 200 points of two features in three classes (by angle), one-hot: a CSV.
-function classesCsv() {
-  let csv = 'x1,x2,a,b,c\n';
-  for (let i = 0; i < 200; i += 1) {
-    const x1 = Math.sin(0.7 * i) * 2;
-    const x2 = Math.cos(1.3 * i) * 2;
-    const c = x1 > 0.5 ? 0 : x2 > 0 ? 1 : 2;
-    csv += `${x1.toFixed(4)},${x2.toFixed(4)},${[0, 1, 2].map((k) => (k === c ? 1 : 0)).join(',')}\n`;
-  }
-  return csv;
-}
 
 const model = (loss, activation, epochs) => ({
   inputs: 2,
