@@ -15,16 +15,14 @@
 #   2. the suites one after another, each on both cores already (ctest -j2, two ASan shards,
 #      node --test files side by side, four fuzz targets at once), with their output live and in
 #      build/test-logs/SUITE.log. Measured on an idle 2-core machine (docs/testing.md): 195 s
-#      this way, 219 s in two lanes side by side, where each suite's processes slowed the other's.
-# NNTUTOR_TEST_LANES=2 runs them in two lanes instead: the browser suite (e2e) beside native, js
-# and asan one after another, then fuzz; a passing suite then prints only its end.
+#      this way, 219 s in two lanes side by side (e2e beside the others), where each suite's
+#      processes slowed the other's.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(native asan js e2e fuzz)
 fuzz_seconds="${NNTUTOR_FUZZ_SECONDS:-20}"
-lanes="${NNTUTOR_TEST_LANES:-1}"
 logs=build/test-logs
 
 declare -A title=(
@@ -41,7 +39,6 @@ for s in "${suites[@]}"; do
     echo "test: unknown suite $s (expected native, asan, js, e2e or fuzz)" >&2; exit 2
   fi
 done
-case "$lanes" in 1|2) ;; *) echo "test: NNTUTOR_TEST_LANES must be 1 or 2, got $lanes" >&2; exit 2 ;; esac
 
 started=$SECONDS
 bash scripts/setup.sh --test || exit 1
@@ -116,50 +113,23 @@ run_fuzz() {
 }
 
 rm -rf "$logs" && mkdir -p "$logs"
-# Runs one suite (after its build), writing its result and time for the summary. With output to
-# its log (lanes side by side) or live (one lane).
+# Runs one suite (after its build), its output live and in its log, writing its result and time
+# for the summary.
 run_suite() {
-  local s="$1" live="$2" t=$SECONDS result
+  local s="$1" t=$SECONDS result
   if [ "${build_result[${needs[$s]}]}" != pass ]; then
     echo "FAIL build" > "$logs/$s.result"
     echo "test: $s not run: its build (${needs[$s]}) failed"
     return
   fi
-  if [ "$live" = 1 ]; then
-    echo "== ${title[$s]} =="
-    if "run_$s" 2>&1 | tee "$logs/$s.log"; then result=pass; else result=FAIL; fi
-  else
-    if "run_$s" > "$logs/$s.log" 2>&1; then result=pass; else result=FAIL; fi
-  fi
+  echo "== ${title[$s]} =="
+  if "run_$s" 2>&1 | tee "$logs/$s.log"; then result=pass; else result=FAIL; fi
   echo "$result $((SECONDS - t))" > "$logs/$s.result"
   echo "test: $s $result in $((SECONDS - t)) s (log $logs/$s.log)"
 }
-asked() { local x; for x in "${suites[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
 
 runs_start=$SECONDS
-if [ "$lanes" = 1 ]; then
-  for s in "${suites[@]}"; do run_suite "$s" 1; done
-else
-  # The browser suite is the longest: it starts at once, alone in its lane; the others follow
-  # one another in the second lane.
-  echo "== running: e2e | native, js, asan side by side, then fuzz =="
-  ( for s in native js asan; do asked $s && run_suite $s 0; done ) &
-  gtest_lane=$!
-  ( asked e2e && run_suite e2e 0 ) &
-  node_lane=$!
-  wait $gtest_lane $node_lane
-  asked fuzz && run_suite fuzz 0
-  # What each suite printed: its end when it passed, all of it when it failed.
-  for s in "${suites[@]}"; do
-    [ -f "$logs/$s.log" ] || continue
-    echo "== ${title[$s]} =="
-    if read -r result _ < "$logs/$s.result" && [ "$result" = pass ]; then
-      tail -n 6 "$logs/$s.log"
-    else
-      cat "$logs/$s.log"
-    fi
-  done
-fi
+for s in "${suites[@]}"; do run_suite "$s"; done
 runs_time=$((SECONDS - runs_start))
 
 # ---- summary -----------------------------------------------------------------------------------
