@@ -242,3 +242,13 @@ test('if the engine cannot load, the page says so and the buttons stay disabled'
     await context.close();
   }
 });
+
+test('on a phone a wrong number\'s message comes into view under its box, and Step waits', () => withPage(async (page) => {
+  await enter(page, 'learning rate', '1e999');
+  const message = page.getByText('learning rate: expected a number, got "1e999"');
+  await message.waitFor();
+  const { bottom, height } = await message.evaluate((el) => ({ bottom: el.getBoundingClientRect().bottom, height: innerHeight }));
+  assert.ok(bottom <= height + 1, `the message ends at ${bottom}px, below the screen's ${height}px`);
+  assert.equal(await field(page, 'learning rate').getAttribute('aria-invalid'), 'true');
+  assert.equal(await button(page, 'Step').isDisabled(), true);
+}, { viewport: { width: 390, height: 844 } }));

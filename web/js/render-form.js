@@ -15,14 +15,18 @@ export function renderFieldErrors(inputs, errors) {
   }
 }
 
-/// One field's message, `<id>-error`, linked by aria-describedby while it is shown.
+/// One field's message, `<id>-error`, linked by aria-describedby while it is shown. A message
+/// that appears is scrolled into view if it is not (the least scroll that shows it): under a
+/// field at the bottom of a phone's screen it would otherwise be below the fold.
 export function showFieldError(input, message) {
   const note = input.ownerDocument.getElementById(`${input.id}-error`);
   if (message) {
+    const appears = note.hidden;
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', note.id);
     note.textContent = message;
     note.hidden = false;
+    if (appears) note.scrollIntoView?.({ block: 'nearest' });
   } else {
     input.removeAttribute('aria-invalid');
     input.removeAttribute('aria-describedby');
