@@ -1,5 +1,6 @@
-// The browser harness of the e2e tests: one local server and one headless Chromium per test
-// file, one tab per file that every test opens the page in afresh (see withPage), and helpers
+// The browser harness of the e2e tests: one local server, one headless Chromium and one tab per
+// process (a file run alone, or a lane of scripts/e2e.mjs running several files one after
+// another), a tab every test opens the page in afresh (see withPage), and helpers
 // that find controls as a person does (labels, button names, the table's caption). Needs
 // build/site (scripts/build.sh wasm site) and /usr/bin/chromium.
 import { after, before } from 'node:test';
@@ -12,8 +13,8 @@ import { serve } from '../../scripts/serve.mjs';
 const kRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const kArtifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 // How long an action waits for its control: not a speed check (speed goals are npm run bench's),
-// only a bound on a hang. npm test runs three test files at once beside the GoogleTest lane on
-// two cores, where a module that loads in 1 s alone took over 5 s once (docs/testing.md).
+// only a bound on a hang. npm test runs three lanes of browser tests at once on two cores, and
+// under more load a module that loads in 1 s alone took over 5 s once (docs/testing.md).
 export const kTimeout = 15000;
 export const kDesktop = { width: 1280, height: 900 };
 export const kPhone = { width: 375, height: 812 };
@@ -34,7 +35,7 @@ after(async () => {
   await new Promise((done) => (server ? server.close(done) : done()));
 });
 
-// The tab the tests of a file share. A new browser context costs Chromium a new window, and each
+// The tab the tests of a process share. A new browser context costs Chromium a new window, and each
 // window of the headless browser loads its own omnibox WebUI (about 1 CPU-second, more than our
 // page's load); one tab reused with its origin's storage cleared between tests halves the CPU
 // of the suite (docs/testing.md). Each test still gets a new document, an empty localStorage, its

@@ -1,0 +1,49 @@
+// One lane of the browser suite (scripts/e2e.mjs starts three): runs test files in this one
+// process, one after another, each as a suite named by its file, all on the harness's one server,
+// one Chromium and one shared tab. A file's own hooks (before, after) stay scoped to its suite; the
+// harness's run once for the lane. Each test still opens the page afresh (harness.mjs, withPage).
+// The lanes share one queue: a lane that ends a file takes the first file of FILE... that no lane
+// has taken yet (file i is taken by creating CLAIMS/file<i>, which only one process can), so the
+// lanes end together.
+// A file also runs alone: node --test tests/e2e/FILE.test.mjs.
+//   node --test-reporter=spec tests/e2e/lane.mjs CLAIMS FILE...
+import { after, describe } from 'node:test';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// First, outside any file's suite: its before and after hooks are the lane's.
+await import('./harness.mjs');
+
+const [claims, ...queue] = process.argv.slice(2);
+mkdirSync(claims, { recursive: true });
+
+/// The first file of the queue no lane has taken, now this lane's; null when all are taken.
+function take() {
+  for (const [i, file] of queue.entries()) {
+    try {
+      closeSync(openSync(join(claims, `file${i}`), 'wx'));
+      return file;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+  }
+  return null;
+}
+
+// Top-level suites run one after another; the next file is taken once this one's suite is over
+// (from here, not from its hook, so that it is a suite of the lane and not of the file before).
+for (let file = take(); file; file = take()) {
+  const over = new Promise((done) => {
+    describe(basename(file), async () => {
+      after(done);
+      try {
+        await import(pathToFileURL(resolve(file)));
+      } catch (e) {
+        done();
+        throw e;
+      }
+    });
+  });
+  await over;
+}

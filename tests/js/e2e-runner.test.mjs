@@ -1,0 +1,84 @@
+// The browser suite's runner (scripts/e2e.mjs, tests/e2e/lane.mjs): every file runs once, in one
+// of the lanes, with its own hooks; a failing test, a file that cannot load, or a lane that dies
+// fails the run and is named; a run where all pass exits 0. The files here are small node:test
+// files written for the test (the lanes start the harness's Chromium as for the real suite).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const kRoot = fileURLToPath(new URL('../../', import.meta.url));
+let dir;
+
+before(async () => {
+  dir = await mkdtemp(`${tmpdir()}/nntutor-e2e-runner-`);
+  const passing = (name) => `import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+let ready = '';
+before(() => { ready = '${name}'; });
+test('${name} one', () => { assert.equal(ready, '${name}'); console.log('ran ${name} one'); });
+test('${name} two', () => { console.log('ran ${name} two'); });
+`;
+  await writeFile(`${dir}/a.test.mjs`, passing('a'));
+  await writeFile(`${dir}/b.test.mjs`, passing('b'));
+  await writeFile(`${dir}/c.test.mjs`, passing('c'));
+  await writeFile(`${dir}/fails.test.mjs`, `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+test('a sum that is wrong', () => assert.equal(1 + 1, 3));
+`);
+  await writeFile(`${dir}/broken.test.mjs`, "import { nothing } from 'node:path';\n");
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+/// Runs the runner on `names` (files of the temporary folder) in 2 lanes: exit code and output.
+function run(names) {
+  return new Promise((done) => {
+    execFile(process.execPath, ['scripts/e2e.mjs', ...names.map((n) => `${dir}/${n}`)],
+      { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '2' } },
+      (error, stdout, stderr) => done({ code: error ? error.code : 0, stdout: stdout + stderr }));
+  });
+}
+
+const count = (text, line) => text.split('\n').filter((l) => l.endsWith(line)).length;
+
+test('every file runs once in one of the lanes, with its own hooks, and all passing exits 0', async () => {
+  const { code, stdout } = await run(['a.test.mjs', 'b.test.mjs', 'c.test.mjs']);
+  assert.equal(code, 0, stdout);
+  for (const name of ['a', 'b', 'c']) {
+    assert.equal(count(stdout, `ran ${name} one`), 1, stdout);
+    assert.equal(count(stdout, `ran ${name} two`), 1, stdout);
+  }
+  assert.match(stdout, /^e2e: 6 tests in 3 files on 2 lanes: 6 pass, 0 fail, 0 cancelled, 0 skipped; /m);
+  assert.doesNotMatch(stdout, /e2e: FAIL/);
+});
+
+test('a failing test and a file that cannot load fail the run and are named', async () => {
+  const { code, stdout } = await run(['a.test.mjs', 'fails.test.mjs', 'broken.test.mjs']);
+  assert.equal(code, 1, stdout);
+  assert.match(stdout, /^e2e: 3 tests in 3 files on 2 lanes: 2 pass, 1 fail, /m);
+  assert.match(stdout, /^e2e: FAIL fails\.test\.mjs \(lane [12]\): failed; its report is above, marked \[[12]\]$/m);
+  assert.match(stdout, /^e2e: FAIL broken\.test\.mjs \(lane [12]\): failed; /m);
+  assert.match(stdout, /does not provide an export named 'nothing'/);
+  assert.doesNotMatch(stdout, /FAIL a\.test\.mjs/);
+});
+
+test('a count of lanes that is not a whole number from 1 to 16 is refused, naming the variable', async () => {
+  const refused = await new Promise((done) => {
+    execFile(process.execPath, ['scripts/e2e.mjs'], { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: 'two' } },
+      (error, stdout, stderr) => done({ code: error?.code, stderr }));
+  });
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stderr, 'e2e: NNTUTOR_E2E_LANES must be a whole number from 1 to 16, got two\n');
+});
+
+test('a file that does not exist is refused before any lane starts', async () => {
+  const refused = await new Promise((done) => {
+    execFile(process.execPath, ['scripts/e2e.mjs', `${dir}/none.test.mjs`], { cwd: kRoot },
+      (error, stdout, stderr) => done({ code: error?.code, stdout, stderr }));
+  });
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stderr, `e2e: no test file ${dir}/none.test.mjs\n`);
+  assert.equal(refused.stdout, '');
+});
