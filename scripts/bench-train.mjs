@@ -403,6 +403,16 @@ async function chromiumThreads(dtype, threads) {
     server.close();
   }
 }
+/// The digits model (784 → 128 → 10, no batch normalization: larger products, fewer hand-offs)
+/// natively: nntutor train --threads N --builtin digits, the epochs after a warm-up one.
+function digitsNativeThreads(dtype, threads) {
+  const path = join(tmp, `digits-threads-${dtype}.json`);
+  writeFileSync(path, JSON.stringify(digitsModel(dtype, 6)));
+  const r = spawnSync(join(root, 'build/native/nntutor'), ['train', '--threads', String(threads), '--builtin', 'digits', path],
+    { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`nntutor train --threads ${threads} --builtin digits: ${r.stderr}`);
+  return warmRate(8000, [...r.stderr.matchAll(/^Epoch \d+\/\d+ .* - (\d+) ms$/gm)].map((m) => Number(m[1])));
+}
 const loadBefore = loadavg()[0];
 const threadRuns = [];
 for (const [name, measure] of [
@@ -412,6 +422,8 @@ for (const [name, measure] of [
   ['Wasm under Node (worker_threads), float32', (n) => nodeThreads('float32', n)],
   ['Wasm in Chromium (isolated page, warm), float64', (n) => chromiumThreads('float64', n)],
   ['Wasm in Chromium (isolated page, warm), float32', (n) => chromiumThreads('float32', n)],
+  ['digits model, native, float64', (n) => digitsNativeThreads('float64', n)],
+  ['digits model, native, float32', (n) => digitsNativeThreads('float32', n)],
 ]) {
   const one = [];
   const two = [];
@@ -422,7 +434,7 @@ for (const [name, measure] of [
   threadRuns.push({ name, one, two });
 }
 threaded.PThread?.terminateAllThreads();
-console.log(`Threads: 1 against 2 (${kThreadEpochs} warm epochs a run, alternated 1, 2, 1, 2; the better run of each; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}; goal: 2 threads ≥ 1.6× one)`);
+console.log(`Threads: 1 against 2, the lecture's model, then the digits model (${kThreadEpochs} warm epochs a run (digits: 5), alternated 1, 2, 1, 2; the better run of each; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}; goal: 2 threads ≥ 1.6× one)`);
 for (const { name, one, two } of threadRuns) {
   const a = Math.max(...one);
   const b = Math.max(...two);
