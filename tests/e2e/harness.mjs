@@ -90,6 +90,14 @@ export async function withPage(body, { viewport = kDesktop, ready = true, allow 
     if (ready) await waitEnabled(button(page, 'Step'));
     await body(page);
     passed = true;
+  } catch (e) {
+    // What the page said and showed when the test failed: its errors and a screenshot, beside
+    // the test's own error (a failure in a loaded run is often seen once).
+    const shot = `${kArtifacts}failed-${Date.now()}.png`;
+    const saved = await page.screenshot({ path: shot, fullPage: true, timeout: 5000 }).then(() => shot, () => null);
+    console.log(`# withPage: the test failed at ${page.url()}; the page reported ${problems.length ? problems.join('; ') : 'no error'}` +
+      `${saved ? `; its screenshot: ${saved}` : ''}`);
+    throw e;
   } finally {
     page.off('pageerror', onError);
     page.off('console', onConsole);
