@@ -70,6 +70,7 @@ function runLane(index, claims, queue) {
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     join(kRoot, 'tests/e2e/lane.mjs'), claims, ...queue,
   ], { cwd: kRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   const mark = `[${index + 1}] `;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(mark + line));
@@ -94,6 +95,15 @@ const perByte = known.length > 0
 const weight = (f) => times[basename(f)] ?? size(f) * perByte;
 const queue = [...files].sort((a, b) => weight(b) - weight(a));
 
+// Stopped (Ctrl-C, a timeout), the runner stops its lanes too: none is left running a browser.
+const children = [];
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(claims, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 const ran = await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, (_, i) => runLane(i, claims, queue)));
 rmSync(claims, { recursive: true, force: true });
 
