@@ -6,7 +6,8 @@
 // file not timed yet weighs its size at the others' seconds per byte), so they end together.
 // Each lane's report is live, its lines marked with the lane; the end says what ran, what failed
 // and where, and exits 1 if anything failed or did not run.
-//   node scripts/e2e.mjs [FILE...]     (default: every tests/e2e/*.test.mjs)
+//   node scripts/e2e.mjs [--test-name-pattern=RE] [FILE...]   (default: every tests/e2e/*.test.mjs)
+//     --test-name-pattern: node's own option, given to every lane: only the tests it matches run
 //   NNTUTOR_E2E_LANES=N                (default 3: each lane waits on Chromium part of its time)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,16 @@ if (!Number.isInteger(lanes) || lanes < 1 || lanes > 16) {
   console.error(`e2e: NNTUTOR_E2E_LANES must be a whole number from 1 to 16, got ${process.env.NNTUTOR_E2E_LANES}`);
   process.exit(2);
 }
-const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => resolve(f))
+const args = process.argv.slice(2);
+const nodeOptions = args.filter((a) => a.startsWith('--'));
+for (const option of nodeOptions) {
+  if (!/^--test-name-pattern=./.test(option)) {
+    console.error(`e2e: unknown option ${option} (expected --test-name-pattern=RE)`);
+    process.exit(2);
+  }
+}
+const given = args.filter((a) => !a.startsWith('--'));
+const files = given.length > 0 ? given.map((f) => resolve(f))
   : readdirSync(join(kRoot, 'tests/e2e')).filter((f) => f.endsWith('.test.mjs')).map((f) => join(kRoot, 'tests/e2e', f));
 
 for (const f of files) {
@@ -66,6 +76,7 @@ function runLane(index, claims, queue) {
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT;
   const child = spawn(process.execPath, [
+    ...nodeOptions,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     join(kRoot, 'tests/e2e/lane.mjs'), claims, ...queue,

@@ -32,10 +32,11 @@ test('a sum that is wrong', () => assert.equal(1 + 1, 3));
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-/// Runs the runner on `names` (files of the temporary folder) in 2 lanes: exit code and output.
-function run(names) {
+/// Runs the runner on `names` (files of the temporary folder) in 2 lanes, with `options` first:
+/// exit code and output (stdout, then stderr).
+function run(names, options = []) {
   return new Promise((done) => {
-    execFile(process.execPath, ['scripts/e2e.mjs', ...names.map((n) => `${dir}/${n}`)],
+    execFile(process.execPath, ['scripts/e2e.mjs', ...options, ...names.map((n) => `${dir}/${n}`)],
       { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '2' } },
       (error, stdout, stderr) => done({ code: error ? error.code : 0, stdout: stdout + stderr }));
   });
@@ -81,4 +82,16 @@ test('a file that does not exist is refused before any lane starts', async () =>
   assert.equal(refused.code, 2);
   assert.equal(refused.stderr, `e2e: no test file ${dir}/none.test.mjs\n`);
   assert.equal(refused.stdout, '');
+});
+
+test('--test-name-pattern reaches every lane; other options are refused', async () => {
+  const named = await run(['a.test.mjs', 'b.test.mjs'], ['--test-name-pattern=one']);
+  assert.equal(named.code, 0, named.stdout);
+  assert.match(named.stdout, /ran a one/);
+  assert.match(named.stdout, /ran b one/);
+  assert.doesNotMatch(named.stdout, /ran [ab] two/);
+
+  const refused = await run(['a.test.mjs'], ['--inspect']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stdout, /^e2e: unknown option --inspect \(expected --test-name-pattern=RE\)$/m);
 });
