@@ -12,9 +12,6 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-// First, outside any file's suite: its before and after hooks are the lane's.
-await import('./harness.mjs');
-
 const [claims, ...queue] = process.argv.slice(2);
 mkdirSync(claims, { recursive: true });
 
@@ -31,9 +28,16 @@ function take() {
   return null;
 }
 
+// A lane that starts when the others have taken every file ends at once: with no test, node:test
+// would run the harness's before hook (Chromium's launch) but never its after hook, and the
+// browser would keep the lane alive.
+let file = take();
+// Then, outside any file's suite: the harness's before and after hooks are the lane's.
+if (file) await import('./harness.mjs');
+
 // Top-level suites run one after another; the next file is taken once this one's suite is over
 // (from here, not from its hook, so that it is a suite of the lane and not of the file before).
-for (let file = take(); file; file = take()) {
+for (; file; file = take()) {
   const over = new Promise((done) => {
     describe(basename(file), async () => {
       after(done);

@@ -4,8 +4,8 @@
 // files written for the test (the lanes start the harness's Chromium as for the real suite).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -94,4 +94,27 @@ test('--test-name-pattern reaches every lane; other options are refused', async 
   const refused = await run(['a.test.mjs'], ['--inspect']);
   assert.equal(refused.code, 2);
   assert.match(refused.stdout, /^e2e: unknown option --inspect \(expected --test-name-pattern=RE\)$/m);
+});
+
+test('a lane that starts after the others have taken every file ends at once', async () => {
+  // As when one lane is slow to start and the others have already taken the few files given.
+  const claims = `${dir}/claims`;
+  await mkdir(claims);
+  await writeFile(`${claims}/file0`, '');
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  // Its own process group, so that a lane that does not end is stopped with its browser.
+  const lane = spawn(process.execPath, ['tests/e2e/lane.mjs', claims, `${dir}/a.test.mjs`],
+    { cwd: kRoot, env, detached: true, stdio: 'ignore' });
+  const code = await new Promise((done) => {
+    const timer = setTimeout(() => {
+      process.kill(-lane.pid, 'SIGKILL');
+      done('still running after 20 s');
+    }, 20000);
+    lane.on('exit', (c) => {
+      clearTimeout(timer);
+      done(c);
+    });
+  });
+  assert.equal(code, 0);
 });
