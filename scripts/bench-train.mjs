@@ -37,14 +37,19 @@ const modelFile = (dtype) => {
   writeFileSync(path, JSON.stringify(modelWith(dtype)));
   return path;
 };
-/// nntutor_bench --keras: the warm rate (kOurEpochs after a warm-up epoch) and the rate of all
-/// kChromiumEpochs from the start of the fit, the page's window (the first epoch included, as a
-/// person pressing Train waits for it).
+/// Chromium's first epochs run while it compiles the hot Wasm functions with its optimising tier
+/// (on this loaded 2-core machine epoch 1 ran at ~25 %, epoch 2 at ~60 % of the later ones): the
+/// page trains this many epochs more, and the warm rate leaves them out.
+const kChromiumWarmUp = 2;
+const kChromiumEpochs = kOurEpochs + kChromiumWarmUp;
+/// nntutor_bench --keras, one fit of kChromiumEpochs (the page's window): the warm rate (the
+/// epochs after the first) and the rate of all of them, the first included as a person pressing
+/// Train waits for it.
 const nativeRates = (dtype) => execFileSync(join(root, 'build/native/nntutor_bench'),
-  ['--keras', modelFile(dtype), String(kSamples), String(kOurEpochs)], { encoding: 'utf8' }).split(' ').map(Number);
-const nativeAllRate = (dtype) => execFileSync(join(root, 'build/native/nntutor_bench'),
-  ['--keras', modelFile(dtype), String(kSamples), String(kChromiumEpochs - 1)], { encoding: 'utf8' }).split(' ').map(Number)[1];
-const native = { float64: nativeRates('float64')[0], float32: nativeRates('float32')[0] };
+  ['--keras', modelFile(dtype), String(kSamples), String(kChromiumEpochs - 1)], { encoding: 'utf8' }).split(' ').map(Number);
+const nativeRuns = { float64: nativeRates('float64'), float32: nativeRates('float32') };
+const native = { float64: nativeRuns.float64[0], float32: nativeRuns.float32[0] };
+const nativeAll = { float64: nativeRuns.float64[1], float32: nativeRuns.float32[1] };
 
 const module = await createTrainer();
 const kernels = JSON.parse(module.kernelCheck()).path;
@@ -69,13 +74,6 @@ function wasmNodeRate(dtype) {
 const wasmNode = { float64: wasmNodeRate('float64'), float32: wasmNodeRate('float32') };
 let t0 = 0;
 
-/// Chromium's first epochs run while it compiles the hot Wasm functions with its optimising tier
-/// (on this loaded 2-core machine epoch 1 ran at ~25 %, epoch 2 at ~60 % of the later ones): the
-/// page trains this many epochs more, and the warm rate leaves them out.
-const kChromiumWarmUp = 2;
-const kChromiumEpochs = kOurEpochs + kChromiumWarmUp;
-// Native over the page's whole window (kChromiumEpochs from the start of the fit).
-const nativeAll = { float64: nativeAllRate('float64'), float32: nativeAllRate('float32') };
 async function inChromium(dtype) {
   const server = await serve(join(root, 'build/site'), { port: 0 });
   const browser = await launchChromium();
