@@ -168,8 +168,14 @@ void blocked_tn(int k, int n, int m, const T* A, int lda, const T* D, int ldd, T
   blocked_nb<S>(k, n, m, At, k, D, 1, ldd, static_cast<const T*>(nullptr), C, ldc);
 }
 
+// The element-wise loops (this one, the batch-normalization, relu, loss and sum loops below) are
+// functions of their own, never inlined: each entry point calls the portable loop or the SIMD one,
+// and inlined both would sit in its body. In the browser a function runs in V8's baseline tier
+// until it has run enough to be compiled again by the optimising one, which takes longer the larger
+// the body: out of line, only the loop that runs is compiled, and the entry point is a few bytes
+// (docs/bench.md, "The first epochs").
 template <class S, class T>
-void adam_loop(ptrdiff_t size, T* w, const T* g, T* m, T* v, T alpha, T c1, T c2, T eps) {
+[[gnu::noinline]] void adam_loop(ptrdiff_t size, T* w, const T* g, T* m, T* v, T alpha, T c1, T c2, T eps) {
   using One = Scalar<T>;
   constexpr int W = S::W;
   const auto step = [&](auto ops, ptrdiff_t i) {
@@ -597,7 +603,7 @@ template <class T>
 inline T* col(T* p, int ld, int s) { return p + static_cast<ptrdiff_t>(s) * ld; }
 
 template <class S, class T>
-void bn_train_loop(int features, int n, const T* x, int ldx, const T* gamma, const T* beta, T epsilon, T* mean,
+[[gnu::noinline]] void bn_train_loop(int features, int n, const T* x, int ldx, const T* gamma, const T* beta, T epsilon, T* mean,
                    T* variance, T* inv_std, T* xhat, int ldxhat, T* y, int ldy) {
   over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
     using O = decltype(ops);
@@ -641,7 +647,7 @@ void bn_train_loop(int features, int n, const T* x, int ldx, const T* gamma, con
 }
 
 template <class S, class T>
-void bn_backward_loop(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
+[[gnu::noinline]] void bn_backward_loop(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
                       const T* inv_std, T* dgamma, T* dbeta, T* dx, int lddx) {
   over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
     using O = decltype(ops);
@@ -682,7 +688,7 @@ void bn_backward_loop(int features, int n, const T* dy, int lddy, const T* xhat,
 }
 
 template <class S, class T>
-void scale_shift_loop(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy) {
+[[gnu::noinline]] void scale_shift_loop(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy) {
   for (int s = 0; s < n; ++s)
     over_column<S, T>(features, [&](auto ops, int i) {
       using O = decltype(ops);
@@ -692,7 +698,7 @@ void scale_shift_loop(int features, int n, const T* x, int ldx, const T* scale, 
 }
 
 template <class S, class T>
-void row_sums_loop(int rows, int n, const T* d, int ldd, T* out) {
+[[gnu::noinline]] void row_sums_loop(int rows, int n, const T* d, int ldd, T* out) {
   over_rows<S, T>(rows, [&](auto ops, auto blocks, int i) {
     using O = decltype(ops);
     using V = typename O::V;
@@ -706,7 +712,7 @@ void row_sums_loop(int rows, int n, const T* d, int ldd, T* out) {
 }
 
 template <class S, class T>
-void relu_loop(int rows, int n, const T* z, int ldz, T* y, int ldy) {
+[[gnu::noinline]] void relu_loop(int rows, int n, const T* z, int ldz, T* y, int ldy) {
   for (int s = 0; s < n; ++s)
     over_column<S, T>(rows, [&](auto ops, int i) {
       using O = decltype(ops);
@@ -715,7 +721,7 @@ void relu_loop(int rows, int n, const T* z, int ldz, T* y, int ldy) {
 }
 
 template <class S, class T>
-void relu_backward_loop(int rows, int n, const T* z, int ldz, const T* dy, int lddy, T* dz, int lddz) {
+[[gnu::noinline]] void relu_backward_loop(int rows, int n, const T* z, int ldz, const T* dy, int lddy, T* dz, int lddz) {
   for (int s = 0; s < n; ++s)
     over_column<S, T>(rows, [&](auto ops, int i) {
       using O = decltype(ops);
@@ -724,7 +730,7 @@ void relu_backward_loop(int rows, int n, const T* z, int ldz, const T* dy, int l
 }
 
 template <class S, class T>
-T squared_error_loop(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, T* grad, int ldg) {
+[[gnu::noinline]] T squared_error_loop(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, T* grad, int ldg) {
   // The sum in one chain, column by column (a few thousand additions: not worth another order).
   T total = 0;
   bool first = true;
