@@ -149,53 +149,60 @@ function digitsNode(dtype) {
   return warmRate(started.train, ms);
 }
 
-/// The trainer module in a Chromium Web Worker of a bare page (served from a temporary folder
-/// with the module and the data): every epoch's time, both dtypes in one browser.
-async function digitsChromium() {
-  const dir = mkdtempSync(join(tmpdir(), 'nntutor-bench-digits-'));
+/// The trainer module alone in a Chromium Web Worker of a bare page (served from a temporary
+/// folder with the module and the digits file): no page around it, so nothing is drawn beside
+/// the training. `load` is {digits: true} or {spec} (Trainer.loadData's); each of `models` (by
+/// name) is trained in a new Trainer, in one browser; every epoch's ms, by name.
+async function bareWorkerEpochs(load, models) {
+  const dir = mkdtempSync(join(tmpdir(), 'nntutor-bench-bare-'));
   copyFileSync(join(root, 'build/site/nntutor_train_wasm.js'), join(dir, 'nntutor_train_wasm.js'));
-  copyFileSync(join(root, 'build/data/digits.bin'), join(dir, 'digits.bin'));
+  if (load.digits) copyFileSync(join(root, 'build/data/digits.bin'), join(dir, 'digits.bin'));
   writeFileSync(join(dir, 'worker.js'), `importScripts('nntutor_train_wasm.js');
-onmessage = async ({ data: { models } }) => {
+onmessage = async ({ data: { load, models } }) => {
   const m = await createTrainer();
-  const bytes = new Uint8Array(await (await fetch('digits.bin')).arrayBuffer());
+  const bytes = load.digits ? new Uint8Array(await (await fetch('digits.bin')).arrayBuffer()) : null;
   const times = {};
-  for (const [dtype, model] of Object.entries(models)) {
+  for (const [name, model] of Object.entries(models)) {
     const t = new m.Trainer();
-    t.loadDigits(bytes);
+    const loaded = bytes ? t.loadDigits(bytes) : t.loadData(JSON.stringify(load.spec), '');
+    if (!loaded.ok) throw new Error(loaded.error);
     const started = t.start(JSON.stringify(model));
     if (!started.ok) throw new Error(started.error);
-    times[dtype] = [];
+    times[name] = [];
     for (let e = 0; e < model.fit.epochs; e += 1) {
       const t0 = performance.now();
       t.epoch();
-      times[dtype].push(performance.now() - t0);
+      times[name].push(performance.now() - t0);
     }
     t.delete();
   }
   postMessage(times);
 };
 `);
-  writeFileSync(join(dir, 'main.js'), `window.train = (models) => new Promise((resolve) => {
+  writeFileSync(join(dir, 'main.js'), `window.train = (load, models) => new Promise((resolve) => {
   const worker = new Worker('worker.js');
   worker.onmessage = ({ data }) => { resolve(data); worker.terminate(); };
-  worker.postMessage({ models });
+  worker.postMessage({ load, models });
 });
 `);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>digits bench</title><script src="main.js"></script>\n');
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>trainer bench</title><script src="main.js"></script>\n');
   const server = await serve(dir, { port: 0 });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    const epochs = kDigitsEpochs + kChromiumWarmUp;
-    const models = { float64: digitsModel('float64', epochs), float32: digitsModel('float32', epochs) };
-    const times = await page.evaluate((m) => window.train(m), models);
-    return { float64: warmRate(8000, times.float64, kChromiumWarmUp), float32: warmRate(8000, times.float32, kChromiumWarmUp) };
+    return await page.evaluate(([l, m]) => window.train(l, m), [load, models]);
   } finally {
     await browser.close();
     server.close();
   }
+}
+
+async function digitsChromium() {
+  const epochs = kDigitsEpochs + kChromiumWarmUp;
+  const models = { float64: digitsModel('float64', epochs), float32: digitsModel('float32', epochs) };
+  const times = await bareWorkerEpochs({ digits: true }, models);
+  return { float64: warmRate(8000, times.float64, kChromiumWarmUp), float32: warmRate(8000, times.float32, kChromiumWarmUp) };
 }
 
 /// TensorFlow.js (Wasm backend, float32) on the same shapes: the first 8,000 digits of the file to
@@ -298,6 +305,15 @@ async function tfStep111(backend) {
   return us;
 }
 
+// The lecture's model in the bare worker page: the Wasm alone over the page's window of epochs,
+// with nothing drawn beside it (one browser per dtype, as the trainer page's line).
+const lectureBare = {};
+for (const dtype of ['float64', 'float32']) {
+  const model = { ...modelWith(dtype), fit: { ...modelWith(dtype).fit, epochs: kChromiumEpochs } };
+  const ms = (await bareWorkerEpochs({ spec: { builtin: { samples: kSamples, seed: 1 } } }, { [dtype]: model }))[dtype];
+  lectureBare[dtype] = (ready.train * ms.length) / (ms.reduce((a, b) => a + b, 0) / 1000);
+}
+
 const originalWarn = console.warn;
 console.warn = () => {};  // TensorFlow.js suggests tfjs-node on every import: not what students get
 const tfCpu = await tfSamplesPerSecond('cpu');
@@ -330,6 +346,8 @@ for (const dtype of ['float64', 'float32']) {
   row(`  the same, epochs ${kChromiumWarmUp + 1}–${kOurEpochs + kChromiumWarmUp} (warm)`, chromiumWarm[dtype], slower(native[dtype], chromiumWarm[dtype]));
   row(`  native, epochs 1–${kChromiumEpochs} (the page's window)`, nativeAll[dtype],
     `   Chromium's ${ratio(nativeAll[dtype], wasmChromium[dtype])} slower over the same epochs`);
+  row(`  Chromium, a bare worker page, epochs 1–${kChromiumEpochs}`, lectureBare[dtype],
+    `   ${ratio(nativeAll[dtype], lectureBare[dtype])} slower than native over the same epochs (no page drawing beside it)`);
 }
 row('TensorFlow.js 4.22, CPU backend (Node)', tfCpu);
 row('TensorFlow.js 4.22, Wasm backend (Node)', tfWasm);
@@ -340,7 +358,8 @@ console.log(`  Wasm / native (time per sample; goal ≤ 1.3×): Node float64 ${r
             `Chromium warm float64 ${ratio(native.float64, chromiumWarm.float64)}, float32 ${ratio(native.float32, chromiumWarm.float32)}; ` +
             `Chromium with the first epoch float64 ${ratio(native.float64, wasmChromium.float64)}, float32 ${ratio(native.float32, wasmChromium.float32)}; ` +
             `epochs 1–${kChromiumEpochs} in both (the first epoch of a fit first touches every buffer, natively too) ` +
-            `float64 ${ratio(nativeAll.float64, wasmChromium.float64)}, float32 ${ratio(nativeAll.float32, wasmChromium.float32)}`);
+            `float64 ${ratio(nativeAll.float64, wasmChromium.float64)}, float32 ${ratio(nativeAll.float32, wasmChromium.float32)}; ` +
+            `the module alone in a bare worker page, epochs 1–${kChromiumEpochs} float64 ${ratio(nativeAll.float64, lectureBare.float64)}, float32 ${ratio(nativeAll.float32, lectureBare.float32)}`);
 await digitsBench();
 console.log('One training step of the lecture\'s 1-1-1 example');
 console.log(`  ours native ${ourStepNative.toFixed(2)} µs, ours Wasm ${ourStepWasm.toFixed(2)} µs (goal < 5 µs); TensorFlow.js trainOnBatch: CPU ${tfStepCpu.toFixed(0)} µs, Wasm ${tfStepWasm.toFixed(0)} µs`);
