@@ -150,20 +150,17 @@ test('cross_entropy on one-hot targets: the loss stays positive and the targets 
   await page.locator('#csv-file').setInputFiles({ name: 'classes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await setField(page, 'feature columns', 'x1,x2');
   await page.getByText('60 samples: 42 for training, 12 for validation, 6 for testing; 2 features → 3 targets.').waitFor();
-  const epochs = [];
-  await page.exposeFunction('recordEpoch', (text) => epochs.push(text));
-  await page.evaluate(() => {
-    new MutationObserver(() => globalThis.recordEpoch(document.getElementById('history-last').textContent))
-      .observe(document.getElementById('history-last'), { childList: true, characterData: true, subtree: true });
-  });
   await button(page, 'Train').click();
   await page.getByText('Training ended after 8 epochs: every epoch ran.').waitFor({ timeout: 20000 });
-  const number = (text, name) => Number(text.match(new RegExp(`(?:^|[ ,])${name} (-?[\\d.e+-]+)`))?.[1]);
-  const losses = epochs.map((t) => number(t, 'loss')).filter(Number.isFinite);
-  const val = epochs.map((t) => number(t, 'val_loss')).filter(Number.isFinite);
+  // Every epoch's numbers, from the table under the curves (the line above it shows the last).
+  await page.getByText('Every epoch as a table', { exact: true }).click();
+  const table = page.getByRole('table', { name: 'loss, val_loss and learning rate of each of the 8 epochs' });
+  const epochs = (await table.locator('tbody tr').allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
+  const [losses, val] = [1, 2].map((column) => epochs.map((row) => Number(row.split(' ')[column])).filter(Number.isFinite));
+  assert.equal(epochs.length, 8, `the table has every epoch: ${epochs.join(' | ')}`);
   assert.ok(losses.length >= 4, `epochs seen: ${epochs.join(' | ')}`);
   for (const l of [...losses, ...val]) assert.ok(l > 0, `a cross-entropy is never negative: ${epochs.join(' | ')}`);
   const facts = await page.locator('.test-facts').innerText();
   assert.match(facts, /test loss \(targets as given, as trained\)\s+\d/);
   assert.doesNotMatch(facts, /standardised/);
-}, { fresh: true }));
+}));

@@ -11,7 +11,7 @@ import {
   renderConfusion, renderGridTable,
 } from './digits-render.js';
 import { Pad } from './digits-pad.js';
-import { renderProgress, stopSentence } from './render-trainer.js';
+import { Throttle, renderProgress, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -48,6 +48,8 @@ const page = {
   trained: false,     // the current model has weights worth explaining (an epoch ran, or a file)
   epochs: 0,
   epoch: 0,
+  elapsed: 0,         // the worker's training time at the last epoch
+  logs: null,         // the last epoch's logs (drawn by epochView)
   results: null,      // digitsResults of the last training
   selected: null,     // the confusion cell shown: [truth, predicted]
   drawing: null,      // the last request sent for the pad: {width, height, grey} or {pixels, quiz}
@@ -160,6 +162,8 @@ function renderButtons() {
 
 function train() {
   if (!page.model || page.state !== 'idle') return;
+  epochView.restart();
+  page.logs = null;
   curves.reset();
   ui.last.textContent = '';
   // A new model's start weights explain nothing: the drawing waits for its first epoch.
@@ -183,19 +187,31 @@ const percent = (v) => (v === null || v === undefined ? '—' : `${(100 * v).toF
 
 function onEpoch(logs, elapsed) {
   page.epoch = logs.epoch;
+  page.elapsed = elapsed;
+  page.logs = logs;
   page.trained = true;
-  curves.add(logs);
-  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed, state: page.state });
+  curves.push(logs);
+  epochView.request();
+}
+
+/// The curves, the progress, the last epoch's line and the drawing's answer, at most every
+/// kDrawEvery ms during training and at once when it pauses or ends (render-trainer.js).
+const epochView = new Throttle(() => {
+  curves.draw();
+  const logs = page.logs;
+  if (!logs) return;
+  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed: page.elapsed, state: page.state });
   const parts = [`Epoch ${logs.epoch}: loss ${fixed(logs.loss)}`];
   if (logs.accuracy !== undefined) parts.push(`accuracy ${percent(logs.accuracy)}`);
   if (logs.val_loss !== undefined && logs.val_loss !== null) parts.push(`val_loss ${fixed(logs.val_loss)}`);
   if (logs.val_accuracy !== undefined) parts.push(`val_accuracy ${percent(logs.val_accuracy)}`);
   ui.last.textContent = parts.join(', ');
-  see();  // the drawing, answered by the network as it is now
-}
+  if (page.state === 'running' || page.state === 'paused') see();  // the drawing, answered by the network as it is now
+});
 
 function onPaused(elapsed) {
   page.state = 'paused';
+  epochView.flush();
   showStatus(ui.trainStatus, `Paused after epoch ${page.epoch}: Resume goes on, Stop ends here.`);
   renderProgress(ui.progress, { epoch: page.epoch, epochs: page.epochs, elapsed, state: 'paused' });
   renderButtons();
@@ -206,6 +222,7 @@ async function onDone(result, elapsed) {
   performance.measure('nntutor:digits-training', { start: Math.max(0, performance.now() - elapsed), duration: elapsed });
   page.state = 'idle';
   page.trained = true;
+  epochView.flush();
   showStatus(ui.trainStatus, stopSentence(result) + (result.warnings?.length ? ` ${result.warnings.join(' ')}` : ''));
   renderProgress(ui.progress, { epoch: result.history.length, epochs: page.epochs, elapsed, state: 'done' });
   renderButtons();
@@ -215,6 +232,7 @@ async function onDone(result, elapsed) {
 
 function onTrainError(message) {
   page.state = 'idle';
+  epochView.flush();
   showStatus(ui.trainStatus, message, true);
   renderButtons();
 }

@@ -256,7 +256,7 @@ export function renderConfusion(table, matrix, onOpen, selected = null) {
 }
 
 /// uPlot's charts of one training: loss and accuracy, training (solid) and validation (dashed),
-/// growing by one point per epoch.
+/// growing by one point per epoch (push), drawn when asked (draw).
 export class DigitCurves {
   constructor(lossBox, accuracyBox) {
     this.lossBox = lossBox;
@@ -274,14 +274,18 @@ export class DigitCurves {
     this.accuracyBox.replaceChildren();
   }
 
-  add(logs) {
+  push(logs) {
     const d = this.data;
     d.epoch.push(logs.epoch);
     d.loss.push(logs.loss ?? null);
     d.valLoss.push(logs.val_loss ?? null);
     d.accuracy.push(logs.accuracy ?? null);
     d.valAccuracy.push(logs.val_accuracy ?? null);
-    if (!globalThis.uPlot) return;
+  }
+
+  draw() {
+    const d = this.data;
+    if (!globalThis.uPlot || d.epoch.length === 0) return;
     if (!this.loss) this.create();
     else {
       this.loss.setData([d.epoch, d.loss, d.valLoss]);

@@ -26,7 +26,50 @@ export function axisLabels(ticks) {
   return ticks.map((v) => (v === null || v === undefined ? null : shortNumber(v)));
 }
 
-/// Two uPlot charts that grow by one point per epoch.
+/// How often a page draws its training views (curves, progress, the last epoch's line) while
+/// epochs arrive: at most once every kDrawEvery ms. An epoch of the lecture's model takes about
+/// 45 ms in the browser; drawn after every one, the page's main thread took the core that the
+/// trainer's second thread and the browser's optimising compiler need (docs/threads.md: two
+/// threads ran no faster than one on the trainer page). Nobody reads a curve 20 times a second.
+export const kDrawEvery = 250;
+
+/// Runs `draw` soon after request(), but at most once every `every` ms; flush() draws now (a
+/// training that ended or paused shows its last epoch at once), cancel() forgets a pending draw,
+/// restart() also counts the interval from now.
+export class Throttle {
+  constructor(draw, every = kDrawEvery) {
+    this.draw = draw;
+    this.every = every;
+    this.last = -Infinity;
+    this.timer = null;
+  }
+
+  request() {
+    if (this.timer !== null) return;
+    const wait = Math.max(0, Math.ceil(this.last + this.every - performance.now()));
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  flush() {
+    this.cancel();
+    this.last = performance.now();
+    this.draw();
+  }
+
+  cancel() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /// Forgets a pending draw and counts the interval from now (a training starts: the page has
+  /// just drawn its start, and the first epochs run while the browser optimises the trainer).
+  restart() {
+    this.cancel();
+    this.last = performance.now();
+  }
+}
+
+/// Two uPlot charts that grow by one point per epoch (push), drawn when asked (draw).
 export class Curves {
   constructor(lossBox, lrBox) {
     this.lossBox = lossBox;
@@ -50,13 +93,17 @@ export class Curves {
     this.lrBox.replaceChildren();
   }
 
-  add(logs) {
+  push(logs) {
     const d = this.data;
     d.epoch.push(logs.epoch);
     d.loss.push(logs.loss);
     d.val.push(logs.val_loss ?? null);
     d.lr.push(logs.lr);
-    if (!globalThis.uPlot) return;
+  }
+
+  draw() {
+    const d = this.data;
+    if (!globalThis.uPlot || d.epoch.length === 0) return;
     if (!this.loss) this.create();
     else {
       this.loss.setData([d.epoch, d.loss, d.val]);
@@ -83,6 +130,33 @@ export class Curves {
       series: [{ label: 'epoch' }, { label: 'lr', stroke: '#18703a', width: 2, value: (u, v) => shortNumber(v) }],
     }, [d.epoch, d.lr], this.lrBox);
   }
+}
+
+/// Every epoch of a training as a table (the curves' numbers, for reading and for screen readers),
+/// written when the training pauses or ends: `d` is Curves' data.
+export function renderHistory(box, d) {
+  const number = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(4));
+  const table = el('table', 'history-table');
+  table.append(el('caption', '', `loss, val_loss and learning rate of each of the ${d.epoch.length} epochs`));
+  const head = el('tr');
+  for (const h of ['epoch', 'loss', 'val_loss', 'lr']) {
+    const th = el('th', '', h);
+    th.scope = 'col';
+    head.append(th);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  table.append(thead);
+  const body = el('tbody');
+  d.epoch.forEach((e, i) => {
+    const row = el('tr');
+    const th = el('th', '', String(e));
+    th.scope = 'row';
+    row.append(th, el('td', '', number(d.loss[i])), el('td', '', number(d.val[i])), el('td', '', String(d.lr[i])));
+    body.append(row);
+  });
+  table.append(body);
+  box.replaceChildren(table);
 }
 
 /// The progress bar, its label and the time left.

@@ -4,7 +4,7 @@
 import {
   builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
-import { Curves, renderProgress, renderTest, stopSentence } from './render-trainer.js';
+import { Curves, Throttle, renderHistory, renderProgress, renderTest, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -17,7 +17,7 @@ const ui = {
   trainStatus: byId('train-status'), modelStatus: byId('model-status'), dataStatus: byId('data-status'),
   summary: byId('summary'), save: byId('model-save'), load: byId('model-load'), fileStatus: byId('model-file-status'),
   progress: { bar: byId('progress'), label: byId('progress-label'), eta: byId('eta') },
-  last: byId('history-last'), test: byId('test-result'),
+  last: byId('history-last'), history: byId('history'), historyTable: byId('history-table'), test: byId('test-result'),
   csvFile: byId('csv-file'), csvName: byId('csv-name'), csvColumns: byId('csv-columns'),
   runStale: byId('run-stale'), testStale: byId('test-stale'), charts: document.querySelector('.trainer-run .charts'),
 };
@@ -34,6 +34,7 @@ const page = {
   epochs: 0,
   epoch: 0,
   elapsed: 0,
+  logs: null,        // the last epoch's logs (drawn by epochView)
   trained: false,
   trainedKey: null,  // the data key of the shown results (curves, test plot), or null if none
   blocked: null,     // the training status replaced while the data cannot be read: {text, error}
@@ -285,7 +286,11 @@ async function train() {
   if (!model) return;
   const { __file, ...clean } = model;
   page.trainedKey = page.data.key;
+  epochView.restart();
+  page.logs = null;
   curves.reset();
+  ui.history.hidden = true;
+  ui.historyTable.replaceChildren();
   ui.test.replaceChildren();
   ui.last.textContent = '';
   ui.trainStatus.classList.remove('is-error');
@@ -311,14 +316,31 @@ function onEpoch(logs, elapsed) {
   performance.measure('nntutor:epoch', { start: Math.max(0, performance.now() - (elapsed - page.elapsed)), duration: elapsed - page.elapsed });
   page.epoch = logs.epoch;
   page.elapsed = elapsed;
-  curves.add(logs);
-  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed, state: page.state });
+  page.logs = logs;
+  curves.push(logs);
+  epochView.request();
+}
+
+/// The curves, the progress and the last epoch's line, drawn at most every kDrawEvery ms during
+/// training and at once when it pauses or ends (even a line of text changed per epoch made the
+/// browser draw a frame per epoch, which cost the trainer's threads their gain: docs/threads.md).
+const epochView = new Throttle(() => {
+  curves.draw();
+  const logs = page.logs;
+  if (!logs) return;
+  // The table of every epoch only when the training pauses or ends: it grows by a row an epoch.
+  if (page.state !== 'running') {
+    renderHistory(ui.historyTable, curves.data);
+    ui.history.hidden = false;
+  }
+  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed: page.elapsed, state: page.state });
   const val = logs.val_loss === null || logs.val_loss === undefined ? '' : `, val_loss ${logs.val_loss.toPrecision(4)}`;
   ui.last.textContent = `Epoch ${logs.epoch}: loss ${logs.loss.toPrecision(4)}${val}, lr ${logs.lr}`;
-}
+});
 
 function onPaused(elapsed) {
   page.state = 'paused';
+  epochView.flush();
   ui.trainStatus.textContent = `Paused after epoch ${page.epoch}: Resume goes on, Stop ends here.`;
   renderProgress(ui.progress, { epoch: page.epoch, epochs: page.epochs, elapsed, state: 'paused' });
   renderButtons();
@@ -329,6 +351,7 @@ function onDone(result, elapsed) {
   performance.measure('nntutor:training', { start: Math.max(0, performance.now() - elapsed), duration: elapsed });
   page.state = 'idle';
   page.trained = true;
+  epochView.flush();
   ui.trainStatus.textContent = stopSentence(result) + (result.warnings.length ? ` ${result.warnings.join(' ')}` : '');
   renderProgress(ui.progress, { epoch: result.history.length, epochs: page.epochs, elapsed, state: 'done' });
   renderTest(ui.test, result);
@@ -338,6 +361,7 @@ function onDone(result, elapsed) {
 
 function onTrainError(message) {
   page.state = 'idle';
+  epochView.flush();
   ui.trainStatus.textContent = message;
   ui.trainStatus.classList.add('is-error');
   renderButtons();
