@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, waitForText } from './chromium.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import createTrainer from '../build/wasm/nntutor_train_wasm.js';
@@ -44,7 +44,7 @@ async function trainOnPage(page, epochs) {
   await setField(page, 'epochs', String(epochs));
   await page.waitForFunction(() => !document.getElementById('train').disabled);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await page.getByText(/Training ended after/).waitFor({ timeout: 600_000 });
+  await waitForText(page, 'train-status', /^Training ended after/, 600_000);
   await page.getByText(/^Test accuracy: /).waitFor({ timeout: 30_000 });
   const ms = await page.evaluate(() => performance.getEntriesByName('nntutor:digits-training').at(-1).duration);
   const accuracy = Number((await page.getByText(/^Test accuracy: /).innerText()).match(/([\d.]+) %/)[1]);

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import createTrainer from '../build/wasm/nntutor_train_wasm.js';
 import createThreaded from '../build/wasm/nntutor_train_mt_wasm.js';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, waitForText } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -91,7 +91,7 @@ async function inChromium(dtype) {
     await page.getByLabel('numbers (dtype)').selectOption(dtype);
     await page.getByText(`${kSamples} samples:`).waitFor();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await page.getByText(/Training ended after/).waitFor({ timeout: 120000 });
+    await waitForText(page, 'train-status', /^Training ended after/, 120000);
     const ms = await page.evaluate(() => performance.getEntriesByName('nntutor:training').at(-1).duration);
     // Warm: the epochs after kChromiumWarmUp, as Node and native are timed after a warm-up
     // epoch (Chromium compiles the hot functions with its optimising tier meanwhile: docs/bench.md).
@@ -408,7 +408,7 @@ async function chromiumThreads(dtype, threads) {
     await page.getByText(new RegExp(`^Training on ${threads} threads?`)).waitFor();
     await page.getByText(`${kSamples} samples:`).waitFor();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await page.getByText(/Training ended after/).waitFor({ timeout: 120000 });
+    await waitForText(page, 'train-status', /^Training ended after/, 120000);
     // Warm epochs only, as the single-threaded Chromium line's second figure: during the first
     // epochs V8 compiles the hot functions with its optimising tier on the other core, which is
     // the core a second thread needs (docs/bench.md).
