@@ -59,7 +59,7 @@ test('a learning rate given twice: each rate table is a region with its own name
   assert.deepEqual(await violations(page), []);
 }));
 
-test('the trainer after training and after a CSV that cannot be read has no axe violations', () => withPage(async (page) => {
+test('the trainer after training (every epoch as a table open) and after a CSV that cannot be read has no axe violations', () => withPage(async (page) => {
   await page.getByText('Ready: press Train.').waitFor({ timeout: 20000 });
   await field(page, 'samples').fill('1000');
   await field(page, 'samples').press('Tab');
@@ -68,6 +68,8 @@ test('the trainer after training and after a CSV that cannot be read has no axe 
   await page.getByText(/^1000 samples/).waitFor();
   await button(page, 'Train').click();
   await page.getByText('Training ended after 2 epochs: every epoch ran.').waitFor({ timeout: 30000 });
+  await page.getByText('Every epoch as a table', { exact: true }).click();
+  await page.getByRole('table', { name: / per epoch \(2 epochs\)$/ }).waitFor();
   assert.deepEqual(await violations(page), []);
   await page.getByLabel('a CSV file', { exact: true }).check();
   await page.locator('#csv-file').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
@@ -85,7 +87,7 @@ for (const viewport of [undefined, kPhone]) {
   }, { path: '/digits.html', ready: false, ...(viewport ? { viewport } : {}) }));
 }
 
-test('the digits page after training, with a drawn digit and a confusion cell open, has no axe violations', () => withPage(async (page) => {
+test('the digits page after training, with a drawn digit, every epoch as a table and a confusion cell open, has no axe violations', () => withPage(async (page) => {
   await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
   await field(page, 'epochs').fill('1');
   await field(page, 'epochs').press('Tab');
@@ -95,6 +97,8 @@ test('the digits page after training, with a drawn digit and a confusion cell op
   await button(page, 'Quiz digit a').click();
   await page.getByText(/^The network answers \d/).waitFor();
   await page.getByText('the 784 numbers as a table').click();
+  await page.getByText('Every epoch as a table', { exact: true }).click();
+  await page.getByRole('table', { name: 'loss and accuracy per epoch (1 epoch)' }).waitFor();
   // A cell off the diagonal: misclassified digits.
   await page.getByRole('table', { name: /Confusion matrix/ }).locator('td:not(.diagonal)').getByRole('button').first().click();
   await page.getByRole('list', { name: /^Misclassified digits: \d taken for \d$/ }).getByRole('img').first().waitFor();

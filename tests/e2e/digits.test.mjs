@@ -74,6 +74,17 @@ test('the digits load when the page opens; a short training gives the test accur
     assert.equal(await progress.getAttribute('value'), '2');
     assert.match(await page.locator('#history-last').innerText(), /^Epoch 2: loss [\d.]+/);
     assert.equal(await page.locator('#loss-chart canvas').count() > 0, true, 'the loss curves are drawn');
+    // The curves' numbers, every epoch, as the line shows the last one.
+    await page.getByText('Every epoch as a table', { exact: true }).click();
+    const history = page.getByRole('table', { name: 'loss and accuracy per epoch (2 epochs)' });
+    assert.deepEqual((await history.locator('thead th').allInnerTexts()).map((h) => h.trim()),
+      ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy']);
+    const rows = await Promise.all((await history.locator('tbody tr').all())
+      .map(async (row) => (await row.locator('th, td').allInnerTexts()).map((t) => t.trim())));
+    assert.deepEqual(rows.map((r) => r[0]), ['1', '2']);
+    const [, loss, accuracy2, valLoss, valAccuracy] = rows[1];
+    assert.equal(await page.locator('#history-last').innerText(),
+      `Epoch 2: loss ${loss}, accuracy ${accuracy2}, val_loss ${valLoss}, val_accuracy ${valAccuracy}`);
     const accuracy = Number((await page.getByText(/^Test accuracy: /).innerText()).match(/([\d.]+) %/)[1]);
     assert.ok(accuracy > 85, `two epochs reach more than 85 %: ${accuracy}`);
 

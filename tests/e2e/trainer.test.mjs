@@ -154,7 +154,7 @@ test('cross_entropy on one-hot targets: the loss stays positive and the targets 
   await page.getByText('Training ended after 8 epochs: every epoch ran.').waitFor({ timeout: 20000 });
   // Every epoch's numbers, from the table under the curves (the line above it shows the last).
   await page.getByText('Every epoch as a table', { exact: true }).click();
-  const table = page.getByRole('table', { name: 'loss, val_loss and learning rate of each of the 8 epochs' });
+  const table = page.getByRole('table', { name: 'loss, val_loss and learning rate per epoch (8 epochs)' });
   const epochs = (await table.locator('tbody tr').allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
   const [losses, val] = [1, 2].map((column) => epochs.map((row) => Number(row.split(' ')[column])).filter(Number.isFinite));
   assert.equal(epochs.length, 8, `the table has every epoch: ${epochs.join(' | ')}`);

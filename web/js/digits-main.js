@@ -11,7 +11,7 @@ import {
   renderConfusion, renderGridTable,
 } from './digits-render.js';
 import { Pad } from './digits-pad.js';
-import { Throttle, renderProgress, stopSentence } from './render-trainer.js';
+import { Throttle, epochCount, renderHistory, renderProgress, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -25,6 +25,7 @@ const ui = {
   dataStatus: byId('data-status'),
   train: byId('train'), pause: byId('pause'), stop: byId('stop'),
   modelStatus: byId('model-status'), trainStatus: byId('train-status'), last: byId('history-last'),
+  history: byId('history'), historyTable: byId('history-table'),
   summary: byId('summary'), save: byId('model-save'), load: byId('model-load'), fileStatus: byId('model-file-status'),
   progress: { bar: byId('progress'), label: byId('progress-label'), eta: byId('eta') },
   pad: byId('pad'), padStatus: byId('pad-status'), clear: byId('clear'), penWidth: byId('pen-width'), penValue: byId('pen-width-value'),
@@ -165,6 +166,8 @@ function train() {
   epochView.restart();
   page.logs = null;
   curves.reset();
+  ui.history.hidden = true;
+  ui.historyTable.replaceChildren();
   ui.last.textContent = '';
   // A new model's start weights explain nothing: the drawing waits for its first epoch.
   page.trained = false;
@@ -206,6 +209,14 @@ const epochView = new Throttle(() => {
   if (logs.val_loss !== undefined && logs.val_loss !== null) parts.push(`val_loss ${fixed(logs.val_loss)}`);
   if (logs.val_accuracy !== undefined) parts.push(`val_accuracy ${percent(logs.val_accuracy)}`);
   ui.last.textContent = parts.join(', ');
+  // The table of every epoch only when the training pauses or ends: it grows by a row an epoch.
+  if (page.state !== 'running') {
+    const d = curves.data;
+    renderHistory(ui.historyTable, `loss and accuracy per epoch (${epochCount(d.epoch.length)})`,
+      [['epoch', d.epoch], ['loss', d.loss, fixed], ['accuracy', d.accuracy, percent],
+        ['val_loss', d.valLoss, fixed], ['val_accuracy', d.valAccuracy, percent]]);
+    ui.history.hidden = false;
+  }
   if (page.state === 'running' || page.state === 'paused') see();  // the drawing, answered by the network as it is now
 });
 

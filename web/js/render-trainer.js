@@ -132,32 +132,39 @@ export class Curves {
   }
 }
 
-/// Every epoch of a training as a table (the curves' numbers, for reading and for screen readers),
-/// written when the training pauses or ends: `d` is Curves' data.
-export function renderHistory(box, d) {
-  const number = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(4));
+/// Every epoch of a training as a table (the curves' numbers, to read, and for screen readers),
+/// written when the training pauses or ends: `columns` are [header, values, format] with the
+/// epochs first (the rows' headers).
+export function renderHistory(box, caption, columns) {
   const table = el('table', 'history-table');
-  table.append(el('caption', '', `loss, val_loss and learning rate of each of the ${d.epoch.length} epochs`));
+  table.append(el('caption', '', caption));
   const head = el('tr');
-  for (const h of ['epoch', 'loss', 'val_loss', 'lr']) {
-    const th = el('th', '', h);
+  for (const [name] of columns) {
+    const th = el('th', '', name);
     th.scope = 'col';
     head.append(th);
   }
   const thead = el('thead');
   thead.append(head);
-  table.append(thead);
   const body = el('tbody');
-  d.epoch.forEach((e, i) => {
+  columns[0][1].forEach((_, i) => {
     const row = el('tr');
-    const th = el('th', '', String(e));
-    th.scope = 'row';
-    row.append(th, el('td', '', number(d.loss[i])), el('td', '', number(d.val[i])), el('td', '', String(d.lr[i])));
+    columns.forEach(([, values, format = String], c) => {
+      const cell = el(c === 0 ? 'th' : 'td', '', format(values[i]));
+      if (c === 0) cell.scope = 'row';
+      row.append(cell);
+    });
     body.append(row);
   });
-  table.append(body);
+  table.append(thead, body);
   box.replaceChildren(table);
 }
+
+/// "1 epoch", "8 epochs".
+export const epochCount = (n) => `${n} epoch${n === 1 ? '' : 's'}`;
+
+/// A loss as the last epoch's line shows it: 4 significant digits, or — when there is none.
+export const lossText = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(4));
 
 /// The progress bar, its label and the time left.
 export function renderProgress(parts, { epoch, epochs, elapsed, state }) {

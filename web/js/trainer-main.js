@@ -4,7 +4,7 @@
 import {
   builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
-import { Curves, Throttle, renderHistory, renderProgress, renderTest, stopSentence } from './render-trainer.js';
+import { Curves, Throttle, epochCount, lossText, renderHistory, renderProgress, renderTest, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -330,7 +330,9 @@ const epochView = new Throttle(() => {
   if (!logs) return;
   // The table of every epoch only when the training pauses or ends: it grows by a row an epoch.
   if (page.state !== 'running') {
-    renderHistory(ui.historyTable, curves.data);
+    const d = curves.data;
+    renderHistory(ui.historyTable, `loss, val_loss and learning rate per epoch (${epochCount(d.epoch.length)})`,
+      [['epoch', d.epoch], ['loss', d.loss, lossText], ['val_loss', d.val, lossText], ['lr', d.lr]]);
     ui.history.hidden = false;
   }
   renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed: page.elapsed, state: page.state });
