@@ -11,7 +11,7 @@ import {
   renderConfusion, renderGridTable,
 } from './digits-render.js';
 import { Pad } from './digits-pad.js';
-import { Throttle, epochCount, renderHistory, renderProgress, stopSentence } from './render-trainer.js';
+import { Throttle, drawEpochViews, epochCount, renderProgress, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -200,24 +200,20 @@ function onEpoch(logs, elapsed) {
 /// The curves, the progress, the last epoch's line and the drawing's answer, at most every
 /// kDrawEvery ms during training and at once when it pauses or ends (render-trainer.js).
 const epochView = new Throttle(() => {
-  curves.draw();
-  const logs = page.logs;
-  if (!logs) return;
-  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed: page.elapsed, state: page.state });
-  const parts = [`Epoch ${logs.epoch}: loss ${fixed(logs.loss)}`];
-  if (logs.accuracy !== undefined) parts.push(`accuracy ${percent(logs.accuracy)}`);
-  if (logs.val_loss !== undefined && logs.val_loss !== null) parts.push(`val_loss ${fixed(logs.val_loss)}`);
-  if (logs.val_accuracy !== undefined) parts.push(`val_accuracy ${percent(logs.val_accuracy)}`);
-  ui.last.textContent = parts.join(', ');
-  // The table of every epoch only when the training pauses or ends: it grows by a row an epoch.
-  if (page.state !== 'running') {
-    const d = curves.data;
-    renderHistory(ui.historyTable, `loss and accuracy per epoch (${epochCount(d.epoch.length)})`,
+  drawEpochViews({
+    curves, ui, page,
+    line: (logs) => {
+      const parts = [`Epoch ${logs.epoch}: loss ${fixed(logs.loss)}`];
+      if (logs.accuracy !== undefined) parts.push(`accuracy ${percent(logs.accuracy)}`);
+      if (logs.val_loss !== undefined && logs.val_loss !== null) parts.push(`val_loss ${fixed(logs.val_loss)}`);
+      if (logs.val_accuracy !== undefined) parts.push(`val_accuracy ${percent(logs.val_accuracy)}`);
+      return parts.join(', ');
+    },
+    table: (d) => [`loss and accuracy per epoch (${epochCount(d.epoch.length)})`,
       [['epoch', d.epoch], ['loss', d.loss, fixed], ['accuracy', d.accuracy, percent],
-        ['val_loss', d.valLoss, fixed], ['val_accuracy', d.valAccuracy, percent]]);
-    ui.history.hidden = false;
-  }
-  if (page.state === 'running' || page.state === 'paused') see();  // the drawing, answered by the network as it is now
+        ['val_loss', d.valLoss, fixed], ['val_accuracy', d.valAccuracy, percent]]],
+  });
+  if (page.logs && (page.state === 'running' || page.state === 'paused')) see();  // the drawing, answered by the network as it is now
 });
 
 function onPaused(elapsed) {

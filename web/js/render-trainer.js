@@ -160,6 +160,23 @@ export function renderHistory(box, caption, columns) {
   box.replaceChildren(table);
 }
 
+/// What the trainer and digits pages draw of a training (their Throttle's draw): the curves, the
+/// progress and the last epoch's line (`line(logs)`); once training pauses or ends, every epoch
+/// as a table (`table(curves.data)` gives its caption and columns). `page` holds the last
+/// epoch's logs, the epochs asked for, the time so far and the state.
+export function drawEpochViews({ curves, ui, page, line, table }) {
+  curves.draw();
+  const logs = page.logs;
+  if (!logs) return;
+  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed: page.elapsed, state: page.state });
+  ui.last.textContent = line(logs);
+  // The table only when the training pauses or ends: it grows by a row an epoch.
+  if (page.state !== 'running') {
+    renderHistory(ui.historyTable, ...table(curves.data));
+    ui.history.hidden = false;
+  }
+}
+
 /// "1 epoch", "8 epochs".
 export const epochCount = (n) => `${n} epoch${n === 1 ? '' : 's'}`;
 

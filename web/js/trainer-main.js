@@ -4,7 +4,9 @@
 import {
   builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
-import { Curves, Throttle, epochCount, lossText, renderHistory, renderProgress, renderTest, stopSentence } from './render-trainer.js';
+import {
+  Curves, Throttle, drawEpochViews, epochCount, lossText, renderProgress, renderTest, stopSentence,
+} from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -324,21 +326,15 @@ function onEpoch(logs, elapsed) {
 /// The curves, the progress and the last epoch's line, drawn at most every kDrawEvery ms during
 /// training and at once when it pauses or ends (even a line of text changed per epoch made the
 /// browser draw a frame per epoch, which cost the trainer's threads their gain: docs/threads.md).
-const epochView = new Throttle(() => {
-  curves.draw();
-  const logs = page.logs;
-  if (!logs) return;
-  // The table of every epoch only when the training pauses or ends: it grows by a row an epoch.
-  if (page.state !== 'running') {
-    const d = curves.data;
-    renderHistory(ui.historyTable, `loss, val_loss and learning rate per epoch (${epochCount(d.epoch.length)})`,
-      [['epoch', d.epoch], ['loss', d.loss, lossText], ['val_loss', d.val, lossText], ['lr', d.lr]]);
-    ui.history.hidden = false;
-  }
-  renderProgress(ui.progress, { epoch: logs.epoch, epochs: page.epochs, elapsed: page.elapsed, state: page.state });
-  const val = logs.val_loss === null || logs.val_loss === undefined ? '' : `, val_loss ${logs.val_loss.toPrecision(4)}`;
-  ui.last.textContent = `Epoch ${logs.epoch}: loss ${logs.loss.toPrecision(4)}${val}, lr ${logs.lr}`;
-});
+const epochView = new Throttle(() => drawEpochViews({
+  curves, ui, page,
+  line: (logs) => {
+    const val = logs.val_loss === null || logs.val_loss === undefined ? '' : `, val_loss ${logs.val_loss.toPrecision(4)}`;
+    return `Epoch ${logs.epoch}: loss ${logs.loss.toPrecision(4)}${val}, lr ${logs.lr}`;
+  },
+  table: (d) => [`loss, val_loss and learning rate per epoch (${epochCount(d.epoch.length)})`,
+    [['epoch', d.epoch], ['loss', d.loss, lossText], ['val_loss', d.val, lossText], ['lr', d.lr]]],
+}));
 
 function onPaused(elapsed) {
   page.state = 'paused';
