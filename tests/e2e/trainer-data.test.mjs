@@ -29,7 +29,7 @@ test('a CSV that cannot be read turns Train off and says why; the old results st
     await ready(page);
     await page.getByLabel('a CSV file', { exact: true }).check();
     await csvFile(page, 'good.csv', goodCsv(31));
-    await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 targets.').waitFor();
+    await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 target.').waitFor();
     await setField(page, 'hidden layers (units)', '8');
     await setField(page, 'epochs', '3');
     await button(page, 'Train').click();
@@ -58,7 +58,7 @@ test('a CSV that cannot be read turns Train off and says why; the old results st
 
     // Readable data again: Train is on, the status the block replaced comes back.
     await csvFile(page, 'good.csv', goodCsv(31));
-    await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 targets.').waitFor();
+    await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 target.').waitFor();
     await page.waitForFunction(() => !document.getElementById('train').disabled);
     assert.equal(await trainStatus(page).innerText(), 'Training ended after 3 epochs: every epoch ran.');
     // A file chosen again is other data (as far as the page can tell) until trained on.
@@ -85,9 +85,9 @@ test('a large CSV chosen and its feature columns typed before it is read: the st
     for (let i = 0; i < 200000; i += 1) csv += `${i % 97},${i % 13},${i % 7},${i % 5}\n`;
     await csvFile(page, 'large.csv', csv);
     await setField(page, 'feature columns', 'x1');
-    await dataStatus(page).getByText(/; 1 features → 3 targets\.$/).waitFor({ timeout: 30000 });
+    await dataStatus(page).getByText(/; 1 feature → 3 targets\.$/).waitFor({ timeout: 30000 });
     await page.getByText('Ready: press Train.').waitFor();
-    assert.match(await dataStatus(page).innerText(), /^200000 samples: .*; 1 features → 3 targets\.$/);
+    assert.match(await dataStatus(page).innerText(), /^200000 samples: .*; 1 feature → 3 targets\.$/);
     assert.equal(await button(page, 'Train').isEnabled(), true);
   }));
 

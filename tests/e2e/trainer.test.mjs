@@ -93,7 +93,7 @@ test('bad input: a field names itself, a CSV names its line, a model file is che
   await page.locator('#data-status').getByText(/mine\.csv line 32/).waitFor();
   assert.match(await page.locator('#csv-columns').innerText(), /Columns: 1 x1, 2 x2, 3 y/);
   await page.locator('#csv-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.replace('oops', '60')) });
-  await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 targets.').waitFor();
+  await page.getByText('31 samples: 21 for training, 6 for validation, 4 for testing; 2 features → 1 target.').waitFor();
   await setField(page, 'epochs', '3');
   await button(page, 'Train').click();
   await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 20000 });

@@ -177,8 +177,11 @@ export function drawEpochViews({ curves, ui, page, line, table }) {
   }
 }
 
+/// "1 feature", "9 features": a count and its noun, singular for one.
+export const counted = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /// "1 epoch", "8 epochs".
-export const epochCount = (n) => `${n} epoch${n === 1 ? '' : 's'}`;
+export const epochCount = (n) => counted(n, 'epoch');
 
 /// A loss as the last epoch's line shows it: 4 significant digits, or — when there is none.
 export const lossText = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(4));

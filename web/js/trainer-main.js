@@ -5,7 +5,7 @@ import {
   builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
 import {
-  Curves, Throttle, drawEpochViews, epochCount, lossText, renderProgress, renderTest, stopSentence,
+  Curves, Throttle, counted, drawEpochViews, epochCount, lossText, renderProgress, renderTest, stopSentence,
 } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
@@ -200,7 +200,7 @@ async function ensureData() {
   }
   page.data = { key, shape: reply.shape };
   const s = reply.shape;
-  ui.dataStatus.textContent = `${s.samples} samples: ${s.train} for training, ${s.validation} for validation, ${s.test} for testing; ${s.features.length} features → ${s.targets.length} targets.`;
+  ui.dataStatus.textContent = `${s.samples} samples: ${s.train} for training, ${s.validation} for validation, ${s.test} for testing; ${counted(s.features.length, 'feature')} → ${counted(s.targets.length, 'target')}.`;
   return true;
 }
 
