@@ -8,3 +8,10 @@ export function el(tag, className, text) {
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+/// A header cell: `text` heading its column (scope "col", the default) or its row ("row").
+export function headerCell(text, scope = 'col') {
+  const th = el('th', '', text);
+  th.scope = scope;
+  return th;
+}

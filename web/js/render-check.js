@@ -4,7 +4,7 @@
 // expected value, formula, reason and slip in a details box under the table (kept in view while
 // the table scrolls, announced politely); the same sentence is its hover title and accessible
 // name. Draws what the core returned; judges nothing. Text goes in through textContent only.
-import { el } from './dom.js';
+import { el, headerCell } from './dom.js';
 
 const kMarks = {
   correct: { symbol: '✓', word: 'correct', sentence: 'is correct' },
@@ -163,22 +163,13 @@ function table(cells) {
   const t = el('table', 'trace check-table');
   const caption = el('caption', 'visually-hidden', 'Your table, each cell checked');
   const headRow = el('tr');
-  const corner = el('th', '', 'row');
-  corner.scope = 'col';
-  headRow.append(corner);
-  for (const column of grid.columns) {
-    const th = el('th', '', column);
-    th.scope = 'col';
-    headRow.append(th);
-  }
+  headRow.append(headerCell('row'), ...grid.columns.map((column) => headerCell(column)));
   const thead = el('thead');
   thead.append(headRow);
   const tbody = el('tbody');
   for (const row of grid.rows) {
     const tr = el('tr');
-    const th = el('th', '', String(row));
-    th.scope = 'row';
-    tr.append(th);
+    tr.append(headerCell(String(row), 'row'));
     for (const column of grid.columns) {
       const cell = grid.cell(row, column);
       const td = el('td');

@@ -2,7 +2,7 @@
 // global `uPlot`), the progress line, and the test set's predicted-against-true plot (SVG).
 // Draws the numbers the core sent; computes only where they go on screen.
 import { eta, formatDuration } from './trainer-form.js';
-import { el } from './dom.js';
+import { el, headerCell } from './dom.js';
 
 const kSvg = 'http://www.w3.org/2000/svg';
 
@@ -139,20 +139,14 @@ export function renderHistory(box, caption, columns) {
   const table = el('table', 'history-table');
   table.append(el('caption', '', caption));
   const head = el('tr');
-  for (const [name] of columns) {
-    const th = el('th', '', name);
-    th.scope = 'col';
-    head.append(th);
-  }
+  head.append(...columns.map(([name]) => headerCell(name)));
   const thead = el('thead');
   thead.append(head);
   const body = el('tbody');
   columns[0][1].forEach((_, i) => {
     const row = el('tr');
     columns.forEach(([, values, format = String], c) => {
-      const cell = el(c === 0 ? 'th' : 'td', '', format(values[i]));
-      if (c === 0) cell.scope = 'row';
-      row.append(cell);
+      row.append(c === 0 ? headerCell(format(values[i]), 'row') : el('td', '', format(values[i])));
     });
     body.append(row);
   });
