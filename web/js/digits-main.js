@@ -11,7 +11,7 @@ import {
   renderConfusion, renderGridTable,
 } from './digits-render.js';
 import { Pad } from './digits-pad.js';
-import { Throttle, drawEpochViews, epochCount, renderProgress, stopSentence } from './render-trainer.js';
+import { Throttle, clearEpochViews, drawEpochViews, epochCount, renderProgress, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -163,12 +163,7 @@ function renderButtons() {
 
 function train() {
   if (!page.model || page.state !== 'idle') return;
-  epochView.restart();
-  page.logs = null;
-  curves.reset();
-  ui.history.hidden = true;
-  ui.historyTable.replaceChildren();
-  ui.last.textContent = '';
+  clearEpochViews({ view: epochView, curves, ui, page });
   // A new model's start weights explain nothing: the drawing waits for its first epoch.
   page.trained = false;
   showStatus(ui.trainStatus, 'Starting…');

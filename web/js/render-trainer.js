@@ -171,6 +171,17 @@ export function drawEpochViews({ curves, ui, page, line, table }) {
   }
 }
 
+/// Before a new training: forgets the last one's views (`view`, the page's Throttle, counts its
+/// interval from now) and empties the curves, the last epoch's line and the table.
+export function clearEpochViews({ view, curves, ui, page }) {
+  view.restart();
+  page.logs = null;
+  curves.reset();
+  ui.history.hidden = true;
+  ui.historyTable.replaceChildren();
+  ui.last.textContent = '';
+}
+
 /// "1 feature", "9 features": a count and its noun, singular for one.
 export const counted = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

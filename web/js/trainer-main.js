@@ -5,7 +5,7 @@ import {
   builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
 import {
-  Curves, Throttle, counted, drawEpochViews, epochCount, lossText, renderProgress, renderTest, stopSentence,
+  Curves, Throttle, clearEpochViews, counted, drawEpochViews, epochCount, lossText, renderProgress, renderTest, stopSentence,
 } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
@@ -288,13 +288,8 @@ async function train() {
   if (!model) return;
   const { __file, ...clean } = model;
   page.trainedKey = page.data.key;
-  epochView.restart();
-  page.logs = null;
-  curves.reset();
-  ui.history.hidden = true;
-  ui.historyTable.replaceChildren();
+  clearEpochViews({ view: epochView, curves, ui, page });
   ui.test.replaceChildren();
-  ui.last.textContent = '';
   ui.trainStatus.classList.remove('is-error');
   ui.trainStatus.textContent = 'Starting…';
   page.state = 'running';
