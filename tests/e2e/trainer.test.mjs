@@ -80,10 +80,16 @@ test('bad input: a field names itself, a CSV names its line, a model file is che
   await setField(page, 'learning rate', '0,01');
   await page.getByText('learning rate: expected a number, got "0,01" (write decimals with a point)').waitFor();
   assert.equal(await button(page, 'Train').isDisabled(), true);
+  // The status beside Train says why it is off, not "Ready", and says Ready again once fixed.
+  const trainStatus = page.getByRole('status').filter({ hasText: /^(Ready|Train is off)/ });
+  assert.equal(await trainStatus.innerText(), 'Train is off until the model is valid: see the message in red under Model.');
   await setField(page, 'learning rate', '0.01');
+  await page.getByText('Ready: press Train.').waitFor();
   await setField(page, 'hidden layers (units)', '64, 0');
   await page.locator('#model-status').getByText(/layers\[3\]\.units: expected a whole number from 1 to 4096, got 0/).waitFor();
+  await page.getByText('Train is off until the model is valid: see the message in red under Model.').waitFor();
   await setField(page, 'hidden layers (units)', '16');
+  await page.getByText('Ready: press Train.').waitFor();
 
   await page.getByLabel('a CSV file', { exact: true }).check();
   let csv = 'x1,x2,y\n';

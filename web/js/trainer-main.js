@@ -39,7 +39,7 @@ const page = {
   logs: null,        // the last epoch's logs (drawn by epochView)
   trained: false,
   trainedKey: null,  // the data key of the shown results (curves, test plot), or null if none
-  blocked: null,     // the training status replaced while the data cannot be read: {text, error}
+  blocked: null,     // the training status replaced while the data or the model blocks Train: {text, error}
 };
 
 // ---- The form ----
@@ -217,20 +217,27 @@ async function refreshSummary() {
   const model = modelChoice();
   if (!model) {
     ui.summary.textContent = '';
-    renderButtons(false);
+    showModelBlocked();
     return;
   }
   const reply = await ask('summary', { model });
   if (reply.error) {
     ui.modelStatus.textContent = reply.error;
     ui.modelStatus.classList.add('is-error');
-    renderButtons(false);
+    showModelBlocked();
     return;
   }
   ui.modelStatus.textContent = page.loaded ? `Using the model loaded from ${page.loaded.__file}.` : '';
   ui.modelStatus.classList.remove('is-error');
   ui.summary.textContent = reply.summary.text;
   renderButtons(true);
+}
+
+/// A model field (or the model's rules) says no: Train is off, and the status beside it says
+/// where to look instead of "Ready" (the data's block below, with the model's reason).
+function showModelBlocked() {
+  if (page.state === 'idle') blockTrain('Train is off until the model is valid: see the message in red under Model.');
+  else renderButtons(false);
 }
 
 function renderButtons(valid = ui.train.dataset.valid === 'true') {
@@ -243,23 +250,33 @@ function renderButtons(valid = ui.train.dataset.valid === 'true') {
   ui.save.disabled = busy || !page.trained;
 }
 
-/// The data cannot be read (or is not chosen): Train is off and says why, and the results on
-/// screen are marked as not current (they stay, nothing is lost).
-function showDataBlocked() {
+/// Train is off for `reason`, which the training status says; the status it replaced is kept
+/// (the first one, if blocks follow each other) and comes back with unblockTrain().
+function blockTrain(reason) {
   if (!page.blocked) page.blocked = { text: ui.trainStatus.textContent, error: ui.trainStatus.classList.contains('is-error') };
-  ui.trainStatus.textContent = 'Train is off until the data can be read: see the message under Data.';
+  ui.trainStatus.textContent = reason;
   ui.trainStatus.classList.remove('is-error');
   renderButtons(false);
-  renderStale();
 }
 
-/// The data is readable again: the training status the block replaced comes back.
-function showDataReadable() {
+function unblockTrain() {
   if (page.blocked) {
     ui.trainStatus.textContent = page.blocked.text;
     ui.trainStatus.classList.toggle('is-error', page.blocked.error);
     page.blocked = null;
   }
+}
+
+/// The data cannot be read (or is not chosen): Train is off and says why, and the results on
+/// screen are marked as not current (they stay, nothing is lost).
+function showDataBlocked() {
+  blockTrain('Train is off until the data can be read: see the message under Data.');
+  renderStale();
+}
+
+/// The data is readable again: the training status the block replaced comes back.
+function showDataReadable() {
+  unblockTrain();
   renderStale();
 }
 
