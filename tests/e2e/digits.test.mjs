@@ -113,11 +113,13 @@ test('a field the core refuses says why at the field, and Train waits', () => wi
   await page.locator('#hidden-error').getByText(/^digits\.hidden\[1\]: expected a whole number from 1 to 4096, got 0$/).waitFor();
   assert.equal(await field(page, 'hidden layers (units)').getAttribute('aria-invalid'), 'true');
   assert.equal(await button(page, 'Train').isDisabled(), true);
+  await page.getByText('Train is off until the model is valid: see the message in red above.').waitFor();
   await setField(page, 'learning rate', '0,01');
   await page.getByText('learning rate: expected a number, got "0,01" (write decimals with a point)').waitFor();
   await setField(page, 'learning rate', '0.001');
   await setField(page, 'hidden layers (units)', '256, 64');
   await page.waitForFunction(() => !document.getElementById('train').disabled);
+  await page.getByText('Ready: press Train.').waitFor();
   assert.match(await page.locator('#summary').textContent(), /Total params: 218,058/);
 }));
 

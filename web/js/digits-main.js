@@ -11,7 +11,7 @@ import {
   renderConfusion, renderGridTable,
 } from './digits-render.js';
 import { Pad } from './digits-pad.js';
-import { Throttle, clearEpochViews, drawEpochViews, epochCount, renderProgress, stopSentence } from './render-trainer.js';
+import { StatusBlock, Throttle, clearEpochViews, drawEpochViews, epochCount, renderProgress, stopSentence } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
 
@@ -38,6 +38,7 @@ const ui = {
 };
 const inputs = Object.fromEntries(kDigitsFields.map((key) => [key, byId(key)]));
 const curves = new DigitCurves(byId('loss-chart'), byId('accuracy-chart'));
+const trainBlock = new StatusBlock(ui.trainStatus);  // why Train is off, while the form blocks it
 
 // What the page knows now.
 const page = {
@@ -129,6 +130,7 @@ async function refreshModel() {
     for (const [key, message] of Object.entries(built.errors)) showFieldError(inputs[key], message);
     page.model = null;
     renderButtons();
+    renderModelBlock();
     return;
   }
   try {
@@ -144,6 +146,15 @@ async function refreshModel() {
     page.model = null;
   }
   renderButtons();
+  renderModelBlock();
+}
+
+/// While the form describes no valid model, the status beside Train says why Train is off
+/// (not "Ready"); the status it replaced comes back once the model is valid.
+function renderModelBlock() {
+  if (page.state !== 'idle') return;
+  if (!page.model) trainBlock.block('Train is off until the model is valid: see the message in red above.');
+  else trainBlock.unblock();
 }
 
 function renderButtons() {
@@ -342,6 +353,7 @@ ui.load.addEventListener('change', async () => {
     ui.summary.textContent = ready.summary;
     showStatus(ui.fileStatus, `Loaded ${file.name}: the drawing is answered by its weights, and Train goes on from them; changing a field uses the form again.`);
     renderButtons();
+    renderModelBlock();
     see();
   } catch (e) {
     refuse(e.message.replace(/\.$/, ''));

@@ -182,6 +182,29 @@ export function clearEpochViews({ view, curves, ui, page }) {
   ui.last.textContent = '';
 }
 
+/// The training status while something blocks Train (data that cannot be read, a model that is
+/// not valid): block(text) says why, keeping the status it replaced (the first one, when blocks
+/// follow each other); unblock() brings that status back.
+export class StatusBlock {
+  constructor(element) {
+    this.element = element;
+    this.replaced = null;
+  }
+
+  block(text) {
+    this.replaced ??= { text: this.element.textContent, error: this.element.classList.contains('is-error') };
+    this.element.textContent = text;
+    this.element.classList.remove('is-error');
+  }
+
+  unblock() {
+    if (!this.replaced) return;
+    this.element.textContent = this.replaced.text;
+    this.element.classList.toggle('is-error', this.replaced.error);
+    this.replaced = null;
+  }
+}
+
 /// "1 feature", "9 features": a count and its noun, singular for one.
 export const counted = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

@@ -5,7 +5,8 @@ import {
   builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
 import {
-  Curves, Throttle, clearEpochViews, counted, drawEpochViews, epochCount, lossText, renderProgress, renderTest, stopSentence,
+  Curves, StatusBlock, Throttle, clearEpochViews, counted, drawEpochViews, epochCount, lossText, renderProgress,
+  renderTest, stopSentence,
 } from './render-trainer.js';
 import { downloadText } from './download.js';
 import { showFieldError } from './render-form.js';
@@ -24,6 +25,7 @@ const ui = {
   runStale: byId('run-stale'), testStale: byId('test-stale'), charts: document.querySelector('.trainer-run .charts'),
 };
 const curves = new Curves(byId('loss-chart'), byId('lr-chart'));
+const trainBlock = new StatusBlock(ui.trainStatus);  // why Train is off, while the data or the model blocks it
 
 // What the student chose, and what the worker last said.
 const page = {
@@ -39,7 +41,6 @@ const page = {
   logs: null,        // the last epoch's logs (drawn by epochView)
   trained: false,
   trainedKey: null,  // the data key of the shown results (curves, test plot), or null if none
-  blocked: null,     // the training status replaced while the data or the model blocks Train: {text, error}
 };
 
 // ---- The form ----
@@ -250,21 +251,11 @@ function renderButtons(valid = ui.train.dataset.valid === 'true') {
   ui.save.disabled = busy || !page.trained;
 }
 
-/// Train is off for `reason`, which the training status says; the status it replaced is kept
-/// (the first one, if blocks follow each other) and comes back with unblockTrain().
+/// Train is off for `reason`, which the training status says (trainBlock.unblock() brings back
+/// the status it replaced).
 function blockTrain(reason) {
-  if (!page.blocked) page.blocked = { text: ui.trainStatus.textContent, error: ui.trainStatus.classList.contains('is-error') };
-  ui.trainStatus.textContent = reason;
-  ui.trainStatus.classList.remove('is-error');
+  trainBlock.block(reason);
   renderButtons(false);
-}
-
-function unblockTrain() {
-  if (page.blocked) {
-    ui.trainStatus.textContent = page.blocked.text;
-    ui.trainStatus.classList.toggle('is-error', page.blocked.error);
-    page.blocked = null;
-  }
 }
 
 /// The data cannot be read (or is not chosen): Train is off and says why, and the results on
@@ -276,7 +267,7 @@ function showDataBlocked() {
 
 /// The data is readable again: the training status the block replaced comes back.
 function showDataReadable() {
-  unblockTrain();
+  trainBlock.unblock();
   renderStale();
 }
 
