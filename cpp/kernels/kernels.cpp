@@ -687,104 +687,6 @@ template <class S, class T>
   });
 }
 
-// Batch normalization in pieces (kernels.hpp): each the same operations, in the same order, as
-// its part of bn_train_loop or bn_backward_loop.
-template <class S, class T>
-[[gnu::noinline]] void squared_deviations_loop(int features, int n, const T* x, int ldx, const T* mean, T* out) {
-  over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
-    using O = decltype(ops);
-    using V = typename O::V;
-    constexpr int R = decltype(blocks)::value, W = O::W;
-    V acc[R], mu[R];
-    for (int r = 0; r < R; ++r) {
-      mu[r] = O::load(mean + i + r * W);
-      const V d = O::sub(O::load(x + i + r * W), mu[r]);
-      acc[r] = O::mul(d, d);
-    }
-    for (int s = 1; s < n; ++s)
-      for (int r = 0; r < R; ++r) {
-        const V d = O::sub(O::load(col(x, ldx, s) + i + r * W), mu[r]);
-        acc[r] = O::add(acc[r], O::mul(d, d));
-      }
-    for (int r = 0; r < R; ++r) O::store(out + i + r * W, acc[r]);
-  });
-}
-
-template <class S, class T>
-[[gnu::noinline]] void normalize_loop(int features, int n, const T* x, int ldx, const T* mean, const T* inv_std,
-                                      const T* gamma, const T* beta, T* xhat, int ldxhat, T* y, int ldy) {
-  over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
-    using O = decltype(ops);
-    using V = typename O::V;
-    constexpr int R = decltype(blocks)::value, W = O::W;
-    V mu[R], inv[R], g[R], b[R];
-    for (int r = 0; r < R; ++r) {
-      mu[r] = O::load(mean + i + r * W);
-      inv[r] = O::load(inv_std + i + r * W);
-      g[r] = O::load(gamma + i + r * W);
-      b[r] = O::load(beta + i + r * W);
-    }
-    for (int s = 0; s < n; ++s)
-      for (int r = 0; r < R; ++r) {
-        const V xh = O::mul(O::sub(O::load(col(x, ldx, s) + i + r * W), mu[r]), inv[r]);
-        O::store(col(xhat, ldxhat, s) + i + r * W, xh);
-        O::store(col(y, ldy, s) + i + r * W, O::add(O::mul(xh, g[r]), b[r]));
-      }
-  });
-}
-
-template <class S, class T>
-[[gnu::noinline]] void backward_sums_loop(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat,
-                                          T* dgamma, T* dbeta) {
-  over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
-    using O = decltype(ops);
-    using V = typename O::V;
-    constexpr int R = decltype(blocks)::value, W = O::W;
-    V sdy[R], sdx[R];
-    for (int r = 0; r < R; ++r) {
-      const V d = O::load(dy + i + r * W);
-      sdy[r] = d;
-      sdx[r] = O::mul(d, O::load(xhat + i + r * W));
-    }
-    for (int s = 1; s < n; ++s)
-      for (int r = 0; r < R; ++r) {
-        const V d = O::load(col(dy, lddy, s) + i + r * W);
-        sdy[r] = O::add(sdy[r], d);
-        sdx[r] = O::add(sdx[r], O::mul(d, O::load(col(xhat, ldxhat, s) + i + r * W)));
-      }
-    for (int r = 0; r < R; ++r) {
-      O::store(dgamma + i + r * W, sdx[r]);
-      O::store(dbeta + i + r * W, sdy[r]);
-    }
-  });
-}
-
-template <class S, class T>
-[[gnu::noinline]] void backward_dx_loop(int features, int n, T count_, const T* dy, int lddy, const T* xhat, int ldxhat,
-                                        const T* gamma, const T* inv_std, const T* dgamma, const T* dbeta, T* dx,
-                                        int lddx) {
-  over_rows<S, T>(features, [&](auto ops, auto blocks, int i) {
-    using O = decltype(ops);
-    using M = More<O>;
-    using V = typename O::V;
-    constexpr int R = decltype(blocks)::value, W = O::W;
-    const V count = O::splat(count_);
-    V factor[R], minus_sdx[R], sdy[R];
-    for (int r = 0; r < R; ++r) {
-      factor[r] = O::div(O::mul(O::load(gamma + i + r * W), O::load(inv_std + i + r * W)), count);
-      minus_sdx[r] = M::neg(O::load(dgamma + i + r * W));
-      sdy[r] = O::load(dbeta + i + r * W);
-    }
-    for (int s = 0; s < n; ++s)
-      for (int r = 0; r < R; ++r) {
-        V t = O::mul(O::load(col(xhat, ldxhat, s) + i + r * W), minus_sdx[r]);
-        t = O::add(t, O::mul(O::load(col(dy, lddy, s) + i + r * W), count));
-        t = O::sub(t, sdy[r]);
-        O::store(col(dx, lddx, s) + i + r * W, O::mul(t, factor[r]));
-      }
-  });
-}
-
 template <class S, class T>
 [[gnu::noinline]] void scale_shift_loop(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy) {
   for (int s = 0; s < n; ++s)
@@ -924,92 +826,6 @@ void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xh
 }
 
 template <class T>
-void squared_deviations(int features, int n, const T* x, int ldx, const T* mean, T* out, Path path) {
-  if (features <= 0) return;
-  if (n <= 0) return std::fill(out, out + features, T(0));
-  if (path == Path::kPortable) return squared_deviations_loop<Scalar<T>, T>(features, n, x, ldx, mean, out);
-  NNTUTOR_BEST_LOOP(squared_deviations_loop, T, features, n, x, ldx, mean, out);
-#if !defined(__wasm__)
-  // batch_norm_train's expression: the same sum of the same terms
-  ColumnMap<T>(out, features) =
-      (ConstStrided<T>(x, features, n, Eigen::OuterStride<>(ldx)).colwise() - ConstColumnMap<T>(mean, features))
-          .rowwise()
-          .squaredNorm();
-#endif
-}
-
-template <class T>
-void inverse_std(int features, const T* variance, T epsilon, T* inv_std, Path path) {
-  if (features <= 0) return;
-#if !defined(__wasm__)
-  if (path == Path::kBest) {  // Eigen's rsqrt, as batch_norm_train natively
-    ColumnMap<T>(inv_std, features) = (ConstColumnMap<T>(variance, features).array() + epsilon).rsqrt().matrix();
-    return;
-  }
-#endif
-  (void)path;
-  for (int i = 0; i < features; ++i) inv_std[i] = T(1) / std::sqrt(variance[i] + epsilon);
-}
-
-template <class T>
-void normalize(int features, int n, const T* x, int ldx, const T* mean, const T* inv_std, const T* gamma,
-               const T* beta, T* xhat, int ldxhat, T* y, int ldy, Path path) {
-  if (features <= 0 || n <= 0) return;
-  if (path == Path::kPortable)
-    return normalize_loop<Scalar<T>, T>(features, n, x, ldx, mean, inv_std, gamma, beta, xhat, ldxhat, y, ldy);
-  NNTUTOR_BEST_LOOP(normalize_loop, T, features, n, x, ldx, mean, inv_std, gamma, beta, xhat, ldxhat, y, ldy);
-#if !defined(__wasm__)
-  Strided<T> xh(xhat, features, n, Eigen::OuterStride<>(ldxhat));
-  xh = ConstStrided<T>(x, features, n, Eigen::OuterStride<>(ldx)).colwise() - ConstColumnMap<T>(mean, features);
-  xh.array().colwise() *= ConstColumnMap<T>(inv_std, features).array();
-  Strided<T>(y, features, n, Eigen::OuterStride<>(ldy)).array() =
-      (xh.array().colwise() * ConstColumnMap<T>(gamma, features).array()).colwise() +
-      ConstColumnMap<T>(beta, features).array();
-#endif
-}
-
-template <class T>
-void backward_sums(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, T* dgamma, T* dbeta,
-                   Path path) {
-  if (features <= 0 || n <= 0) return;
-  if (path == Path::kPortable)
-    return backward_sums_loop<Scalar<T>, T>(features, n, dy, lddy, xhat, ldxhat, dgamma, dbeta);
-  NNTUTOR_BEST_LOOP(backward_sums_loop, T, features, n, dy, lddy, xhat, ldxhat, dgamma, dbeta);
-#if !defined(__wasm__)
-  const ConstStrided<T> d(dy, features, n, Eigen::OuterStride<>(lddy));
-  const ConstStrided<T> xh(xhat, features, n, Eigen::OuterStride<>(ldxhat));
-  ColumnMap<T>(dbeta, features) = d.rowwise().sum();
-  ColumnMap<T>(dgamma, features) = (d.array() * xh.array()).rowwise().sum().matrix();
-#endif
-}
-
-template <class T>
-void backward_dx(int features, int n, T count, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
-                 const T* inv_std, const T* dgamma, const T* dbeta, T* dx, int lddx, Path path) {
-  if (features <= 0 || n <= 0) return;
-  if (path == Path::kPortable)
-    return backward_dx_loop<Scalar<T>, T>(features, n, count, dy, lddy, xhat, ldxhat, gamma, inv_std, dgamma, dbeta,
-                                          dx, lddx);
-  NNTUTOR_BEST_LOOP(backward_dx_loop, T, features, n, count, dy, lddy, xhat, ldxhat, gamma, inv_std, dgamma, dbeta,
-                    dx, lddx);
-#if !defined(__wasm__)
-  // batch_norm_backward's expressions
-  const ConstStrided<T> d(dy, features, n, Eigen::OuterStride<>(lddy));
-  const ConstStrided<T> xh(xhat, features, n, Eigen::OuterStride<>(ldxhat));
-  thread_local std::vector<T> scratch;
-  scratch.resize(2 * static_cast<std::size_t>(features));
-  ColumnMap<T> factor(scratch.data(), features), minus_sum_dy_xhat(scratch.data() + features, features);
-  factor = (ConstColumnMap<T>(gamma, features).array() * ConstColumnMap<T>(inv_std, features).array() / count).matrix();
-  minus_sum_dy_xhat = -ConstColumnMap<T>(dgamma, features);
-  Strided<T> out(dx, features, n, Eigen::OuterStride<>(lddx));
-  out.array() = xh.array().colwise() * minus_sum_dy_xhat.array();
-  out.array() += d.array() * count;
-  out.array().colwise() -= ConstColumnMap<T>(dbeta, features).array();
-  out.array().colwise() *= factor.array();
-#endif
-}
-
-template <class T>
 void scale_shift(int features, int n, const T* x, int ldx, const T* scale, const T* shift, T* y, int ldy, Path path) {
   if (features <= 0 || n <= 0) return;
   if (path == Path::kPortable) return scale_shift_loop<Scalar<T>, T>(features, n, x, ldx, scale, shift, y, ldy);
@@ -1101,18 +917,6 @@ void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* 
       }
     });
   });
-}
-
-void parallel_parts(int parts, void (*body)(void* context, int part), void* context) {
-  if (parts <= 1) {
-    if (parts == 1) body(context, 0);
-    return;
-  }
-  struct Job {
-    void (*body)(void*, int);
-    void* context;
-  } job{body, context};
-  parallel_for(parts, [&job](int part) { as_part([&] { job.body(job.context, part); }); });
 }
 
 namespace {
@@ -1305,13 +1109,6 @@ bool elementwise_same_bits() {
   template T squared_error<T>(int, int, const T*, int, const T*, int, T, T*, int, Path);                         \
   template void dense_backward<T>(int, int, int, const T*, int, const T*, int, const T*, int, T*, int, T*, T*, int, \
                                   Path);                                                                        \
-  template void squared_deviations<T>(int, int, const T*, int, const T*, T*, Path);                             \
-  template void inverse_std<T>(int, const T*, T, T*, Path);                                                      \
-  template void normalize<T>(int, int, const T*, int, const T*, const T*, const T*, const T*, T*, int, T*, int,  \
-                             Path);                                                                              \
-  template void backward_sums<T>(int, int, const T*, int, const T*, int, T*, T*, Path);                         \
-  template void backward_dx<T>(int, int, T, const T*, int, const T*, int, const T*, const T*, const T*, const T*, \
-                               T*, int, Path);                                                                   \
   template double elementwise_self_check<T>();                                                                   \
   template bool elementwise_same_bits<T>();
 NNTUTOR_ELEMENTWISE_KERNELS(float)

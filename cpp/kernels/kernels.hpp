@@ -17,7 +17,6 @@
 /// Every path computes each product's sums left to right within a block of the sum; the paths
 /// differ from each other (and from Eigen) only in the order of additions, i.e. in the last bits.
 #include <cstddef>
-#include <type_traits>
 
 namespace nntutor::kernels {
 
@@ -98,31 +97,6 @@ void batch_norm_backward(int features, int n, const T* dy, int lddy, const T* xh
                          const T* gamma, const T* inv_std, T* dgamma, T* dbeta, T* dx, int lddx,
                          Path path = Path::kBest);
 
-/// Batch normalization's training pass in pieces, for a batch cut into blocks of samples whose
-/// sums are added in block order (Sequential's step, docs/threads.md). On one block the pieces
-/// give the bits of batch_norm_train and batch_norm_backward: mean = row_sums/n, then
-/// squared_deviations, inverse_std, normalize; backward_sums, then backward_dx.
-///
-/// out_i = Σ_s (x − mean_i)² over the n columns given.
-template <class T>
-void squared_deviations(int features, int n, const T* x, int ldx, const T* mean, T* out, Path path = Path::kBest);
-/// inv_std_i = 1/√(variance_i + ε).
-template <class T>
-void inverse_std(int features, const T* variance, T epsilon, T* inv_std, Path path = Path::kBest);
-/// x̂ = (x − mean)·inv_std, y = x̂·γ + β on the n columns given.
-template <class T>
-void normalize(int features, int n, const T* x, int ldx, const T* mean, const T* inv_std, const T* gamma,
-               const T* beta, T* xhat, int ldxhat, T* y, int ldy, Path path = Path::kBest);
-/// dgamma = Σ_s dy·x̂, dbeta = Σ_s dy over the n columns given.
-template <class T>
-void backward_sums(int features, int n, const T* dy, int lddy, const T* xhat, int ldxhat, T* dgamma, T* dbeta,
-                   Path path = Path::kBest);
-/// dx = ((x̂·(−dgamma) + dy·count) − dbeta)·(γ·inv_std/count) on the n columns given, with the
-/// whole batch's sums dgamma, dbeta and its number of samples `count`.
-template <class T>
-void backward_dx(int features, int n, T count, const T* dy, int lddy, const T* xhat, int ldxhat, const T* gamma,
-                 const T* inv_std, const T* dgamma, const T* dbeta, T* dx, int lddx, Path path = Path::kBest);
-
 /// y = x·scale + shift per feature (row): batch normalization in inference mode, with
 /// scale = γ/√(moving_variance + ε) and shift = β − moving_mean·scale.
 template <class T>
@@ -162,18 +136,6 @@ T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, 
 template <class T>
 void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* delta, int lddelta, const T* a,
                     int lda, T* dW, int lddw, T* db, T* da, int ldda, Path path = Path::kBest);
-
-/// Runs body(context, part) for every part in [0, parts) on the pool (pool.hpp's parallel_for),
-/// each as a part of a split job: the kernels it calls run whole on its thread. With one part,
-/// body(context, 0) runs on the caller as a plain call, and the kernels it calls may split
-/// their own work.
-void parallel_parts(int parts, void (*body)(void* context, int part), void* context);
-template <class F>
-void parallel_parts(int parts, F&& f) {
-  using G = std::remove_reference_t<F>;
-  parallel_parts(parts, [](void* context, int part) { (*static_cast<G*>(context))(part); },
-                 const_cast<void*>(static_cast<const void*>(&f)));
-}
 
 /// Checks the kernels above on both paths against loops in long double, for features and
 /// samples of 1–10, 15, 17 and over 64 (rows shorter and longer than one vector and one block of

@@ -75,7 +75,7 @@ class Pool {
       context_ = context;
       parts_ = parts;
       open_ = true;
-      next_.store(1, std::memory_order_relaxed);  // part 0 is the caller's (below)
+      next_.store(0, std::memory_order_relaxed);
       done_.store(0, std::memory_order_relaxed);
     }
     // The new generation is published after the mutex is released: a spinning worker that sees
@@ -91,12 +91,7 @@ class Pool {
       { std::lock_guard<std::mutex> lock(mutex_); }
       wake_.notify_all();
     }
-    // The caller does part 0 itself, first: a job cut into one part per thread then keeps each
-    // part on the same thread from job to job while the workers are awake (a training step's
-    // blocks of samples and its ranges of parameters stay in one core's cache). Then it claims
-    // parts like any worker: what nobody else took, it does itself.
-    body(context, 0);
-    done_.fetch_add(1, std::memory_order_acq_rel);
+    // The caller claims parts like any worker: what nobody else took, it does itself.
     claim(body, context, parts);
     // Parts claimed by workers are running: wait for them (they are short).
     for (int spins = 0; done_.load(std::memory_order_acquire) < parts; ++spins) {

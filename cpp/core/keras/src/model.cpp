@@ -9,7 +9,6 @@
 #include <type_traits>
 
 #include "kernels.hpp"
-#include "pool.hpp"
 #include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
@@ -445,43 +444,6 @@ Eigen::Map<const Vector> Sequential::beta(int l) const {
   return Eigen::Map<const Vector>(b.data(), b.size());
 }
 
-namespace {
-
-/// Samples per block of a training step (docs/threads.md "Blocks of samples"). Every sum over
-/// the samples of a batch (batch normalization's statistics and backward sums, ∂L/∂W = δ·aᵀ, the
-/// bias gradient, mse's loss) is computed block by block, and the blocks' sums are added in block
-/// order; everything else is computed column by column. The threads take whole blocks, so the
-/// numbers are the same bits on any number of threads; a batch of up to one block is computed as
-/// one sum, as before blocks. A multiple of the kernels' split alignment (4 columns).
-constexpr Index kSampleBlock = 32;
-
-/// The blocks of a batch of n samples, and how many threads share them (at most one part per
-/// thread, whole blocks each).
-struct Blocks {
-  Index n, count;
-  int parts;
-  explicit Blocks(Index samples)
-      : n(samples),
-        count((samples + kSampleBlock - 1) / kSampleBlock),
-        parts(static_cast<int>(std::min<Index>(kernels::threads(), std::max<Index>(count, 1)))) {}
-  Index begin(Index b) const { return b * kSampleBlock; }
-  Index end(Index b) const { return std::min(n, (b + 1) * kSampleBlock); }
-  Index first(int part) const { return count * part / parts; }  ///< part's blocks: [first, first of part + 1)
-};
-
-/// out = (Σ_b sums[:, b] in block order)/n over the first `features` rows.
-template <class T, class M, class V>
-void block_mean(const M& sums, Index features, Index blocks, Index n, V& out) {
-  const T count = static_cast<T>(n);
-  for (Index i = 0; i < features; ++i) {
-    T acc = sums(i, 0);
-    for (Index b = 1; b < blocks; ++b) acc += sums(i, b);
-    out(i) = acc / count;
-  }
-}
-
-}  // namespace
-
 void Sequential::reserve(Index samples) {
   reserve_workspace(ws_, samples);  // also for a float32 model: the double path reads it
   if (float32() && samples > wsf_.capacity) {
@@ -528,16 +490,6 @@ void Sequential::reserve_workspace(Workspace<T>& ws, Index samples) {
         break;
     }
   }
-  // The blocks of a training step (forward, backward)
-  const Index blocks = (samples + kSampleBlock - 1) / kSampleBlock;
-  Index features = 0;
-  for (const Layer& layer : layers_)
-    if (layer.config.kind == LayerKind::kBatchNormalization) features = std::max<Index>(features, layer.inputs);
-  ws.sums.resize(features, blocks);
-  ws.sum_dgamma.resize(features);
-  ws.sum_dbeta.resize(features);
-  ws.block_grad.resize(theta_.size(), blocks - 1);
-  ws.block_loss.resize(blocks);
   ws.capacity = samples;
 }
 
@@ -625,116 +577,67 @@ void activation_backward(const LayerConfig& c, const In& z, const In& y, const I
 
 }  // namespace
 
-
-template <class T>
-void Sequential::layer_forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, std::size_t l, Index j0,
-                               Index j1, bool training) {
-  using In = InputT<T>;
-  const Index n = j1 - j0;
-  const Layer& layer = layers_[l];
-  const LayerConfig& c = layer.config;
-  const In in = l == 0 ? In(X.middleCols(j0, n)) : In(ws.y[l - 1].middleCols(j0, n));
-  auto y = ws.y[l].middleCols(j0, n);
-  switch (c.kind) {
-    case LayerKind::kDense: {  // z = W·a + b, y = f(z)
-      const auto W = weights_in(theta, layer);
-      const T* bias = biases_in(theta, layer);
-      if (c.activation == ActivationKind::kLinear) {
-        product_forward(W, in, n, bias, y);
-      } else {
-        auto z = ws.z[l].middleCols(j0, n);
-        product_forward(W, in, n, bias, z);
-        activation_forward(c, z, n, y);
-      }
-      break;
-    }
-    case LayerKind::kMaxout: {  // z_{j,p} = W_{j,p}·a + b_{j,p}, y_j = max_p z_{j,p}
-      auto z = ws.z[l].middleCols(j0, n);
-      product_forward(weights_in(theta, layer), in, n, biases_in(theta, layer), z);
-      const int k = c.pieces;
-      auto winner = ws.winner[l].middleCols(j0, n);
-      for (Index s = 0; s < n; ++s)
-        for (int j = 0; j < c.units; ++j) {
-          const Index row = static_cast<Index>(j) * k;
-          int best = 0;
-          for (int p = 1; p < k; ++p)
-            if (z(row + p, s) > z(row + best, s)) best = p;  // ties: the first piece wins
-          y(j, s) = z(row + best, s);
-          winner(j, s) = best;
-        }
-      break;
-    }
-    case LayerKind::kBatchNormalization: {
-      const auto g = gamma_in(theta, layer);
-      const auto b = beta_in(theta, layer);
-      const int features = layer.inputs;
-      if (training) {  // x̂ = (x − μ_B)/√(σ²_B + ε), y = γ·x̂ + β, with the batch's statistics in ws
-        // (ws.scale holds 1/√(σ²_B + ε); ws.z keeps x̂ for the backward pass)
-        auto xhat = ws.z[l].middleCols(j0, n);
-        kernels::normalize<T>(features, static_cast<int>(n), in.data(), stride(in), ws.mean[l].data(),
-                              ws.scale[l].data(), g.data(), b.data(), xhat.data(), stride(xhat), y.data(), stride(y));
-      } else {  // y = γ·(x − moving_mean)/√(moving_variance + ε) + β
-        const T epsilon = static_cast<T>(c.epsilon);
-        auto& scale = ws.scale[l];
-        auto& shift = ws.shift[l];
-        scale = (g.array() * (layer.moving_variance.template cast<T>().array() + epsilon).rsqrt()).matrix();
-        shift = (b.array() - layer.moving_mean.template cast<T>().array() * scale.array()).matrix();
-        kernels::scale_shift<T>(features, static_cast<int>(n), in.data(), stride(in), scale.data(), shift.data(),
-                                y.data(), stride(y));
-      }
-      break;
-    }
-    case LayerKind::kActivation:
-      activation_forward(c, in, n, y);
-      break;
-  }
-}
-
 template <class T>
 void Sequential::forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, Index n, bool training) {
-  const std::size_t L = layers_.size();
-  if (!training) {
-    for (std::size_t l = 0; l < L; ++l) layer_forward(ws, theta, X, l, 0, n, false);
-    return;
-  }
-  // In rounds: each part runs the layers up to the next batch normalization on its blocks'
-  // columns, then that layer's per-block sums of x; the caller adds the blocks' sums (the
-  // mean); a second hand-off sums (x − mean)² per block (the variance); the next round starts
-  // by normalizing.
-  const Blocks blocks(n);
-  const auto input = [&](std::size_t l, Index j) -> const T* {
-    return l == 0 ? X.data() + j * X.outerStride() : ws.y[l - 1].data() + j * ws.y[l - 1].outerStride();
-  };
-  const auto input_stride = [&](std::size_t l) {
-    return static_cast<int>(l == 0 ? X.outerStride() : ws.y[l - 1].outerStride());
-  };
-  std::size_t from = 0;
-  bool ready = false;  // layers_[from] is a batch normalization with its statistics in ws
-  for (;;) {
-    std::size_t stop = from + (ready ? 1 : 0);
-    while (stop < L && layers_[stop].config.kind != LayerKind::kBatchNormalization) ++stop;
-    const int features = stop < L ? layers_[stop].inputs : 0;
-    kernels::parallel_parts(blocks.parts, [&](int part) {
-      const Index b0 = blocks.first(part), b1 = blocks.first(part + 1);
-      for (std::size_t l = from; l < stop; ++l) layer_forward(ws, theta, X, l, blocks.begin(b0), blocks.end(b1 - 1), true);
-      if (stop < L)
-        for (Index b = b0; b < b1; ++b)
-          kernels::row_sums<T>(features, static_cast<int>(blocks.end(b) - blocks.begin(b)), input(stop, blocks.begin(b)),
-                               input_stride(stop), ws.sums.col(b).data());
-    });
-    if (stop == L) return;
-    block_mean<T>(ws.sums, features, blocks.count, n, ws.mean[stop]);
-    kernels::parallel_parts(blocks.parts, [&](int part) {
-      for (Index b = blocks.first(part); b < blocks.first(part + 1); ++b)
-        kernels::squared_deviations<T>(features, static_cast<int>(blocks.end(b) - blocks.begin(b)),
-                                       input(stop, blocks.begin(b)), input_stride(stop), ws.mean[stop].data(),
-                                       ws.sums.col(b).data());
-    });
-    block_mean<T>(ws.sums, features, blocks.count, n, ws.variance[stop]);  // biased, as Keras
-    kernels::inverse_std<T>(features, ws.variance[stop].data(), static_cast<T>(layers_[stop].config.epsilon),
-                            ws.scale[stop].data());
-    from = stop;
-    ready = true;
+  using In = InputT<T>;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    const LayerConfig& c = layer.config;
+    const In in = l == 0 ? In(X) : In(ws.y[l - 1].leftCols(n));
+    auto y = ws.y[l].leftCols(n);
+    switch (c.kind) {
+      case LayerKind::kDense: {  // z = W·a + b, y = f(z)
+        const auto W = weights_in(theta, layer);
+        const T* bias = biases_in(theta, layer);
+        if (c.activation == ActivationKind::kLinear) {
+          product_forward(W, in, n, bias, y);
+        } else {
+          auto z = ws.z[l].leftCols(n);
+          product_forward(W, in, n, bias, z);
+          activation_forward(c, z, n, y);
+        }
+        break;
+      }
+      case LayerKind::kMaxout: {  // z_{j,p} = W_{j,p}·a + b_{j,p}, y_j = max_p z_{j,p}
+        auto z = ws.z[l].leftCols(n);
+        product_forward(weights_in(theta, layer), in, n, biases_in(theta, layer), z);
+        const int k = c.pieces;
+        auto& winner = ws.winner[l];
+        for (Index s = 0; s < n; ++s)
+          for (int j = 0; j < c.units; ++j) {
+            const Index row = static_cast<Index>(j) * k;
+            int best = 0;
+            for (int p = 1; p < k; ++p)
+              if (z(row + p, s) > z(row + best, s)) best = p;  // ties: the first piece wins
+            y(j, s) = z(row + best, s);
+            winner(j, s) = best;
+          }
+        break;
+      }
+      case LayerKind::kBatchNormalization: {
+        const auto g = gamma_in(theta, layer);
+        const auto b = beta_in(theta, layer);
+        const T epsilon = static_cast<T>(c.epsilon);
+        const int features = layer.inputs;
+        if (training) {  // x̂ = (x − μ_B)/√(σ²_B + ε), y = γ·x̂ + β (biased batch variance)
+          // ws.scale holds 1/√(σ²_B + ε), ws.z x̂ (for the backward pass)
+          kernels::batch_norm_train<T>(features, static_cast<int>(n), in.data(), stride(in), g.data(), b.data(),
+                                       epsilon, ws.mean[l].data(), ws.variance[l].data(), ws.scale[l].data(),
+                                       ws.z[l].data(), stride(ws.z[l]), y.data(), stride(y));
+        } else {  // y = γ·(x − moving_mean)/√(moving_variance + ε) + β
+          auto& scale = ws.scale[l];
+          auto& shift = ws.shift[l];
+          scale = (g.array() * (layer.moving_variance.template cast<T>().array() + epsilon).rsqrt()).matrix();
+          shift = (b.array() - layer.moving_mean.template cast<T>().array() * scale.array()).matrix();
+          kernels::scale_shift<T>(features, static_cast<int>(n), in.data(), stride(in), scale.data(), shift.data(),
+                                  y.data(), stride(y));
+        }
+        break;
+      }
+      case LayerKind::kActivation:
+        activation_forward(c, in, n, y);
+        break;
+    }
   }
 }
 
@@ -772,174 +675,67 @@ double Sequential::loss_and_output_gradient(Workspace<T>& ws, const InputT<T>& X
 }
 
 template <class T>
-void Sequential::layer_backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, std::size_t l,
-                                Index b0, Index b1, Index n) {
+void Sequential::backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Index n) {
   using In = InputT<T>;
-  const Blocks blocks(n);
-  const Index j0 = blocks.begin(b0), cols = blocks.end(b1 - 1) - j0;
-  const Layer& layer = layers_[l];
-  const LayerConfig& c = layer.config;
-  const In in = l == 0 ? In(X.middleCols(j0, cols)) : In(ws.y[l - 1].middleCols(j0, cols));
-  const auto dy = ws.dy[l].middleCols(j0, cols);
-  const bool logits_given = from_logits_ && l + 1 == layers_.size();  // ∂L/∂z is already in dz
-  switch (c.kind) {
-    case LayerKind::kDense:
-    case LayerKind::kMaxout: {
-      const MatrixT<T>* delta = &ws.dz[l];
-      if (c.kind == LayerKind::kMaxout) {  // the gradient flows to the winning piece only
-        auto dz = ws.dz[l].middleCols(j0, cols);
-        dz.setZero();
-        const auto winner = ws.winner[l].middleCols(j0, cols);
-        for (Index s = 0; s < cols; ++s)
-          for (int j = 0; j < c.units; ++j)
-            dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
-      } else if (!logits_given) {
-        if (c.activation == ActivationKind::kLinear) {
-          delta = &ws.dy[l];
-        } else {
-          Eigen::Ref<MatrixT<T>> dz = ws.dz[l].middleCols(j0, cols);
-          activation_backward(c, In(ws.z[l].middleCols(j0, cols)), In(ws.y[l].middleCols(j0, cols)), In(dy), cols, dz);
+  const std::size_t last = layers_.size() - 1;
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    const Layer& layer = layers_[l];
+    const LayerConfig& c = layer.config;
+    const In in = l == 0 ? In(X) : In(ws.y[l - 1].leftCols(n));
+    const auto dy = ws.dy[l].leftCols(n);
+    const bool logits_given = from_logits_ && l == last;  // ∂L/∂z is already in dz
+    switch (c.kind) {
+      case LayerKind::kDense:
+      case LayerKind::kMaxout: {
+        const MatrixT<T>* delta = &ws.dz[l];
+        if (c.kind == LayerKind::kMaxout) {  // the gradient flows to the winning piece only
+          auto dz = ws.dz[l].leftCols(n);
+          dz.setZero();
+          const auto& winner = ws.winner[l];
+          for (Index s = 0; s < n; ++s)
+            for (int j = 0; j < c.units; ++j)
+              dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
+        } else if (!logits_given) {
+          if (c.activation == ActivationKind::kLinear) delta = &ws.dy[l];
+          else activation_backward(c, In(ws.z[l].leftCols(n)), In(ws.y[l].leftCols(n)), In(dy), n, ws.dz[l]);
         }
-      }
-      const auto d = delta->middleCols(j0, cols);
-      const auto W = weights_in(theta, layer);
-      const int units = static_cast<int>(W.rows()), inputs = static_cast<int>(W.cols());
-      T* da = l > 0 ? ws.dy[l - 1].data() + j0 * ws.dy[l - 1].outerStride() : nullptr;
-      const int ldda = l > 0 ? stride(ws.dy[l - 1]) : 0;
-      if (blocks.count == 1) {  // one block: the three kernels in one hand-off to the threads
-        kernels::dense_backward<T>(units, inputs, static_cast<int>(cols), W.data(), stride(W), d.data(), stride(d),
-                                   in.data(), stride(in), grad + layer.offset, units,
-                                   c.use_bias ? grad + layer.offset + W.size() : nullptr, da, ldda);
+        const auto d = delta->leftCols(n);
+        const auto W = weights_in(theta, layer);
+        // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ (the kernels gemm_nt, row_sums and gemm_tn, in one
+        // hand-off to the threads)
+        kernels::dense_backward<T>(static_cast<int>(W.rows()), static_cast<int>(W.cols()), static_cast<int>(n),
+                                   W.data(), stride(W), d.data(), stride(d), in.data(), stride(in), grad + layer.offset,
+                                   static_cast<int>(W.rows()), c.use_bias ? grad + layer.offset + W.size() : nullptr,
+                                   l > 0 ? ws.dy[l - 1].data() : nullptr, l > 0 ? stride(ws.dy[l - 1]) : 0);
         break;
       }
-      // ∂L/∂W = δ·aᵀ and ∂L/∂b = Σ_s δ of each block into that block's gradient; ∂L/∂a = Wᵀ·δ on
-      // all the part's columns
-      for (Index b = b0; b < b1; ++b) {
-        T* g = b == 0 ? grad : ws.block_grad.col(b - 1).data();
-        const Index s0 = blocks.begin(b) - j0, m = blocks.end(b) - blocks.begin(b);
-        kernels::gemm_nt<T>(units, inputs, static_cast<int>(m), d.data() + s0 * d.outerStride(), stride(d),
-                            in.data() + s0 * in.outerStride(), stride(in), g + layer.offset, units);
-        if (c.use_bias)
-          kernels::row_sums<T>(units, static_cast<int>(m), d.data() + s0 * d.outerStride(), stride(d),
-                               g + layer.offset + W.size());
+      case LayerKind::kBatchNormalization: {
+        // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy,
+        // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂)
+        // (the kernel: ∂L/∂γ and ∂L/∂β straight into grad; ws.scale holds 1/√(σ² + ε))
+        const int features = layer.inputs;
+        T* dx = l > 0 ? ws.dy[l - 1].data() : nullptr;
+        kernels::batch_norm_backward<T>(features, static_cast<int>(n), dy.data(), stride(dy), ws.z[l].data(),
+                                        stride(ws.z[l]), gamma_in(theta, layer).data(), ws.scale[l].data(),
+                                        grad + layer.offset, grad + layer.offset + features, dx,
+                                        l > 0 ? stride(ws.dy[l - 1]) : 0);
+        break;
       }
-      if (da) kernels::gemm_tn<T>(inputs, static_cast<int>(cols), units, W.data(), stride(W), d.data(), stride(d), da, ldda);
-      break;
-    }
-    case LayerKind::kBatchNormalization:
-      break;  // backward(): its sums and its ∂L/∂x are a round's end and start
-    case LayerKind::kActivation: {
-      if (l == 0) break;  // no parameters, and nobody needs ∂L/∂X
-      Eigen::Ref<MatrixT<T>> da = ws.dy[l - 1].middleCols(j0, cols);
-      if (logits_given) da = ws.dz[l].middleCols(j0, cols);
-      else activation_backward(c, in, In(ws.y[l].middleCols(j0, cols)), In(dy), cols, da);
-      break;
+      case LayerKind::kActivation:
+        if (l == 0) break;  // no parameters, and nobody needs ∂L/∂X
+        if (logits_given) ws.dy[l - 1].leftCols(n) = ws.dz[l].leftCols(n);
+        else activation_backward(c, in, In(ws.y[l].leftCols(n)), In(dy), n, ws.dy[l - 1]);
+        break;
     }
   }
-}
-
-template <class T>
-double Sequential::backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, const InputT<T>& Y,
-                            Index n) {
-  const Blocks blocks(n);
-  const std::size_t L = layers_.size(), last = L - 1;
-  // mse (the lecture's) per block in the first round: the kernel with the row's formula
-  // (loss.cpp), ℓ = (1/K)Σ(ŷ − y)², ∂L/∂ŷ = 2(ŷ − y)/(K·S) in T; the other losses whole, first.
-  const bool mse = !from_logits_ && config_.loss == LossKind::kMse;
-  double loss = mse ? 0.0 : loss_and_output_gradient(ws, X, Y, n, true);
-  const auto& p = ws.y[last];
-  const T KS = static_cast<T>(p.rows() * n);
-  // In rounds, from the output down: each part runs the layers down to the next batch
-  // normalization on its blocks, then that layer's per-block sums (its ∂L/∂γ and ∂L/∂β, into
-  // each block's gradient); the caller adds the blocks' sums; the next round starts with that
-  // layer's ∂L/∂x.
-  std::ptrdiff_t hi = static_cast<std::ptrdiff_t>(last);
-  bool ready = false, first = true;  // ready: layers_[hi] is a batch normalization with its sums
-  for (;;) {
-    std::ptrdiff_t stop = ready ? hi - 1 : hi;
-    while (stop >= 0 && layers_[static_cast<std::size_t>(stop)].config.kind != LayerKind::kBatchNormalization) --stop;
-    kernels::parallel_parts(blocks.parts, [&](int part) {
-      const Index b0 = blocks.first(part), b1 = blocks.first(part + 1);
-      const Index j0 = blocks.begin(b0), j1 = blocks.end(b1 - 1);
-      if (first && mse)
-        for (Index b = b0; b < b1; ++b) {
-          const Index s = blocks.begin(b);
-          ws.block_loss(b) = kernels::squared_error<T>(
-              static_cast<int>(p.rows()), static_cast<int>(blocks.end(b) - s), p.data() + s * p.outerStride(),
-              stride(p), Y.data() + s * Y.outerStride(), static_cast<int>(Y.outerStride()), 2 / KS,
-              ws.dy[last].data() + s * ws.dy[last].outerStride(), stride(ws.dy[last]));
-        }
-      std::ptrdiff_t l = hi;
-      if (ready) {  // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂), with the whole batch's sums
-        const std::size_t k = static_cast<std::size_t>(hi);
-        if (k > 0) {
-          auto dy = ws.dy[k].middleCols(j0, j1 - j0);
-          auto xhat = ws.z[k].middleCols(j0, j1 - j0);
-          auto dx = ws.dy[k - 1].middleCols(j0, j1 - j0);
-          kernels::backward_dx<T>(layers_[k].inputs, static_cast<int>(j1 - j0), static_cast<T>(n), dy.data(),
-                                  stride(dy), xhat.data(), stride(xhat), gamma_in(theta, layers_[k]).data(),
-                                  ws.scale[k].data(), ws.sum_dgamma.data(), ws.sum_dbeta.data(), dx.data(), stride(dx));
-        }
-        --l;
-      }
-      for (; l > stop; --l) layer_backward(ws, theta, grad, X, static_cast<std::size_t>(l), b0, b1, n);
-      if (stop >= 0) {  // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy of each block
-        const Layer& layer = layers_[static_cast<std::size_t>(stop)];
-        for (Index b = b0; b < b1; ++b) {
-          T* g = b == 0 ? grad : ws.block_grad.col(b - 1).data();
-          const Index s = blocks.begin(b);
-          const auto& dy = ws.dy[static_cast<std::size_t>(stop)];
-          const auto& xhat = ws.z[static_cast<std::size_t>(stop)];
-          kernels::backward_sums<T>(layer.inputs, static_cast<int>(blocks.end(b) - s), dy.data() + s * dy.outerStride(),
-                                    stride(dy), xhat.data() + s * xhat.outerStride(), stride(xhat), g + layer.offset,
-                                    g + layer.offset + layer.inputs);
-        }
-      }
-    });
-    first = false;
-    if (stop <= 0) break;  // no batch normalization left, or the first layer's (nobody needs ∂L/∂X)
-    const Layer& layer = layers_[static_cast<std::size_t>(stop)];
-    const Index features = layer.inputs;
-    for (Index i = 0; i < features; ++i) {  // the blocks' sums in block order
-      T sdx = grad[layer.offset + i], sdy = grad[layer.offset + features + i];
-      for (Index b = 1; b < blocks.count; ++b) {
-        sdx += ws.block_grad(layer.offset + i, b - 1);
-        sdy += ws.block_grad(layer.offset + features + i, b - 1);
-      }
-      ws.sum_dgamma(i) = sdx;
-      ws.sum_dbeta(i) = sdy;
-    }
-    hi = stop;
-    ready = true;
-  }
-  if (mse) {
-    T total = ws.block_loss(0);
-    for (Index b = 1; b < blocks.count; ++b) total += ws.block_loss(b);
-    loss = total / KS;
-  }
-  return loss;
 }
 
 template <class T>
 double Sequential::step(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, const InputT<T>& x,
                         const InputT<T>& y, Index n, bool update) {
   forward(ws, theta.data(), x, n, true);
-  const double loss = backward(ws, theta.data(), grad.data(), x, y, n);
-  // ∂L/∂θ: the blocks' gradients added in block order, each part on a range of parameters (whole
-  // cache lines); Adam's update of that range follows in the same part, while it is in cache.
-  const Blocks blocks(n);
-  const bool split_update = update && blocks.count > 1 && optimizer_.splits();
-  if (blocks.count > 1) {
-    if (split_update) optimizer_.start_split(std::is_same_v<T, float>);
-    const Index size = grad.size();
-    kernels::parallel_parts(blocks.parts, [&](int part) {
-      const Index begin = size * part / blocks.parts / 16 * 16;
-      const Index end = part + 1 == blocks.parts ? size : size * (part + 1) / blocks.parts / 16 * 16;
-      auto g = grad.segment(begin, end - begin);
-      for (Index b = 1; b < blocks.count; ++b) g += ws.block_grad.col(b - 1).segment(begin, end - begin);
-      if (split_update) optimizer_.update_range(theta, grad, begin, end);
-    });
-  }
+  const double loss = loss_and_output_gradient(ws, x, y, n, true);
+  backward(ws, theta.data(), grad.data(), x, n);
   if (!update) return loss;
   // Keras updates the moving statistics in the forward pass of a training step:
   // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance.
@@ -956,8 +752,7 @@ double Sequential::step(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, c
       layer.moving_variance = (layer.moving_variance.cast<T>() * m + ws.variance[l] * rest).template cast<double>();
     }
   }
-  if (split_update) optimizer_.finish_split(std::is_same_v<T, float>);
-  else optimizer_.apply(theta, grad);
+  optimizer_.apply(theta, grad);
   return loss;
 }
 

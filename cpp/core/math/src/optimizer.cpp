@@ -134,19 +134,6 @@ void Optimizer::reset() {
 
 namespace {
 
-/// Adam on parameters [begin, end): m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂),
-/// θ ← θ − α_t·m/(√v + ε), in that order of operations in every kernel path (cpp/kernels).
-template <class T>
-void adam_range(const OptimizerConfig& config, double eta_, long long iterations, T* theta, const T* gradient,
-                std::vector<Eigen::Matrix<T, Eigen::Dynamic, 1>>& slots, Eigen::Index begin, Eigen::Index end) {
-  const double t = static_cast<double>(iterations + 1);
-  const double b1 = config.beta_1, b2 = config.beta_2;
-  const double alpha = eta_ * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
-  kernels::adam<T>(end - begin, theta + begin, gradient + begin, slots[0].data() + begin, slots[1].data() + begin,
-                   static_cast<T>(alpha), static_cast<T>(1 - b1), static_cast<T>(1 - b2),
-                   static_cast<T>(config.epsilon));
-}
-
 /// One update in T (double, or float for a model trained in float32: every hyperparameter
 /// rounded to float, as Keras' float32 variables hold them; Adam's α_t computed in double and
 /// rounded once).
@@ -184,9 +171,16 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
       w -= eta * g / (v + epsilon).sqrt();                 // θ ← θ − η·g/√(v + ε)
       break;
     }
-    case OptimizerKind::kAdam:
-      adam_range<T>(config, eta_, iterations, theta.data(), gradient.data(), slots, 0, theta.size());
+    case OptimizerKind::kAdam: {
+      const double t = static_cast<double>(iterations + 1);
+      const double b1 = config.beta_1, b2 = config.beta_2;
+      const double alpha = eta_ * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
+      // m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), θ ← θ − α_t·m/(√v + ε): in that
+      // order of operations in every kernel path (cpp/kernels), so the same bits as before.
+      kernels::adam<T>(theta.size(), theta.data(), gradient.data(), slots[0].data(), slots[1].data(),
+                       static_cast<T>(alpha), static_cast<T>(1 - b1), static_cast<T>(1 - b2), epsilon);
       break;
+    }
   }
 }
 
@@ -206,28 +200,6 @@ void Optimizer::apply(Eigen::Ref<Eigen::VectorXf> theta,
   }
   update<float>(config_, learning_rate_, iterations_, theta, gradient, slots_f_);
   slots_stale_ = true;
-  ++iterations_;
-}
-
-void Optimizer::start_split(bool float32) {
-  if (float32 && slots_f_.size() != slots_.size()) {  // as apply's first float update
-    slots_f_.clear();
-    for (const auto& s : slots_) slots_f_.push_back(s.cast<float>());
-  }
-}
-
-void Optimizer::update_range(Eigen::VectorXd& theta, const Eigen::VectorXd& gradient, Eigen::Index begin,
-                             Eigen::Index end) {
-  adam_range<double>(config_, learning_rate_, iterations_, theta.data(), gradient.data(), slots_, begin, end);
-}
-
-void Optimizer::update_range(Eigen::VectorXf& theta, const Eigen::VectorXf& gradient, Eigen::Index begin,
-                             Eigen::Index end) {
-  adam_range<float>(config_, learning_rate_, iterations_, theta.data(), gradient.data(), slots_f_, begin, end);
-}
-
-void Optimizer::finish_split(bool float32) {
-  if (float32) slots_stale_ = true;
   ++iterations_;
 }
 

@@ -316,12 +316,6 @@ class Sequential {
     std::vector<Eigen::MatrixXi> winner;  ///< maxout: the winning piece of each unit and sample
     std::vector<VectorT<T>> mean, variance, scale, shift;  ///< batch_normalization, per feature
     MatrixT<T> x, t;  ///< float32: the batch's inputs and targets rounded to float
-    // A training step's blocks of samples (model.cpp, docs/threads.md): each block's part of
-    // every sum over the samples, added in block order.
-    MatrixT<T> sums;                    ///< features × blocks: a batch normalization's sums
-    VectorT<T> sum_dgamma, sum_dbeta;   ///< a batch normalization's backward sums, all blocks
-    MatrixT<T> block_grad;              ///< parameters × (blocks − 1): ∂L/∂θ of blocks 1, 2, …
-    VectorT<T> block_loss;              ///< mse: each block's sum of squared errors
   };
 
   template <class T>
@@ -335,19 +329,8 @@ class Sequential {
   template <class T>
   double loss_and_output_gradient(Workspace<T>& ws, const InputT<T>& X, const InputT<T>& Y, Eigen::Index n,
                                   bool gradient);
-  /// Layer l's forward pass on columns [j0, j1) of the batch (training: a batch normalization
-  /// with its statistics already in ws).
   template <class T>
-  void layer_forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, std::size_t l, Eigen::Index j0,
-                     Eigen::Index j1, bool training);
-  /// Layer l's backward pass (not a batch normalization) on blocks [b0, b1) of the batch of n.
-  template <class T>
-  void layer_backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, std::size_t l, Eigen::Index b0,
-                      Eigen::Index b1, Eigen::Index n);
-  /// The backward pass, with the loss and its gradient first; returns the loss.
-  template <class T>
-  double backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, const InputT<T>& Y,
-                  Eigen::Index n);
+  void backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Eigen::Index n);
   /// Forward, loss and backward on the first n columns of X and Y; with `update`, then the
   /// moving statistics and one optimizer step. Returns the loss.
   template <class T>

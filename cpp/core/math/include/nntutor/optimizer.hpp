@@ -108,17 +108,6 @@ class Optimizer {
   /// (taken from the double state at the first float update); slot() reads it back as double.
   void apply(Eigen::Ref<Eigen::VectorXf> theta, const Eigen::Ref<const Eigen::VectorXf>& gradient);
 
-  /// Adam's update split into ranges of parameters, for a caller that runs the ranges on its
-  /// threads (Sequential's training step, docs/threads.md): start_split(), then update_range on
-  /// ranges that cover [0, parameters()) once each, on any thread in any order, then
-  /// finish_split(). The same bits as apply(): Adam is element by element. Only adam splits
-  /// (splits()); the others apply() whole.
-  bool splits() const { return config_.kind == OptimizerKind::kAdam; }
-  void start_split(bool float32);
-  void update_range(Eigen::VectorXd& theta, const Eigen::VectorXd& gradient, Eigen::Index begin, Eigen::Index end);
-  void update_range(Eigen::VectorXf& theta, const Eigen::VectorXf& gradient, Eigen::Index begin, Eigen::Index end);
-  void finish_split(bool float32);
-
   const OptimizerConfig& config() const { return config_; }
   /// The learning rate of the next update (ReduceLROnPlateau changes it).
   double learning_rate() const { return learning_rate_; }
