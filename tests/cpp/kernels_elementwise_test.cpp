@@ -146,3 +146,26 @@ TEST(ElementwiseKernels, PortablePathSumsLeftToRightFromTheFirstTerm) {
 }
 
 }  // namespace
+
+namespace {
+
+// 1/√(σ² + ε) correctly rounded on every path and CPU: natively Eigen's float packets under
+// EIGEN_FAST_MATH would take the CPU's rsqrt estimate, whose last bits differ between Intel and
+// AMD (and from the Wasm build). 37 features: whole packets and a tail.
+TEST(ElementwiseKernels, FloatInverseStdIsCorrectlyRounded) {
+  const int features = 37, n = 5;
+  std::vector<float> x(static_cast<std::size_t>(features * n)), gamma(features, 1.0f), beta(features, 0.0f);
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = 0.37f * static_cast<float>(k % 11) - 1.3f + 0.001f * static_cast<float>(k);
+  const float epsilon = 1e-3f;
+  for (const Path path : {Path::kBest, Path::kPortable}) {
+    std::vector<float> mean(features), variance(features), inv_std(features), xhat(x.size()), y(x.size());
+    nntutor::kernels::batch_norm_train<float>(features, n, x.data(), features, gamma.data(), beta.data(), epsilon,
+                                              mean.data(), variance.data(), inv_std.data(), xhat.data(), features,
+                                              y.data(), features, path);
+    for (int i = 0; i < features; ++i)
+      EXPECT_EQ(inv_std[static_cast<std::size_t>(i)], 1.0f / std::sqrt(variance[static_cast<std::size_t>(i)] + epsilon))
+          << "feature " << i;
+  }
+}
+
+}  // namespace

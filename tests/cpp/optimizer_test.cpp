@@ -212,3 +212,32 @@ TEST(ModelOptimizer, RejectedHyperparameters) {
 }
 
 }  // namespace
+
+namespace {
+
+// A float32 model's adagrad and rmsprop take √ correctly rounded (std::sqrt), as the Wasm
+// build does: Eigen's float packets under EIGEN_FAST_MATH would take the CPU's rsqrt estimate,
+// whose last bits differ between Intel and AMD. 1,001 parameters: whole packets and a tail.
+TEST(ModelOptimizer, FloatRootsAreCorrectlyRoundedOnEveryCpu) {
+  const int size = 1001;
+  for (const OptimizerKind kind : {OptimizerKind::kAdagrad, OptimizerKind::kRmsprop}) {
+    OptimizerConfig config = default_optimizer(kind);
+    Optimizer optimizer(config, size);
+    Eigen::VectorXf theta(size), g(size);
+    for (int i = 0; i < size; ++i) {
+      theta(i) = 0.5f + 0.001f * static_cast<float>(i);
+      g(i) = 1e-4f * static_cast<float>((i * 7919) % 4099) - 0.2f;
+    }
+    const Eigen::VectorXf before = theta;
+    optimizer.apply(theta, g);
+    const float eta = static_cast<float>(config.learning_rate), eps = static_cast<float>(config.epsilon);
+    for (int i = 0; i < size; ++i) {
+      const float a = kind == OptimizerKind::kAdagrad
+                          ? static_cast<float>(config.initial_accumulator_value) + g(i) * g(i)
+                          : static_cast<float>(config.rho) * 0.0f + (1 - static_cast<float>(config.rho)) * (g(i) * g(i));
+      EXPECT_EQ(theta(i), before(i) - eta * g(i) / std::sqrt(a + eps)) << optimizer_name(kind) << " " << i;
+    }
+  }
+}
+
+}  // namespace

@@ -146,6 +146,9 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
   const T epsilon = static_cast<T>(config.epsilon);
   const auto g = gradient.array();
   auto w = theta.array();
+  // √ correctly rounded, as the Wasm build: Eigen's float packets under EIGEN_FAST_MATH take the
+  // CPU's rsqrt estimate, whose last bits differ between Intel and AMD (docs/model.md).
+  const auto exact_sqrt = [](T v) { return std::sqrt(v); };
   switch (config.kind) {
     case OptimizerKind::kSgd:
       if (config.momentum == 0) {
@@ -161,14 +164,14 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
     case OptimizerKind::kAdagrad: {
       auto a = slots[0].array();
       a += g.square();                                     // a ← a + g²
-      w -= eta * g / (a + epsilon).sqrt();                 // θ ← θ − η·g/√(a + ε)
+      w -= eta * g / (a + epsilon).unaryExpr(exact_sqrt);  // θ ← θ − η·g/√(a + ε)
       break;
     }
     case OptimizerKind::kRmsprop: {
       const T rho = static_cast<T>(config.rho);
       auto v = slots[0].array();
       v = rho * v + (1 - rho) * g.square();                // v ← ρ·v + (1 − ρ)·g²
-      w -= eta * g / (v + epsilon).sqrt();                 // θ ← θ − η·g/√(v + ε)
+      w -= eta * g / (v + epsilon).unaryExpr(exact_sqrt);  // θ ← θ − η·g/√(v + ε)
       break;
     }
     case OptimizerKind::kAdam: {
