@@ -15,10 +15,16 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHAS
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(wasm site)
 
-# Configures build/NAME from its preset when it has none yet or the presets changed since (a new
-# flag in CMakePresets.json reaches an existing build folder too).
+# Configures build/NAME from its preset when it has none yet, when the presets changed since (a new
+# flag in CMakePresets.json reaches an existing build folder too), or when ccache is installed
+# but the folder was configured without it (CMake picks the compiler launcher at configure time).
 configure() {
-  [ -f "build/$1/Makefile" ] && [ "build/$1/CMakeCache.txt" -nt CMakePresets.json ] || cmake --preset "$1" >/dev/null
+  local cache="build/$1/CMakeCache.txt"
+  if [ -f "build/$1/Makefile" ] && [ "$cache" -nt CMakePresets.json ] &&
+     ! { command -v ccache >/dev/null && grep -q '^NNTUTOR_CCACHE:FILEPATH=.*NOTFOUND$' "$cache"; }; then
+    return 0
+  fi
+  cmake --preset "$1" >/dev/null
 }
 
 digits_data() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for building, serving and testing; does nothing when all is there.
-#   scripts/setup.sh          what `npm start` needs: compilers, Emscripten, Eigen, nlohmann-json
+#   scripts/setup.sh          what `npm start` needs: compilers, ccache, Emscripten, Eigen, nlohmann-json
 #   scripts/setup.sh --test   also GoogleTest, Chromium, clang-14 with libFuzzer (cpp/fuzz) and
 #                             the npm dev dependencies
 set -euo pipefail
@@ -15,10 +15,13 @@ declare -A probe=(
   [cmake]=/usr/bin/cmake [g++]=/usr/bin/g++ [make]=/usr/bin/make
   [emscripten]=/usr/bin/emcc [libeigen3-dev]=/usr/include/eigen3/Eigen/Dense
   [nlohmann-json3-dev]=/usr/include/nlohmann/json.hpp [nodejs]=/usr/bin/node
+  # CMake uses it when present: rebuilds recompile only what changed, and a clone reuses what any
+  # checkout compiled. For `npm start` too: a build folder configured without it compiles
+  # everything again later (scripts/build.sh reconfigures it once ccache is there).
+  [ccache]=/usr/bin/ccache
 )
 if [ $want_test = 1 ]; then
   probe[libgtest-dev]=/usr/include/gtest/gtest.h
-  probe[ccache]=/usr/bin/ccache  # CMake uses it when present: rebuilds recompile only what changed
   probe[chromium]=/usr/bin/chromium
   probe[clang-14]=/usr/bin/clang++-14
   probe[libclang-rt-14-dev]='/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
