@@ -787,9 +787,7 @@ void batch_norm_train(int features, int n, const T* x, int ldx, const T* gamma, 
   mu = in.rowwise().mean();
   xh = in.colwise() - mu;
   var = xh.rowwise().squaredNorm() / static_cast<T>(n);
-  // 1/√(σ² + ε) correctly rounded, as the Wasm build: Eigen's float packets under EIGEN_FAST_MATH
-  // take the CPU's rsqrt estimate, whose last bits differ between Intel and AMD (docs/model.md).
-  inv = (var.array() + epsilon).unaryExpr([](T v) { return T(1) / std::sqrt(v); }).matrix();
+  inv = (var.array() + epsilon).unaryExpr(ExactInverseSqrt()).matrix();  // correctly rounded (kernels.hpp)
   xh.array().colwise() *= inv.array();
   out.array() = (xh.array().colwise() * ConstColumnMap<T>(gamma, features).array()).colwise() +
                 ConstColumnMap<T>(beta, features).array();

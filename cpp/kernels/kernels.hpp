@@ -16,6 +16,7 @@
 ///   - natively: Eigen's products (its own SSE/AVX kernels).
 /// Every path computes each product's sums left to right within a block of the sum; the paths
 /// differ from each other (and from Eigen) only in the order of additions, i.e. in the last bits.
+#include <cmath>
 #include <cstddef>
 
 namespace nntutor::kernels {
@@ -54,6 +55,19 @@ void gemm_tn(int k, int n, int m, const T* A, int lda, const T* D, int ldd, T* C
 template <class T>
 void adam(std::ptrdiff_t size, T* theta, const T* g, T* m, T* v, T alpha, T c1, T c2, T eps,
           Path path = Path::kBest);
+
+/// √v and 1/√v correctly rounded, as functors for Eigen's `unaryExpr`. Natively, Eigen's float
+/// packets under EIGEN_FAST_MATH compute both from the CPU's rsqrt estimate, whose last bits differ
+/// between Intel and AMD; these give the Wasm build's bits on every CPU (docs/model.md, "The same
+/// numbers on every CPU"). Batch normalization's 1/√(σ² + ε) and adagrad's and rmsprop's √ use them.
+struct ExactSqrt {
+  template <class T>
+  T operator()(T v) const { return std::sqrt(v); }
+};
+struct ExactInverseSqrt {
+  template <class T>
+  T operator()(T v) const { return T(1) / std::sqrt(v); }
+};
 
 /// Which implementation Path::kBest runs in this build: "wasm-simd128", "eigen" or "portable".
 const char* best_path();

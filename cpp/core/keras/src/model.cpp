@@ -627,9 +627,9 @@ void Sequential::forward(Workspace<T>& ws, const T* theta, const InputT<T>& X, I
         } else {  // y = γ·(x − moving_mean)/√(moving_variance + ε) + β
           auto& scale = ws.scale[l];
           auto& shift = ws.shift[l];
-          // 1/√(variance + ε) correctly rounded on every CPU (kernels.cpp, batch_norm_train)
+          // 1/√(variance + ε) correctly rounded on every CPU, as in training (kernels.hpp)
           scale = (g.array() * (layer.moving_variance.template cast<T>().array() + epsilon)
-                                   .unaryExpr([](T v) { return T(1) / std::sqrt(v); }))
+                                   .unaryExpr(kernels::ExactInverseSqrt()))
                       .matrix();
           shift = (b.array() - layer.moving_mean.template cast<T>().array() * scale.array()).matrix();
           kernels::scale_shift<T>(features, static_cast<int>(n), in.data(), stride(in), scale.data(), shift.data(),

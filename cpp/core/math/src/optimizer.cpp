@@ -146,9 +146,8 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
   const T epsilon = static_cast<T>(config.epsilon);
   const auto g = gradient.array();
   auto w = theta.array();
-  // √ correctly rounded, as the Wasm build: Eigen's float packets under EIGEN_FAST_MATH take the
-  // CPU's rsqrt estimate, whose last bits differ between Intel and AMD (docs/model.md).
-  const auto exact_sqrt = [](T v) { return std::sqrt(v); };
+  // √ correctly rounded on every CPU, as the Wasm build (kernels.hpp)
+  const kernels::ExactSqrt exact_sqrt;
   switch (config.kind) {
     case OptimizerKind::kSgd:
       if (config.momentum == 0) {
