@@ -14,6 +14,9 @@
 #elif !defined(__wasm__)
 #include <Eigen/Dense>
 #endif
+#if !defined(__wasm__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace nntutor::kernels {
 
@@ -74,6 +77,47 @@ struct F64x2 {
 template <class T> struct Simd;
 template <> struct Simd<float> { using type = F32x4; };
 template <> struct Simd<double> { using type = F64x2; };
+#endif
+
+// Natively the products and most element-wise loops are Eigen's; Adam's update is these loops'
+// own (adam_loop), on SSE2's 4 floats / 2 doubles (every x86-64 CPU has it). Each operation is
+// the same correctly rounded IEEE operation per lane as the scalar path's (no fused
+// multiply-add, √ exact), so both paths give the same bits, as in WebAssembly.
+#if !defined(__wasm__) && defined(__SSE2__)
+struct Sse32x4 {
+  using V = __m128;
+  static constexpr int W = 4;
+  static V load(const float* p) { return _mm_loadu_ps(p); }
+  static void store(float* p, V v) { _mm_storeu_ps(p, v); }
+  static V splat(float x) { return _mm_set1_ps(x); }
+  static V add(V a, V b) { return _mm_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm_div_ps(a, b); }
+  static V sqrt(V a) { return _mm_sqrt_ps(a); }
+};
+struct Sse64x2 {
+  using V = __m128d;
+  static constexpr int W = 2;
+  static V load(const double* p) { return _mm_loadu_pd(p); }
+  static void store(double* p, V v) { _mm_storeu_pd(p, v); }
+  static V splat(double x) { return _mm_set1_pd(x); }
+  static V add(V a, V b) { return _mm_add_pd(a, b); }
+  static V sub(V a, V b) { return _mm_sub_pd(a, b); }
+  static V mul(V a, V b) { return _mm_mul_pd(a, b); }
+  static V div(V a, V b) { return _mm_div_pd(a, b); }
+  static V sqrt(V a) { return _mm_sqrt_pd(a); }
+};
+#endif
+/// The vectors of Adam's kBest path: Wasm SIMD, SSE2 natively, else one number at a time.
+template <class T>
+struct AdamVector { using type = Scalar<T>; };
+#if defined(__wasm_simd128__)
+template <> struct AdamVector<float> { using type = F32x4; };
+template <> struct AdamVector<double> { using type = F64x2; };
+#elif !defined(__wasm__) && defined(__SSE2__)
+template <> struct AdamVector<float> { using type = Sse32x4; };
+template <> struct AdamVector<double> { using type = Sse64x2; };
 #endif
 
 // ---- C = A·B̃ (+ bias): register tiles of R vectors of rows × N columns. ----
@@ -361,10 +405,7 @@ void adam(ptrdiff_t size, T* theta, const T* g, T* m, T* v, T alpha, T c1, T c2,
       in_part = false;
     });
   }
-#if defined(__wasm_simd128__)
-  if (path == Path::kBest) return adam_loop<typename Simd<T>::type>(size, theta, g, m, v, alpha, c1, c2, eps);
-#endif
-  (void)path;
+  if (path == Path::kBest) return adam_loop<typename AdamVector<T>::type>(size, theta, g, m, v, alpha, c1, c2, eps);
   adam_loop<Scalar<T>>(size, theta, g, m, v, alpha, c1, c2, eps);
 }
 

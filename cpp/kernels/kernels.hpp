@@ -13,7 +13,7 @@
 ///     Wᵀ·δ writes Wᵀ out first (W's size) and runs the same tiles;
 ///   - the portable path: the same blocked loops on scalars (WebAssembly without SIMD), also
 ///     callable natively so the tests run it;
-///   - natively: Eigen's products (its own SSE/AVX kernels).
+///   - natively: Eigen's products (its own SSE/AVX kernels); Adam on SSE2 (4 floats / 2 doubles).
 /// Every path computes each product's sums left to right within a block of the sum; the paths
 /// differ from each other (and from Eigen) only in the order of additions, i.e. in the last bits.
 #include <cmath>
@@ -22,7 +22,7 @@
 namespace nntutor::kernels {
 
 enum class Path {
-  kBest,      ///< what this build does best: Wasm SIMD, Eigen natively, else portable
+  kBest,      ///< what this build does best: Wasm SIMD, Eigen (and SSE2) natively, else portable
   kPortable,  ///< the blocked scalar loops (for tests and builds without SIMD)
 };
 
