@@ -88,6 +88,13 @@ Result set_threads(int n) {
     return nntutor::keras::threads_json();
   });
 }
+/// Auto mode with `available` threads at most: the count follows each training's model.
+Result set_threads_auto(int available) {
+  return guarded([&] {
+    nntutor::keras::set_threads_auto(available);
+    return nntutor::keras::threads_json();
+  });
+}
 std::string threads() { return nntutor::keras::threads_json(); }
 
 std::string version() { return NNTUTOR_VERSION; }
@@ -105,6 +112,7 @@ EMSCRIPTEN_BINDINGS(nntutor_train) {
   emscripten::function("schema", &schema);
   emscripten::function("kernelCheck", &kernel_check);
   emscripten::function("setThreads", &set_threads);
+  emscripten::function("setThreadsAuto", &set_threads_auto);
   emscripten::function("threads", &threads);
   emscripten::function("digitsModel", &digits_model);
   emscripten::function("digitsCheckModel", &digits_check_model);

@@ -1,7 +1,7 @@
 // Threads where the page allows (issue 13, docs/threads.md): served with COOP/COEP (`npm start`'s
-// server, isolate: true) every page still loads and works; the trainer page says it trains on 2
-// threads, trains, and a count of 1 chosen with its control gives the same model to the last
-// bit. The harness's own server sends no such headers, as a static host: its trainer suites
+// server, isolate: true) every page still loads and works; the trainer page starts on Auto
+// (the core's choice of 1 thread or all, by the model's work per batch, with its reason), trains,
+// and 2 threads chosen with its control give the same model to the last bit. The harness's own server sends no such headers, as a static host: its trainer suites
 // cover the single-threaded page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,35 +56,39 @@ async function trainAndSave(page) {
   return { last, model: await readFile(await (await download).path(), 'utf8') };
 }
 
-test('the isolated trainer trains on 2 threads, and 1 thread chosen by the user gives the same bits',
+test('the isolated trainer starts on Auto, which gives the lecture model 1 thread and says why; 2 threads chosen give the same bits',
   (t) => withIsolated('/trainer.html', async (page) => {
     await page.getByText('Ready: press Train.').waitFor({ timeout: 30000 });
-    // As many threads as cores, up to the module's 4 (this machine: 2 cores); a single core
-    // runs the single-threaded module, which the last test covers.
+    // Auto, then 1 to the module's 4 (this machine: 2 cores); a single core runs the
+    // single-threaded module, which the last test covers.
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     if (cores < 2) { t.skip('one core: the page runs the single-threaded module'); return; }
-    const n = Math.min(cores, 4);
     const status = page.locator('#threads-status');
-    assert.match(await status.innerText(),
-      new RegExp(`^Training on ${n} threads \\(this page is cross-origin isolated; ${cores} cores\\)`));
+    assert.match(await status.innerText(), new RegExp('^Training on 1 thread \\(this page is cross-origin isolated; ' +
+      `${cores} cores\\)\\. Auto: 1 thread for a model whose batch is under 2\\.1 million multiply-adds`));
     const threads = field(page, 'threads');
-    assert.equal(await threads.inputValue(), String(n));
-    assert.deepEqual(await threads.locator('option').allTextContents(), ['1', '2', '3', '4']);  // the core's limits
-    if (n !== 2) {
-      await threads.selectOption('2');
-      await page.getByText(/^Training on 2 threads \(this page is cross-origin isolated/).waitFor();
-    }
+    assert.equal(await threads.inputValue(), 'auto');
+    assert.deepEqual(await threads.locator('option').allTextContents(), ['Auto', '1', '2', '3', '4']);  // the core's limits
     await setField(page, 'samples', '1000');
     await setField(page, 'epochs', '3');
     await page.getByText(/^1000 samples: 700 for training/).waitFor();
+    const auto = await trainAndSave(page);
+    // The count chosen for this model, and why (the trainer page trains in float32 by default).
+    assert.match(await status.innerText(), /^Training on 1 thread \(this page is cross-origin isolated; \d+ cores\)\. Auto chose 1 thread: a batch of this model is 1\.3 million multiply-adds, under the 2\.1 million \(float32\) from which a second thread gains\./);
+    await threads.selectOption('2');
+    await page.getByText(/^Training on 2 threads \(this page is cross-origin isolated; \d+ cores\)\. The numbers are the same on any count\.$/).waitFor();
     const two = await trainAndSave(page);
-    await threads.selectOption('1');
-    await page.getByText(/^Training on 1 thread \(this page is cross-origin isolated/).waitFor();
-    const one = await trainAndSave(page);
-    assert.match(one.last, /^Epoch 3: loss [\d.e-]+, val_loss [\d.e-]+/);
-    assert.equal(one.last, two.last);
-    assert.ok(one.model.length > 10000, `a model was saved (${one.model.length} bytes)`);
-    assert.equal(one.model, two.model, 'the weights of 1 and 2 threads, to the last digit of every number');
+    assert.match(two.last, /^Epoch 3: loss [\d.e-]+, val_loss [\d.e-]+/);
+    assert.equal(two.last, auto.last);
+    assert.ok(two.model.length > 10000, `a model was saved (${two.model.length} bytes)`);
+    assert.equal(two.model, auto.model, 'the weights of 1 and 2 threads, to the last digit of every number');
+    // Auto again: at once for the model trained last; float64 weighs double and gets both threads.
+    await threads.selectOption('auto');
+    await page.getByText(/Auto chose 1 thread: a batch of this model is 1\.3 million/).waitFor();
+    await page.getByLabel('numbers (dtype)').selectOption('float64');
+    await button(page, 'Train').click();
+    await page.getByText(/^Training on 2 threads \(this page is cross-origin isolated; \d+ cores\)\. Auto chose 2 threads: a batch of this model is 1\.3 million multiply-adds, at least the 1\.0 million \(float64\)/).waitFor();
+    await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 60000 });
   }));
 
 test('the digits page uses the threaded worker too and still trains', () => withIsolated('/digits.html', async (page) => {

@@ -71,3 +71,34 @@ for (const dtype of ['float32', 'float64']) {
     threaded.setThreads(1);
   });
 }
+
+test('auto mode (the page\'s default): the core gives each training 1 thread or all available, and says why', () => {
+  try {
+    const auto = threaded.setThreadsAuto(2);
+    assert.equal(auto.ok, true, auto.error);
+    assert.equal(JSON.parse(auto.value).auto, true);
+    const t = new threaded.Trainer();
+    try {
+      assert.equal(t.loadData(JSON.stringify({ builtin: { samples: 400, seed: 3 }, split_seed: 5 }), '').ok, true);
+      const start = (form) => JSON.parse(t.start(JSON.stringify(modelFromForm({ ...kLectureForm, epochs: '1', ...form }, 9, 54).value)).value);
+      const small = start({ dtype: 'float32' });  // the lecture model: 1.3 million multiply-adds a batch
+      assert.equal(small.threads.threads, 1);
+      assert.match(small.threads.reason, /^Auto chose 1 thread: a batch of this model is 1\.3 million multiply-adds, under the 2\.1 million \(float32\)/);
+      assert.deepEqual(JSON.parse(threaded.threads()), small.threads);
+      const wide = start({ dtype: 'float32', hidden: '128, 256, 128' });  // 4.7 million
+      assert.equal(wide.threads.threads, 2);
+      assert.match(wide.threads.reason, /^Auto chose 2 threads: a batch of this model is 4\.7 million multiply-adds, at least the 2\.1 million/);
+    } finally {
+      t.delete();
+    }
+    assert.deepEqual(threaded.setThreadsAuto(5), {
+      ok: false, value: '', error: 'threads: expected a whole number of available threads from 1 to 4, got 5' });
+    assert.equal(JSON.parse(threaded.threads()).threads, 2, 'a refused value keeps the count');
+    assert.equal(single.setThreadsAuto(1).ok, true);
+    assert.equal(single.setThreadsAuto(2).ok, false);
+  } finally {
+    threaded.setThreads(1);  // by hand again: auto mode off
+    single.setThreads(1);
+  }
+  assert.deepEqual(JSON.parse(threaded.threads()), { threads: 1, min: 1, max: 4 });
+});

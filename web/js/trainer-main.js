@@ -312,6 +312,8 @@ function onStarted(ready) {
   page.elapsed = 0;
   ui.summary.textContent = ready.summary;
   ui.trainStatus.textContent = `Training on ${ready.train} samples, batches of ${ready.batch_size}.`;
+  // The count auto mode chose for this model (the core's, with its reason).
+  if (threadsShown && ready.threads) renderThreads({ ...threadsShown, threads: ready.threads });
   renderProgress(ui.progress, { epoch: 0, epochs: page.epochs, elapsed: 0, state: 'running' });
 }
 
@@ -511,15 +513,22 @@ for (const key of [...kFormKeys, 'samples', 'noise', 'dataSeed', 'csv-features',
 
 /// The thread control and what runs: the count and its limits are the core's (the module's
 /// `threads()`); whether the page is isolated is the browser's.
-function renderThreads({ threads, isolated, threaded, cores }) {
+/// With more than one thread, the first choice is Auto: the core picks 1 thread or all of them
+/// for each model from its work per batch, and says why (`reason`).
+let threadsShown = null;
+function renderThreads(message) {
+  threadsShown = message;
+  const { threads, isolated, threaded, cores } = message;
   const select = byId('threads');
-  const { threads: n, min, max } = threads;
+  const { threads: n, min, max, reason } = threads;
   const counts = Array.from({ length: max - min + 1 }, (_, i) => String(min + i));
-  select.replaceChildren(...counts.map((c) => new Option(c, c)));
-  select.value = String(n);
+  const options = counts.map((c) => new Option(c, c));
+  if (max > 1) options.unshift(new Option('Auto', 'auto'));
+  select.replaceChildren(...options);
+  select.value = threads.auto && max > 1 ? 'auto' : String(n);
   select.disabled = max <= 1;
   byId('threads-status').textContent = threaded
-    ? `Training on ${n} ${n === 1 ? 'thread' : 'threads'} (this page is cross-origin isolated; ${cores} cores). The numbers are the same on any count.`
+    ? `Training on ${n} ${n === 1 ? 'thread' : 'threads'} (this page is cross-origin isolated; ${cores} cores). ${reason ? `${reason} ` : ''}The numbers are the same on any count.`
     : isolated
       ? '1 thread: this device reports a single core.'
       : '1 thread — the server does not send COOP/COEP (cross-origin isolation), so the page cannot share memory with more workers; see docs/threads.md.';
@@ -534,7 +543,10 @@ async function askThreads(payload) {
   renderThreads(reply);
 }
 
-byId('threads').addEventListener('change', () => askThreads({ threads: Number(byId('threads').value) }));
+byId('threads').addEventListener('change', () => {
+  const chosen = byId('threads').value;
+  askThreads({ threads: chosen === 'auto' ? 'auto' : Number(chosen) });
+});
 
 // ---- Start ----
 

@@ -16,9 +16,11 @@
 // SharedArrayBuffer exists) with more than one core, the worker runs the threaded module
 // (nntutor_train_mt_wasm.js, its pthreads nested Web Workers started with it); else the
 // single-threaded one, as a static host without those headers serves it.
-//   page → worker {type: 'threads', threads?}; worker → page {type: 'threads', threads: {threads,
-//   min, max} (the core's), isolated, threaded, cores}. A count set during training applies from
-//   the next epoch (the epoch runs between messages); the numbers are the same bits on any count.
+//   page → worker {type: 'threads', threads?} (a count, or 'auto'); worker → page {type: 'threads',
+//   threads: {threads, min, max, auto, reason?} (the core's), isolated, threaded, cores}; the
+//   'started' message's ready.threads is the same object, with the count auto mode chose for the
+//   model. A count set during training applies from the next epoch (the epoch runs between
+//   messages); the numbers are the same bits on any count.
 /* global createTrainer */
 const kCores = self.navigator?.hardwareConcurrency ?? 1;
 const kThreaded = self.crossOriginIsolated === true && kCores > 1;
@@ -43,10 +45,15 @@ const ready = createTrainer(kThreaded ? {
   locateFile: (file) => new URL(`../${file}`, self.location.href).href,
 } : {}).then((m) => {
   module = m;
-  // As many threads as cores, up to the module's limit (the core's).
-  const { max } = JSON.parse(module.threads());
-  if (kThreaded) module.setThreads(Math.min(kCores, max));
+  // Auto: each training gets 1 thread or as many as cores (up to the module's limit), as the
+  // core chooses from the model's work per batch (docs/threads.md).
+  if (kThreaded) module.setThreadsAuto(available());
 });
+
+/// The threads this page may use: as many as cores, up to the module's limit (the core's).
+function available() {
+  return Math.min(kCores, JSON.parse(module.threads()).max);
+}
 
 /// The thread count and its limits, as the core states them, and why.
 function threadsMessage() {
@@ -205,7 +212,9 @@ onmessage = async (event) => {
       await digitsCall(message);
       break;
     case 'threads':
-      if (message.threads !== undefined && value(module.setThreads(message.threads), 'threads') === null) break;
+      if (message.threads !== undefined &&
+          value(message.threads === 'auto' ? module.setThreadsAuto(available()) : module.setThreads(message.threads),
+            'threads') === null) break;
       postMessage(threadsMessage());
       break;
     case 'pause':

@@ -1,6 +1,8 @@
 #include "nntutor/threads.hpp"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "nntutor/error.hpp"
@@ -8,9 +10,23 @@
 
 namespace nntutor::keras {
 
-int max_threads() { return kernels::max_threads(); }
+namespace {
 
-void set_threads(int n) {
+// Auto mode (0: a count set by hand), and the last started training's model and batch.
+int auto_available = 0;
+std::optional<ModelConfig> last_config;
+int last_batch = 0;
+
+double threshold(Dtype dtype) { return dtype == Dtype::kFloat32 ? kAutoWorkFloat32 : kAutoWorkFloat64; }
+
+/// 1306624 → "1.3 million".
+std::string millions(double work) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f million", work / 1e6);
+  return text;
+}
+
+void set_count(int n) {
   try {
     kernels::set_threads(n);
   } catch (const std::invalid_argument& e) {
@@ -18,13 +34,82 @@ void set_threads(int n) {
   }
 }
 
+}  // namespace
+
+int max_threads() { return kernels::max_threads(); }
+
+void set_threads(int n) {
+  set_count(n);
+  auto_available = 0;
+}
+
 int threads() { return kernels::threads(); }
+
+double batch_work(const ModelConfig& config, int batch_size) {
+  double per_sample = 0;
+  int features = config.inputs;
+  for (const LayerConfig& layer : config.layers) {
+    if (layer.kind == LayerKind::kDense) {
+      per_sample += static_cast<double>(layer.units) * features;
+      features = layer.units;
+    } else if (layer.kind == LayerKind::kMaxout) {
+      per_sample += static_cast<double>(layer.units) * layer.pieces * features;
+      features = layer.units;
+    }
+  }
+  return per_sample * batch_size;
+}
+
+int auto_threads(const ModelConfig& config, int batch_size, int available) {
+  return batch_work(config, batch_size) < threshold(config.dtype) ? 1 : available;
+}
+
+void set_threads_auto(int available) {
+  if (available < 1 || available > max_threads())
+    throw SessionError("threads: expected a whole number of available threads from 1 to " +
+                       std::to_string(max_threads()) + ", got " + std::to_string(available));
+  set_count(last_config ? auto_threads(*last_config, last_batch, available) : 1);
+  auto_available = available;
+}
+
+bool threads_auto() { return auto_available > 0; }
+
+void threads_for_training(const ModelConfig& config, int batch_size) {
+  last_config = config;
+  last_batch = batch_size;
+  if (auto_available > 0) set_count(auto_threads(config, batch_size, auto_available));
+}
 
 std::string threads_json() {
   nlohmann::ordered_json j;
-  j["threads"] = threads();
+  const int n = threads();
+  j["threads"] = n;
   j["min"] = 1;
   j["max"] = max_threads();
+  if (!threads_auto()) return j.dump();
+  j["auto"] = true;
+  j["available"] = auto_available;
+  const std::string count = std::to_string(n) + (n == 1 ? " thread" : " threads");
+  if (!last_config) {
+    j["work"] = nullptr;
+    j["threshold"] = kAutoWorkFloat32;
+    j["reason"] = auto_available == 1
+                      ? "Auto: 1 thread (one is available)."
+                      : "Auto: 1 thread for a model whose batch is under " + millions(kAutoWorkFloat32) +
+                            " multiply-adds (float32; " + millions(kAutoWorkFloat64) + " in float64), " +
+                            std::to_string(auto_available) + " above; chosen when training starts.";
+    return j.dump();
+  }
+  const double work = batch_work(*last_config, last_batch);
+  const double limit = threshold(last_config->dtype);
+  j["work"] = work;
+  j["threshold"] = limit;
+  const std::string of_model = "a batch of this model is " + millions(work) + " multiply-adds, ";
+  const std::string from = " the " + millions(limit) + " (" + dtype_name(last_config->dtype) +
+                           ") from which a second thread gains.";
+  if (auto_available == 1) j["reason"] = "Auto chose 1 thread: one is available.";
+  else if (work < limit) j["reason"] = "Auto chose " + count + ": " + of_model + "under" + from;
+  else j["reason"] = "Auto chose " + count + ": " + of_model + "at least" + from;
   return j.dump();
 }
 

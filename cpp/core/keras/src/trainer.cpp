@@ -7,6 +7,7 @@
 #include "nntutor/error.hpp"
 #include "nntutor/model_json.hpp"
 #include "nntutor/numbers.hpp"
+#include "nntutor/threads.hpp"
 
 namespace nntutor::keras {
 
@@ -248,6 +249,7 @@ std::string Trainer::start(std::string_view model_json) {
     // "train: expected 9 features (the model's inputs), got 4" names the model's side too.
     throw SessionError(std::string("the model does not fit the data: ") + e.what());
   }
+  threads_for_training(model_->config(), static_cast<int>(fitter_->batch_size()));  // auto mode: the count for this model
   ordered j;
   j["summary"] = summary(model_->config());
   j["epochs"] = fitter_->epochs();
@@ -255,6 +257,7 @@ std::string Trainer::start(std::string_view model_json) {
   j["train"] = s.train.samples();
   j["parameters"] = model_->parameters().size();
   j["targets_standardised"] = data_->targets_standardised;
+  j["threads"] = ordered::parse(threads_json());
   return j.dump();
 }
 
