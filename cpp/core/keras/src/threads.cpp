@@ -12,12 +12,16 @@ namespace nntutor::keras {
 
 namespace {
 
-// Auto mode (0: a count set by hand), and the last started training's model and batch.
+// Auto mode (0: a count set by hand), and what auto mode needs of the last started training.
 int auto_available = 0;
-std::optional<ModelConfig> last_config;
-int last_batch = 0;
+struct Training {
+  double work;  ///< batch_work of its model and batch
+  Dtype dtype;
+};
+std::optional<Training> last;
 
 double threshold(Dtype dtype) { return dtype == Dtype::kFloat32 ? kAutoWorkFloat32 : kAutoWorkFloat64; }
+int count_for(const Training& t, int available) { return t.work < threshold(t.dtype) ? 1 : available; }
 
 /// 1306624 → "1.3 million".
 std::string millions(double work) {
@@ -61,23 +65,22 @@ double batch_work(const ModelConfig& config, int batch_size) {
 }
 
 int auto_threads(const ModelConfig& config, int batch_size, int available) {
-  return batch_work(config, batch_size) < threshold(config.dtype) ? 1 : available;
+  return count_for({batch_work(config, batch_size), config.dtype}, available);
 }
 
 void set_threads_auto(int available) {
   if (available < 1 || available > max_threads())
     throw SessionError("threads: expected a whole number of available threads from 1 to " +
                        std::to_string(max_threads()) + ", got " + std::to_string(available));
-  set_count(last_config ? auto_threads(*last_config, last_batch, available) : 1);
+  set_count(last ? count_for(*last, available) : 1);
   auto_available = available;
 }
 
 bool threads_auto() { return auto_available > 0; }
 
 void threads_for_training(const ModelConfig& config, int batch_size) {
-  last_config = config;
-  last_batch = batch_size;
-  if (auto_available > 0) set_count(auto_threads(config, batch_size, auto_available));
+  last = Training{batch_work(config, batch_size), config.dtype};
+  if (auto_available > 0) set_count(count_for(*last, auto_available));
 }
 
 std::string threads_json() {
@@ -90,7 +93,7 @@ std::string threads_json() {
   j["auto"] = true;
   j["available"] = auto_available;
   const std::string count = std::to_string(n) + (n == 1 ? " thread" : " threads");
-  if (!last_config) {
+  if (!last) {
     j["work"] = nullptr;
     j["threshold"] = kAutoWorkFloat32;
     j["reason"] = auto_available == 1
@@ -100,12 +103,12 @@ std::string threads_json() {
                             std::to_string(auto_available) + " above; chosen when training starts.";
     return j.dump();
   }
-  const double work = batch_work(*last_config, last_batch);
-  const double limit = threshold(last_config->dtype);
+  const double work = last->work;
+  const double limit = threshold(last->dtype);
   j["work"] = work;
   j["threshold"] = limit;
   const std::string of_model = "a batch of this model is " + millions(work) + " multiply-adds, ";
-  const std::string from = " the " + millions(limit) + " (" + dtype_name(last_config->dtype) +
+  const std::string from = " the " + millions(limit) + " (" + dtype_name(last->dtype) +
                            ") from which a second thread gains.";
   if (auto_available == 1) j["reason"] = "Auto chose 1 thread: one is available.";
   else if (work < limit) j["reason"] = "Auto chose " + count + ": " + of_model + "under" + from;
