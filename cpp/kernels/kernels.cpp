@@ -929,16 +929,6 @@ T squared_error(int rows, int n, const T* p, int ldp, const T* t, int ldt, T c, 
 
 #undef NNTUTOR_BEST_LOOP
 
-void side_by_side(void (*first)(void*), void (*second)(void*), void* context) {
-  const auto part = [&](int i) { as_part([&] { (i == 0 ? first : second)(context); }); };
-  if (threads() <= 1 || in_part) {
-    part(0);
-    part(1);
-  } else {
-    parallel_for(2, part);
-  }
-}
-
 template <class T>
 void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* delta, int lddelta, const T* a,
                     int lda, T* dW, int lddw, T* db, T* da, int ldda, Path path) {

@@ -151,22 +151,6 @@ template <class T>
 void dense_backward(int units, int inputs, int n, const T* W, int ldw, const T* delta, int lddelta, const T* a,
                     int lda, T* dW, int lddw, T* db, T* da, int ldda, Path path = Path::kBest);
 
-/// Runs first() and second() side by side, as one job of two parts on the pool, or one after the
-/// other with one thread (docs/threads.md, "Backward and update side by side"). The first part is
-/// claimed first, so the second may wait for the first's progress (pool.hpp, Progress), never the
-/// reverse. Every kernel they call runs whole on its thread, as with one thread: the same bits.
-void side_by_side(void (*first)(void*), void (*second)(void*), void* context);
-
-template <class F, class G>
-void side_by_side(F& first, G& second) {
-  struct Both {
-    F* f;
-    G* g;
-  } both{&first, &second};
-  side_by_side([](void* c) { (*static_cast<Both*>(c)->f)(); }, [](void* c) { (*static_cast<Both*>(c)->g)(); },
-               &both);
-}
-
 /// Checks the kernels above on both paths against loops in long double, for features and
 /// samples of 1–10, 15, 17 and over 64 (rows shorter and longer than one vector and one block of
 /// four), with leading dimensions larger than the rows. Returns the largest error relative to the

@@ -75,7 +75,7 @@ class Pool {
       context_ = context;
       parts_ = parts;
       open_ = true;
-      next_.store(1, std::memory_order_relaxed);  // part 0 is the caller's (below)
+      next_.store(0, std::memory_order_relaxed);
       done_.store(0, std::memory_order_relaxed);
     }
     // The new generation is published after the mutex is released: a spinning worker that sees
@@ -91,11 +91,7 @@ class Pool {
       { std::lock_guard<std::mutex> lock(mutex_); }
       wake_.notify_all();
     }
-    // The caller does part 0 itself, so that the same part of every job (the same columns of a
-    // product; the first of kernels::side_by_side) stays on one core from batch to batch; then it
-    // claims parts like any worker: what nobody else took, it does itself.
-    body(context, 0);
-    done_.fetch_add(1, std::memory_order_acq_rel);
+    // The caller claims parts like any worker: what nobody else took, it does itself.
     claim(body, context, parts);
     // Parts claimed by workers are running: wait for them (they are short).
     for (int spins = 0; done_.load(std::memory_order_acquire) < parts; ++spins) {
@@ -197,15 +193,6 @@ int threads() {
 #else
   return 1;
 #endif
-}
-
-void Progress::wait_slowly(int k) const {
-  for (int spins = 0; count_.load(std::memory_order_acquire) < k; ++spins) {
-#if defined(NNTUTOR_POOL_THREADS)
-    if (spins < 4096) relax();
-    else std::this_thread::yield();
-#endif
-  }
 }
 
 void parallel_for(int parts, void (*body)(void* context, int part), void* context) {

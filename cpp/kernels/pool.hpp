@@ -14,7 +14,6 @@
 /// not pay a wake-up each), then sleeps on a condition variable (so an idle pool burns no core).
 /// The caller takes parts too: when the workers are slow to wake (a loaded machine, or pthreads
 /// not yet started) it does the parts they have not claimed, and the answer is the same.
-#include <atomic>
 #include <cstddef>
 #include <type_traits>
 
@@ -44,22 +43,5 @@ void parallel_for(int parts, F&& f) {
   parallel_for(parts, [](void* context, int part) { (*static_cast<G*>(context))(part); },
                const_cast<void*>(static_cast<const void*>(&f)));
 }
-
-/// A count that one part of a job raises as it goes and another part waits for: the two parts of
-/// kernels::side_by_side (kernels.hpp). reach(k) publishes everything written before it to a part
-/// that returns from wait_for(k) or any greater k (release and acquire).
-class Progress {
- public:
-  void reach(int k) { count_.store(k, std::memory_order_release); }
-  /// Returns when reach(k') has been called with k' >= k: spins briefly, then gives the core away
-  /// between looks (the other part is running: side_by_side claims it first).
-  void wait_for(int k) const {
-    if (count_.load(std::memory_order_acquire) < k) wait_slowly(k);
-  }
-
- private:
-  void wait_slowly(int k) const;
-  std::atomic<int> count_{0};
-};
 
 }  // namespace nntutor::kernels

@@ -1,7 +1,6 @@
 #include "nntutor/model.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,7 +9,6 @@
 #include <type_traits>
 
 #include "kernels.hpp"
-#include "pool.hpp"
 #include "nntutor/io/common.hpp"
 #include "nntutor/error.hpp"
 
@@ -680,140 +678,59 @@ double Sequential::loss_and_output_gradient(Workspace<T>& ws, const InputT<T>& X
 }
 
 template <class T>
-const Sequential::MatrixT<T>* Sequential::layer_backward(Workspace<T>& ws, const T* theta, T* grad,
-                                                         const InputT<T>& X, Index n, std::size_t l) {
-  using In = InputT<T>;
-  const Layer& layer = layers_[l];
-  const LayerConfig& c = layer.config;
-  const In in = l == 0 ? In(X) : In(ws.y[l - 1].leftCols(n));
-  const auto dy = ws.dy[l].leftCols(n);
-  const bool logits_given = from_logits_ && l == layers_.size() - 1;  // ∂L/∂z is already in dz
-  switch (c.kind) {
-    case LayerKind::kDense:
-    case LayerKind::kMaxout: {
-      const MatrixT<T>* delta = &ws.dz[l];
-      if (c.kind == LayerKind::kMaxout) {  // the gradient flows to the winning piece only
-        auto dz = ws.dz[l].leftCols(n);
-        dz.setZero();
-        const auto& winner = ws.winner[l];
-        for (Index s = 0; s < n; ++s)
-          for (int j = 0; j < c.units; ++j)
-            dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
-      } else if (!logits_given) {
-        if (c.activation == ActivationKind::kLinear) delta = &ws.dy[l];
-        else activation_backward(c, In(ws.z[l].leftCols(n)), In(ws.y[l].leftCols(n)), In(dy), n, ws.dz[l]);
-      }
-      return delta;
-    }
-    case LayerKind::kBatchNormalization: {
-      // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy,
-      // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂)
-      // (the kernel: ∂L/∂γ and ∂L/∂β straight into grad; ws.scale holds 1/√(σ² + ε))
-      const int features = layer.inputs;
-      T* dx = l > 0 ? ws.dy[l - 1].data() : nullptr;
-      kernels::batch_norm_backward<T>(features, static_cast<int>(n), dy.data(), stride(dy), ws.z[l].data(),
-                                      stride(ws.z[l]), gamma_in(theta, layer).data(), ws.scale[l].data(),
-                                      grad + layer.offset, grad + layer.offset + features, dx,
-                                      l > 0 ? stride(ws.dy[l - 1]) : 0);
-      return nullptr;
-    }
-    case LayerKind::kActivation:
-      if (l == 0) return nullptr;  // no parameters, and nobody needs ∂L/∂X
-      if (logits_given) ws.dy[l - 1].leftCols(n) = ws.dz[l].leftCols(n);
-      else activation_backward(c, in, In(ws.y[l].leftCols(n)), In(dy), n, ws.dy[l - 1]);
-      return nullptr;
-  }
-  return nullptr;
-}
-
-template <class T>
 void Sequential::backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Index n) {
   using In = InputT<T>;
+  const std::size_t last = layers_.size() - 1;
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const Layer& layer = layers_[l];
-    const MatrixT<T>* delta = layer_backward(ws, theta, grad, X, n, l);
-    if (layer.config.kind != LayerKind::kDense && layer.config.kind != LayerKind::kMaxout) continue;
+    const LayerConfig& c = layer.config;
     const In in = l == 0 ? In(X) : In(ws.y[l - 1].leftCols(n));
-    const auto d = delta->leftCols(n);
-    const auto W = weights_in(theta, layer);
-    // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ (the kernels gemm_nt, row_sums and gemm_tn, in one
-    // hand-off to the threads)
-    kernels::dense_backward<T>(static_cast<int>(W.rows()), static_cast<int>(W.cols()), static_cast<int>(n),
-                               W.data(), stride(W), d.data(), stride(d), in.data(), stride(in), grad + layer.offset,
-                               static_cast<int>(W.rows()), layer.config.use_bias ? grad + layer.offset + W.size() : nullptr,
-                               l > 0 ? ws.dy[l - 1].data() : nullptr, l > 0 ? stride(ws.dy[l - 1]) : 0);
-  }
-}
-
-bool Sequential::update_side_by_side() const {
-  if (kernels::threads() < 2) return false;
-  // The first part computes Wᵀ·δ of every dense layer but the first, the second δ·aᵀ of every one
-  // (and the updates): side by side they gain when neither is much shorter than the other;
-  // otherwise (the digits model: 1,280 against 101,632 weights) splitting each product gains more.
-  double input_products = 0, weight_products = 0;
-  for (std::size_t l = 0; l < layers_.size(); ++l) {
-    const Layer& layer = layers_[l];
-    if (layer.config.kind != LayerKind::kDense && layer.config.kind != LayerKind::kMaxout) continue;
-    const double weights = static_cast<double>(weight_rows<double>(layer)) * layer.inputs;
-    weight_products += weights;
-    if (l > 0) input_products += weights;
-  }
-  return 2 * input_products >= weight_products;
-}
-
-template <class T>
-void Sequential::backward_and_update(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, const InputT<T>& X,
-                                     Index n) {
-  using In = InputT<T>;
-  const int L = static_cast<int>(layers_.size());
-  // The first part goes down the layers: layer l's δ is ready at its step 2(L − l) − 1, and it is
-  // done with layer l (reads neither its weights nor its δ any more) at step 2(L − l).
-  kernels::Progress progress;
-  std::vector<const MatrixT<T>*> deltas(layers_.size(), nullptr);
-  // Each layer's ∂L/∂W, ∂L/∂b and update is a task, done once: the second part takes them from the
-  // top as their δ is ready, the first part from the bottom when it has gone down every layer.
-  std::vector<std::atomic<int>> taken(layers_.size());
-  for (auto& t : taken) t.store(0, std::memory_order_relaxed);
-  const auto update_layer = [&](int l) {
-    const auto i = static_cast<std::size_t>(l);
-    const Layer& layer = layers_[i];
-    if (layer.trainable == 0 || taken[i].exchange(1, std::memory_order_relaxed)) return;
-    if (layer.config.kind == LayerKind::kDense || layer.config.kind == LayerKind::kMaxout) {
-      progress.wait_for(2 * (L - l) - 1);
-      const In in = l == 0 ? In(X) : In(ws.y[i - 1].leftCols(n));
-      const auto W = weights_in(theta.data(), layer);
-      const MatrixT<T>& delta = *deltas[i];
-      T* dW = grad.data() + layer.offset;
-      kernels::gemm_nt<T>(static_cast<int>(W.rows()), static_cast<int>(W.cols()), static_cast<int>(n), delta.data(),
-                          stride(delta), in.data(), stride(in), dW, static_cast<int>(W.rows()));
-      if (layer.config.use_bias)
-        kernels::row_sums<T>(static_cast<int>(W.rows()), static_cast<int>(n), delta.data(), stride(delta),
-                             dW + W.size());
-    }
-    progress.wait_for(2 * (L - l));
-    optimizer_.apply_part(theta, grad, layer.offset, layer.trainable);
-  };
-  const auto down = [&] {
-    for (int l = L; l-- > 0;) {
-      const auto i = static_cast<std::size_t>(l);
-      deltas[i] = layer_backward(ws, theta.data(), grad.data(), X, n, i);
-      progress.reach(2 * (L - l) - 1);
-      if (deltas[i] && l > 0) {  // ∂L/∂a = Wᵀ·δ
-        const auto W = weights_in(theta.data(), layers_[i]);
-        const MatrixT<T>& delta = *deltas[i];
-        kernels::gemm_tn<T>(static_cast<int>(W.cols()), static_cast<int>(n), static_cast<int>(W.rows()), W.data(),
-                            stride(W), delta.data(), stride(delta), ws.dy[i - 1].data(), stride(ws.dy[i - 1]));
+    const auto dy = ws.dy[l].leftCols(n);
+    const bool logits_given = from_logits_ && l == last;  // ∂L/∂z is already in dz
+    switch (c.kind) {
+      case LayerKind::kDense:
+      case LayerKind::kMaxout: {
+        const MatrixT<T>* delta = &ws.dz[l];
+        if (c.kind == LayerKind::kMaxout) {  // the gradient flows to the winning piece only
+          auto dz = ws.dz[l].leftCols(n);
+          dz.setZero();
+          const auto& winner = ws.winner[l];
+          for (Index s = 0; s < n; ++s)
+            for (int j = 0; j < c.units; ++j)
+              dz(static_cast<Index>(j) * c.pieces + winner(j, s), s) = dy(j, s);
+        } else if (!logits_given) {
+          if (c.activation == ActivationKind::kLinear) delta = &ws.dy[l];
+          else activation_backward(c, In(ws.z[l].leftCols(n)), In(ws.y[l].leftCols(n)), In(dy), n, ws.dz[l]);
+        }
+        const auto d = delta->leftCols(n);
+        const auto W = weights_in(theta, layer);
+        // ∂L/∂W = δ·aᵀ, ∂L/∂b = Σ_s δ, ∂L/∂a = Wᵀ·δ (the kernels gemm_nt, row_sums and gemm_tn, in one
+        // hand-off to the threads)
+        kernels::dense_backward<T>(static_cast<int>(W.rows()), static_cast<int>(W.cols()), static_cast<int>(n),
+                                   W.data(), stride(W), d.data(), stride(d), in.data(), stride(in), grad + layer.offset,
+                                   static_cast<int>(W.rows()), c.use_bias ? grad + layer.offset + W.size() : nullptr,
+                                   l > 0 ? ws.dy[l - 1].data() : nullptr, l > 0 ? stride(ws.dy[l - 1]) : 0);
+        break;
       }
-      progress.reach(2 * (L - l));
+      case LayerKind::kBatchNormalization: {
+        // ∂L/∂γ = Σ_s dy·x̂, ∂L/∂β = Σ_s dy,
+        // ∂L/∂x = γ/(n·√(σ² + ε))·(n·dy − Σ_s dy − x̂·Σ_s dy·x̂)
+        // (the kernel: ∂L/∂γ and ∂L/∂β straight into grad; ws.scale holds 1/√(σ² + ε))
+        const int features = layer.inputs;
+        T* dx = l > 0 ? ws.dy[l - 1].data() : nullptr;
+        kernels::batch_norm_backward<T>(features, static_cast<int>(n), dy.data(), stride(dy), ws.z[l].data(),
+                                        stride(ws.z[l]), gamma_in(theta, layer).data(), ws.scale[l].data(),
+                                        grad + layer.offset, grad + layer.offset + features, dx,
+                                        l > 0 ? stride(ws.dy[l - 1]) : 0);
+        break;
+      }
+      case LayerKind::kActivation:
+        if (l == 0) break;  // no parameters, and nobody needs ∂L/∂X
+        if (logits_given) ws.dy[l - 1].leftCols(n) = ws.dz[l].leftCols(n);
+        else activation_backward(c, in, In(ws.y[l].leftCols(n)), In(dy), n, ws.dy[l - 1]);
+        break;
     }
-    for (int l = 0; l < L; ++l) update_layer(l);
-  };
-  const auto behind = [&] {
-    for (int l = L; l-- > 0;) update_layer(l);
-  };
-  optimizer_.begin_parts(std::is_same_v<T, float>);
-  kernels::side_by_side(down, behind);
-  optimizer_.end_parts();
+  }
 }
 
 template <class T>
@@ -821,9 +738,7 @@ double Sequential::step(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, c
                         const InputT<T>& y, Index n, bool update) {
   forward(ws, theta.data(), x, n, true);
   const double loss = loss_and_output_gradient(ws, x, y, n, true);
-  const bool side_by_side = update && update_side_by_side();
-  if (side_by_side) backward_and_update(ws, theta, grad, x, n);
-  else backward(ws, theta.data(), grad.data(), x, n);
+  backward(ws, theta.data(), grad.data(), x, n);
   if (!update) return loss;
   // Keras updates the moving statistics in the forward pass of a training step:
   // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance.
@@ -840,7 +755,7 @@ double Sequential::step(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, c
       layer.moving_variance = (layer.moving_variance.cast<T>() * m + ws.variance[l] * rest).template cast<double>();
     }
   }
-  if (!side_by_side) optimizer_.apply(theta, grad);
+  optimizer_.apply(theta, grad);
   return loss;
 }
 

@@ -137,18 +137,13 @@ namespace {
 /// One update in T (double, or float for a model trained in float32: every hyperparameter
 /// rounded to float, as Keras' float32 variables hold them; Adam's α_t computed in double and
 /// rounded once).
-/// (Parameters [first, first + count) of them: the whole vector, or a part, below.)
 template <class T>
 void update(const OptimizerConfig& config, double eta_, long long iterations,
-            Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, 1>> theta_all,
-            const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, 1>>& gradient_all,
-            std::vector<Eigen::Matrix<T, Eigen::Dynamic, 1>>& slots_all, Eigen::Index first, Eigen::Index count) {
-  using Segment = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>;
+            Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, 1>> theta,
+            const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, 1>>& gradient,
+            std::vector<Eigen::Matrix<T, Eigen::Dynamic, 1>>& slots) {
   const T eta = static_cast<T>(eta_);
   const T epsilon = static_cast<T>(config.epsilon);
-  Segment theta(theta_all.data() + first, count);
-  const Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>> gradient(gradient_all.data() + first, count);
-  const auto slot = [&](std::size_t s) { return Segment(slots_all[s].data() + first, count); };
   const auto g = gradient.array();
   auto w = theta.array();
   // √ correctly rounded on every CPU, as the Wasm build (kernels.hpp)
@@ -159,24 +154,21 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
         w -= eta * g;  // θ ← θ − η·g
       } else {
         const T mu = static_cast<T>(config.momentum);
-        Segment m_slot = slot(0);
-        auto m = m_slot.array();
+        auto m = slots[0].array();
         m = mu * m - eta * g;  // m ← μ·m − η·g
         if (config.nesterov) w += mu * m - eta * g;  // θ ← θ + μ·m − η·g
         else w += m;                                  // θ ← θ + m
       }
       break;
     case OptimizerKind::kAdagrad: {
-      Segment a_slot = slot(0);
-      auto a = a_slot.array();
+      auto a = slots[0].array();
       a += g.square();                                     // a ← a + g²
       w -= eta * g / (a + epsilon).unaryExpr(exact_sqrt);  // θ ← θ − η·g/√(a + ε)
       break;
     }
     case OptimizerKind::kRmsprop: {
       const T rho = static_cast<T>(config.rho);
-      Segment v_slot = slot(0);
-      auto v = v_slot.array();
+      auto v = slots[0].array();
       v = rho * v + (1 - rho) * g.square();                // v ← ρ·v + (1 − ρ)·g²
       w -= eta * g / (v + epsilon).unaryExpr(exact_sqrt);  // θ ← θ − η·g/√(v + ε)
       break;
@@ -187,7 +179,7 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
       const double alpha = eta_ * std::sqrt(1 - std::pow(b2, t)) / (1 - std::pow(b1, t));
       // m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), θ ← θ − α_t·m/(√v + ε): in that
       // order of operations in every kernel path (cpp/kernels), so the same bits as before.
-      kernels::adam<T>(theta.size(), theta.data(), gradient.data(), slot(0).data(), slot(1).data(),
+      kernels::adam<T>(theta.size(), theta.data(), gradient.data(), slots[0].data(), slots[1].data(),
                        static_cast<T>(alpha), static_cast<T>(1 - b1), static_cast<T>(1 - b2), epsilon);
       break;
     }
@@ -198,38 +190,20 @@ void update(const OptimizerConfig& config, double eta_, long long iterations,
 
 void Optimizer::apply(Eigen::Ref<Eigen::VectorXd> theta,
                       const Eigen::Ref<const Eigen::VectorXd>& gradient) {
-  begin_parts(false);
-  apply_part(theta, gradient, 0, theta.size());
-  end_parts();
+  update<double>(config_, learning_rate_, iterations_, theta, gradient, slots_);
+  ++iterations_;
 }
 
 void Optimizer::apply(Eigen::Ref<Eigen::VectorXf> theta,
                       const Eigen::Ref<const Eigen::VectorXf>& gradient) {
-  begin_parts(true);
-  apply_part(theta, gradient, 0, theta.size());
-  end_parts();
-}
-
-void Optimizer::begin_parts(bool float32) {
-  if (!float32) return;
   if (slots_f_.size() != slots_.size()) {  // the first float update: the state as it stands
     slots_f_.clear();
     for (const auto& s : slots_) slots_f_.push_back(s.cast<float>());
   }
-  slots_stale_ = true;  // (here, not in apply_part: two threads may apply parts at once)
+  update<float>(config_, learning_rate_, iterations_, theta, gradient, slots_f_);
+  slots_stale_ = true;
+  ++iterations_;
 }
-
-void Optimizer::apply_part(Eigen::Ref<Eigen::VectorXd> theta, const Eigen::Ref<const Eigen::VectorXd>& gradient,
-                           Eigen::Index first, Eigen::Index count) {
-  update<double>(config_, learning_rate_, iterations_, theta, gradient, slots_, first, count);
-}
-
-void Optimizer::apply_part(Eigen::Ref<Eigen::VectorXf> theta, const Eigen::Ref<const Eigen::VectorXf>& gradient,
-                           Eigen::Index first, Eigen::Index count) {
-  update<float>(config_, learning_rate_, iterations_, theta, gradient, slots_f_, first, count);
-}
-
-void Optimizer::end_parts() { ++iterations_; }
 
 const Eigen::VectorXd& Optimizer::slot(std::size_t i) const {
   if (slots_stale_) {

@@ -331,23 +331,6 @@ class Sequential {
                                   bool gradient);
   template <class T>
   void backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Eigen::Index n);
-  /// The backward pass and the optimizer's update side by side on two threads (docs/threads.md,
-  /// "Backward and update side by side"): one part goes down the layers (δ, ∂L/∂a, batch
-  /// normalization), the other computes each layer's ∂L/∂W and ∂L/∂b behind it and updates the
-  /// layer's parameters as soon as the first part no longer reads them. The same kernels on the
-  /// same numbers as backward() then the optimizer's apply(): the same bits.
-  template <class T>
-  void backward_and_update(Workspace<T>& ws, VectorT<T>& theta, VectorT<T>& grad, const InputT<T>& X,
-                           Eigen::Index n);
-  /// Whether a training step takes backward_and_update (threads, and a model whose ∂L/∂a
-  /// products are at least half the work of its ∂L/∂W products).
-  bool update_side_by_side() const;
-  /// Layer l's part of the backward pass that the layer below waits for: a dense or maxout layer's
-  /// δ = ∂L/∂z (returned; its ∂L/∂a is input_gradient's), a batch normalization's gradients and
-  /// ∂L/∂x, an activation's ∂L/∂x (nullptr returned).
-  template <class T>
-  const MatrixT<T>* layer_backward(Workspace<T>& ws, const T* theta, T* grad, const InputT<T>& X, Eigen::Index n,
-                                   std::size_t l);
   /// Forward, loss and backward on the first n columns of X and Y; with `update`, then the
   /// moving statistics and one optimizer step. Returns the loss.
   template <class T>

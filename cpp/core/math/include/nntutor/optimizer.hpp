@@ -108,19 +108,6 @@ class Optimizer {
   /// (taken from the double state at the first float update); slot() reads it back as double.
   void apply(Eigen::Ref<Eigen::VectorXf> theta, const Eigen::Ref<const Eigen::VectorXf>& gradient);
 
-  /// The same update in parts, for a backward pass that updates each layer's parameters as soon
-  /// as their gradient is known (docs/threads.md, "Backward and update side by side"):
-  /// begin_parts(), then apply_part(theta, gradient, first, count) once for each range of
-  /// [0, parameters()), in any order, from any thread (two parts at once on two threads), then
-  /// end_parts() (iterations += 1).
-  /// Every optimizer is element by element, so the parts give the bits of apply().
-  void begin_parts(bool float32);
-  void apply_part(Eigen::Ref<Eigen::VectorXd> theta, const Eigen::Ref<const Eigen::VectorXd>& gradient,
-                  Eigen::Index first, Eigen::Index count);
-  void apply_part(Eigen::Ref<Eigen::VectorXf> theta, const Eigen::Ref<const Eigen::VectorXf>& gradient,
-                  Eigen::Index first, Eigen::Index count);
-  void end_parts();
-
   const OptimizerConfig& config() const { return config_; }
   /// The learning rate of the next update (ReduceLROnPlateau changes it).
   double learning_rate() const { return learning_rate_; }
