@@ -6,6 +6,7 @@
 
 #include "nntutor/graph.hpp"
 #include "nntutor/session.hpp"
+#include "run_steps.hpp"
 
 namespace nntutor {
 
@@ -297,19 +298,10 @@ std::optional<Divergence> graph_train_step(GraphNetwork& g, const Batch& data, c
 
 Trace graph_run(GraphNetwork g, const Batch& batch, const Loss& loss, const OptimizerSettings& opt,
                 int steps) {
-  Trace trace;
-  trace.steps.reserve(static_cast<std::size_t>(steps));
   GraphPass pass;
   GraphOptimizerState state(opt, g, batch.samples());
-  for (int k = 1; k <= steps; ++k) {
-    StepTrace row;
-    if (auto d = graph_train_step(g, batch, loss, state, k, pass, &row)) {
-      trace.diverged = std::move(d);
-      break;
-    }
-    trace.steps.push_back(std::move(row));
-  }
-  return trace;
+  return run_steps(steps,
+                   [&](int k, StepTrace& row) { return graph_train_step(g, batch, loss, state, k, pass, &row); });
 }
 
 }  // namespace nntutor

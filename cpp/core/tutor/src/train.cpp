@@ -7,6 +7,7 @@
 #include "nntutor/error.hpp"
 #include "nntutor/init.hpp"
 #include "nntutor/table.hpp"
+#include "run_steps.hpp"
 
 namespace nntutor {
 
@@ -256,19 +257,9 @@ std::optional<Divergence> train_step(Network& net, const Batch& batch, const Los
 
 Trace run(Network net, const Batch& batch, const Loss& loss, const OptimizerSettings& opt,
           int steps) {
-  Trace trace;
-  trace.steps.reserve(static_cast<std::size_t>(steps));
   Pass pass;
   OptimizerState state(opt, net, batch.samples());
-  for (int k = 1; k <= steps; ++k) {
-    StepTrace row;
-    if (auto d = train_step(net, batch, loss, state, k, pass, &row)) {
-      trace.diverged = std::move(d);
-      break;
-    }
-    trace.steps.push_back(std::move(row));
-  }
-  return trace;
+  return run_steps(steps, [&](int k, StepTrace& row) { return train_step(net, batch, loss, state, k, pass, &row); });
 }
 
 const StepTrace& recorded_step(const Trace& trace, long long step) {
