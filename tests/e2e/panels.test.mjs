@@ -344,6 +344,30 @@ test('the learning rates side by side: the lecture\'s explanation, chart, legend
     assert.deepEqual(at01, main, 'η = 0.1 is the main table\'s run');
   }));
 
+test('an edit of the session redraws the rates chart: new curves, and the legend reads the new losses',
+  () => withPage(async (page) => {
+    const panel = ratesPanel(page);
+    const chart = panel.getByRole('group', { name: 'loss at each step for each learning rate', exact: true });
+    await chart.scrollIntoViewIfNeeded();
+    const before = await chart.screenshot();
+    const lossesBefore = await rateLosses(page, '0.1');
+    await enter(page, 'w1', '-2');
+    await chart.scrollIntoViewIfNeeded();
+    const lossesAfter = await rateLosses(page, '0.1');
+    assert.notDeepEqual(lossesAfter, lossesBefore, 'the edit changes the losses at η = 0.1');
+    assert.equal(await chart.locator('canvas').count(), 1, 'one chart');
+    assert.notDeepEqual(await chart.screenshot(), before, 'the curves are drawn anew');
+    // Pointing at a step, the legend gives that step and each rate's loss there: the new ones.
+    const over = chart.locator('.u-over');
+    const box = await over.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    const legendValue = (label) => chart.locator('.u-legend .u-series').filter({ has: page.getByText(label, { exact: true }) })
+      .locator('.u-value').innerText();
+    const step = Number(await legendValue('step'));
+    assert.ok(step >= 1 && step <= 10, `a step is pointed at (${step})`);
+    assert.equal(await legendValue('η = 0.1'), lossesAfter[step - 1]);
+  }));
+
 test('Compare finds where the loss first rises; a bad text keeps the last chart; log scale redraws',
   () => withPage(async (page) => {
     await build231(page);

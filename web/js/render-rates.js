@@ -121,8 +121,9 @@ function drawMarks(u, rates, style) {
   ctx.restore();
 }
 
-/// The uPlot options for `rates` at `width` pixels; `unit` as chartData returned it.
-function chartOptions(rates, { width, log, unit, precision, style }) {
+/// The uPlot options for `rates` at `width` pixels; `unit` as chartData returned it; `current()`
+/// the `{ rates, precision }` drawn now, which the legend and the marks read.
+function chartOptions(rates, { width, log, unit, style, current }) {
   const axis = (label) => ({
     label, stroke: style.text, font: style.font, labelFont: style.labelFont,
     grid: { stroke: style.grid, width: 1 }, ticks: { stroke: style.grid, width: 1 },
@@ -147,13 +148,14 @@ function chartOptions(rates, { width, log, unit, precision, style }) {
         label: rateName(rate), stroke: style.rates[i], width: 2,
         dash: kDashes[i].map((d) => d * globalThis.uPlot.pxRatio),
         points: { size: 5, fill: style.rates[i] },
-        // The legend shows the engine's loss, not the plotted (scaled) value.
-        value: (u, v, series, step) => formatNumber(rate.losses[step], precision),
+        // The legend shows the engine's loss, not the plotted (scaled) value: of the result
+        // drawn now (a chart is given new data in place, below).
+        value: (u, v, series, step) => formatNumber(current().rates[i].losses[step], current().precision),
       })),
     ],
     legend: { markers: { dash: (u, i) => kLegendDashes[Math.max(0, i - 1)] } },
     cursor: { drag: { x: false, y: false } },
-    hooks: { draw: [(u) => drawMarks(u, rates, style)] },
+    hooks: { draw: [(u) => drawMarks(u, current().rates, style)] },
   };
 }
 
@@ -173,7 +175,7 @@ function createView(container) {
     key: el('p', 'rates-key', '○ on a curve: the step where the loss first rises; × the last step before a divergence.'),
     findings: el('ul', 'rates-findings'), explanation: el('p', 'rates-explanation'),
     tablesHead: el('h3', 'rates-subtitle', 'Tables'), tables: el('div', 'rates-tables'),
-    chart: null, drawn: null, ratesText: null, opened: new Map(), handlers: null,
+    chart: null, chartShape: null, drawn: null, ratesText: null, opened: new Map(), handlers: null,
   };
   Object.assign(view.input, { type: 'text', id: `${id}-input`, autocomplete: 'off', spellcheck: false });
   view.input.setAttribute('inputmode', 'decimal');
@@ -222,30 +224,47 @@ function createView(container) {
   return view;
 }
 
+/// What a chart's options depend on beyond its data: a result of the same shape is drawn into the
+/// same uPlot (setData), not a new one. uPlot builds its canvas, axes and legend anew for each
+/// instance, which cost every edit of the session about as much as the rest of its panels.
+const chartShape = (rates, log, unit) => JSON.stringify([rates.map((r) => r.learning_rate), log, unit]);
+
 /// Draws the chart of the last result at the box's width (again on a new result, precision or
 /// scale); an empty box says why nothing is drawn.
 function drawChart(view) {
-  view.chart?.destroy();
-  view.chart = null;
   view.logNote.textContent = '';
   const result = view.drawn?.result;
   let empty = '';
   if (!result) empty = 'Press Compare to train the session at each rate and draw its loss at every step.';
   else if (!result.rates.some((r) => r.losses.length > 0)) empty = 'No step to draw: the session trains 0 steps.';
   if (empty) {
+    view.chart?.destroy();
+    view.chart = null;
     view.chartBox.replaceChildren(el('p', 'rates-empty', empty));
     return;
   }
   const width = view.chartBox.clientWidth;
-  if (width === 0) return;  // hidden: the ResizeObserver draws it once it has a width
+  if (width === 0) {  // hidden: the ResizeObserver draws it once it has a width
+    view.chart?.destroy();
+    view.chart = null;
+    return;
+  }
   const log = view.log.checked;
   const { data, omitted, unit } = chartData(result.rates, log);
   if (omitted) view.logNote.textContent = 'The log scale leaves out losses of 0, which it cannot place.';
+  const shape = chartShape(result.rates, log, unit);
+  if (view.chart && view.chartShape === shape) {
+    view.chart.setData(data);
+    return;
+  }
+  view.chart?.destroy();
   view.chartBox.replaceChildren();
   const options = chartOptions(result.rates, {
-    width, log, unit, precision: view.drawn.precision, style: chartStyle(view.chartBox),
+    width, log, unit, style: chartStyle(view.chartBox),
+    current: () => ({ rates: view.drawn.result.rates, precision: view.drawn.precision }),
   });
   view.chart = new globalThis.uPlot(options, data, view.chartBox);
+  view.chartShape = shape;
 }
 
 /// Follows the box's width (a phone turned, a window resized).
