@@ -24,7 +24,10 @@ export let browser;
 export let origin;
 
 before(async () => {
-  server = await serve(`${kRoot}build/site`, { port: 0 });
+  // The site does not change during a run: each file is fetched once per browser, not asked for
+  // again at every page load (scripts/serve.mjs, maxAge). A test that routes a request still
+  // sees it: Playwright turns the cache off while a route is set.
+  server = await serve(`${kRoot}build/site`, { port: 0, maxAge: 3600 });
   origin = `http://127.0.0.1:${server.address().port}`;
   browser = await launchChromium();
   await mkdir(kArtifacts, { recursive: true });

@@ -105,3 +105,17 @@ test('an unchanged file is answered 304 Not Modified to its ETag, with the secur
   assert.notEqual(changed.headers.get('etag'), etag);
   await writeFile(`${dir}/engine.js`, 'export const x = 1;\n');
 });
+
+test('maxAge lets the browser keep a file that long (the e2e harness\'s server); the default asks each time', async () => {
+  const kept = await serve(dir, { port: 0, maxAge: 3600 });
+  try {
+    const response = await fetch(`http://127.0.0.1:${kept.address().port}/engine.js`);
+    assert.equal(await response.text(), 'export const x = 1;\n');
+    assert.equal(response.headers.get('cache-control'), 'max-age=3600');
+    assert.match(response.headers.get('etag'), /^W\/"[0-9a-f]+-[0-9a-f]+"$/, 'still with its validator');
+    assert.equal(response.headers.get('content-security-policy'), kHeaders['content-security-policy']);
+  } finally {
+    await new Promise((done) => kept.close(done));
+  }
+  assert.equal((await fetch(`${origin}/engine.js`)).headers.get('cache-control'), 'no-cache');
+});
