@@ -3,7 +3,7 @@
 # each one's time in a summary; a suite whose build or run fails is reported and the others still
 # run (docs/testing.md).
 #   scripts/test.sh [SUITE...]    (default: all of them; the summary lists them in this order)
-#     native  GoogleTest (ctest) on build/native (g++, Release)
+#     native  GoogleTest on build/native (g++, Release), in two shards side by side
 #     asan    the same GoogleTest suite on build/asan: AddressSanitizer + UBSan + leaks (-O1),
 #             in two shards side by side
 #     js      node --test on the Wasm module and the page's state (tests/js)
@@ -26,7 +26,7 @@ fuzz_seconds="${NNTUTOR_FUZZ_SECONDS:-20}"
 logs=build/test-logs
 
 declare -A title=(
-  [native]="GoogleTest (ctest, build/native)"
+  [native]="GoogleTest (2 shards, build/native)"
   [asan]="GoogleTest under ASan + UBSan (2 shards, build/asan)"
   [js]="node --test: Wasm module and page state"
   [e2e]="node:test: the page in headless Chromium, 3 lanes"
@@ -66,7 +66,31 @@ done
 builds_time=$((SECONDS - build_start))
 
 # ---- 2. and 3. runs ----------------------------------------------------------------------------
-run_native() { ctest --test-dir build/native --output-on-failure -j2; }
+# Every GoogleTest test of build/DIR, in two processes side by side (GoogleTest's shards: test i
+# runs in shard i mod 2), not one process per test as ctest does: an ASan process maps its shadow
+# memory at start, which took as long as the tests themselves (97 s with ctest -j2, 31 s in two
+# shards), and even natively 544 process starts took 15 s against 8.5 s (docs/testing.md).
+# `ctest --test-dir build/DIR` still runs them one process per test. Prints each shard's summary
+# line, or its whole log when a shard failed.
+shards() {
+  local dir="$1" name="$2" pids=() i status=0
+  for i in 0 1; do
+    ( cd "build/$dir" && GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$i timeout 1200 ./nntutor_tests --gtest_brief=1 ) \
+      > "$logs/$name-shard$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 0 1; do wait "${pids[$i]}" || status=1; done
+  for i in 0 1; do
+    if [ $status = 0 ]; then
+      echo "shard $((i + 1)) of 2: $(grep -h '^\[==========\]' "$logs/$name-shard$i.log" | tail -n 1)"
+    else
+      echo "-- shard $((i + 1)) of 2 ($logs/$name-shard$i.log)"; cat "$logs/$name-shard$i.log"
+    fi
+  done
+  return $status
+}
+
+run_native() { shards native native; }
 
 run_asan() {
   # Any finding fails the run: ASan and UBSan stop at the first report, with a stack; leaks
@@ -78,27 +102,8 @@ run_asan() {
     echo "asan: LeakSanitizer does not work in this container; leak checks are off"
     leaks=0
   fi
-  # Every test, in two processes side by side (GoogleTest's shards: test i runs in shard i mod 2),
-  # not one process per test as ctest does: an ASan process maps its shadow memory at start,
-  # which took as long as the tests themselves (97 s with ctest -j2, 31 s in two shards).
-  # `ctest --preset asan` still runs them one process per test (docs/testing.md).
-  local pids=() i status=0
-  for i in 0 1; do
-    ( cd build/asan && GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=$i \
-      ASAN_OPTIONS="halt_on_error=1:detect_leaks=$leaks:print_stacktrace=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \
-      UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
-      timeout 1200 ./nntutor_tests --gtest_brief=1 ) > "$logs/asan-shard$i.log" 2>&1 &
-    pids+=($!)
-  done
-  for i in 0 1; do wait "${pids[$i]}" || status=1; done
-  for i in 0 1; do
-    if [ $status = 0 ]; then
-      echo "shard $((i + 1)) of 2: $(grep -h '^\[==========\]' "$logs/asan-shard$i.log" | tail -n 1)"
-    else
-      echo "-- shard $((i + 1)) of 2 ($logs/asan-shard$i.log)"; cat "$logs/asan-shard$i.log"
-    fi
-  done
-  return $status
+  ASAN_OPTIONS="halt_on_error=1:detect_leaks=$leaks:print_stacktrace=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \
+  UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" shards asan asan
 }
 
 # node --test runs the Wasm module's test files two side by side (CPU-bound), largest first
