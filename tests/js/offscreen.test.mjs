@@ -104,3 +104,31 @@ test('without IntersectionObserver (node) every request draws at once', () => {
   assert.equal(draws, 2);
   assert.equal(box.attributes.size, 0);
 });
+
+test('measure() takes the box\'s place for the next request only; without it, a request measures', () => {
+  const window = fakeWindow();
+  const box = fakeBox(12000);
+  let draws = 0;
+  let reads = 0;
+  const read = box.getBoundingClientRect;
+  box.getBoundingClientRect = function rect() {
+    reads += 1;
+    return read.call(this);
+  };
+  const drawing = offscreenDraw(box, () => { draws += 1; }, window);
+  box.top = 100;
+  drawing.measure();  // near, before the page changes
+  box.top = 12000;    // the table grew above it
+  drawing.request(true);
+  assert.equal(draws, 1, 'drawn where it was measured');
+  assert.equal(reads, 1, 'the request did not measure again');
+  drawing.request(true);
+  assert.equal(draws, 1, 'the next request measures anew: far, it waits');
+  assert.equal(reads, 2);
+  box.top = 12000;
+  drawing.measure();
+  box.top = 100;
+  drawing.request(true);
+  assert.equal(draws, 1, 'measured far: it waits for the observer or the idle page');
+  assert.equal(drawing.waiting(), true);
+});

@@ -7,12 +7,15 @@
 
 /// Watches `box` (an element) and runs `draw()` when asked: `request(large)` draws now unless
 /// `large` is true and the box is far from the view, where it waits (`box` is marked
-/// aria-busy meanwhile); `flush()` draws a waiting request now (before the drawing is copied).
+/// aria-busy meanwhile); `flush()` draws a waiting request now (before the drawing is copied);
+/// `measure()` takes the box's place now for the next request, which then does not lay the
+/// page out again.
 /// `window` gives IntersectionObserver and requestIdleCallback; without IntersectionObserver
 /// (node, tests) every request draws at once.
 export function offscreenDraw(box, draw, window) {
   let waiting = false;
   let idle = null;
+  let measured = null;  // near() as measure() found it, for the next request
   const Observer = window?.IntersectionObserver;
   if (Observer) {
     // One screen above and below the view counts as near: scrolling there finds it drawn.
@@ -48,7 +51,9 @@ export function offscreenDraw(box, draw, window) {
   return {
     request(large) {
       waiting = true;
-      if (!Observer || !large || near()) {
+      const isNear = measured;
+      measured = null;
+      if (!Observer || !large || (isNear ?? near())) {
         flush();
         return;
       }
@@ -60,6 +65,13 @@ export function offscreenDraw(box, draw, window) {
         : window.setTimeout(flush, 500);
     },
     flush,
+    /// Measures where the box is, for the next request. A page that changes several panels in
+    /// one update measures them all before it changes any: the layout is then the one already
+    /// on screen, and costs nothing, where a request after the table grew lays the page out
+    /// again (an 8 × 32 network's Step laid it out three times: docs/bench.md, eleventh session).
+    measure() {
+      measured = Observer ? near() : null;
+    },
     /// Whether a drawing waits.
     waiting: () => waiting,
   };

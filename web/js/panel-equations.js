@@ -78,5 +78,5 @@ export function createEquationsPanel(page, document) {
     page.update(model.chooseEquations(page.state, Number(view.layer.value), Number(view.unit.value)));
   });
 
-  return { render };
+  return { render, measure: () => drawing.measure() };
 }

@@ -121,6 +121,7 @@ export function createGraphPanel(page, document) {
 
   return {
     render,
+    measure: () => drawing.measure(),
     copy() {
       drawing.flush();
       if (!dag.hidden) return { svg: dagBox.querySelector('svg')?.outerHTML ?? '', label: graphStep.textContent };
