@@ -23,6 +23,9 @@ int tutor(const std::vector<std::string>& args);
 int summary(const std::vector<std::string>& args);
 int train(const std::vector<std::string>& args);
 int train_digits(const std::vector<std::string>& args);  // digits.cpp: train --builtin digits
+/// With `--threads auto` (train.cpp), prints on standard error how many threads the core chose for
+/// the training that starts, and why; nothing otherwise.
+void print_auto_threads();
 int predict(const std::vector<std::string>& args);       // digits.cpp
 int gradients(const std::vector<std::string>& args);
 int variant(const std::vector<std::string>& args);

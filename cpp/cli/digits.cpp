@@ -258,6 +258,7 @@ int train_digits(const std::vector<std::string>& args) {
   k::Trainer trainer;
   const json shape = json::parse(prefixed(data_path, [&] { return trainer.load_digits(bytes); }));
   const json started = json::parse(trainer.start(model_text));
+  print_auto_threads();  // --threads auto: the count start() chose for this model, and why
   const long long epochs = started["epochs"].get<long long>();
   const bool terminal = isatty(STDERR_FILENO) != 0;
   auto last = std::chrono::steady_clock::now();

@@ -1,10 +1,12 @@
 // `nntutor train MODEL.json DATA.csv|--builtin [--features COLS] [--targets COLS] [--epochs N]
-// [--samples N] [--data-seed S] [--split-seed S] [--history H.csv] [--save OUT.json] [--threads N]`:
+// [--samples N] [--data-seed S] [--split-seed S] [--history H.csv] [--save OUT.json] [--threads N|auto]`:
 // Keras' fit on the data split 70/20/10, with a progress bar on standard error.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>  // isatty: a progress bar only on a terminal
@@ -83,9 +85,10 @@ std::string columns(Eigen::Index n, const std::string& kind, const std::vector<s
   return out + (names.size() > 4 ? ", …" : "") + ")";
 }
 
-/// `--threads N` (docs/threads.md): the kernels' thread count, read and set before the other
-/// options are parsed (both train commands take it), and removed from `args`. The same bits with
-/// any count, only faster on N cores.
+/// `--threads N|auto` (docs/threads.md): the kernels' thread count, read and set before the
+/// other options are parsed (both train commands take it), and removed from `args`. The same bits
+/// with any count, only faster on N cores. `auto` is the trainer page's Auto: the core gives the
+/// model 1 thread or as many as the machine has cores (at most 16), by the work of its batch.
 std::vector<std::string> take_threads(const std::vector<std::string>& args) {
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -94,6 +97,12 @@ std::vector<std::string> take_threads(const std::vector<std::string>& args) {
       continue;
     }
     if (i + 1 >= args.size()) throw SessionError("--threads: expected a value after it");
+    if (args[i + 1] == "auto") {
+      ++i;
+      const int cores = static_cast<int>(std::thread::hardware_concurrency());  // 0 when unknown
+      k::set_threads_auto(std::clamp(cores, 1, k::max_threads()));
+      continue;
+    }
     const long long n = whole_number(args[++i], "--threads");
     if (n < 1 || n > k::max_threads())
       throw SessionError("--threads: expected a whole number from 1 to " + std::to_string(k::max_threads()) +
@@ -104,6 +113,11 @@ std::vector<std::string> take_threads(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+void print_auto_threads() {
+  if (!k::threads_auto()) return;
+  std::cerr << nlohmann::json::parse(k::threads_json())["reason"].get<std::string>() << "\n";
+}
 
 int train(const std::vector<std::string>& given) {
   const std::vector<std::string> args = take_threads(given);
@@ -175,6 +189,11 @@ int train(const std::vector<std::string>& given) {
     std::cerr << (terminal ? "\r\033[K" : "") << line << (terminal ? "" : "\n") << std::flush;
     return true;
   };
+  // --threads auto: the count for this model and its batch, and why (as the trainer page says it).
+  if (k::threads_auto()) {
+    k::threads_for_training(config, static_cast<int>(std::min<Eigen::Index>(config.fit.batch_size, split.train.samples())));
+    print_auto_threads();
+  }
   const k::FitResult result = k::fit(model, split.train, &split.validation, config.fit, progress);
   if (terminal) std::cerr << "\n";
   for (const auto& w : result.warnings) std::cerr << "nntutor: warning: " << w << "\n";

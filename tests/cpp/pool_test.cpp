@@ -5,10 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "kernels.hpp"
@@ -229,6 +233,36 @@ TEST(PoolCli, TrainThreadsGivesTheSameOutputAndRefusesCountsOutsideItsLimits) {
   const auto r = nntutor_test::cli(base + " --threads two");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--threads: expected a whole number, got \"two\""), std::string::npos) << r.err;
+}
+
+// `--threads auto`, the trainer page's Auto: the core's count for the model, said on standard
+// error as the page says it, and the numbers of one thread.
+TEST(PoolCli, TrainThreadsAutoSaysWhatItChoseAndGivesTheSameOutput) {
+  const std::string lecture = nntutor_test::read_text(nntutor_test::source_path("examples/keras-lecture.json"));
+  // The lecture model's batch of 64 is 64 · (9·64 + 64·128 + 128·64 + 64·54) = 1,306,624
+  // multiply-adds: over float64's threshold (2^20), under float32's (2^21).
+  auto as_float32 = nlohmann::json::parse(lecture);
+  as_float32["dtype"] = "float32";
+  const int cores = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 16);
+  for (const auto& [file, over] : {std::pair{nntutor_test::write_temp("lecture64.json", lecture), true},
+                                   std::pair{nntutor_test::write_temp("lecture32.json", as_float32.dump()), false}}) {
+    const std::string base = "train '" + file + "' --builtin --samples 400 --epochs 2";
+    const auto one = nntutor_test::cli(base);
+    const auto automatic = nntutor_test::cli(base + " --threads auto");
+    ASSERT_EQ(one.status, 0) << one.err;
+    ASSERT_EQ(automatic.status, 0) << automatic.err;
+    EXPECT_EQ(one.out, automatic.out) << file;
+    EXPECT_EQ(one.err.find("Auto chose"), std::string::npos) << "no such line without auto";
+    std::string said;
+    if (cores == 1) said = "Auto chose 1 thread: one is available.\n";
+    else if (over) said = "Auto chose " + std::to_string(cores) + " threads: a batch of this model is 1.3 million multiply-adds, at least";
+    else said = "Auto chose 1 thread: a batch of this model is 1.3 million multiply-adds, under";
+    EXPECT_EQ(automatic.err.rfind(said, 0), 0u) << automatic.err;  // the first line, before the epochs
+  }
+  const auto bad = nntutor_test::cli("train '" + nntutor_test::source_path("examples/keras-lecture.json") +
+                                     "' --builtin --samples 400 --threads Auto");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--threads: expected a whole number, got \"Auto\""), std::string::npos) << bad.err;
 }
 
 }  // namespace
