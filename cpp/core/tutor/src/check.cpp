@@ -101,26 +101,10 @@ class Checker : public RowChecker {
         gradients_of_unit_[{columns_[c].layer, columns_[c].unit}].push_back(c);
   }
 
-  CheckReport check() {
-    CheckReport report;
-    report.mode = mode_;
-    for (std::size_t k = 1; k <= answer_.rows.size(); ++k) {
-      load(static_cast<int>(k));
-      parameters();
-      forward();
-      backward();
-      velocity();
-      emit(static_cast<int>(k), report);
-      end_row();
-    }
-    summarise(report);
-    return report;
-  }
-
  private:
   // ---- one row ----
 
-  void load(int k) {
+  void row_numbers(int k) override {
     RowChecker::load(k);
     const bool computed = static_cast<std::size_t>(k) <= trace_.steps.size();
     for (std::size_t c = 1; c < C_; ++c)
@@ -159,7 +143,7 @@ class Checker : public RowChecker {
   /// Row k's parameters: the session's start values in row 1, then the previous row's
   /// w − η·∂L/∂w (w ← w − η·∂L/∂w); with momentum (Keras 3's SGD) the previous row's w + m,
   /// or with Nesterov w + μ·m − η·∂L/∂w, m being that row's velocity after its update.
-  void parameters() {
+  void parameters() override {
     const bool momentum = !at_.mW.empty();
     const auto one = [&](int c, int g, int m, double start) { update_parameter(c, g, m, start, s_.optimizer); };
     for (int l = 0; l < layers_; ++l) {
@@ -175,7 +159,7 @@ class Checker : public RowChecker {
 
   /// sgd with momentum: row k's velocity after its update, m ← μ·m − η·∂L/∂w, from the row
   /// above's m (0 before step 1) and this row's gradient (Keras 3's SGD). Nothing otherwise.
-  void velocity() {
+  void velocity() override {
     if (at_.mW.empty()) return;
     const auto one = [&](int m, int g) { update_velocity(m, g, s_.optimizer); };
     for (int l = 0; l < layers_; ++l) {
@@ -196,7 +180,7 @@ class Checker : public RowChecker {
   /// The engine's forward pass (network.hpp: affine, activate) on the student's own numbers:
   /// each z, y and L is settled (judged, then replaced by the number the student gave) before
   /// the next step reads it.
-  void forward() {
+  void forward() override {
     for (int l = 0; l < layers_; ++l) {
       const auto ul = static_cast<std::size_t>(l);
       RoundedMatrix Z, Y;
@@ -239,7 +223,7 @@ class Checker : public RowChecker {
 
   /// The engine's backward pass (network.hpp: delta, gradients, backprop) on the student's
   /// own y, z and w; each ∂L/∂W and ∂L/∂b is settled.
-  void backward() {
+  void backward() override {
     RoundedMatrix Up, D, dW, db;
     mean_loss_gradient(s_.loss, gather(at_.Y.back()), s_.batch.Y, Up);  // ∂L/∂ŷ
     for (int l = layers_ - 1; l >= 0; --l) {

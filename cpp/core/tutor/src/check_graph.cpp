@@ -190,26 +190,10 @@ class GraphChecker : public RowChecker {
     diverged_ = trace_.diverged;
   }
 
-  CheckReport check() {
-    CheckReport report;
-    report.mode = mode_;
-    for (std::size_t k = 1; k <= answer_.rows.size(); ++k) {
-      load(static_cast<int>(k));
-      parameters();
-      forward();
-      backward();
-      velocity();
-      emit(static_cast<int>(k), report);
-      end_row();
-    }
-    summarise(report);
-    return report;
-  }
-
  private:
   friend class GraphFormer;
 
-  void load(int k) {
+  void row_numbers(int k) override {
     RowChecker::load(k);
     if (static_cast<std::size_t>(k) <= trace_.steps.size())
       for (std::size_t c = 1; c < C_; ++c) exact_[c] = column_value(columns_[c], trace_.steps[static_cast<std::size_t>(k - 1)]);
@@ -220,14 +204,14 @@ class GraphChecker : public RowChecker {
 
   std::size_t u(int i) const { return static_cast<std::size_t>(i); }
 
-  void parameters() {
+  void parameters() override {
     for (int e = 0; e < sh_.E; ++e)
       update_parameter(at_.w[u(e)], at_.dw[u(e)], momentum_ ? at_.mw[u(e)] : -1, g_.edges[u(e)].weight, s_.optimizer);
     for (int j = 0; j < sh_.N; ++j)
       update_parameter(at_.b[u(j)], at_.db[u(j)], momentum_ ? at_.mb[u(j)] : -1, g_.bias[u(j)], s_.optimizer);
   }
 
-  void velocity() {
+  void velocity() override {
     if (!momentum_) return;
     for (int e = 0; e < sh_.E; ++e) update_velocity(at_.mw[u(e)], at_.dw[u(e)], s_.optimizer);
     for (int j = 0; j < sh_.N; ++j) update_velocity(at_.mb[u(j)], at_.db[u(j)], s_.optimizer);
@@ -270,7 +254,7 @@ class GraphChecker : public RowChecker {
 
   /// The graph engine's forward pass on the student's own numbers, level by level: z = W·y_src
   /// + b (affine), then y = f(z) neuron by neuron; each settled before the next step reads it.
-  void forward() {
+  void forward() override {
     for (std::size_t v = 0; v < sh_.levels.size(); ++v) {
       const auto& nodes = sh_.levels[v];
       const RoundedMatrix W = level_weights(v), A = level_sources(v);
@@ -311,7 +295,7 @@ class GraphChecker : public RowChecker {
   /// The graph engine's backward pass on the student's own numbers: ∂L/∂ŷ into the outputs,
   /// then level by level from the last: δ = ∂L/∂y ⊙ f′(z) per neuron, ∂L/∂w = δ·y_srcᵀ and
   /// ∂L/∂b = Σ_s δ (settled), and Wᵀ·δ added to each source neuron's ∂L/∂y.
-  void backward() {
+  void backward() override {
     RoundedMatrix G, DY = RoundedMatrix::exact(Eigen::MatrixXd::Zero(sh_.N, sh_.S));
     mean_loss_gradient(s_.loss, outputs(), s_.batch.Y, G);  // ∂L/∂ŷ
     for (std::size_t k = 0; k < sh_.outputs.size(); ++k)

@@ -78,6 +78,22 @@ RowChecker::RowChecker(const Answer& answer, CheckMode mode, std::vector<std::st
     for (std::size_t c : a.columns) in_answer_[c] = true;
 }
 
+CheckReport RowChecker::check() {
+  CheckReport report;
+  report.mode = mode_;
+  for (std::size_t k = 1; k <= answer_.rows.size(); ++k) {
+    row_numbers(static_cast<int>(k));
+    parameters();
+    forward();
+    backward();
+    velocity();
+    emit(static_cast<int>(k), report);
+    end_row();
+  }
+  summarise(report);
+  return report;
+}
+
 void RowChecker::load(int k) {
   std::fill(given_.begin(), given_.end(), kNaN);
   const AnswerRow& row = answer_.rows[static_cast<std::size_t>(k - 1)];

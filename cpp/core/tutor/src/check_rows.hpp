@@ -45,6 +45,11 @@ class RowChecker {
  public:
   virtual ~RowChecker() = default;
 
+  /// Checks the answer row by row, each in the order a student fills it: the row's numbers
+  /// (row_numbers), its parameters, the forward pass, the backward pass and the velocity; then
+  /// the counts and the summary.
+  CheckReport check();
+
  protected:
   /// `names`: the table's columns (step first); `is_parameter`: w and b columns (a parameter
   /// missing from the answer is taken as exact).
@@ -76,6 +81,15 @@ class RowChecker {
   void emit(int k, CheckReport& report);
   /// Counts and the summary paragraph.
   void summarise(CheckReport& report) const;
+
+  /// Row k's numbers: calls load(k), then sets exact_ from the exact run.
+  virtual void row_numbers(int k) = 0;
+  /// Row k's parameter columns, then its forward and backward columns, then its velocities
+  /// (sgd with momentum), each settled from what the student has in the row so far.
+  virtual void parameters() = 0;
+  virtual void forward() = 0;
+  virtual void backward() = 0;
+  virtual void velocity() = 0;
 
   /// The known slips for column c in this row, in the slip table's order.
   virtual std::vector<Candidate> candidates(std::size_t c) = 0;
