@@ -212,30 +212,18 @@ std::optional<Divergence> graph_train_step(GraphNetwork& g, const Batch& data, c
   GraphPass& used = mini ? state.pass_ : pass;
   const Batch& batch_data = mini ? state.data_ : data;
   if (mini) {
-    const auto nb = static_cast<Eigen::Index>(batch.size());
-    state.data_.X.resize(data.X.rows(), nb);
-    state.data_.Y.resize(data.Y.rows(), nb);
-    used.z.resize(pass.z.rows(), nb);
-    used.y.resize(pass.y.rows(), nb);
+    // The batch's columns of the data and of the forward pass (Eigen's indexed views).
+    state.data_.X = data.X(Eigen::all, batch);
+    state.data_.Y = data.Y(Eigen::all, batch);
+    used.z = pass.z(Eigen::all, batch);
+    used.y = pass.y(Eigen::all, batch);
     used.levels.resize(pass.levels.size());
     for (std::size_t l = 0; l < pass.levels.size(); ++l) {
       used.levels[l].W = pass.levels[l].W;
       used.levels[l].b = pass.levels[l].b;
-      used.levels[l].src.resize(pass.levels[l].src.rows(), nb);
-      used.levels[l].Z.resize(pass.levels[l].Z.rows(), nb);
-      used.levels[l].A.resize(pass.levels[l].A.rows(), nb);
-    }
-    for (Eigen::Index i = 0; i < nb; ++i) {
-      const Eigen::Index s = batch[static_cast<std::size_t>(i)];
-      state.data_.X.col(i) = data.X.col(s);
-      state.data_.Y.col(i) = data.Y.col(s);
-      used.z.col(i) = pass.z.col(s);
-      used.y.col(i) = pass.y.col(s);
-      for (std::size_t l = 0; l < pass.levels.size(); ++l) {
-        used.levels[l].src.col(i) = pass.levels[l].src.col(s);
-        used.levels[l].Z.col(i) = pass.levels[l].Z.col(s);
-        used.levels[l].A.col(i) = pass.levels[l].A.col(s);
-      }
+      used.levels[l].src = pass.levels[l].src(Eigen::all, batch);
+      used.levels[l].Z = pass.levels[l].Z(Eigen::all, batch);
+      used.levels[l].A = pass.levels[l].A(Eigen::all, batch);
     }
     used.loss = graph_loss(g, loss, used, state.data_.Y);
   }

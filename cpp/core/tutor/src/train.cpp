@@ -138,23 +138,14 @@ std::optional<Divergence> train_step(Network& net, const Batch& data, const Loss
   Pass& used = mini ? state.pass_ : pass;
   const Batch& batch_data = mini ? state.data_ : data;
   if (mini) {
-    const auto n = static_cast<Eigen::Index>(batch.size());
-    state.data_.X.resize(data.X.rows(), n);
-    state.data_.Y.resize(data.Y.rows(), n);
+    // The batch's columns of the data and of the forward pass (Eigen's indexed views).
+    state.data_.X = data.X(Eigen::all, batch);
+    state.data_.Y = data.Y(Eigen::all, batch);
     used.Z.resize(net.layers.size());
     used.A.resize(net.layers.size());
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
-      used.Z[l].resize(pass.Z[l].rows(), n);
-      used.A[l].resize(pass.A[l].rows(), n);
-    }
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Eigen::Index s = batch[static_cast<std::size_t>(i)];
-      state.data_.X.col(i) = data.X.col(s);
-      state.data_.Y.col(i) = data.Y.col(s);
-      for (std::size_t l = 0; l < net.layers.size(); ++l) {
-        used.Z[l].col(i) = pass.Z[l].col(s);
-        used.A[l].col(i) = pass.A[l].col(s);
-      }
+      used.Z[l] = pass.Z[l](Eigen::all, batch);
+      used.A[l] = pass.A[l](Eigen::all, batch);
     }
     used.loss = loss_of(net, loss, used, state.data_.Y);
   }
