@@ -22,7 +22,10 @@ declare -A probe=(
 )
 if [ $want_test = 1 ]; then
   probe[libgtest-dev]=/usr/include/gtest/gtest.h
+  # chromium for the page benches (the browser a student opens), its headless shell for the
+  # browser tests (the same Blink and V8, lighter: scripts/chromium.mjs).
   probe[chromium]=/usr/bin/chromium
+  probe[chromium-headless-shell]=/usr/bin/chromium-headless-shell
   probe[clang-14]=/usr/bin/clang++-14
   probe[libclang-rt-14-dev]='/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
 fi

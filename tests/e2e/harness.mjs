@@ -2,12 +2,12 @@
 // process (a file run alone, or a lane of scripts/e2e.mjs running several files one after
 // another), a tab every test opens the page in afresh (see withPage), and helpers
 // that find controls as a person does (labels, button names, the table's caption). Needs
-// build/site (scripts/build.sh wasm site) and /usr/bin/chromium.
+// build/site (scripts/build.sh wasm site) and /usr/bin/chromium-headless-shell (scripts/chromium.mjs).
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { kHeadlessShell, launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const kRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +29,7 @@ before(async () => {
   // sees it: Playwright turns the cache off while a route is set.
   server = await serve(`${kRoot}build/site`, { port: 0, maxAge: 3600 });
   origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await launchChromium();
+  browser = await launchChromium([], kHeadlessShell);
   await mkdir(kArtifacts, { recursive: true });
 });
 
