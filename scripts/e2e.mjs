@@ -1,17 +1,18 @@
-// The browser suite (npm test's e2e; docs/testing.md): the test files of tests/e2e in three lanes,
-// each one Node process with one Chromium that runs files one after another (tests/e2e/lane.mjs).
+// The browser suite (npm test's e2e; docs/testing.md): the test files of tests/e2e in lanes (one
+// per core by default), each one Node process with one Chromium that runs files one after another (tests/e2e/lane.mjs).
 // One process per file, as `node --test` runs them, cost each file Node's start, Playwright's
-// import and Chromium's launch (about 1 CPU-second); the lanes pay it three times. The lanes take
+// import and Chromium's launch (about 1 CPU-second); the lanes pay it once each. The lanes take
 // files from one queue, longest first by how long each took last time (build/e2e-times.json; a
 // file not timed yet weighs its size at the others' seconds per byte), so they end together.
 // Each lane's report is live, its lines marked with the lane; the end says what ran, what failed
 // and where, and exits 1 if anything failed or did not run.
 //   node scripts/e2e.mjs [--test-name-pattern=RE] [FILE...]   (default: every tests/e2e/*.test.mjs)
 //     --test-name-pattern: node's own option, given to every lane: only the tests it matches run
-//   NNTUTOR_E2E_LANES=N                (default 3: each lane waits on Chromium part of its time)
+//   NNTUTOR_E2E_LANES=N                (default: the machine's cores, at most 16. On 2 cores with
+//                                       the headless shell, 2 lanes took 190-197 s, 3 lanes 218-226 s)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const kRoot = fileURLToPath(new URL('../', import.meta.url));
 const kTimes = join(kRoot, 'build/e2e-times.json');
 
-const lanes = Number(process.env.NNTUTOR_E2E_LANES ?? 3);
+const lanes = Number(process.env.NNTUTOR_E2E_LANES ?? Math.min(16, availableParallelism()));
 if (!Number.isInteger(lanes) || lanes < 1 || lanes > 16) {
   console.error(`e2e: NNTUTOR_E2E_LANES must be a whole number from 1 to 16, got ${process.env.NNTUTOR_E2E_LANES}`);
   process.exit(2);

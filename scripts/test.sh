@@ -7,13 +7,13 @@
 #     asan    the same GoogleTest suite on build/asan: AddressSanitizer + UBSan + leaks (-O1),
 #             in two shards side by side
 #     js      node --test on the Wasm module and the page's state (tests/js)
-#     e2e     the page in headless Chromium (tests/e2e), in three lanes (scripts/e2e.mjs)
+#     e2e     the page in headless Chromium (tests/e2e), in a lane per core (scripts/e2e.mjs)
 #     fuzz    each libFuzzer target of cpp/fuzz for NNTUTOR_FUZZ_SECONDS (default 20; 0 skips)
 #
 # The order of work, for a 2-core machine:
 #   1. builds, one after another, each on both cores (ccache serves what any checkout compiled);
 #   2. the suites one after another, each on both cores already (ctest -j2, two ASan shards,
-#      node --test files side by side, three browser lanes, four fuzz targets at once), with their output live and in
+#      node --test files side by side, a browser lane per core, four fuzz targets at once), with their output live and in
 #      build/test-logs/SUITE.log. Measured on an idle 2-core machine (docs/testing.md): 195 s
 #      this way, 219 s in two lanes side by side (e2e beside the others), where each suite's
 #      processes slowed the other's.
@@ -29,7 +29,7 @@ declare -A title=(
   [native]="GoogleTest (2 shards, build/native)"
   [asan]="GoogleTest under ASan + UBSan (2 shards, build/asan)"
   [js]="node --test: Wasm module and page state"
-  [e2e]="node:test: the page in headless Chromium, 3 lanes"
+  [e2e]="node:test: the page in headless Chromium, a lane per core"
   [fuzz]="libFuzzer: cpp/fuzz targets, ${fuzz_seconds} s each"
 )
 [ "$fuzz_seconds" = 0 ] && title[fuzz]="libFuzzer: cpp/fuzz targets (skipped)"
@@ -109,7 +109,7 @@ run_asan() {
 # node --test runs the Wasm module's test files two side by side (CPU-bound), largest first
 # (ls -S): the long ones do not end alone at the tail of the run while a core idles.
 run_js() { node --test --test-concurrency=2 $(ls -S tests/js/*.test.mjs); }
-# The browser's test files in three processes that each run files one after another with one
+# The browser's test files in a process per core, each running files one after another with one
 # Chromium, taking them from one queue, longest first (scripts/e2e.mjs): a process and a browser
 # per file cost about 1 CPU-second each.
 run_e2e() { node scripts/e2e.mjs; }
