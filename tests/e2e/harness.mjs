@@ -13,7 +13,7 @@ import { serve } from '../../scripts/serve.mjs';
 const kRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const kArtifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 // How long an action waits for its control: not a speed check (speed goals are npm run bench's),
-// only a bound on a hang. npm test runs three lanes of browser tests at once on two cores, and
+// only a bound on a hang. npm test runs a lane of browser tests per core (two here), and
 // under more load a module that loads in 1 s alone took over 5 s once (docs/testing.md).
 export const kTimeout = 15000;
 export const kDesktop = { width: 1280, height: 900 };
