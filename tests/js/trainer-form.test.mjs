@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import createTrainer from '../../build/wasm/nntutor_train_wasm.js';
 import {
-  builtinFromForm, csvHeader, eta, formatDuration, kLectureForm, modelFromForm, readHidden, readNumber,
+  builtinFromForm, csvHeader, eta, fieldOfError, formatDuration, kLectureForm, modelFromForm, readHidden, readNumber,
 } from '../../web/js/trainer-form.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,6 +56,55 @@ test('bad texts name their field; the core names the model\'s', () => {
   const zero = trainer.summary(JSON.stringify(modelFromForm({ ...kLectureForm, hidden: '64, 0' }, 9, 54).value));
   assert.equal(zero.ok, false);
   assert.equal(zero.error, 'layers[3].units: expected a whole number from 1 to 4096, got 0');
+});
+
+test('the core\'s message about a value of the form goes back to that field, in its name', () => {
+  // Each case: the form's change, the field the core's rule is about, and its message there. The
+  // core is the real one (the trainer module), so a path it renames would fail here.
+  const cases = [
+    [{ epochs: '0' }, 'epochs', 'epochs: expected a whole number from 1 to 10000, got 0'],
+    [{ batchSize: '0' }, 'batchSize', 'batch size: expected a whole number from 1 to 8192, got 0'],
+    [{ learningRate: '-1' }, 'learningRate', 'learning rate: expected a number greater than 0, got -1'],
+    [{ hidden: '64, 0, 8' }, 'hidden', 'hidden layers (layer 2 of 3): expected a whole number from 1 to 4096, got 0'],
+    [{ hidden: '64, 0, 8', batchNorm: false }, 'hidden', 'hidden layers (layer 2 of 3): expected a whole number from 1 to 4096, got 0'],
+    [{ hidden: Array(40).fill('2').join(',') }, 'hidden', 'hidden layers: expected at most 64 layers, got 121'],
+    [{ layerType: 'maxout', pieces: '99' }, 'pieces', 'maxout pieces: expected a whole number from 2 to 16, got 99'],
+    [{ plateauPatience: '20000' }, 'plateauPatience', 'plateau patience: expected a whole number from 0 to 10000, got 20000'],
+    [{ plateauFactor: '2' }, 'plateauFactor', 'plateau factor: expected a number from 0 up to (not including) 1, got 2'],
+    [{ minLr: '-1' }, 'minLr', 'minimum learning rate: expected a number of at least 0, got -1'],
+    [{ earlyPatience: '20000' }, 'earlyPatience', 'early stopping patience: expected a whole number from 0 to 10000, got 20000'],
+    // Without ReduceLROnPlateau, early stopping is the first callback: fit.callbacks[0].
+    [{ earlyPatience: '20000', plateau: false }, 'earlyPatience', 'early stopping patience: expected a whole number from 0 to 10000, got 20000'],
+  ];
+  for (const [change, key, message] of cases) {
+    const built = modelFromForm({ ...kLectureForm, ...change }, 9, 54);
+    const reply = trainer.summary(JSON.stringify(built.value));
+    assert.equal(reply.ok, false, JSON.stringify(change));
+    assert.deepEqual(fieldOfError(reply.error, built.fields), { key, message }, reply.error);
+  }
+  const data = [
+    [{ samples: '5' }, 'samples', 'samples: expected a whole number from 10 to 100000, got 5'],
+    [{ noise: '2' }, 'noise', 'noise: expected a number from 0 to 1, got 2'],
+    [{ dataSeed: '99999999999999999' }, 'dataSeed', null],  // more than 9 digits: the form's own message
+  ];
+  for (const [change, key, message] of data) {
+    const built = builtinFromForm({ samples: '1000', noise: '0.01', dataSeed: '1', ...change });
+    if (message === null) {
+      assert.match(built.errors[key], /^data seed: expected a whole number/);
+      continue;
+    }
+    const loader = new trainer.Trainer();
+    const reply = loader.loadData(JSON.stringify(built.value), '');
+    loader.delete();
+    assert.equal(reply.ok, false);
+    assert.deepEqual(fieldOfError(reply.error, built.fields), { key, message }, reply.error);
+  }
+  // No field wrote the output layer (its units are the data's targets), nor a loaded file's paths.
+  const fields = modelFromForm(kLectureForm, 9, 54).fields;
+  assert.equal(fieldOfError('layers[9].units: expected a whole number from 1 to 4096, got 0', fields), null);
+  assert.equal(fieldOfError('fit.epochs: expected a whole number from 1 to 10000, got 0', null), null);
+  assert.equal(fieldOfError('the model does not fit the data: inputs 3, features 9', fields), null);
+  assert.equal(fieldOfError('toString: expected …', fields), null, 'only the form\'s own paths');
 });
 
 test('the built-in data choice, CSV headers, durations', () => {

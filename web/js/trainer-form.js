@@ -1,7 +1,9 @@
 // The trainer page's form as plain data: the texts the student typed, turned into the model
 // JSON (docs/model.md) and the data choice the core reads. Only the shape of the texts is
 // checked here (a number where a number belongs, with the field's name); every range and rule
-// is the core's, which names the model's field in its message.
+// is the core's, which names the model's field in its message ("fit.epochs: expected …"). The
+// form knows which of its fields wrote each of the model's fields (`fields`), so fieldOfError
+// takes such a message back to the field the student typed in, under its own name.
 
 /// The lecture's Keras example (lecture.md section 6) as the form shows it.
 export const kLectureForm = Object.freeze({
@@ -85,7 +87,9 @@ export function readHidden(text, field = 'hidden layers') {
 }
 
 /// The model JSON for `form` on data of `inputs` features and `outputs` targets:
-/// `{ value: model }` or `{ errors: { formKey: message } }`.
+/// `{ value: model, fields }` or `{ errors: { formKey: message } }`. `fields` maps each path of
+/// the model that a field of the form wrote (`fit.epochs`, `layers[3].units`) to that field:
+/// `{ key, name }`, its form key and the name its messages use.
 export function modelFromForm(form, inputs, outputs) {
   const errors = {};
   const take = (key, reader, name) => {
@@ -108,20 +112,45 @@ export function modelFromForm(form, inputs, outputs) {
   const early = form.early ? { patience: take('earlyPatience', readWhole, 'early stopping patience') } : null;
   if (Object.keys(errors).length > 0) return { errors };
 
+  const fields = {
+    layers: { key: 'hidden', name: 'hidden layers' },
+    'optimizer.learning_rate': { key: 'learningRate', name: 'learning rate' },
+    'fit.batch_size': { key: 'batchSize', name: 'batch size' },
+    'fit.epochs': { key: 'epochs', name: 'epochs' },
+    'fit.seed': { key: 'seed', name: 'weights seed' },
+    seed: { key: 'seed', name: 'weights seed' },
+  };
   const layers = [];
-  for (const units of hidden) {
+  hidden.forEach((units, h) => {
+    const at = `layers[${layers.length}]`;
+    fields[`${at}.units`] = { key: 'hidden', name: `hidden layers (layer ${h + 1} of ${hidden.length})` };
+    if (maxout) fields[`${at}.pieces`] = { key: 'pieces', name: 'maxout pieces' };
     // A maxout unit is its own activation: the max of its k affine pieces.
     layers.push(maxout ? { type: 'maxout', units, pieces } : { type: 'dense', units });
     if (form.batchNorm) layers.push({ type: 'batch_normalization' });
     if (!maxout) layers.push({ type: 'activation', activation: form.activation });
-  }
+  });
   const output = { type: 'dense', units: outputs };
   if (form.outputActivation !== 'linear') output.activation = form.outputActivation;
   layers.push(output);
   const callbacks = [];
-  if (plateau) callbacks.push({ name: 'reduce_lr_on_plateau', ...plateau });
-  if (early) callbacks.push({ name: 'early_stopping', patience: early.patience, restore_best_weights: Boolean(form.restoreBest) });
+  const callback = (entry, names) => {
+    for (const [field, to] of Object.entries(names)) fields[`fit.callbacks[${callbacks.length}].${field}`] = to;
+    callbacks.push(entry);
+  };
+  if (plateau) {
+    callback({ name: 'reduce_lr_on_plateau', ...plateau }, {
+      patience: { key: 'plateauPatience', name: 'plateau patience' },
+      factor: { key: 'plateauFactor', name: 'plateau factor' },
+      min_lr: { key: 'minLr', name: 'minimum learning rate' },
+    });
+  }
+  if (early) {
+    callback({ name: 'early_stopping', patience: early.patience, restore_best_weights: Boolean(form.restoreBest) },
+      { patience: { key: 'earlyPatience', name: 'early stopping patience' } });
+  }
   return {
+    fields,
     value: {
       name: 'sequential', inputs, layers, loss: form.loss,
       optimizer: { name: form.optimizer, learning_rate: learningRate },
@@ -132,7 +161,8 @@ export function modelFromForm(form, inputs, outputs) {
   };
 }
 
-/// The built-in data choice: `{ value: { builtin: { samples, noise, seed } } }` or `{ errors }`.
+/// The built-in data choice: `{ value: { builtin: { samples, noise, seed } }, fields }` or
+/// `{ errors }` (`fields` as modelFromForm's, for the data's paths).
 export function builtinFromForm(data) {
   const errors = {};
   const samples = readWhole(data.samples, 'samples');
@@ -142,7 +172,24 @@ export function builtinFromForm(data) {
   if (noise.error) errors.noise = noise.error;
   if (seed.error) errors.dataSeed = seed.error;
   if (Object.keys(errors).length > 0) return { errors };
-  return { value: { builtin: { samples: samples.value, noise: noise.value, seed: seed.value } } };
+  return {
+    value: { builtin: { samples: samples.value, noise: noise.value, seed: seed.value } },
+    fields: {
+      'data.builtin.samples': { key: 'samples', name: 'samples' },
+      'data.builtin.noise': { key: 'noise', name: 'noise' },
+      'data.builtin.seed': { key: 'dataSeed', name: 'data seed' },
+    },
+  };
+}
+
+/// The field of the form a message of the core is about, from the model's path that begins it
+/// ("fit.callbacks[0].factor: expected …"): `{ key, message }` with the message under the
+/// field's own name ("plateau factor: expected …"), or null when no field of the form wrote that
+/// path (the output layer's units come from the data; a loaded file has no form fields).
+export function fieldOfError(message, fields) {
+  const m = /^([A-Za-z_][\w.[\]]*): ([^]*)$/.exec(String(message));
+  const field = m && fields && Object.hasOwn(fields, m[1]) ? fields[m[1]] : null;
+  return field ? { key: field.key, message: `${field.name}: ${m[2]}` } : null;
 }
 
 /// The columns named in a CSV's header line (quotes removed), for the column choosers.

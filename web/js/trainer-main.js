@@ -2,7 +2,7 @@
 // core in Wasm) → drawings (render-trainer.js). The page never trains or judges anything
 // itself; every message about the model or the data is the core's.
 import {
-  builtinFromForm, csvHeader, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
+  builtinFromForm, csvHeader, fieldOfError, kLayerTypes, kLectureForm, modelFromForm, trainerChoices,
 } from './trainer-form.js';
 import {
   Curves, StatusBlock, Throttle, clearEpochViews, counted, drawEpochViews, epochCount, lossText, renderProgress,
@@ -95,15 +95,33 @@ function readForm() {
 
 const dataKind = () => document.querySelector('input[name="data-kind"]:checked').value;
 
+// Which field of the form wrote each path of the data choice and of the model last built
+// (trainer-form.js): the core's message about such a path goes under that field. null for a
+// CSV file's choice and a loaded model, whose messages stay in the panel's status.
+const formFields = { data: null, model: null };
+// The latest requests: a message is shown under a field only for the form as it is now (an
+// answer to an older request would stay under the field after the newer one passed).
+const asked = { data: 0, summary: 0 };
+
+/// Shows the core's `message` under the form's field it is about, if a field wrote its path
+/// (`fields`); true if it did.
+function showAtField(message, fields) {
+  const at = fieldOfError(message, fields);
+  if (at) showFieldError(byId(at.key), at.message);
+  return Boolean(at);
+}
+
 /// The data choice as the core reads it, or null (with the messages at the fields).
 function dataChoice() {
   for (const id of ['samples', 'noise', 'dataSeed', 'csv-features', 'csv-targets']) showFieldError(byId(id), null);
+  formFields.data = null;
   if (dataKind() === 'builtin') {
     const built = builtinFromForm({ samples: byId('samples').value, noise: byId('noise').value, dataSeed: byId('dataSeed').value });
     if (built.errors) {
       for (const [key, message] of Object.entries(built.errors)) showFieldError(byId(key), message);
       return null;
     }
+    formFields.data = built.fields;
     return { ...built.value, split_seed: 1 };
   }
   if (!page.csv) return null;
@@ -119,6 +137,7 @@ function modelChoice() {
     const input = byId(key);
     if (input.type !== 'checkbox' && input.type !== 'select-one') showFieldError(input, null);
   }
+  formFields.model = null;
   if (page.loaded) return page.loaded;
   if (!page.data?.shape) return null;
   const built = modelFromForm(readForm(), page.data.shape.features.length, page.data.shape.targets.length);
@@ -126,6 +145,7 @@ function modelChoice() {
     for (const [key, message] of Object.entries(built.errors)) showFieldError(byId(key), message);
     return null;
   }
+  formFields.model = built.fields;
   return built.value;
 }
 
@@ -182,6 +202,8 @@ worker.onerror = (event) => {
 /// Sends the data choice to the worker if it changed; resolves to true when the data is there.
 async function ensureData() {
   const choice = dataChoice();
+  const fields = formFields.data;  // this choice's, whatever the form becomes while the worker reads
+  const request = ++asked.data;
   if (!choice) {
     if (dataKind() === 'csv' && !page.csv) ui.dataStatus.textContent = 'Choose a CSV file.';
     return false;
@@ -193,6 +215,11 @@ async function ensureData() {
   const reply = await ask('data', { data: choice, file: dataKind() === 'csv' ? page.csv : undefined });
   if (reply.error) {
     page.data = null;
+    if (request === asked.data && showAtField(reply.error, fields)) {
+      ui.dataStatus.textContent = '';
+      ui.dataStatus.classList.remove('is-error');
+      return false;
+    }
     // The core's message quotes the file's name (and column names): those stay isolated.
     ui.dataStatus.replaceChildren(...isolateUserText(reply.error, [page.csv?.name, ...page.csvNames,
       ...[byId('csv-features').value, byId('csv-targets').value].flatMap((t) => [t, ...t.split(',')])]));
@@ -208,6 +235,7 @@ async function ensureData() {
 /// Shows model.summary() for the model as the form (or the loaded file) describes it.
 async function refreshSummary() {
   if (page.state === 'loading' || page.state === 'broken') return;
+  const request = ++asked.summary;
   if (!(await ensureData())) {
     // While training the worker keeps its data (it refused the change): Train stays as it was.
     if (page.state === 'idle') showDataBlocked();
@@ -216,6 +244,7 @@ async function refreshSummary() {
   }
   showDataReadable();
   const model = modelChoice();
+  const fields = formFields.model;  // this model's, whatever the form becomes while the worker answers
   if (!model) {
     ui.summary.textContent = '';
     showModelBlocked();
@@ -223,8 +252,9 @@ async function refreshSummary() {
   }
   const reply = await ask('summary', { model });
   if (reply.error) {
-    ui.modelStatus.textContent = reply.error;
-    ui.modelStatus.classList.add('is-error');
+    const atField = request === asked.summary && showAtField(reply.error, fields);
+    ui.modelStatus.textContent = atField ? '' : reply.error;
+    ui.modelStatus.classList.toggle('is-error', !atField);
     showModelBlocked();
     return;
   }
