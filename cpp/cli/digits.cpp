@@ -236,7 +236,7 @@ int train_digits(const std::vector<std::string>& args) {
       const std::string& s = *a.given("--learning-rate");
       const double v = std::strtod(s.c_str(), &end);
       if (s.empty() || *end != '\0')
-        throw SessionError("--learning-rate: expected a number > 0, got \"" + s + "\"");
+        throw SessionError("--learning-rate: expected a number greater than 0, got \"" + s + "\"");
       options["learning_rate"] = v;
     }
     model_text = as_options([&] { return k::digits_model_json(k::parse_digits_options(options.dump())); });

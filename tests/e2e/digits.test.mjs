@@ -110,7 +110,8 @@ test('the digits load when the page opens; a short training gives the test accur
 test('a field the core refuses says why at the field, and Train waits', () => withDigits(async (page) => {
   await ready(page);
   await setField(page, 'hidden layers (units)', '256, 0');
-  await page.locator('#hidden-error').getByText(/^digits\.hidden\[1\]: expected a whole number from 1 to 4096, got 0$/).waitFor();
+  // The core's rule, in the field's own name (the core says digits.hidden[1]).
+  await page.locator('#hidden-error').getByText(/^hidden layers \(layer 2\): expected a whole number from 1 to 4096, got 0$/).waitFor();
   assert.equal(await field(page, 'hidden layers (units)').getAttribute('aria-invalid'), 'true');
   assert.equal(await button(page, 'Train').isDisabled(), true);
   await page.getByText('Train is off until the model is valid: see the message in red above.').waitFor();
@@ -118,6 +119,9 @@ test('a field the core refuses says why at the field, and Train waits', () => wi
   await page.getByText('learning rate: expected a number, got "0,01" (write decimals with a point)').waitFor();
   await setField(page, 'learning rate', '0.001');
   await setField(page, 'hidden layers (units)', '256, 64');
+  await setField(page, 'learning rate', '-1');
+  await page.locator('#learningRate-error').getByText('learning rate: expected a number greater than 0, got -1', { exact: true }).waitFor();
+  await setField(page, 'learning rate', '0.001');
   await page.waitForFunction(() => !document.getElementById('train').disabled);
   await page.getByText('Ready: press Train.').waitFor();
   assert.match(await page.locator('#summary').textContent(), /Total params: 218,058/);

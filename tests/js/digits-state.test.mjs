@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cellSentence, fieldOfMessage, formFromModel, LatestOnly, optionsFromForm, sizeText,
+  cellSentence, fieldOfMessage, formFromModel, LatestOnly, messageAtField, optionsFromForm, sizeText,
 } from '../../web/js/digits-state.js';
 
 // The default model as docs/digits.md describes digitsModel("{}").
@@ -42,6 +42,14 @@ test('a core message about the options is shown at the field it names', () => {
   assert.equal(fieldOfMessage('batch_size: expected a whole number from 1 to 8192, got 9000'), 'batchSize');
   assert.equal(fieldOfMessage('learning_rate: expected a number > 0, got 0'), 'learningRate');
   assert.equal(fieldOfMessage('the digits need 784 inputs'), null);
+  // Shown at the field in the field's own name, as the form's own messages are.
+  assert.equal(messageAtField('digits.hidden[1]: expected a whole number from 1 to 4096, got 0'),
+    'hidden layers (layer 2): expected a whole number from 1 to 4096, got 0');
+  assert.equal(messageAtField('digits.batch_size: expected a whole number from 1 to 8192, got 9000'),
+    'batch size: expected a whole number from 1 to 8192, got 9000');
+  assert.equal(messageAtField('digits.learning_rate: expected a number greater than 0, got -1'),
+    'learning rate: expected a number greater than 0, got -1');
+  assert.equal(messageAtField('the digits need 784 inputs'), 'the digits need 784 inputs');
 });
 
 test('drawings go one at a time, and only the newest of those that waited', () => {

@@ -4,7 +4,7 @@
 // where the core preprocesses it as MNIST and explains the network's answer. The page computes
 // nothing itself: every number, default, limit and message comes from the core.
 import {
-  cellSentence, fieldOfMessage, formFromModel, kDigitsFields, LatestOnly, optionsFromForm, sizeText,
+  cellSentence, fieldOfMessage, formFromModel, kDigitsFields, LatestOnly, messageAtField, optionsFromForm, sizeText,
 } from './digits-state.js';
 import {
   DigitCurves, digitFigure, drawGrid, drawSaliency, greyText, percentText, renderActivations, renderBars,
@@ -141,7 +141,7 @@ async function refreshModel() {
     ui.summary.textContent = summary.text;
   } catch (e) {
     const key = fieldOfMessage(e.message);
-    if (key) showFieldError(inputs[key], e.message);
+    if (key) showFieldError(inputs[key], messageAtField(e.message));
     else showStatus(ui.modelStatus, e.message, true);
     page.model = null;
   }

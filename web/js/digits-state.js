@@ -50,6 +50,11 @@ const kOptionFields = {
   hidden: 'hidden', activation: 'activation', epochs: 'epochs', batch_size: 'batchSize',
   learning_rate: 'learningRate', seed: 'seed',
 };
+// Each field's name in its messages, as optionsFromForm's readers write it.
+const kFieldNames = {
+  hidden: 'hidden layers', activation: 'activation', epochs: 'epochs', batchSize: 'batch size',
+  learningRate: 'learning rate', seed: 'seed',
+};
 
 /// The form field a core message about the options names ("hidden[1]: …", "options.epochs: …",
 /// "batch_size: …"), or null (the message then goes under the form).
@@ -57,6 +62,19 @@ export function fieldOfMessage(message) {
   const head = String(message).split(':')[0];
   const name = head.replace(/^(options|digits)\./, '').replace(/\[\d+\]$/, '').trim();
   return kOptionFields[name] ?? null;
+}
+
+/// A core message about the options (fieldOfMessage's) as its field shows it, in the field's
+/// own name: "digits.hidden[1]: expected …" → "hidden layers (layer 2): expected …". Other
+/// messages are returned as they are.
+export function messageAtField(message) {
+  const text = String(message);
+  const key = fieldOfMessage(text);
+  const colon = text.indexOf(':');
+  if (!key || colon < 0) return text;
+  const layer = /\[(\d+)\]\s*$/.exec(text.slice(0, colon));
+  const name = layer && key === 'hidden' ? `${kFieldNames.hidden} (layer ${Number(layer[1]) + 1})` : kFieldNames[key];
+  return `${name}${text.slice(colon)}`;
 }
 
 /// The drawings sent to the worker, one at a time and only the newest: while one is being

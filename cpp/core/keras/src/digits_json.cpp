@@ -60,7 +60,7 @@ DigitsModelOptions parse_digits_options(std::string_view json_text) {
     o.seed = static_cast<std::uint64_t>(common::whole_number(j["seed"], "digits.seed", 0, 9007199254740992LL));
   if (j.contains("learning_rate")) {
     const double lr = common::finite_number(j["learning_rate"], "digits.learning_rate");
-    if (!(lr > 0)) fail("digits.learning_rate", "expected a number > 0, got " + j["learning_rate"].dump());
+    if (!(lr > 0)) fail("digits.learning_rate", "expected a number greater than 0, got " + j["learning_rate"].dump());
     o.learning_rate = lr;
   }
   return o;
