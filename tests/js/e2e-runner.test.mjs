@@ -29,15 +29,18 @@ import assert from 'node:assert/strict';
 test('a sum that is wrong', () => assert.equal(1 + 1, 3));
 `);
   await writeFile(`${dir}/broken.test.mjs`, "import { nothing } from 'node:path';\n");
+  await writeFile(`${dir}/hangs.test.mjs`, `import { test } from 'node:test';
+test('a wait that never ends', () => new Promise(() => {}));
+`);
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
 /// Runs the runner on `names` (files of the temporary folder) in 2 lanes, with `options` first:
 /// exit code and output (stdout, then stderr).
-function run(names, options = []) {
+function run(names, options = [], env = {}) {
   return new Promise((done) => {
     execFile(process.execPath, ['scripts/e2e.mjs', ...options, ...names.map((n) => `${dir}/${n}`)],
-      { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '2' } },
+      { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '2', ...env } },
       (error, stdout, stderr) => done({ code: error ? error.code : 0, stdout: stdout + stderr }));
   });
 }
@@ -53,6 +56,16 @@ test('every file runs once in one of the lanes, with its own hooks, and all pass
   }
   assert.match(stdout, /^e2e: 6 tests in 3 files on 2 lanes: 6 pass, 0 fail, 0 cancelled, 0 skipped; /m);
   assert.doesNotMatch(stdout, /e2e: FAIL/);
+});
+
+test('a file that hangs fails as timed out, and its lane goes on with the next file', async () => {
+  const { code, stdout } = await run(['hangs.test.mjs', 'a.test.mjs', 'b.test.mjs'], [],
+    { NNTUTOR_E2E_LANES: '1', NNTUTOR_E2E_FILE_TIMEOUT_MS: '3000' });
+  assert.equal(code, 1, stdout);
+  assert.match(stdout, /test timed out after 3000ms/);
+  assert.match(stdout, /^e2e: FAIL hangs\.test\.mjs \(lane 1\): failed; /m);
+  assert.equal(count(stdout, 'ran a one'), 1, 'the next file ran');
+  assert.equal(count(stdout, 'ran b two'), 1, stdout);
 });
 
 test('a failing test and a file that cannot load fail the run and are named', async () => {
