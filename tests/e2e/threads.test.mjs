@@ -89,6 +89,12 @@ test('the isolated trainer starts on Auto, which gives the lecture model 1 threa
     await button(page, 'Train').click();
     await page.getByText(/^Training on 2 threads \(this page is cross-origin isolated; \d+ cores\)\. Auto chose 2 threads: a batch of this model is 1\.3 million multiply-adds, at least the 1\.0 million \(float64\)/).waitFor();
     await page.getByText('Training ended after 3 epochs: every epoch ran.').waitFor({ timeout: 60000 });
+    assert.match(await status.innerText(), /\(float64\) from which a second thread gains\. Epochs 2–5 run on 2, 1, 1 and 2 threads, and the faster count stays\. The numbers are the same on any count\.$/);
+    // Six epochs: Auto timed 2 threads against 1 over epochs 2–5 on this machine and kept the faster.
+    await setField(page, 'epochs', '6');
+    await button(page, 'Train').click();
+    await page.getByText('Training ended after 6 epochs: every epoch ran.').waitFor({ timeout: 60000 });
+    assert.match(await status.innerText(), /^Training on (1 thread|2 threads) \(this page is cross-origin isolated; \d+ cores\)\. Auto chose \1, timed on this machine: \d+\.\d ms an epoch on 2 threads against \d+\.\d ms on 1 \(epochs 2–5\)(: here a second thread does not gain)?\. The numbers are the same on any count\.$/);
   }));
 
 test('the digits page uses the threaded worker too and still trains', () => withIsolated('/digits.html', async (page) => {

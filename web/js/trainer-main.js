@@ -355,6 +355,11 @@ function onEpoch(logs, elapsed) {
   page.elapsed = elapsed;
   page.logs = logs;
   curves.push(logs);
+  // Auto mode's timing of the thread count (the core's threads.hpp): the line changes twice in a
+  // training (timed, then chosen), so it is drawn only when it changes.
+  if (logs.threads && threadsShown && JSON.stringify(logs.threads) !== JSON.stringify(threadsShown.threads)) {
+    renderThreads({ ...threadsShown, threads: logs.threads });
+  }
   epochView.request();
 }
 
@@ -544,13 +549,15 @@ for (const key of [...kFormKeys, 'samples', 'noise', 'dataSeed', 'csv-features',
 /// The thread control and what runs: the count and its limits are the core's (the module's
 /// `threads()`); whether the page is isolated is the browser's.
 /// With more than one thread, the first choice is Auto: the core picks 1 thread or all of them
-/// for each model from its work per batch, and says why (`reason`).
+/// for each model from its work per batch, and says why (`reason`); when it picks more than one,
+/// it times them against 1 over epochs 2–5 and keeps the faster (`timing`, then a new `reason`).
 let threadsShown = null;
 function renderThreads(message) {
   threadsShown = message;
   const { threads, isolated, threaded, cores } = message;
   const select = byId('threads');
-  const { threads: n, min, max, reason } = threads;
+  const { threads: n, min, max } = threads;
+  const reason = [threads.reason, threads.timing?.text].filter(Boolean).join(' ');
   const counts = Array.from({ length: max - min + 1 }, (_, i) => String(min + i));
   const options = counts.map((c) => new Option(c, c));
   if (max > 1) options.unshift(new Option('Auto', 'auto'));

@@ -20,6 +20,23 @@ struct Training {
 };
 std::optional<Training> last;
 
+/// The timing of the last timed training's count (threads_before_epoch).
+struct Timing {
+  int many;                  ///< k, the rule's count
+  int epoch = 0;             ///< the epochs begun
+  double seconds_many = 0;   ///< epochs 2 and 5, on k threads
+  double seconds_one = 0;    ///< epochs 3 and 4, on 1
+  bool done = false;
+};
+std::optional<Timing> timing;
+
+/// The count auto mode gives epoch `epoch` (1-based) of a timed training: k, 1, 1, k over the
+/// timed epochs.
+int timed_count(const Timing& t, int epoch) {
+  const int i = epoch - kTimedFirstEpoch;
+  return i == 1 || i == 2 ? 1 : t.many;
+}
+
 double threshold(Dtype dtype) { return dtype == Dtype::kFloat32 ? kAutoWorkFloat32 : kAutoWorkFloat64; }
 int count_for(const Training& t, int available) { return t.work < threshold(t.dtype) ? 1 : available; }
 
@@ -45,6 +62,7 @@ int max_threads() { return kernels::max_threads(); }
 void set_threads(int n) {
   set_count(n);
   auto_available = 0;
+  timing.reset();
 }
 
 int threads() { return kernels::threads(); }
@@ -74,13 +92,35 @@ void set_threads_auto(int available) {
                        std::to_string(max_threads()) + ", got " + std::to_string(available));
   set_count(last ? count_for(*last, available) : 1);
   auto_available = available;
+  timing.reset();  // a count set now is the rule's; the next timed training is timed again
 }
 
 bool threads_auto() { return auto_available > 0; }
 
-void threads_for_training(const ModelConfig& config, int batch_size) {
+void threads_for_training(const ModelConfig& config, int batch_size, bool timed) {
   last = Training{batch_work(config, batch_size), config.dtype};
-  if (auto_available > 0) set_count(count_for(*last, auto_available));
+  timing.reset();
+  if (auto_available == 0) return;
+  const int n = count_for(*last, auto_available);
+  set_count(n);
+  if (timed && n > 1) timing = Timing{n};
+}
+
+void threads_before_epoch() {
+  if (!timing || timing->done) return;
+  timing->epoch += 1;
+  if (timing->epoch >= kTimedFirstEpoch && timing->epoch <= kTimedLastEpoch)
+    set_count(timed_count(*timing, timing->epoch));
+}
+
+void threads_after_epoch(double seconds) {
+  if (!timing || timing->done) return;
+  const int epoch = timing->epoch;
+  if (epoch < kTimedFirstEpoch || epoch > kTimedLastEpoch) return;
+  (timed_count(*timing, epoch) == 1 ? timing->seconds_one : timing->seconds_many) += seconds;
+  if (epoch < kTimedLastEpoch) return;
+  timing->done = true;
+  set_count(timing->seconds_many < timing->seconds_one ? timing->many : 1);
 }
 
 std::string threads_json() {
@@ -92,7 +132,9 @@ std::string threads_json() {
   if (!threads_auto()) return j.dump();
   j["auto"] = true;
   j["available"] = auto_available;
-  const std::string count = std::to_string(n) + (n == 1 ? " thread" : " threads");
+  // While a count is timed, the reason stays the rule's: its count, not the one of this epoch.
+  const int chosen = timing && !timing->done ? timing->many : n;
+  const std::string count = std::to_string(chosen) + (chosen == 1 ? " thread" : " threads");
   if (!last) {
     j["work"] = nullptr;
     j["threshold"] = kAutoWorkFloat32;
@@ -107,12 +149,33 @@ std::string threads_json() {
   const double limit = threshold(last->dtype);
   j["work"] = work;
   j["threshold"] = limit;
+  if (timing && timing->done) {
+    // Two epochs each: the mean milliseconds of one epoch.
+    const double many_ms = timing->seconds_many * 1000 / 2, one_ms = timing->seconds_one * 1000 / 2;
+    char ms[96];
+    std::snprintf(ms, sizeof ms, "%.1f ms an epoch on %d threads against %.1f ms on 1", many_ms, timing->many, one_ms);
+    const std::string epochs = "epochs " + std::to_string(kTimedFirstEpoch) + "–" + std::to_string(kTimedLastEpoch);
+    j["timing"] = {{"threads", timing->many}, {"epochs", {kTimedFirstEpoch, kTimedLastEpoch}}, {"done", true},
+                   {"ms_many", many_ms}, {"ms_one", one_ms}};
+    j["reason"] = n > 1 ? "Auto chose " + count + ", timed on this machine: " + ms + " (" + epochs + ")."
+                        : "Auto chose 1 thread, timed on this machine: " + std::string(ms) + " (" + epochs +
+                              "): here a second thread does not gain.";
+    return j.dump();
+  }
   const std::string of_model = "a batch of this model is " + millions(work) + " multiply-adds, ";
   const std::string from = " the " + millions(limit) + " (" + dtype_name(last->dtype) +
                            ") from which a second thread gains.";
   if (auto_available == 1) j["reason"] = "Auto chose 1 thread: one is available.";
   else if (work < limit) j["reason"] = "Auto chose " + count + ": " + of_model + "under" + from;
   else j["reason"] = "Auto chose " + count + ": " + of_model + "at least" + from;
+  if (timing) {
+    j["timing"] = {{"threads", timing->many}, {"epochs", {kTimedFirstEpoch, kTimedLastEpoch}}, {"done", false},
+                   {"ms_many", nullptr}, {"ms_one", nullptr},
+                   {"text", "Epochs " + std::to_string(kTimedFirstEpoch) + "–" + std::to_string(kTimedLastEpoch) +
+                                " run on " + std::to_string(timing->many) + ", 1, 1 and " +
+                                std::to_string(timing->many) +
+                                " threads, and the faster count stays."}};
+  }
   return j.dump();
 }
 

@@ -1,5 +1,6 @@
 #include "nntutor/trainer.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -249,7 +250,8 @@ std::string Trainer::start(std::string_view model_json) {
     // "train: expected 9 features (the model's inputs), got 4" names the model's side too.
     throw SessionError(std::string("the model does not fit the data: ") + e.what());
   }
-  threads_for_training(model_->config(), static_cast<int>(fitter_->batch_size()));  // auto mode: the count for this model
+  // Auto mode: the count for this model, timed over the first epochs (threads_before_epoch).
+  threads_for_training(model_->config(), static_cast<int>(fitter_->batch_size()), /*timed=*/true);
   ordered j;
   j["summary"] = summary(model_->config());
   j["epochs"] = fitter_->epochs();
@@ -263,7 +265,10 @@ std::string Trainer::start(std::string_view model_json) {
 
 std::string Trainer::epoch() {
   if (!fitter_) throw SessionError("train: no model started");
+  threads_before_epoch();
+  const auto began = std::chrono::steady_clock::now();
   const EpochLogs& logs = fitter_->epoch();
+  threads_after_epoch(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
   ordered j;
   j["epoch"] = logs.epoch;
   j["loss"] = finite(logs.loss);
@@ -272,6 +277,9 @@ std::string Trainer::epoch() {
   if (logs.accuracy) j["accuracy"] = finite(*logs.accuracy);
   if (logs.val_accuracy) j["val_accuracy"] = finite(*logs.val_accuracy);
   j["done"] = fitter_->done();
+  // While auto mode times the count, and once it chose: the page's threads line follows it.
+  ordered threads = ordered::parse(threads_json());
+  if (threads.contains("timing")) j["threads"] = std::move(threads);
   return j.dump();
 }
 

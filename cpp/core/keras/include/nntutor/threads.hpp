@@ -48,15 +48,37 @@ void set_threads_auto(int available);
 /// Whether auto mode is on.
 bool threads_auto();
 
-/// Called by a training's start (Trainer::start): remembers the model and its batch, and in auto
-/// mode sets the count for them.
-void threads_for_training(const ModelConfig& config, int batch_size);
+/// Called by a training's start (Trainer::start, the CLI's train): remembers the model and its
+/// batch, and in auto mode sets the count for them. With `timed` (the Trainer, which calls the
+/// two functions below around each epoch), auto mode also times the count it chose.
+void threads_for_training(const ModelConfig& config, int batch_size, bool timed = false);
+
+/// Auto mode's timing. The rule above was measured on one machine; on another (a busy or a
+/// virtual one) a second thread may lose time where it gained there. So when the rule gives a
+/// timed training k > 1 threads, its epochs 2 to 5 run on k, 1, 1 and k threads (epoch 1 warms
+/// the code and the caches up; the order k, 1, 1, k makes a steady drift of the machine's speed
+/// weigh on both counts alike), and from epoch 6 on the training keeps the count whose two epochs
+/// took less time in all (1 on a tie). Any count gives the same bits, so the timing changes no
+/// number of the training. Called before each epoch of the training last started: sets the
+/// count for it.
+void threads_before_epoch();
+
+/// Called after each epoch with how long it took (seconds).
+void threads_after_epoch(double seconds);
+
+/// The epochs auto mode times: the first and the last (1-based).
+inline constexpr int kTimedFirstEpoch = 2;
+inline constexpr int kTimedLastEpoch = 5;
 
 /// {"threads": n, "min": 1, "max": max_threads()}, and in auto mode also "auto": true,
 /// "available", "work" (the last started model's, or null), "threshold" and "reason": what the trainer page's
 /// control and status line show. "reason" says why the count is what it is, e.g. "Auto chose 1
 /// thread: a batch of this model is 1.3 million multiply-adds, under the 2.1 million (float32)
-/// from which a second thread gains."
+/// from which a second thread gains." While a training's count is timed, also "timing":
+/// {"threads": k, "epochs": [2, 5], "done": false, "ms_many": null, "ms_one": null, "text": "…"}
+/// ("text" says what is timed, to show after the reason); once timed, "done": true, the mean
+/// milliseconds of an epoch on k threads and on 1 (no "text"), and "reason" says which count
+/// stayed and why.
 std::string threads_json();
 
 }  // namespace nntutor::keras

@@ -78,7 +78,9 @@ class Trainer {
   /// or when its loss cannot take the targets (check_targets: the CSV's line and column).
   std::string start(std::string_view model_json);
   /// Runs the next epoch: {"epoch", "loss", "val_loss", "lr", "done"}, and for a classifier
-  /// (loss cross_entropy) "accuracy" and "val_accuracy" between "lr" and "done" (EpochLogs).
+  /// (loss cross_entropy) "accuracy" and "val_accuracy" between "lr" and "done" (EpochLogs);
+  /// while auto mode times the thread count, and once it chose, also "threads" (threads_json():
+  /// threads.hpp, threads_before_epoch). The epoch is timed for it.
   std::string epoch();
   /// Ends training (EarlyStopping's restore) and reports: fit_result_json's fields plus
   /// "test": {"samples", "loss", "targets_standardised", "rmse", "mae", "r2", "points":
