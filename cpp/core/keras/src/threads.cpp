@@ -159,7 +159,8 @@ std::string threads_json() {
                    {"ms_many", many_ms}, {"ms_one", one_ms}};
     j["reason"] = n > 1 ? "Auto chose " + count + ", timed on this machine: " + ms + " (" + epochs + ")."
                         : "Auto chose 1 thread, timed on this machine: " + std::string(ms) + " (" + epochs +
-                              "): here a second thread does not gain.";
+                              (timing->many == 2 ? "): here a second thread does not gain."
+                                                 : "): here more threads do not gain.");
     return j.dump();
   }
   const std::string of_model = "a batch of this model is " + millions(work) + " multiply-adds, ";
