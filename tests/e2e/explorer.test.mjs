@@ -77,7 +77,7 @@ test('a deeper chain: the per-layer table and the plot change; a bad depth is na
     await field(page, 'weight scale s').fill('2');
     await page.getByText(/explodes/).first().waitFor();
     await field(page, 'weight scale s').fill('abc');
-    await page.getByText('scale: expected a number, got string "abc"').waitFor();
+    await page.getByText('weight scale s: expected a number, got string "abc"').waitFor();  // the core says scale
   }));
 
 test('the explorer works on a phone: no sideways scroll, the slider moves z', () => withExplorer(async (page) => {
@@ -145,7 +145,7 @@ test('maxout: choose it by its label, move x across the kink with the keys; the 
     // A bad w: named at its field; the last drawing and its properties stay.
     const range = await page.locator('#prop-range').innerText();
     await field(page, 'w of piece 2').fill('abc');
-    await page.getByText('pieces[1].w: expected a number, got string "abc"').waitFor();
+    await page.getByText('w of piece 2: expected a number, got string "abc"').waitFor();  // the core says pieces[1].w
     assert.equal(await field(page, 'w of piece 2').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('#prop-range').innerText(), range);
     assert.equal(await number(page, 'point-df'), -0.5);

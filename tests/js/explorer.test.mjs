@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import createExplorer from '../../build/wasm/nntutor_explorer_wasm.js';
 import { EngineError, loadExplorer } from '../../web/js/engine.js';
 import {
-  chainRequest, curveRequest, defaultFields, fieldOfMessage, numberOrText, sliderStep,
+  chainRequest, curveRequest, defaultFields, fieldOfMessage, messageForField, numberOrText, sliderStep,
 } from '../../web/js/explorer-state.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -105,6 +105,11 @@ test('explorer-state builds the requests from the schema and maps messages to fi
   assert.equal(fieldOfMessage('alpha: only leaky_relu and elu take alpha, not relu', 'chain'), 'chainAlpha');
   assert.equal(fieldOfMessage('alpha: x', 'curve'), 'alpha');
   assert.equal(fieldOfMessage('internal error: x', 'chain'), null);
+  assert.equal(messageForField('scale: expected a number, got string "abc"', ' weight scale s '),
+    'weight scale s: expected a number, got string "abc"');
+  assert.equal(messageForField('to: expected a number greater than from (10), got 6', 'z to'),
+    'z to: expected a number greater than from (10), got 6');
+  assert.equal(messageForField('depth: x', undefined), 'depth: x', 'no label: the core\'s name');
   assert.equal(sliderStep(-6, 6), 0.05);
 });
 

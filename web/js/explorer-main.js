@@ -4,6 +4,7 @@
 import { EngineError, loadExplorer } from './engine.js';
 import {
   alphaText, activationRow, chainRequest, curveRequest, defaultFields, defaultPieceFields, fieldOfMessage, initializerRow,
+  messageForField,
   pieceKeys, sliderStep,
 } from './explorer-state.js';
 import { ChainPlot, CurvePlot, renderChainTable, renderFormula, showNumber } from './explorer-render.js';
@@ -36,7 +37,7 @@ function showError(error, which, keys) {
   for (const key of keys) showFieldError(kInputs[key], null);
   if (!error) return;
   const key = fieldOfMessage(error.message, which);
-  if (key && keys.includes(key)) showFieldError(kInputs[key], error.message);
+  if (key && keys.includes(key)) showFieldError(kInputs[key], messageForField(error.message, kInputs[key].labels?.[0]?.textContent));
   else showStatus(error.message, true);
 }
 
