@@ -146,6 +146,18 @@ test('a value out of the core\'s range is marked at its field, in the field\'s n
     assert.equal(await page.locator('#model-status').innerText(), '', 'nothing left in the model\'s status');
   }));
 
+test('a learning rate that blows the loss up ends the training with the reason; no NaN, no error', () => withTrainer(async (page) => {
+  await ready(page);
+  await setField(page, 'learning rate', '1e300');
+  await ready(page);
+  await button(page, 'Train').click();
+  await page.getByText('Training ended after 1 epoch: the loss stopped being a number (the training loss of epoch 1 is not a number; try a smaller learning rate).').waitFor({ timeout: 20000 });
+  // The last epoch's line says the loss is not a number with a dash (it threw on the null before).
+  assert.equal(await page.locator('#history-last').innerText(), 'Epoch 1: loss —, lr 1e+300');
+  assert.doesNotMatch(await page.locator('main').innerText(), /NaN|undefined|Infinity/);
+  assert.equal(await button(page, 'Train').isEnabled(), true, 'a new training can start');
+}));
+
 test('a CSV over 64 MiB is refused before it is read; the page stays usable', () => withTrainer(async (page) => {
   await ready(page);
   const dir = await mkdtemp(`${tmpdir()}/nntutor-big-`);

@@ -368,9 +368,11 @@ function onEpoch(logs, elapsed) {
 /// browser draw a frame per epoch, which cost the trainer's threads their gain: docs/threads.md).
 const epochView = new Throttle(() => drawEpochViews({
   curves, ui, page,
+  // A loss that is not a finite number comes as null (the core stops the training there and
+  // says why): "—", never "NaN" nor a thrown error.
   line: (logs) => {
-    const val = logs.val_loss === null || logs.val_loss === undefined ? '' : `, val_loss ${logs.val_loss.toPrecision(4)}`;
-    return `Epoch ${logs.epoch}: loss ${logs.loss.toPrecision(4)}${val}, lr ${logs.lr}`;
+    const val = logs.val_loss === null || logs.val_loss === undefined ? '' : `, val_loss ${lossText(logs.val_loss)}`;
+    return `Epoch ${logs.epoch}: loss ${lossText(logs.loss)}${val}, lr ${logs.lr}`;
   },
   table: (d) => [`loss, val_loss and learning rate per epoch (${epochCount(d.epoch.length)})`,
     [['epoch', d.epoch], ['loss', d.loss, lossText], ['val_loss', d.val, lossText], ['lr', d.lr]]],
