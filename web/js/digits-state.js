@@ -3,6 +3,7 @@
 // field a core message names, and the one-at-a-time queue of drawings sent to the worker.
 // Every default, limit and list is the core's (digitsModel("{}"), schema()); this file only
 // reads the texts' shape.
+import { messageForField } from './render-form.js';
 import { readHidden, readNumber, readWhole } from './trainer-form.js';
 
 /// The form's fields, in the order they are shown.
@@ -70,11 +71,9 @@ export function fieldOfMessage(message) {
 export function messageAtField(message) {
   const text = String(message);
   const key = fieldOfMessage(text);
-  const colon = text.indexOf(':');
-  if (!key || colon < 0) return text;
-  const layer = /\[(\d+)\]\s*$/.exec(text.slice(0, colon));
-  const name = layer && key === 'hidden' ? `${kFieldNames.hidden} (layer ${Number(layer[1]) + 1})` : kFieldNames[key];
-  return `${name}${text.slice(colon)}`;
+  if (!key) return text;
+  const layer = key === 'hidden' ? /^[^:]*\[(\d+)\]:/.exec(text) : null;
+  return messageForField(text, layer ? `${kFieldNames.hidden} (layer ${Number(layer[1]) + 1})` : kFieldNames[key]);
 }
 
 /// The drawings sent to the worker, one at a time and only the newest: while one is being

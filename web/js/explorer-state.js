@@ -96,15 +96,9 @@ export function fieldOfMessage(message, which) {
   return name && Object.hasOwn(map, name) ? map[name] : null;
 }
 
-/// An engine message about a field (fieldOfMessage's) under the field's own name, `label` (its
-/// label's text): "scale: expected …" → "weight scale s: expected …", "pieces[1].w: …" → "w of
-/// piece 2: …". The trainer and digits pages name their fields so too.
-export function messageForField(message, label) {
-  const text = String(message);
-  const colon = text.indexOf(': ');
-  const name = String(label ?? '').trim();
-  return colon > 0 && name ? `${name}${text.slice(colon)}` : text;
-}
+/// An engine message about a field (fieldOfMessage's) under the field's label: render-form.js's,
+/// as the trainer and digits pages name their fields ("pieces[1].w: …" → "w of piece 2: …").
+export { messageForField } from './render-form.js';
 
 /// The slider's step: 1/200 of the range, rounded down to 1, 2 or 5 times a power of ten.
 export function sliderStep(from, to) {

@@ -15,6 +15,17 @@ export function renderFieldErrors(inputs, errors) {
   }
 }
 
+/// A core message about a field, whose head is the core's name for it ("scale: expected …",
+/// "fit.epochs: …", "digits.hidden[1]: …"), under the field's own `name` ("weight scale s:
+/// expected …"): what every page shows under a field. Without a name or a head, as it is. (Every
+/// page loads this module, so the trainer's, digits' and explorer's state modules take it here.)
+export function messageForField(message, name) {
+  const text = String(message);
+  const colon = text.indexOf(': ');
+  const label = String(name ?? '').trim();
+  return colon > 0 && label ? `${label}${text.slice(colon)}` : text;
+}
+
 /// One field's message, `<id>-error`, linked by aria-describedby while it is shown. A message
 /// that appears is scrolled into view if it is not (the least scroll that shows it): under a
 /// field at the bottom of a phone's screen it would otherwise be below the fold.

@@ -4,6 +4,7 @@
 // is the core's, which names the model's field in its message ("fit.epochs: expected …"). The
 // form knows which of its fields wrote each of the model's fields (`fields`), so fieldOfError
 // takes such a message back to the field the student typed in, under its own name.
+import { messageForField } from './render-form.js';
 
 /// The lecture's Keras example (lecture.md section 6) as the form shows it.
 export const kLectureForm = Object.freeze({
@@ -187,9 +188,9 @@ export function builtinFromForm(data) {
 /// field's own name ("plateau factor: expected …"), or null when no field of the form wrote that
 /// path (the output layer's units come from the data; a loaded file has no form fields).
 export function fieldOfError(message, fields) {
-  const m = /^([A-Za-z_][\w.[\]]*): ([^]*)$/.exec(String(message));
+  const m = /^([A-Za-z_][\w.[\]]*): /.exec(String(message));
   const field = m && fields && Object.hasOwn(fields, m[1]) ? fields[m[1]] : null;
-  return field ? { key: field.key, message: `${field.name}: ${m[2]}` } : null;
+  return field ? { key: field.key, message: messageForField(message, field.name) } : null;
 }
 
 /// The columns named in a CSV's header line (quotes removed), for the column choosers.

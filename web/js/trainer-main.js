@@ -95,10 +95,6 @@ function readForm() {
 
 const dataKind = () => document.querySelector('input[name="data-kind"]:checked').value;
 
-// Which field of the form wrote each path of the data choice and of the model last built
-// (trainer-form.js): the core's message about such a path goes under that field. null for a
-// CSV file's choice and a loaded model, whose messages stay in the panel's status.
-const formFields = { data: null, model: null };
 // The latest requests: a message is shown under a field only for the form as it is now (an
 // answer to an older request would stay under the field after the newer one passed).
 const asked = { data: 0, summary: 0 };
@@ -111,42 +107,45 @@ function showAtField(message, fields) {
   return Boolean(at);
 }
 
-/// The data choice as the core reads it, or null (with the messages at the fields).
+/// The data choice as the core reads it, or null (with the messages at the fields), and which
+/// field of the form wrote each of its paths (trainer-form.js `fields`; null for a CSV file's
+/// choice, whose messages stay in the panel's status): `{ data, fields }`.
 function dataChoice() {
   for (const id of ['samples', 'noise', 'dataSeed', 'csv-features', 'csv-targets']) showFieldError(byId(id), null);
-  formFields.data = null;
   if (dataKind() === 'builtin') {
     const built = builtinFromForm({ samples: byId('samples').value, noise: byId('noise').value, dataSeed: byId('dataSeed').value });
     if (built.errors) {
       for (const [key, message] of Object.entries(built.errors)) showFieldError(byId(key), message);
-      return null;
+      return { data: null, fields: null };
     }
-    formFields.data = built.fields;
-    return { ...built.value, split_seed: 1 };
+    return { data: { ...built.value, split_seed: 1 }, fields: built.fields };
   }
-  if (!page.csv) return null;
+  if (!page.csv) return { data: null, fields: null };
   return {
-    csv: { source: page.csv.name, features: byId('csv-features').value.trim(), targets: byId('csv-targets').value.trim() },
-    split_seed: 1,
+    data: {
+      csv: { source: page.csv.name, features: byId('csv-features').value.trim(), targets: byId('csv-targets').value.trim() },
+      split_seed: 1,
+    },
+    fields: null,
   };
 }
 
-/// The model to train: the loaded one, or the form's for the data's shape; null with messages.
+/// The model to train, the loaded one or the form's for the data's shape (null, with the
+/// messages at the fields, when there is none), and `fields` as dataChoice's (null for a loaded
+/// model): `{ model, fields }`.
 function modelChoice() {
   for (const key of kFormKeys) {
     const input = byId(key);
     if (input.type !== 'checkbox' && input.type !== 'select-one') showFieldError(input, null);
   }
-  formFields.model = null;
-  if (page.loaded) return page.loaded;
-  if (!page.data?.shape) return null;
+  if (page.loaded) return { model: page.loaded, fields: null };
+  if (!page.data?.shape) return { model: null, fields: null };
   const built = modelFromForm(readForm(), page.data.shape.features.length, page.data.shape.targets.length);
   if (built.errors) {
     for (const [key, message] of Object.entries(built.errors)) showFieldError(byId(key), message);
-    return null;
+    return { model: null, fields: null };
   }
-  formFields.model = built.fields;
-  return built.value;
+  return { model: built.value, fields: built.fields };
 }
 
 // ---- The worker ----
@@ -201,8 +200,7 @@ worker.onerror = (event) => {
 
 /// Sends the data choice to the worker if it changed; resolves to true when the data is there.
 async function ensureData() {
-  const choice = dataChoice();
-  const fields = formFields.data;  // this choice's, whatever the form becomes while the worker reads
+  const { data: choice, fields } = dataChoice();
   const request = ++asked.data;
   if (!choice) {
     if (dataKind() === 'csv' && !page.csv) ui.dataStatus.textContent = 'Choose a CSV file.';
@@ -243,8 +241,7 @@ async function refreshSummary() {
     return;
   }
   showDataReadable();
-  const model = modelChoice();
-  const fields = formFields.model;  // this model's, whatever the form becomes while the worker answers
+  const { model, fields } = modelChoice();
   if (!model) {
     ui.summary.textContent = '';
     showModelBlocked();
@@ -322,7 +319,7 @@ async function train() {
     return;
   }
   showDataReadable();
-  const model = modelChoice();
+  const { model } = modelChoice();
   if (!model) return;
   const { __file, ...clean } = model;
   page.trainedKey = page.data.key;

@@ -113,6 +113,8 @@ void threads_before_epoch() {
     set_count(timed_count(*timing, timing->epoch));
 }
 
+bool threads_timed() { return timing.has_value(); }
+
 void threads_after_epoch(double seconds) {
   if (!timing || timing->done) return;
   const int epoch = timing->epoch;

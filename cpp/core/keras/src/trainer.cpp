@@ -278,8 +278,7 @@ std::string Trainer::epoch() {
   if (logs.val_accuracy) j["val_accuracy"] = finite(*logs.val_accuracy);
   j["done"] = fitter_->done();
   // While auto mode times the count, and once it chose: the page's threads line follows it.
-  ordered threads = ordered::parse(threads_json());
-  if (threads.contains("timing")) j["threads"] = std::move(threads);
+  if (threads_timed()) j["threads"] = ordered::parse(threads_json());
   return j.dump();
 }
 

@@ -66,6 +66,9 @@ void threads_before_epoch();
 /// Called after each epoch with how long it took (seconds).
 void threads_after_epoch(double seconds);
 
+/// Whether the training last started is timed (threads_json() then has "timing").
+bool threads_timed();
+
 /// The epochs auto mode times: the first and the last (1-based).
 inline constexpr int kTimedFirstEpoch = 2;
 inline constexpr int kTimedLastEpoch = 5;
