@@ -89,6 +89,19 @@ export function serve(root, { port = 8000, host = '127.0.0.1', isolate = false, 
   });
 }
 
+/// Stops `server` (null: nothing to stop) and resolves once it is closed. `server.close()` alone
+/// waits for every open connection to end, and a browser that stays open keeps some: Chromium
+/// shares its sockets across its contexts, and one still reading a response is not idle, so the
+/// close waited for ever (the browser suite's lane, which keeps its Chromium for the next file, in
+/// CI on 2026-12-05). Every connection is closed first.
+export function stop(server) {
+  if (!server) return Promise.resolve();
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = process.argv[2] ?? 'build/site';
   const port = Number(process.env.PORT ?? 8000);

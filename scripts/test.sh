@@ -106,13 +106,29 @@ run_asan() {
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" shards asan asan
 }
 
+# Runs a suite's command with a bound on its whole time, a last guard against a hang that the
+# suite's own bounds miss (the lanes bound each browser test file, and GoogleTest's shards have
+# theirs): CI gives the whole run 90 minutes, and a hung run there lands nothing and says nothing.
+# Past SECONDS the command gets SIGTERM (the browser suite's runner then stops its lanes and their
+# Chromium), and 30 s later SIGKILL.
+bounded() {
+  local seconds="$1" status
+  shift
+  timeout -k 30 "$seconds" "$@"
+  status=$?
+  if [ $status = 124 ] || [ $status = 137 ]; then
+    echo "test: stopped after ${seconds} s, its bound (a hang?): $*"
+  fi
+  return $status
+}
+
 # node --test runs the Wasm module's test files two side by side (CPU-bound), largest first
 # (ls -S): the long ones do not end alone at the tail of the run while a core idles.
-run_js() { node --test --test-concurrency=2 $(ls -S tests/js/*.test.mjs); }
+run_js() { bounded 900 node --test --test-concurrency=2 $(ls -S tests/js/*.test.mjs); }
 # The browser's test files in a process per core, each running files one after another with one
 # Chromium, taking them from one queue, longest first (scripts/e2e.mjs): a process and a browser
 # per file cost about 1 CPU-second each.
-run_e2e() { node scripts/e2e.mjs; }
+run_e2e() { bounded 1800 node scripts/e2e.mjs; }
 
 run_fuzz() {
   if [ "$fuzz_seconds" = 0 ]; then echo "fuzz: skipped (NNTUTOR_FUZZ_SECONDS=0)"; return 0; fi

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { kHeadlessShell, launchChromium } from '../../scripts/chromium.mjs';
-import { serve } from '../../scripts/serve.mjs';
+import { serve, stop } from '../../scripts/serve.mjs';
 
 const kRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const kArtifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -35,7 +35,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await new Promise((done) => (server ? server.close(done) : done()));
+  await stop(server);
 });
 
 // The tab the tests of a process share. A new browser context costs Chromium a new window, and each

@@ -1,4 +1,4 @@
-// One lane of the browser suite (scripts/e2e.mjs starts three): runs test files in this one
+// One lane of the browser suite (scripts/e2e.mjs starts one per core): runs test files in this one
 // process, one after another, each as a suite named by its file, all on the harness's one server,
 // one Chromium and one shared tab. A file's own hooks (before, after) stay scoped to its suite; the
 // harness's run once for the lane. Each test still opens the page afresh (harness.mjs, withPage).
@@ -8,7 +8,7 @@
 // A file also runs alone: node --test tests/e2e/FILE.test.mjs.
 //   node --test-reporter=spec tests/e2e/lane.mjs CLAIMS FILE...
 import { after, describe } from 'node:test';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -44,17 +44,45 @@ if (file) await import('./harness.mjs');
 // NNTUTOR_E2E_FILE_TIMEOUT_MS sets another bound (tests/js/e2e-runner.test.mjs: 3 s).
 const kFileTimeout = Number(process.env.NNTUTOR_E2E_FILE_TIMEOUT_MS ?? 5 * 60 * 1000);
 
+// A hook of the file's that never returns (an after hook awaiting a server's close while the
+// lane's browser keeps a connection open: CI, 2026-12-05) escapes that timeout: node:test runs the
+// suite's hooks after its tests are cancelled, and the next file's suite would wait behind it for
+// ever. So the lane bounds the whole suite, hooks included, at the file's bound and a fifth more:
+// past it, it says which file and why where e2e.mjs reads it (CLAIMS/stopped<pid>), and ends with
+// code 1. The files it has not taken stay in the queue for the other lanes.
+const kSuiteBound = kFileTimeout * 1.2;
+
 for (; file; file = take()) {
   const over = new Promise((done) => {
     describe(basename(file), { timeout: kFileTimeout }, async () => {
-      after(done);
       try {
         await import(pathToFileURL(resolve(file)));
       } catch (e) {
         done();
         throw e;
       }
+      // After the file's own after hooks (they run in the order they were added).
+      after(done);
     });
   });
+  const name = basename(file);
+  const bound = setTimeout(() => {
+    const why = `${name}: its suite did not end within ${kSuiteBound / 1000} s of its start, hooks ` +
+      'included (a hook that never returns?); this lane stopped there';
+    console.error(`lane: ${why}`);
+    writeFileSync(join(claims, `stopped${process.pid}`), why);
+    process.exit(1);
+  }, kSuiteBound);
   await over;
+  clearTimeout(bound);
 }
+
+// Then the harness's after hooks (the browser's close, its server's) end the lane. They are
+// bounded too: a lane still alive a minute after its last file stops, saying so, instead of
+// holding the run (unref'd, the timer does not itself keep the lane alive).
+setTimeout(() => {
+  const why = 'the harness\'s after hooks (closing Chromium and its server) did not end within 60 s of the last file';
+  console.error(`lane: ${why}`);
+  writeFileSync(join(claims, `stopped${process.pid}`), why);
+  process.exit(1);
+}, 60000).unref();

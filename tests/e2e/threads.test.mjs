@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { browser, button, field, withPage } from './harness.mjs';
-import { serve } from '../../scripts/serve.mjs';
+import { serve, stop } from '../../scripts/serve.mjs';
 
 const kSite = fileURLToPath(new URL('../../build/site', import.meta.url));
 let server;
@@ -18,7 +18,7 @@ before(async () => {
   server = await serve(kSite, { port: 0, isolate: true });
   origin = `http://127.0.0.1:${server.address().port}`;
 });
-after(() => new Promise((done) => (server ? server.close(done) : done())));
+after(() => stop(server));
 
 /// Opens `path` on the isolated server: the harness's withPage (a fresh context; fails on any page
 /// error, console error or warning, or request that left the server) at this server's origin.

@@ -32,6 +32,11 @@ test('a sum that is wrong', () => assert.equal(1 + 1, 3));
   await writeFile(`${dir}/hangs.test.mjs`, `import { test } from 'node:test';
 test('a wait that never ends', () => new Promise(() => {}));
 `);
+  // As a server's close that waits on a connection the lane's browser keeps open.
+  await writeFile(`${dir}/stuck.test.mjs`, `import { after, test } from 'node:test';
+after(() => new Promise(() => {}));
+test('a test that passes before a hook that never returns', () => {});
+`);
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
@@ -66,6 +71,19 @@ test('a file that hangs fails as timed out, and its lane goes on with the next f
   assert.match(stdout, /^e2e: FAIL hangs\.test\.mjs \(lane 1\): failed; /m);
   assert.equal(count(stdout, 'ran a one'), 1, 'the next file ran');
   assert.equal(count(stdout, 'ran b two'), 1, stdout);
+});
+
+test('a file whose after hook never returns stops its lane, is named, and the other lane runs the rest', async () => {
+  const started = performance.now();
+  const { code, stdout } = await run(['stuck.test.mjs', 'a.test.mjs', 'b.test.mjs', 'c.test.mjs'], [],
+    { NNTUTOR_E2E_FILE_TIMEOUT_MS: '3000' });
+  assert.equal(code, 1, stdout);
+  assert.match(stdout, /^\[[12]\] lane: stuck\.test\.mjs: its suite did not end within 3\.6 s of its start, /m);
+  assert.match(stdout, /^e2e: FAIL stuck\.test\.mjs: its suite did not end within 3\.6 s of its start, hooks included \(a hook that never returns\?\); this lane stopped there \(lane [12]\)$/m);
+  for (const name of ['a', 'b', 'c']) assert.equal(count(stdout, `ran ${name} two`), 1, stdout);
+  assert.doesNotMatch(stdout, /not run/, stdout);
+  assert.equal(stdout.match(/e2e: FAIL/g).length, 1, stdout);
+  assert.ok(performance.now() - started < 60000, 'the run ended');
 });
 
 test('a failing test and a file that cannot load fail the run and are named', async () => {

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { kIsolationHeaders, kSecurityHeaders, serve } from '../../scripts/serve.mjs';
+import { kIsolationHeaders, kSecurityHeaders, serve, stop } from '../../scripts/serve.mjs';
 
 let dir;
 const servers = {};
@@ -21,7 +21,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const { server } of Object.values(servers)) await new Promise((done) => server.close(done));
+  for (const { server } of Object.values(servers)) await stop(server);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { kContentSecurityPolicy, serve } from '../../scripts/serve.mjs';
+import { connect } from 'node:net';
+import { kContentSecurityPolicy, serve, stop } from '../../scripts/serve.mjs';
 
 const kWeb = new URL('../../web/', import.meta.url);
 const kHeaders = {
@@ -28,7 +29,7 @@ before(async () => {
 });
 
 after(async () => {
-  await new Promise((done) => (server ? server.close(done) : done()));
+  await stop(server);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -115,7 +116,32 @@ test('maxAge lets the browser keep a file that long (the e2e harness\'s server);
     assert.match(response.headers.get('etag'), /^W\/"[0-9a-f]+-[0-9a-f]+"$/, 'still with its validator');
     assert.equal(response.headers.get('content-security-policy'), kHeaders['content-security-policy']);
   } finally {
-    await new Promise((done) => kept.close(done));
+    await stop(kept);
   }
   assert.equal((await fetch(`${origin}/engine.js`)).headers.get('cache-control'), 'no-cache');
+});
+
+test('stop() ends the server even while a client is in the middle of a request', async () => {
+  // A connection that is not idle (here its request's headers never end; in the browser suite, a
+  // socket Chromium keeps across its contexts): server.close() alone waits for it for ever.
+  const openRequest = async () => {
+    const served = await serve(dir, { port: 0 });
+    const socket = connect(served.address().port, '127.0.0.1');
+    await new Promise((done) => socket.once('connect', done));
+    socket.write('GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await new Promise((done) => setTimeout(done, 100));
+    return { served, socket };
+  };
+  const within = (promise, ms) => Promise.race([promise, new Promise((done) => setTimeout(() => done('waiting'), ms))]);
+
+  const alone = await openRequest();
+  const closed = new Promise((done) => alone.served.close(() => done('closed')));
+  assert.equal(await within(closed, 500), 'waiting', 'server.close() alone waits on the open request');
+  alone.socket.destroy();
+  assert.equal(await within(closed, 2000), 'closed');
+
+  const stopped = await openRequest();
+  const ended = new Promise((done) => stopped.socket.once('close', () => done('ended')));
+  assert.equal(await within(stop(stopped.served).then(() => 'stopped'), 2000), 'stopped');
+  assert.equal(await within(ended, 2000), 'ended');
 });
