@@ -29,6 +29,9 @@ test('choose tanh, move z with the arrow keys: f(z) = tanh z and f′(z) = 1 −
   assert.ok(Math.abs(await number(page, 'point-f') - Math.tanh(1)) < 1e-6);
   assert.ok(Math.abs(await number(page, 'point-df') - (1 - Math.tanh(1) ** 2)) < 1e-6);
   assert.match(await page.locator('#formula-df-at').innerText(), /0\.4200/);
+  // The chart's legend, with the pointer elsewhere, reads the point too (not uPlot's "--").
+  assert.deepEqual((await page.locator('#curve-chart .u-legend .u-value').allInnerTexts()).map(Number),
+    [1, await number(page, 'point-f'), await number(page, 'point-df')]);
   // sigmoid: not zero-centred, saturated beyond about ±4.585, drawn as two bands.
   await field(page, 'activation').selectOption('sigmoid');
   await page.getByText('saturated (|f′(z)| < 0.01) where z < -4.585 and 4.585 < z').waitFor();

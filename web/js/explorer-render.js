@@ -48,6 +48,8 @@ export class CurvePlot {
   setPoint(point) {
     this.point = point;
     this.plot?.redraw(false, false);
+    // The legend, while the pointer is not over the plot, reads the point's values (below).
+    this.plot?.setLegend();
   }
 
   create(data) {
@@ -108,9 +110,12 @@ export class CurvePlot {
       scales: { x: { time: false, auto: false, min: data[0][0], max: data[0][data[0].length - 1] } },
       axes: [{ label: 'z' }, { label: 'f(z), f′(z)', size: 56 }],
       cursor: { drag: { x: false, y: false } },
-      series: [{ label: 'z' },
-        { label: 'f(z)', stroke: kColours[0], width: 2, value: (u, v) => showNumber(v) },
-        { label: 'f′(z)', stroke: kColours[1], width: 2, dash: [8, 4], value: (u, v) => showNumber(v) }],
+      // Under the pointer the legend reads the curve there; elsewhere (no index: uPlot's "--") the
+      // point's z, f(z) and f′(z), as the marker shows them.
+      series: [{ label: 'z', value: (u, v, s, i) => showNumber(i == null ? this.point?.z : v) },
+        { label: 'f(z)', stroke: kColours[0], width: 2, value: (u, v, s, i) => showNumber(i == null ? this.point?.f : v) },
+        { label: 'f′(z)', stroke: kColours[1], width: 2, dash: [8, 4],
+          value: (u, v, s, i) => showNumber(i == null ? this.point?.df : v) }],
       hooks: { drawClear: [shade], draw: [lines, marker] },
     }, data, this.box);
     const over = this.plot.over;
