@@ -37,6 +37,9 @@ test('choose tanh, move z with the arrow keys: f(z) = tanh z and f′(z) = 1 −
   await page.getByText('saturated (|f′(z)| < 0.01) where z < -4.585 and 4.585 < z').waitFor();
   await page.getByText(/^not zero-centred: no output is negative/).waitFor();
   await page.getByText(/^output range \(0, 1\)/).waitFor();
+  // sigmoid has no α: its box is off and says so.
+  assert.equal(await field(page, 'α').isDisabled(), true);
+  assert.equal(await field(page, 'α').getAttribute('placeholder'), 'not used by sigmoid σ');
 }));
 
 test('drag the point with the mouse: z follows the pointer and f(z) is σ(z)', () => withExplorer(async (page) => {

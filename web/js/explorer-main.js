@@ -55,6 +55,9 @@ function fillSelect(select, rows) {
 function showAlpha(selectKey, alphaKey) {
   const takes = activationRow(schema, kInputs[selectKey].value)?.alpha !== null;
   kInputs[alphaKey].disabled = !takes;
+  // Says why the box is empty: "not used by sigmoid σ" (the option's own label).
+  const select = kInputs[selectKey];
+  kInputs[alphaKey].placeholder = takes ? '' : `not used by ${select.options[select.selectedIndex]?.text ?? select.value}`;
   if (!takes) kInputs[alphaKey].value = '';
   else if (kInputs[alphaKey].value === '') kInputs[alphaKey].value = alphaText(schema, kInputs[selectKey].value);
 }
