@@ -235,3 +235,41 @@ test('a reload restores the session; Reset to the lecture example is always ther
     await context.close();
   }
 });
+
+test('a large layer\'s weight boxes are folded until opened; a fold with a message in it opens again', () => {
+  // 4 inputs → 16 tanh → 16 tanh → 1 sigmoid: layer 2 has 16 × 17 = 272 boxes (past the builder's
+  // 150), the others fewer.
+  const grid = (rows, cols) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (__, c) => ((r + c) % 5) / 5));
+  const session = {
+    inputs: grid(4, 4), targets: grid(4, 1),
+    layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+    loss: 'half_sse', optimizer: { name: 'sgd', learning_rate: 0.5 }, steps: 2, seed: 3,
+  };
+  const fold = (page) => page.locator('summary', { hasText: 'Layer 2: weights w2 and biases b2 — 272 boxes' });
+  return withPage(async (page) => {
+    await page.locator('#session-status').getByText('Loaded the session from the link.').waitFor();
+    assert.equal(await rowCount(page), 2);
+    assert.match(await field(page, 'w1[16,4]').inputValue(), /^-?\d/, 'layer 1 (80 boxes) is open');
+    assert.match(await field(page, 'w3[1,16]').inputValue(), /^-?\d/, 'layer 3 (17 boxes) is open');
+    assert.equal(await page.getByLabel('w2[1,1]', { exact: true }).count(), 0, 'layer 2 is folded');
+    await fold(page).click();
+    const w = field(page, 'w2[1,1]');
+    assert.match(await w.inputValue(), /^-?\d+\.\d+$/, 'opened, its boxes hold the session\'s weights');
+    assert.equal(await page.getByRole('textbox', { name: /^w2\[/ }).count(), 256);
+    // A change of the layers draws the builder again: the open fold stays open.
+    await page.getByRole('group', { name: 'Layer 3' }).getByLabel('activation').selectOption('tanh');
+    await page.getByRole('group', { name: 'Layer 3' }).getByLabel('activation').evaluate((e) => e.blur());
+    assert.equal(await w.isVisible(), true, 'still open after the builder was drawn again');
+    await w.fill('abc');
+    await w.press('Enter');
+    const message = 'w2[1,1]: expected a number, got "abc"';
+    assert.equal(await page.locator(`#${await w.getAttribute('aria-describedby')}`).innerText(), message);
+    // Folded again by hand, the message is hidden; the next change in the builder opens it.
+    await fold(page).click();
+    assert.equal(await w.isVisible(), false);
+    await enter(page, 'w1[1,1]', '0.25');
+    assert.equal(await w.isVisible(), true, 'its fold opened for the message');
+    assert.equal(await w.inputValue(), 'abc');
+    assert.equal(await page.locator(`#${await w.getAttribute('aria-describedby')}`).innerText(), message);
+  }, { path: `/#session=${Buffer.from(JSON.stringify(session)).toString('base64url')}` });
+});

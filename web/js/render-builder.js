@@ -226,7 +226,38 @@ function grid(doc, caption, columnHeaders, rows, handlers, { rowAction, corner }
   ]);
 }
 
-function dataSection(doc, handlers, model) {
+/// A grid of more boxes than this is folded: a closed `<details>` whose summary says what it
+/// holds, its grid built the first time it is opened. An 8 × 32 network's builder has 8,448
+/// weight boxes and 640 data boxes, which no one types one by one (Randomise, a paste, the graph's
+/// editor and a session file set them); building them took most of its share link's load
+/// (docs/bench.md). The lecture's and the assignment's small networks keep every grid open.
+export const kFoldCells = 150;
+
+/// `build()`'s grid, or, past kFoldCells, a fold (`name` for the summary) that builds it when
+/// opened and then `fill`s its boxes from the state shown then. `keys` are the grid's cell keys'
+/// prefixes: a message at one of its boxes opens the fold (renderBuilder).
+function foldable(cells, name, keys, build, fill) {
+  if (cells <= kFoldCells) return build();
+  const fold = el('details', { className: 'grid-fold', 'data-fold': keys.join(' ') }, [
+    el('summary', { text: `${name} — ${cells.toLocaleString('en-US')} boxes` }),
+  ]);
+  fold.build = () => {
+    if (fold.built) return;
+    fold.built = true;
+    fold.append(build());
+    fill(fold);
+  };
+  fold.addEventListener('toggle', () => fold.open && fold.build());
+  return fold;
+}
+
+/// Opens `fold` now, building its grid (not on the toggle event, which comes later).
+function openFold(fold) {
+  fold.build();
+  fold.open = true;
+}
+
+function dataSection(doc, handlers, model, fill) {
   const samples = doc.inputs.length;
   const headers = [
     ...Array.from({ length: doc.features }, (_, i) => (doc.features === 1 ? 'x' : `x${i + 1}`)),
@@ -245,8 +276,9 @@ function dataSection(doc, handlers, model) {
     placeholder: headers.join('\t') + '\n' + headers.map(() => '0').join('\t'),
   });
   return el('div', { className: 'builder-data' }, [
-    grid(doc, 'Training data: inputs x and targets y, one row per sample', headers, rows, handlers,
-      { rowAction: remove, corner: 'sample' }),
+    foldable(rows.length * headers.length, `Training data: ${samples} samples × ${headers.length} values`, ['x:', 'y:'],
+      () => grid(doc, 'Training data: inputs x and targets y, one row per sample', headers, rows, handlers,
+        { rowAction: remove, corner: 'sample' }), fill),
     el('p', { className: 'grid-actions' }, [el('button', {
       type: 'button', className: 'small', text: 'Add sample', onclick: handlers.onAddSample,
       disabled: samples >= model.choosers.pageLimits.samples,
@@ -261,7 +293,7 @@ function dataSection(doc, handlers, model) {
   ]);
 }
 
-function weightsSection(doc, handlers) {
+function weightsSection(doc, handlers, fill) {
   const seed = cellInput(doc, 'seed', handlers, 'cell-input field-input seed-input');
   seed.setAttribute('inputmode', 'numeric');
   const grids = doc.layers.map((layer, l) => {
@@ -277,7 +309,9 @@ function weightsSection(doc, handlers) {
       header: (layer.units === 1 ? 'unit' : `unit ${Math.floor(r / k) + 1}`) + (k > 1 ? `, piece ${(r % k) + 1}` : ''),
       keys: [...Array.from({ length: inputs }, (_, i) => `w:${l}:${r}:${i}`), `b:${l}:${r}`],
     }));
-    return grid(doc, `Layer ${l + 1}: weights w${l + 1} and biases b${l + 1}`, headers, rows, handlers, { corner: 'unit' });
+    const caption = `Layer ${l + 1}: weights w${l + 1} and biases b${l + 1}`;
+    return foldable(rows.length * headers.length, caption, [`w:${l}:`, `b:${l}:`],
+      () => grid(doc, caption, headers, rows, handlers, { corner: 'unit' }), fill);
   });
   return el('div', { className: 'builder-weights' }, [
     ...grids,
@@ -297,33 +331,51 @@ function shapeKey(doc) {
 }
 
 const drawn = new WeakMap();
+/// The state and messages each builder last drew: a fold opened later fills its boxes from them.
+const shown = new WeakMap();
 
-/// Draws the builder for `state.doc` into `container` (only the values when the shape is the
-/// same), with `errors` ({ key: message }) at their cells.
-export function renderBuilder(container, state, errors, handlers, model) {
-  const { doc } = state;
-  const key = shapeKey(doc);
-  if (drawn.get(container) !== key) {
-    const hadFocus = document.activeElement?.id;
-    const pasteOpen = container.querySelector('details.paste')?.open ?? false;
-    container.replaceChildren(
-      el('section', { className: 'builder-part', 'aria-labelledby': 'structure-title' }, [
-        el('h3', { id: 'structure-title', text: 'Layers' }), structureSection(doc, handlers, model)]),
-      el('section', { className: 'builder-part', 'aria-labelledby': 'data-title' }, [
-        el('h3', { id: 'data-title', text: 'Training data' }), dataSection(doc, handlers, model)]),
-      el('section', { className: 'builder-part', 'aria-labelledby': 'weights-title' }, [
-        el('h3', { id: 'weights-title', text: 'Start values of the weights and biases' }), weightsSection(doc, handlers)]),
-    );
-    drawn.set(container, key);
-    container.querySelector('details.paste').open = pasteOpen;
-    if (hadFocus) document.getElementById(hadFocus)?.focus();
-  }
-  for (const input of container.querySelectorAll('input[data-key]')) {
+/// Writes the shown state's values and messages into the boxes under `root`.
+function fillCells(container, root) {
+  const { doc, errors } = shown.get(container);
+  for (const input of root.querySelectorAll('input[data-key]')) {
     const text = cellText(doc, input.dataset.key) ?? '';
     if (input.type === 'checkbox') input.checked = text === 'true';
     else if (input.value !== text) input.value = text;
     showCellError(input, errors[input.dataset.key]);
   }
+}
+
+/// Draws the builder for `state.doc` into `container` (only the values when the shape is the
+/// same), with `errors` ({ key: message }) at their cells. A fold whose cells have a message
+/// opens; folds open before a redraw of the same layers stay open.
+export function renderBuilder(container, state, errors, handlers, model) {
+  const { doc } = state;
+  shown.set(container, { doc, errors });
+  const key = shapeKey(doc);
+  if (drawn.get(container) !== key) {
+    const hadFocus = document.activeElement?.id;
+    const pasteOpen = container.querySelector('details.paste')?.open ?? false;
+    const foldsOpen = new Set([...container.querySelectorAll('details.grid-fold[open]')].map((f) => f.dataset.fold));
+    const fill = (root) => fillCells(container, root);
+    container.replaceChildren(
+      el('section', { className: 'builder-part', 'aria-labelledby': 'structure-title' }, [
+        el('h3', { id: 'structure-title', text: 'Layers' }), structureSection(doc, handlers, model)]),
+      el('section', { className: 'builder-part', 'aria-labelledby': 'data-title' }, [
+        el('h3', { id: 'data-title', text: 'Training data' }), dataSection(doc, handlers, model, fill)]),
+      el('section', { className: 'builder-part', 'aria-labelledby': 'weights-title' }, [
+        el('h3', { id: 'weights-title', text: 'Start values of the weights and biases' }), weightsSection(doc, handlers, fill)]),
+    );
+    drawn.set(container, key);
+    container.querySelector('details.paste').open = pasteOpen;
+    for (const fold of container.querySelectorAll('details.grid-fold')) if (foldsOpen.has(fold.dataset.fold)) openFold(fold);
+    if (hadFocus) document.getElementById(hadFocus)?.focus();
+  }
+  const messages = Object.keys(errors).filter((k) => errors[k]);
+  for (const fold of container.querySelectorAll('details.grid-fold:not([open])')) {
+    const prefixes = fold.dataset.fold.split(' ');
+    if (messages.some((k) => prefixes.some((p) => k.startsWith(p)))) openFold(fold);
+  }
+  fillCells(container, container);
   // The loss and the activations: what the loss asks of the network (state.js lossErrors).
   for (const control of container.querySelectorAll('select[data-key]')) {
     showCellError(control, errors[control.dataset.key]);
