@@ -163,6 +163,7 @@ TEST(Trainer, SummaryJsonCountsTheLectureModel) {
   EXPECT_EQ(s["trainable"], 21238);
   EXPECT_EQ(s["non_trainable"], 512);
   EXPECT_NE(s["text"].get<std::string>().find("Total params: 21,750"), std::string::npos);
+  EXPECT_EQ(s["epochs"], 300);  // examples/keras-lecture.json: model.fit(..., epochs=300)
 }
 
 

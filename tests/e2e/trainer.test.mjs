@@ -24,9 +24,12 @@ test('the lecture\'s Keras model trains on the built-in spectra: progress, falli
   () => withTrainer(async (page) => {
     await ready(page);
     assert.match(await page.locator('#summary').innerText(), /Total params: 21,750 \(84\.96 KB\)\s+Trainable params: 21,238 \(82\.96 KB\)\s+Non-trainable params: 512 \(2\.00 KB\)/);
+    // Before a training the progress counts the epochs the form asks for.
+    assert.equal(await page.locator('#progress-label').innerText(), `epoch 0 of ${await field(page, 'epochs').inputValue()}`);
     await setField(page, 'samples', '2000');
     await setField(page, 'epochs', '5');
     await page.getByText('2000 samples: 1400 for training, 400 for validation, 200 for testing; 9 features → 54 targets.').waitFor();
+    await page.locator('#progress-label', { hasText: 'epoch 0 of 5' }).waitFor();
     await button(page, 'Train').click();
     await page.getByText('Training ended after 5 epochs: every epoch ran.').waitFor({ timeout: 30000 });
     const progress = page.getByRole('progressbar');

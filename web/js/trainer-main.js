@@ -258,6 +258,11 @@ async function refreshSummary() {
   ui.modelStatus.textContent = page.loaded ? `Using the model loaded from ${page.loaded.__file}.` : '';
   ui.modelStatus.classList.remove('is-error');
   ui.summary.textContent = reply.summary.text;
+  // Before the first training the progress counts the epochs the form asks for (the core's
+  // reading of the model, defaults included); after one, it keeps that training's.
+  if (page.state === 'idle' && !page.trained && page.epoch === 0) {
+    renderProgress(ui.progress, { epoch: 0, epochs: reply.summary.epochs, elapsed: 0, state: 'idle' });
+  }
   renderButtons(true);
 }
 

@@ -176,6 +176,7 @@ std::string summary_json(std::string_view model_json) {
   j["total"] = counts.total;
   j["trainable"] = counts.trainable;
   j["non_trainable"] = counts.non_trainable;
+  j["epochs"] = config.fit.epochs;  // the page's progress label before a training: "epoch 0 of 20"
   return j.dump();
 }
 
