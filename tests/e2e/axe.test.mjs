@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { button, enter, field, kPhone, withPage } from './harness.mjs';
+import { button, enter, field, foldedLink, kPhone, withPage } from './harness.mjs';
 
 const kAxe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -104,3 +104,11 @@ test('the digits page after training, with a drawn digit, every epoch as a table
   await page.getByRole('list', { name: /^Misclassified digits: \d taken for \d$/ }).getByRole('img').first().waitFor();
   assert.deepEqual(await violations(page), []);
 }, { path: '/digits.html', ready: false }));
+
+test('a large network\'s folded weight grid has no axe violations, folded and opened', () => withPage(async (page) => {
+  await page.locator('#session-status').getByText('Loaded the session from the link.').waitFor();
+  assert.deepEqual(await violations(page), []);
+  await page.locator('summary', { hasText: /^Layer 2: weights w2 and biases b2 — / }).click();
+  await field(page, 'w2[16,16]').waitFor();
+  assert.deepEqual(await violations(page), []);
+}, { path: foldedLink() }));

@@ -178,3 +178,15 @@ export async function build231(page) {
   }
   await enter(page, 'b2', String(kB2));
 }
+
+/// The page's path for a share link of 4 inputs → 16 tanh → 16 tanh → 1 sigmoid, 2 steps: its
+/// layer 2 has 16 × 17 = 272 boxes, past the builder's 150, and is folded; the others are not.
+export function foldedLink() {
+  const grid = (rows, cols) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (__, c) => ((r + c) % 5) / 5));
+  const session = {
+    inputs: grid(4, 4), targets: grid(4, 1),
+    layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+    loss: 'half_sse', optimizer: { name: 'sgd', learning_rate: 0.5 }, steps: 2, seed: 3,
+  };
+  return `/#session=${Buffer.from(JSON.stringify(session)).toString('base64url')}`;
+}

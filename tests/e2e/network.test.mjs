@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  browser, build231, button, enter, field, kB1, kB2, kW1, kW2, kX, kY, origin, readTable, rowCount,
+  browser, build231, button, enter, field, foldedLink, kB1, kB2, kW1, kW2, kX, kY, origin, readTable, rowCount,
   trace, withPage,
 } from './harness.mjs';
 
@@ -237,14 +237,7 @@ test('a reload restores the session; Reset to the lecture example is always ther
 });
 
 test('a large layer\'s weight boxes are folded until opened; a fold with a message in it opens again', () => {
-  // 4 inputs → 16 tanh → 16 tanh → 1 sigmoid: layer 2 has 16 × 17 = 272 boxes (past the builder's
-  // 150), the others fewer.
-  const grid = (rows, cols) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (__, c) => ((r + c) % 5) / 5));
-  const session = {
-    inputs: grid(4, 4), targets: grid(4, 1),
-    layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
-    loss: 'half_sse', optimizer: { name: 'sgd', learning_rate: 0.5 }, steps: 2, seed: 3,
-  };
+  // harness.mjs foldedLink: layer 2 (272 boxes) is folded, layers 1 and 3 are not.
   const fold = (page) => page.locator('summary', { hasText: 'Layer 2: weights w2 and biases b2 — 272 boxes' });
   return withPage(async (page) => {
     await page.locator('#session-status').getByText('Loaded the session from the link.').waitFor();
@@ -271,5 +264,5 @@ test('a large layer\'s weight boxes are folded until opened; a fold with a messa
     assert.equal(await w.isVisible(), true, 'its fold opened for the message');
     assert.equal(await w.inputValue(), 'abc');
     assert.equal(await page.locator(`#${await w.getAttribute('aria-describedby')}`).innerText(), message);
-  }, { path: `/#session=${Buffer.from(JSON.stringify(session)).toString('base64url')}` });
+  }, { path: foldedLink() });
 });
