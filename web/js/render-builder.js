@@ -231,7 +231,9 @@ function grid(doc, caption, columnHeaders, rows, handlers, { rowAction, corner }
 /// weight boxes and 640 data boxes, which no one types one by one (Randomise, a paste, the graph's
 /// editor and a session file set them); building them took most of its share link's load
 /// (docs/bench.md). The lecture's and the assignment's small networks keep every grid open.
-export const kFoldCells = 150;
+const kFoldCells = 150;
+/// Each fold's grid not built yet: fold → its builder (gone once built).
+const unbuilt = new WeakMap();
 
 /// `build()`'s grid, or, past kFoldCells, a fold (`name` for the summary) that builds it when
 /// opened and then `fill`s its boxes from the state shown then. `keys` are the grid's cell keys'
@@ -241,19 +243,24 @@ function foldable(cells, name, keys, build, fill) {
   const fold = el('details', { className: 'grid-fold', 'data-fold': keys.join(' ') }, [
     el('summary', { text: `${name} — ${cells.toLocaleString('en-US')} boxes` }),
   ]);
-  fold.build = () => {
-    if (fold.built) return;
-    fold.built = true;
+  unbuilt.set(fold, () => {
     fold.append(build());
     fill(fold);
-  };
-  fold.addEventListener('toggle', () => fold.open && fold.build());
+  });
+  fold.addEventListener('toggle', () => fold.open && buildFold(fold));
   return fold;
+}
+
+/// Builds `fold`'s grid, once.
+function buildFold(fold) {
+  const build = unbuilt.get(fold);
+  unbuilt.delete(fold);
+  build?.();
 }
 
 /// Opens `fold` now, building its grid (not on the toggle event, which comes later).
 function openFold(fold) {
-  fold.build();
+  buildFold(fold);
   fold.open = true;
 }
 
