@@ -85,6 +85,9 @@ test('the digits load when the page opens; a short training gives the test accur
     const [, loss, accuracy2, valLoss, valAccuracy] = rows[1];
     assert.equal(await page.locator('#history-last').innerText(),
       `Epoch 2: loss ${loss}, accuracy ${accuracy2}, val_loss ${valLoss}, val_accuracy ${valAccuracy}`);
+    // The curves' legends, with the pointer elsewhere, read epoch 2 (not "--").
+    assert.equal((await page.locator('#loss-chart .u-legend .u-value').allInnerTexts())[0], '2');
+    assert.equal((await page.locator('#accuracy-chart .u-legend .u-value').allInnerTexts())[0], '2');
     const accuracy = Number((await page.getByText(/^Test accuracy: /).innerText()).match(/([\d.]+) %/)[1]);
     assert.ok(accuracy > 85, `two epochs reach more than 85 %: ${accuracy}`);
 

@@ -69,6 +69,10 @@ test('a deeper chain: the per-layer table and the plot change; a bad depth is na
     assert.notEqual(firstAfter, firstBefore, 'layer 1 is further from the output now');
     assert.match(await page.locator('#chain-explanation').innerText(), /vanishes/);
     assert.ok(await page.locator('#chain-chart canvas').count() > 0);
+    // The legend, with the pointer elsewhere, reads layer 1 (the first row of the table).
+    const legend = await page.locator('#chain-chart .u-legend .u-value').allInnerTexts();
+    assert.equal(legend[0], '1');
+    assert.equal(Number(legend[1]).toFixed(3), await rows.first().locator('td').nth(3).innerText());
     const header = await chainTable(page).locator('thead').innerText();
     assert.match(header, /relu log₁₀/);
     await field(page, 'depth').fill('60');

@@ -357,12 +357,15 @@ test('an edit of the session redraws the rates chart: new curves, and the legend
     assert.notDeepEqual(lossesAfter, lossesBefore, 'the edit changes the losses at η = 0.1');
     assert.equal(await chart.locator('canvas').count(), 1, 'one chart');
     assert.notDeepEqual(await chart.screenshot(), before, 'the curves are drawn anew');
-    // Pointing at a step, the legend gives that step and each rate's loss there: the new ones.
+    const legendValue = (label) => chart.locator('.u-legend .u-series').filter({ has: page.getByText(label, { exact: true }) })
+      .locator('.u-value').innerText();
+    // With the pointer elsewhere the legend gives the last step's losses, the new ones.
+    assert.equal(await legendValue('step'), String(lossesAfter.length));
+    assert.equal(await legendValue('η = 0.1'), lossesAfter.at(-1));
+    // Pointing at a step, the legend gives that step and each rate's loss there.
     const over = chart.locator('.u-over');
     const box = await over.boundingBox();
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
-    const legendValue = (label) => chart.locator('.u-legend .u-series').filter({ has: page.getByText(label, { exact: true }) })
-      .locator('.u-value').innerText();
     const step = Number(await legendValue('step'));
     assert.ok(step >= 1 && step <= 10, `a step is pointed at (${step})`);
     assert.equal(await legendValue('η = 0.1'), lossesAfter[step - 1]);

@@ -39,6 +39,10 @@ test('the lecture\'s Keras model trains on the built-in spectra: progress, falli
     const last = await page.locator('#history-last').innerText();
     assert.match(last, /^Epoch 5: loss [\d.e-]+, val_loss [\d.e-]+, lr 0\.001$/);
     assert.equal(await page.locator('#loss-chart canvas').count() > 0, true, 'the loss curves are drawn');
+    // The legends, with the pointer elsewhere, read the last epoch.
+    const legend = await page.locator('#loss-chart .u-legend .u-value').allInnerTexts();
+    assert.equal(legend[0], '5');
+    assert.equal(Number(legend[1]), Number(Number(/loss ([\d.e-]+)/.exec(last)[1]).toPrecision(3)));
     const val = await page.locator('.test-facts').innerText();
     assert.match(val, /test samples\s+200/);
     assert.match(val, /R²\s+0\.\d+/);

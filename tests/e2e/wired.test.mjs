@@ -150,6 +150,10 @@ test('trained side by side: four curves filled epoch by epoch, then a table of f
     assert.ok(Number.isFinite(Number(cell)) && Number(cell) >= 0, `final loss ${cell}`);
   }
   assert.equal(await page.locator('#compare-chart .u-legend .u-series').count(), 5);  // epoch + 4 curves
+  // With the pointer elsewhere the legend reads the last epoch, not "--".
+  const legend = await page.locator('#compare-chart .u-legend .u-value').allInnerTexts();
+  assert.equal(legend[0], '10');
+  for (const v of legend.slice(1)) assert.ok(Number.isFinite(Number(v)), `legend loss ${v}`);
   await page.getByText(/large image models/).waitFor();
   // A bad number of epochs is named at its field.
   await setField(page, 'epochs', '0');

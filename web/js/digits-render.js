@@ -3,7 +3,7 @@
 // the loss/accuracy curves (uPlot, the global `uPlot`), the confusion matrix and the small
 // digits it opens. Every number drawn is the core's; this file only decides where it goes on
 // screen and in which colour. Text goes in through textContent only.
-import { el } from './dom.js';
+import { el, latestInLegend } from './dom.js';
 
 const kSize = 28;
 
@@ -290,6 +290,9 @@ export class DigitCurves {
     else {
       this.loss.setData([d.epoch, d.loss, d.valLoss]);
       this.accuracy.setData([d.epoch, d.accuracy, d.valAccuracy]);
+      // The legends read the latest epoch (latestInLegend) unless the pointer is on a chart.
+      this.loss.setLegend();
+      this.accuracy.setLegend();
     }
   }
 
@@ -300,14 +303,14 @@ export class DigitCurves {
   create() {
     const { uPlot } = globalThis;
     const d = this.data;
-    const short = (u, v) => (v === null || v === undefined ? '—' : String(Number(v.toPrecision(4))));
+    const short = latestInLegend((v) => (v === null || v === undefined ? '—' : String(Number(v.toPrecision(4)))));
     // Epochs are whole: ticks at 1, 2, 5, 10, … apart.
     const axes = (label) => [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { label, size: 56 }];
     this.loss = new uPlot({
       width: this.width(this.lossBox), height: 200,
       scales: { x: { time: false } },
       axes: axes('loss'),
-      series: [{ label: 'epoch' },
+      series: [{ label: 'epoch', value: latestInLegend(String) },
         { label: 'loss', stroke: '#4338ca', width: 2, value: short },
         { label: 'val_loss', stroke: '#c77700', width: 2, dash: [8, 4], value: short }],
     }, [d.epoch, d.loss, d.valLoss], this.lossBox);
@@ -315,7 +318,7 @@ export class DigitCurves {
       width: this.width(this.accuracyBox), height: 200,
       scales: { x: { time: false } },
       axes: axes('accuracy'),
-      series: [{ label: 'epoch' },
+      series: [{ label: 'epoch', value: latestInLegend(String) },
         { label: 'accuracy', stroke: '#4338ca', width: 2, value: short },
         { label: 'val_accuracy', stroke: '#c77700', width: 2, dash: [8, 4], value: short }],
     }, [d.epoch, d.accuracy, d.valAccuracy], this.accuracyBox);

@@ -15,3 +15,10 @@ export function headerCell(text, scope = 'col') {
   th.scope = scope;
   return th;
 }
+
+/// A uPlot series' legend value for a chart that grows by an epoch at a time: the point under
+/// the pointer, and with the pointer elsewhere (no index: uPlot would write "--" or "—") the
+/// latest epoch's, `format`ted. A chart's legend then always reads numbers once it has any.
+export function latestInLegend(format) {
+  return (u, v, series, index) => format(index == null ? u.data[series].at(-1) : v);
+}

@@ -154,6 +154,7 @@ export class ChainPlot {
     const names = series.join(',');
     if (this.plot && names === this.names) {
       this.plot.setData(data);
+      this.plot.setLegend();
       return;
     }
     this.plot?.destroy();
@@ -162,10 +163,12 @@ export class ChainPlot {
       width: width(this.box), height: 260,
       scales: { x: { time: false } },
       axes: [{ label: 'layer (1 = next to the input)' }, { label: 'log₁₀ ‖∂L/∂W‖', size: 56 }],
-      series: [{ label: 'layer' }, ...series.map((name, i) => ({
+      // With the pointer elsewhere the legend reads layer 1, next to the input: where a
+      // gradient has vanished or exploded most.
+      series: [{ label: 'layer', value: (u, v, s, i) => String(i == null ? u.data[0][0] : v) }, ...series.map((name, i) => ({
         label: i === 0 ? `${name} (chosen)` : name, stroke: kColours[i % kColours.length], width: i === 0 ? 3 : 2,
         dash: i === 0 ? undefined : [8, 4], points: { show: true }, spanGaps: false,
-        value: (u, v) => showNumber(v),
+        value: (u, v, s, index) => showNumber(index == null ? u.data[s][0] : v),
       }))],
     }, data, this.box);
   }

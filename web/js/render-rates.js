@@ -143,14 +143,16 @@ function chartOptions(rates, { width, log, unit, style, current }) {
       { ...yAxis, size: 64 },
     ],
     series: [
-      { label: 'step', value: (u, v) => (v === null ? '—' : String(v)) },
+      // With the pointer elsewhere (no step) the legend reads the last step's.
+      { label: 'step', value: (u, v, series, step) => String(step == null ? u.data[0].at(-1) : v) },
       ...rates.map((rate, i) => ({
         label: rateName(rate), stroke: style.rates[i], width: 2,
         dash: kDashes[i].map((d) => d * globalThis.uPlot.pxRatio),
         points: { size: 5, fill: style.rates[i] },
         // The legend shows the engine's loss, not the plotted (scaled) value: of the result
         // drawn now (a chart is given new data in place, below).
-        value: (u, v, series, step) => formatNumber(current().rates[i].losses[step], current().precision),
+        value: (u, v, series, step) =>
+          formatNumber(current().rates[i].losses[step ?? u.data[0].length - 1], current().precision),
       })),
     ],
     legend: { markers: { dash: (u, i) => kLegendDashes[Math.max(0, i - 1)] } },
@@ -255,6 +257,7 @@ function drawChart(view) {
   const shape = chartShape(result.rates, log, unit);
   if (view.chart && view.chartShape === shape) {
     view.chart.setData(data);
+    view.chart.setLegend();
     return;
   }
   view.chart?.destroy();

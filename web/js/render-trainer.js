@@ -2,7 +2,7 @@
 // global `uPlot`), the progress line, and the test set's predicted-against-true plot (SVG).
 // Draws the numbers the core sent; computes only where they go on screen.
 import { eta, formatDuration } from './trainer-form.js';
-import { el, headerCell } from './dom.js';
+import { el, headerCell, latestInLegend } from './dom.js';
 
 const kSvg = 'http://www.w3.org/2000/svg';
 
@@ -108,6 +108,9 @@ export class Curves {
     else {
       this.loss.setData([d.epoch, d.loss, d.val]);
       this.lr.setData([d.epoch, d.lr]);
+      // The legends read the latest epoch (latestInLegend) unless the pointer is on a chart.
+      this.loss.setLegend();
+      this.lr.setLegend();
     }
   }
 
@@ -119,15 +122,16 @@ export class Curves {
       width: this.width(this.lossBox), height: 220,
       scales: { x: { time: false }, y: { distr: 3 } },
       axes: axes('loss'),
-      series: [{ label: 'epoch' },
-        { label: 'loss', stroke: '#4338ca', width: 2, value: (u, v) => shortNumber(v) },
-        { label: 'val_loss', stroke: '#c77700', width: 2, dash: [8, 4], value: (u, v) => shortNumber(v) }],
+      series: [{ label: 'epoch', value: latestInLegend(String) },
+        { label: 'loss', stroke: '#4338ca', width: 2, value: latestInLegend(shortNumber) },
+        { label: 'val_loss', stroke: '#c77700', width: 2, dash: [8, 4], value: latestInLegend(shortNumber) }],
     }, [d.epoch, d.loss, d.val], this.lossBox);
     this.lr = new uPlot({
       width: this.width(this.lrBox), height: 220,
       scales: { x: { time: false }, y: { distr: 3 } },
       axes: axes('learning rate'),
-      series: [{ label: 'epoch' }, { label: 'lr', stroke: '#18703a', width: 2, value: (u, v) => shortNumber(v) }],
+      series: [{ label: 'epoch', value: latestInLegend(String) },
+        { label: 'lr', stroke: '#18703a', width: 2, value: latestInLegend(shortNumber) }],
     }, [d.epoch, d.lr], this.lrBox);
   }
 }
