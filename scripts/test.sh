@@ -109,12 +109,13 @@ run_asan() {
 # Runs a suite's command with a bound on its whole time, a last guard against a hang that the
 # suite's own bounds miss (the lanes bound each browser test file, and GoogleTest's shards have
 # theirs): CI gives the whole run 90 minutes, and a hung run there lands nothing and says nothing.
-# Past SECONDS the command gets SIGTERM (the browser suite's runner then stops its lanes and their
-# Chromium), and 30 s later SIGKILL.
+# Past SECONDS the command gets SIGTERM (the browser suite's runner then stops its lanes, and each
+# lane its Chromium), and 30 s later SIGKILL. `--foreground` keeps it in the shell's process
+# group, so that Ctrl-C still reaches every suite.
 bounded() {
   local seconds="$1" status
   shift
-  timeout -k 30 "$seconds" "$@"
+  timeout --foreground -k 30 "$seconds" "$@"
   status=$?
   if [ $status = 124 ] || [ $status = 137 ]; then
     echo "test: stopped after ${seconds} s, its bound (a hang?): $*"
