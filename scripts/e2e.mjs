@@ -81,7 +81,7 @@ function runLane(index, claims, queue) {
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     join(kRoot, 'tests/e2e/lane.mjs'), claims, ...queue,
-  ], { cwd: kRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { cwd: kRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   const mark = `[${index + 1}] `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -112,16 +112,37 @@ const perByte = known.length > 0
 const weight = (f) => times[basename(f)] ?? size(f) * perByte;
 const queue = [...files].sort((a, b) => weight(b) - weight(a));
 
-// Stopped (Ctrl-C, a timeout), the runner stops its lanes too: none is left running a browser.
+// Stopped (Ctrl-C, a timeout: scripts/test.sh bounds the suite), the runner stops its lanes too,
+// each with its Chromium: none is left running. A lane is the leader of its own process group
+// (detached), which holds its browser's processes; the group gets SIGTERM, then SIGKILL 2 s
+// later: a lane whose test never ends does not end on SIGTERM (node:test waits for it).
 const children = [];
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+const signalGroups = (signal) => {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch { /* that group has ended */ }
+  }
+};
+let stopped = null;  // the signal that stopped the run, once one has
+const kSignalCodes = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+function endStopped() {
+  rmSync(claims, { recursive: true, force: true });
+  console.log(`e2e: stopped by ${stopped}; its lanes and their browsers were stopped`);
+  process.exit(128 + kSignalCodes[stopped]);
+}
+for (const signal of Object.keys(kSignalCodes)) {
   process.on(signal, () => {
-    for (const child of children) child.kill('SIGTERM');
-    rmSync(claims, { recursive: true, force: true });
-    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    stopped = signal;
+    signalGroups('SIGTERM');
+    setTimeout(() => {
+      signalGroups('SIGKILL');
+      endStopped();
+    }, 2000);
   });
 }
 const ran = await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, (_, i) => runLane(i, claims, queue)));
+if (stopped) endStopped();
 rmSync(claims, { recursive: true, force: true });
 
 const counts = {};

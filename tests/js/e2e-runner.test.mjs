@@ -4,7 +4,7 @@
 // files written for the test (the lanes start the harness's Chromium as for the real suite).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,36 @@ test('a file whose after hook never returns stops its lane, is named, and the ot
   assert.doesNotMatch(stdout, /not run/, stdout);
   assert.equal(stdout.match(/e2e: FAIL/g).length, 1, stdout);
   assert.ok(performance.now() - started < 60000, 'the run ended');
+});
+
+test('a run stopped (SIGTERM, as test.sh\'s bound or Ctrl-C) stops its lanes and their browsers', async () => {
+  const runner = spawn(process.execPath, ['scripts/e2e.mjs', `${dir}/hangs.test.mjs`],
+    { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '1' }, stdio: 'ignore' });
+  const processes = () => execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).trim().split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)).filter(Boolean)
+    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+  // The lane, and its Chromium once the file's test has started (the harness launches it).
+  let lane;
+  let browser;
+  try {
+    const started = Date.now();
+    while (!browser && Date.now() - started < 20000) {
+      await new Promise((done) => setTimeout(done, 200));
+      const all = processes();
+      lane = all.find((p) => p.args.includes('lane.mjs') && p.args.includes(`${dir}/hangs.test.mjs`));
+      browser = lane && all.find((p) => p.ppid === lane.pid && /headless/.test(p.args));
+    }
+    assert.ok(browser, 'the lane and its browser run');
+    runner.kill('SIGTERM');
+    const code = await new Promise((done) => runner.on('exit', (c, signal) => done(c ?? signal)));
+    assert.equal(code, 143);
+    await new Promise((done) => setTimeout(done, 500));  // the browser's own exit, once its lane is gone
+    const left = processes().filter((p) => p.pid === lane.pid || p.pid === browser.pid || p.ppid === browser.pid);
+    assert.deepEqual(left, [], 'no lane and no browser are left');
+  } finally {
+    runner.kill('SIGKILL');
+    for (const p of [lane, browser]) if (p) try { process.kill(p.pid, 'SIGKILL'); } catch { /* ended */ }
+  }
 });
 
 test('a failing test and a file that cannot load fail the run and are named', async () => {
