@@ -39,7 +39,8 @@ test('choose tanh, move z with the arrow keys: f(z) = tanh z and f′(z) = 1 −
   await page.getByText(/^output range \(0, 1\)/).waitFor();
   // sigmoid has no α: its box is off and says so.
   assert.equal(await field(page, 'α').isDisabled(), true);
-  assert.equal(await field(page, 'α').getAttribute('placeholder'), 'not used by sigmoid σ');
+  assert.equal(await field(page, 'α').getAttribute('placeholder'), 'not used');
+  assert.equal(await field(page, 'α').getAttribute('title'), 'sigmoid σ has no α');
 }));
 
 test('drag the point with the mouse: z follows the pointer and f(z) is σ(z)', () => withExplorer(async (page) => {

@@ -55,9 +55,12 @@ function fillSelect(select, rows) {
 function showAlpha(selectKey, alphaKey) {
   const takes = activationRow(schema, kInputs[selectKey].value)?.alpha !== null;
   kInputs[alphaKey].disabled = !takes;
-  // Says why the box is empty: "not used by sigmoid σ" (the option's own label).
+  // Says why the box is empty, short enough for a phone's half-width box; the whole sentence,
+  // with the option's own label, on hover: "sigmoid σ has no α".
   const select = kInputs[selectKey];
-  kInputs[alphaKey].placeholder = takes ? '' : `not used by ${select.options[select.selectedIndex]?.text ?? select.value}`;
+  kInputs[alphaKey].placeholder = takes ? '' : 'not used';
+  if (takes) kInputs[alphaKey].removeAttribute('title');
+  else kInputs[alphaKey].title = `${select.options[select.selectedIndex]?.text ?? select.value} has no α`;
   if (!takes) kInputs[alphaKey].value = '';
   else if (kInputs[alphaKey].value === '') kInputs[alphaKey].value = alphaText(schema, kInputs[selectKey].value);
 }
