@@ -66,7 +66,7 @@ test('a bad parameter is named at its field; the last graph stays; fixed, the gr
   await page.locator('#graph-summary').getByText(/^WS\(K, P\) — Watts–Strogatz/).waitFor();
   const before = await page.locator('#graph-drawing svg').innerHTML();
   await setField(page, 'K (ring neighbours, even)', '3');
-  await page.locator('#param-k-error').getByText('k: WS needs an even K, got 3').waitFor();
+  await page.locator('#param-k-error').getByText('K (ring neighbours, even): WS needs an even K, got 3').waitFor();
   assert.equal(await field(page, 'K (ring neighbours, even)').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.locator('#graph-drawing svg').innerHTML(), before, 'the last good drawing stays');
   await page.locator('#graph-summary').getByText(/The last good graph stays/).waitFor();
@@ -75,12 +75,12 @@ test('a bad parameter is named at its field; the last graph stays; fixed, the gr
   assert.equal(await field(page, 'K (ring neighbours, even)').getAttribute('aria-invalid'), null);
   assert.equal((await statistic(page, 'edges'))[0], String((16 * 6) / 2));
   await setField(page, 'N (nodes)', '1');
-  await page.locator('#nodes-error').getByText(/^nodes: expected a whole number from 2 to/).waitFor();
+  await page.locator('#nodes-error').getByText(/^N \(nodes\): expected a whole number from 2 to/).waitFor();
   assert.equal(await field(page, 'N (nodes)').getAttribute('aria-invalid'), 'true');
   await setField(page, 'N (nodes)', 'abc');
-  await page.locator('#nodes-error').getByText('nodes: expected a whole number, got string "abc"').waitFor();
+  await page.locator('#nodes-error').getByText('N (nodes): expected a whole number, got string "abc"').waitFor();
   await setField(page, 'N (nodes)', '65');
-  await page.locator('#nodes-error').getByText('nodes: expected a whole number from 2 to 64, got 65').waitFor();
+  await page.locator('#nodes-error').getByText('N (nodes): expected a whole number from 2 to 64, got 65').waitFor();
 }));
 
 test('the statistics tell the families apart and meet their closed forms', () => withWired(async (page) => {

@@ -12,7 +12,7 @@ import {
 import {
   LossPlot, drawDag, renderCompareTable, renderHistogram, renderNodeTable, renderRing, renderStats,
 } from './wired-render.js';
-import { showFieldError } from './render-form.js';
+import { messageForField, showFieldError } from './render-form.js';
 
 const byId = (id) => document.getElementById(id);
 const status = byId('wired-status');
@@ -40,12 +40,19 @@ function readFields() {
   for (const [key, input] of Object.entries(inputs)) fields[key] = input.value;
 }
 
+/// The core's message about a field in the field's own name, as its label reads ("N (nodes): …"
+/// for the core's "nodes: …"); a message about no field of the page as the core wrote it.
+function labelled(message) {
+  const key = fieldOfMessage(schema, message);
+  return key && inputs[key] ? messageForField(message, inputs[key].labels?.[0]?.textContent) : message;
+}
+
 /// Clears every field's message, then shows `error`'s at the field it names (else in the status).
 function showError(error, keys) {
   for (const key of keys) showFieldError(inputs[key], null);
   if (!error) return;
   const key = fieldOfMessage(schema, error.message);
-  if (key && keys.includes(key) && !inputs[key].closest('[hidden]')) showFieldError(inputs[key], error.message);
+  if (key && keys.includes(key) && !inputs[key].closest('[hidden]')) showFieldError(inputs[key], labelled(error.message));
   else showStatus(error.message, true);
 }
 
@@ -121,7 +128,7 @@ function generate() {
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     showError(e, graphKeys());
-    if (shown) byId('graph-summary').textContent = `Not drawn: ${e.message}. The last good graph stays below.`;
+    if (shown) byId('graph-summary').textContent = `Not drawn: ${labelled(e.message)}. The last good graph stays below.`;
     setButtons();
     return;
   }
@@ -269,7 +276,7 @@ worker.onmessage = (event) => {
     }
     case 'error': {
       const key = fieldOfMessage(schema, message.message);
-      if (key === 'epochs') showFieldError(inputs.epochs, message.message);
+      if (key === 'epochs') showFieldError(inputs.epochs, labelled(message.message));
       else showStatus(`The side-by-side training was refused: ${message.message}`, true);
       byId('compare-progress-label').textContent = 'not started';
       endComparison();
