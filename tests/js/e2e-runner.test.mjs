@@ -4,7 +4,8 @@
 // files written for the test (the lanes start the harness's Chromium as for the real suite).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -89,9 +90,16 @@ test('a file whose after hook never returns stops its lane, is named, and the ot
 test('a run stopped (SIGTERM, as test.sh\'s bound or Ctrl-C) stops its lanes and their browsers', async () => {
   const runner = spawn(process.execPath, ['scripts/e2e.mjs', `${dir}/hangs.test.mjs`],
     { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '1' }, stdio: 'ignore' });
-  const processes = () => execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).trim().split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)).filter(Boolean)
-    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+  // Every process as /proc lists it (no `ps`: a minimal Debian has no procps): pid, parent, command line.
+  const processes = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return [{ pid: Number(pid), ppid, args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') }];
+    } catch {
+      return [];  // it ended meanwhile
+    }
+  });
   // The lane, and its Chromium once the file's test has started (the harness launches it).
   let lane;
   let browser;
