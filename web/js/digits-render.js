@@ -3,7 +3,7 @@
 // the loss/accuracy curves (uPlot, the global `uPlot`), the confusion matrix and the small
 // digits it opens. Every number drawn is the core's; this file only decides where it goes on
 // screen and in which colour. Text goes in through textContent only.
-import { el, latestInLegend } from './dom.js';
+import { el, latestInLegend, themedAxis } from './dom.js';
 
 const kSize = 28;
 
@@ -305,7 +305,8 @@ export class DigitCurves {
     const d = this.data;
     const short = latestInLegend((v) => (v === null || v === undefined ? '—' : String(Number(v.toPrecision(4)))));
     // Epochs are whole: ticks at 1, 2, 5, 10, … apart.
-    const axes = (label) => [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { label, size: 56 }];
+    const axes = (label) => [themedAxis(this.lossBox, { label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
+      themedAxis(this.lossBox, { label, size: 56 })];
     this.loss = new uPlot({
       width: this.width(this.lossBox), height: 200,
       scales: { x: { time: false } },

@@ -22,3 +22,15 @@ export function headerCell(text, scope = 'col') {
 export function latestInLegend(format) {
   return (u, v, series, index) => format(index == null ? u.data[series].at(-1) : v);
 }
+
+/// A uPlot axis (`options`: label, size, values, …) in the page's colours, read from `element`'s
+/// CSS: its numbers and label in the muted text colour, its grid and ticks in the border colour.
+/// uPlot's own defaults are black on black in the dark theme.
+export function themedAxis(element, options) {
+  const css = getComputedStyle(element);
+  const get = (name) => css.getPropertyValue(name).trim();
+  return {
+    stroke: get('--muted'), grid: { stroke: get('--border'), width: 1 }, ticks: { stroke: get('--border'), width: 1 },
+    ...options,
+  };
+}

@@ -1,6 +1,7 @@
 // The explorer page's drawings: the curve of f and f′ with its draggable point and saturated
 // bands (uPlot), the chain's log10 ‖∂L/∂W‖ per layer (uPlot) and its table, formulas (KaTeX).
 // Computes nothing: every number is the engine's; text goes in through textContent only.
+import { themedAxis } from './dom.js';
 
 const kColours = ['#4338ca', '#c77700', '#18703a', '#b42318'];
 /// maxout's piece lines: faint, one colour per piece.
@@ -108,7 +109,7 @@ export class CurvePlot {
     this.plot = new uPlot({
       width: width(this.box), height: 260,
       scales: { x: { time: false, auto: false, min: data[0][0], max: data[0][data[0].length - 1] } },
-      axes: [{ label: 'z' }, { label: 'f(z), f′(z)', size: 56 }],
+      axes: [themedAxis(this.box, { label: 'z' }), themedAxis(this.box, { label: 'f(z), f′(z)', size: 56 })],
       cursor: { drag: { x: false, y: false } },
       // Under the pointer the legend reads the curve there; elsewhere (no index: uPlot's "--") the
       // point's z, f(z) and f′(z), as the marker shows them.
@@ -162,7 +163,7 @@ export class ChainPlot {
     this.plot = new globalThis.uPlot({
       width: width(this.box), height: 260,
       scales: { x: { time: false } },
-      axes: [{ label: 'layer (1 = next to the input)' }, { label: 'log₁₀ ‖∂L/∂W‖', size: 56 }],
+      axes: [themedAxis(this.box, { label: 'layer (1 = next to the input)' }), themedAxis(this.box, { label: 'log₁₀ ‖∂L/∂W‖', size: 56 })],
       // With the pointer elsewhere the legend reads layer 1, next to the input: where a
       // gradient has vanished or exploded most.
       series: [{ label: 'layer', value: (u, v, s, i) => String(i == null ? u.data[0][0] : v) }, ...series.map((name, i) => ({

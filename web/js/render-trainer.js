@@ -2,7 +2,7 @@
 // global `uPlot`), the progress line, and the test set's predicted-against-true plot (SVG).
 // Draws the numbers the core sent; computes only where they go on screen.
 import { eta, formatDuration } from './trainer-form.js';
-import { el, headerCell, latestInLegend } from './dom.js';
+import { el, headerCell, latestInLegend, themedAxis } from './dom.js';
 
 const kSvg = 'http://www.w3.org/2000/svg';
 
@@ -117,7 +117,8 @@ export class Curves {
   create() {
     const { uPlot } = globalThis;
     const d = this.data;
-    const axes = (label) => [{ label: 'epoch' }, { label, size: 64, values: (u, ticks) => axisLabels(ticks) }];
+    const axes = (label) => [themedAxis(this.lossBox, { label: 'epoch' }),
+      themedAxis(this.lossBox, { label, size: 64, values: (u, ticks) => axisLabels(ticks) })];
     this.loss = new uPlot({
       width: this.width(this.lossBox), height: 220,
       scales: { x: { time: false }, y: { distr: 3 } },

@@ -3,7 +3,7 @@
 // degree histogram (SVG bars), the generator's ring, step by step, and the four loss curves
 // (uPlot). Computes nothing: positions are the core's layer/slot scaled; every text goes in
 // through textContent. The lecture page's Graph panel draws a graph session with drawDag too.
-import { latestInLegend } from './dom.js';
+import { latestInLegend, themedAxis } from './dom.js';
 
 const kSvgNs = 'http://www.w3.org/2000/svg';
 const kDx = 96;      // px between layers
@@ -352,7 +352,8 @@ export class LossPlot {
     this.plot = new globalThis.uPlot({
       width: Math.max(260, Math.floor(this.box.clientWidth || 480)), height: 280,
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500] }, { label: 'training loss (mse)', size: 64 }],
+      axes: [themedAxis(this.box, { label: 'epoch', incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500] }),
+        themedAxis(this.box, { label: 'training loss (mse)', size: 64 })],
       // With the pointer elsewhere the legend reads the latest epoch's losses.
       series: [{ label: 'epoch', value: latestInLegend(String) }, ...labels.map((label, i) => ({
         label, stroke: kCurveColours[i % 4], width: 2, dash: kDashes[i % 4], spanGaps: false,
