@@ -93,10 +93,11 @@ function runLane(index, claims, queue) {
     try {
       text = readFileSync(tap, 'utf8');
     } catch { /* the lane died before its reporter wrote */ }
-    // A lane that stopped on a file whose suite never ended (tests/e2e/lane.mjs) says which, and why.
+    // A lane that stopped on a file whose suite never ended (tests/e2e/lane.mjs) says which, and
+    // why: `{ file, why }`.
     let stopped = null;
     try {
-      stopped = readFileSync(join(claims, `stopped${child.pid}`), 'utf8');
+      stopped = JSON.parse(readFileSync(join(claims, `stopped${child.pid}`), 'utf8'));
     } catch { /* it did not */ }
     done({ index, code, stopped, seconds: (performance.now() - started) / 1000, ...readTap(text) });
   }));
@@ -154,11 +155,11 @@ for (const lane of ran) {
     if (!r.ok) failed.push(`${r.name} (lane ${lane.index + 1}): failed; its report is above, marked [${lane.index + 1}]`);
     if (r.seconds) newTimes[r.name] = Number(r.seconds.toFixed(2));
   }
-  if (lane.stopped) failed.push(`${lane.stopped} (lane ${lane.index + 1})`);
+  if (lane.stopped) failed.push(`${lane.stopped.why} (lane ${lane.index + 1})`);
   else if (lane.code !== 0 && lane.results.every((r) => r.ok)) failed.push(`lane ${lane.index + 1} ended with code ${lane.code}`);
 }
 const reported = new Set(ran.flatMap((l) => l.results.map((r) => r.name)));
-const stoppedOn = new Set(ran.filter((l) => l.stopped).map((l) => l.stopped.split(':')[0]));
+const stoppedOn = new Set(ran.map((l) => l.stopped?.file).filter(Boolean));
 for (const f of files) {
   if (!reported.has(basename(f)) && !stoppedOn.has(basename(f))) failed.push(`${basename(f)}: not run (no lane reported it)`);
 }

@@ -44,6 +44,14 @@ if (file) await import('./harness.mjs');
 // NNTUTOR_E2E_FILE_TIMEOUT_MS sets another bound (tests/js/e2e-runner.test.mjs: 3 s).
 const kFileTimeout = Number(process.env.NNTUTOR_E2E_FILE_TIMEOUT_MS ?? 5 * 60 * 1000);
 
+/// Ends the lane with code 1, saying `why` on stderr and where e2e.mjs reads it
+/// (CLAIMS/stopped<pid>: `{ file, why }`, file null when no file is to blame).
+function stopLane(file, why) {
+  console.error(`lane: ${why}`);
+  writeFileSync(join(claims, `stopped${process.pid}`), JSON.stringify({ file, why }));
+  process.exit(1);
+}
+
 // A hook of the file's that never returns (an after hook awaiting a server's close while the
 // lane's browser keeps a connection open: CI, 2026-12-05) escapes that timeout: node:test runs the
 // suite's hooks after its tests are cancelled, and the next file's suite would wait behind it for
@@ -66,13 +74,8 @@ for (; file; file = take()) {
     });
   });
   const name = basename(file);
-  const bound = setTimeout(() => {
-    const why = `${name}: its suite did not end within ${kSuiteBound / 1000} s of its start, hooks ` +
-      'included (a hook that never returns?); this lane stopped there';
-    console.error(`lane: ${why}`);
-    writeFileSync(join(claims, `stopped${process.pid}`), why);
-    process.exit(1);
-  }, kSuiteBound);
+  const bound = setTimeout(() => stopLane(name, `${name}: its suite did not end within ${kSuiteBound / 1000} s of ` +
+    'its start, hooks included (a hook that never returns?); this lane stopped there'), kSuiteBound);
   await over;
   clearTimeout(bound);
 }
@@ -80,9 +83,5 @@ for (; file; file = take()) {
 // Then the harness's after hooks (the browser's close, its server's) end the lane. They are
 // bounded too: a lane still alive a minute after its last file stops, saying so, instead of
 // holding the run (unref'd, the timer does not itself keep the lane alive).
-setTimeout(() => {
-  const why = 'the harness\'s after hooks (closing Chromium and its server) did not end within 60 s of the last file';
-  console.error(`lane: ${why}`);
-  writeFileSync(join(claims, `stopped${process.pid}`), why);
-  process.exit(1);
-}, 60000).unref();
+setTimeout(() => stopLane(null,
+  'the harness\'s after hooks (closing Chromium and its server) did not end within 60 s of the last file'), 60000).unref();

@@ -90,12 +90,14 @@ test('a file whose after hook never returns stops its lane, is named, and the ot
 test('a run stopped (SIGTERM, as test.sh\'s bound or Ctrl-C) stops its lanes and their browsers', async () => {
   const runner = spawn(process.execPath, ['scripts/e2e.mjs', `${dir}/hangs.test.mjs`],
     { cwd: kRoot, env: { ...process.env, NNTUTOR_E2E_LANES: '1' }, stdio: 'ignore' });
-  // Every process as /proc lists it (no `ps`: a minimal Debian has no procps): pid, parent, command line.
+  // Every living process as /proc lists it (no `ps`: a minimal Debian has no procps): pid,
+  // parent, command line. A zombie (state Z) has ended; only its parent has not read its status.
   const processes = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return [{ pid: Number(pid), ppid, args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') }];
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') return [];
+      return [{ pid: Number(pid), ppid: Number(ppid), args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') }];
     } catch {
       return [];  // it ended meanwhile
     }
@@ -112,12 +114,18 @@ test('a run stopped (SIGTERM, as test.sh\'s bound or Ctrl-C) stops its lanes and
       browser = lane && all.find((p) => p.ppid === lane.pid && /headless/.test(p.args));
     }
     assert.ok(browser, 'the lane and its browser run');
+    // The file's test under way (a lane stopped while still starting ends on SIGTERM anyway).
+    await new Promise((done) => setTimeout(done, 2000));
     runner.kill('SIGTERM');
     const code = await new Promise((done) => runner.on('exit', (c, signal) => done(c ?? signal)));
     assert.equal(code, 143);
-    await new Promise((done) => setTimeout(done, 500));  // the browser's own exit, once its lane is gone
-    const left = processes().filter((p) => p.pid === lane.pid || p.pid === browser.pid || p.ppid === browser.pid);
-    assert.deepEqual(left, [], 'no lane and no browser are left');
+    // The browser exits by itself once its lane is gone (its pipe closes): within seconds on a
+    // loaded machine.
+    const left = () => processes().filter((p) => p.pid === lane.pid || p.pid === browser.pid || p.ppid === browser.pid);
+    for (const wait = Date.now(); left().length > 0 && Date.now() - wait < 10000;) {
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    assert.deepEqual(left(), [], 'no lane and no browser are left');
   } finally {
     runner.kill('SIGKILL');
     for (const p of [lane, browser]) if (p) try { process.kill(p.pid, 'SIGKILL'); } catch { /* ended */ }

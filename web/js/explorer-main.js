@@ -4,11 +4,10 @@
 import { EngineError, loadExplorer } from './engine.js';
 import {
   alphaText, activationRow, chainRequest, curveRequest, defaultFields, defaultPieceFields, fieldOfMessage, initializerRow,
-  messageForField,
   pieceKeys, sliderStep,
 } from './explorer-state.js';
 import { ChainPlot, CurvePlot, renderChainTable, renderFormula, showNumber } from './explorer-render.js';
-import { showFieldError } from './render-form.js';
+import { messageAtLabel, showFieldError } from './render-form.js';
 
 const byId = (id) => document.getElementById(id);
 const kInputs = {
@@ -37,7 +36,7 @@ function showError(error, which, keys) {
   for (const key of keys) showFieldError(kInputs[key], null);
   if (!error) return;
   const key = fieldOfMessage(error.message, which);
-  if (key && keys.includes(key)) showFieldError(kInputs[key], messageForField(error.message, kInputs[key].labels?.[0]?.textContent));
+  if (key && keys.includes(key)) showFieldError(kInputs[key], messageAtLabel(error.message, kInputs[key]));
   else showStatus(error.message, true);
 }
 
@@ -54,15 +53,19 @@ function fillSelect(select, rows) {
 /// α can be typed only for an activation that takes one.
 function showAlpha(selectKey, alphaKey) {
   const takes = activationRow(schema, kInputs[selectKey].value)?.alpha !== null;
-  kInputs[alphaKey].disabled = !takes;
-  // Says why the box is empty, short enough for a phone's half-width box; the whole sentence,
-  // with the option's own label, on hover: "sigmoid σ has no α".
-  const select = kInputs[selectKey];
-  kInputs[alphaKey].placeholder = takes ? '' : 'not used';
-  if (takes) kInputs[alphaKey].removeAttribute('title');
-  else kInputs[alphaKey].title = `${select.options[select.selectedIndex]?.text ?? select.value} has no α`;
-  if (!takes) kInputs[alphaKey].value = '';
-  else if (kInputs[alphaKey].value === '') kInputs[alphaKey].value = alphaText(schema, kInputs[selectKey].value);
+  const [select, alpha] = [kInputs[selectKey], kInputs[alphaKey]];
+  alpha.disabled = !takes;
+  if (takes) {
+    alpha.placeholder = '';
+    alpha.removeAttribute('title');
+    if (alpha.value === '') alpha.value = alphaText(schema, select.value);
+  } else {
+    // Says why the box is empty, short enough for a phone's half-width box; the whole sentence,
+    // with the option's own label, on hover: "sigmoid σ has no α".
+    alpha.placeholder = 'not used';
+    alpha.title = `${select.options[select.selectedIndex]?.text ?? select.value} has no α`;
+    alpha.value = '';
+  }
 }
 
 // ---- The curve ----

@@ -26,6 +26,12 @@ export function messageForField(message, name) {
   return colon > 0 && label ? `${label}${text.slice(colon)}` : text;
 }
 
+/// The core's message about `input` under the text of the input's label (messageForField): the
+/// explorer's and the wired page's boxes are named by their labels.
+export function messageAtLabel(message, input) {
+  return messageForField(message, input.labels?.[0]?.textContent);
+}
+
 /// One field's message, `<id>-error`, linked by aria-describedby while it is shown. A message
 /// that appears is scrolled into view if it is not (the least scroll that shows it): under a
 /// field at the bottom of a phone's screen it would otherwise be below the fold.

@@ -5,7 +5,7 @@
 import { kMaxRates } from './parse.js';
 import { formatNumber } from './format.js';
 import { renderTable } from './render-table.js';
-import { el } from './dom.js';
+import { el, latestInLegend } from './dom.js';
 
 // The first rate's table starts open up to this many cells.
 const kOpenCells = 5000;
@@ -144,7 +144,7 @@ function chartOptions(rates, { width, log, unit, style, current }) {
     ],
     series: [
       // With the pointer elsewhere (no step) the legend reads the last step's.
-      { label: 'step', value: (u, v, series, step) => String(step == null ? u.data[0].at(-1) : v) },
+      { label: 'step', value: latestInLegend(String) },
       ...rates.map((rate, i) => ({
         label: rateName(rate), stroke: style.rates[i], width: 2,
         dash: kDashes[i].map((d) => d * globalThis.uPlot.pxRatio),

@@ -12,7 +12,7 @@ import {
 import {
   LossPlot, drawDag, renderCompareTable, renderHistogram, renderNodeTable, renderRing, renderStats,
 } from './wired-render.js';
-import { messageForField, showFieldError } from './render-form.js';
+import { messageAtLabel, showFieldError } from './render-form.js';
 
 const byId = (id) => document.getElementById(id);
 const status = byId('wired-status');
@@ -44,7 +44,7 @@ function readFields() {
 /// for the core's "nodes: …"); a message about no field of the page as the core wrote it.
 function labelled(message) {
   const key = fieldOfMessage(schema, message);
-  return key && inputs[key] ? messageForField(message, inputs[key].labels?.[0]?.textContent) : message;
+  return key && inputs[key] ? messageAtLabel(message, inputs[key]) : message;
 }
 
 /// Clears every field's message, then shows `error`'s at the field it names (else in the status).
@@ -52,7 +52,7 @@ function showError(error, keys) {
   for (const key of keys) showFieldError(inputs[key], null);
   if (!error) return;
   const key = fieldOfMessage(schema, error.message);
-  if (key && keys.includes(key) && !inputs[key].closest('[hidden]')) showFieldError(inputs[key], labelled(error.message));
+  if (key && keys.includes(key) && !inputs[key].closest('[hidden]')) showFieldError(inputs[key], messageAtLabel(error.message, inputs[key]));
   else showStatus(error.message, true);
 }
 
@@ -276,7 +276,7 @@ worker.onmessage = (event) => {
     }
     case 'error': {
       const key = fieldOfMessage(schema, message.message);
-      if (key === 'epochs') showFieldError(inputs.epochs, labelled(message.message));
+      if (key === 'epochs') showFieldError(inputs.epochs, messageAtLabel(message.message, inputs.epochs));
       else showStatus(`The side-by-side training was refused: ${message.message}`, true);
       byId('compare-progress-label').textContent = 'not started';
       endComparison();
